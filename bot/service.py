@@ -1,0 +1,76 @@
+"""Assembles the pipeline stages from Settings, for the serving layers (CLI, API, UI, WeChat).
+
+Stages take explicit arguments; this is where Settings become those arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from bot.config import Settings
+from bot.embed import limit_threads, make_embeddings
+from bot.errors import IngestError
+from bot.index import BuildReport, KnowledgeIndex, Progress, build_index, load_index
+from bot.ingest import load_documents
+from bot.types import Document
+
+
+@dataclass
+class IngestResult:
+    documents: list[Document]
+    errors: list[IngestError]
+    report: BuildReport
+    fatal: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=4)
+def _embeddings(spec: str, threads: int):  # type: ignore[no-untyped-def]
+    return make_embeddings(spec, threads)
+
+
+def embeddings_for(settings: Settings):  # type: ignore[no-untyped-def]
+    """One embedder per (model, threads) per process: the model loads once."""
+    limit_threads(settings.blas_threads)
+    return _embeddings(settings.embedding, settings.blas_threads)
+
+
+def ingest_paths(
+    settings: Settings,
+    paths: Sequence[Path] | None = None,
+    *,
+    progress: Progress | None = None,
+    full: bool = False,
+) -> IngestResult:
+    """Load the knowledge files and write a new index version (incremental unless ``full``).
+
+    Bad files are reported and skipped. When no article at all could be loaded the previous
+    index stays in place and ``fatal`` says why.
+    """
+    loaded = load_documents(list(paths or [settings.knowledge_dir]))
+    if not loaded.documents:
+        where = ", ".join(str(p) for p in (paths or [settings.knowledge_dir]))
+        return IngestResult(
+            [], loaded.errors, BuildReport(version=""), fatal=f"no article could be loaded from {where}; the index was not changed."
+        )
+    embeddings = embeddings_for(settings)
+    report = build_index(
+        loaded.documents,
+        settings.index_dir,
+        embeddings,
+        chunk_size=settings.chunk_size,
+        chunk_overlap=settings.chunk_overlap,
+        progress=progress,
+        full=full,
+    )
+    return IngestResult(loaded.documents, loaded.errors, report)
+
+
+def load_search(settings: Settings) -> tuple[KnowledgeIndex, object]:
+    """The current index and the embedder it was built with (fails clearly if they differ)."""
+    embeddings = embeddings_for(settings)
+    index = load_index(settings.index_dir, embeddings.model_id)
+    return index, embeddings
