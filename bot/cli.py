@@ -123,7 +123,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         else:
             print(format_retrieval_table(table))
         return 0
-    from bot.evaluation import run_answer_eval
+    from bot.eval_answers import run_answer_eval
 
     return run_answer_eval(settings, args)
 

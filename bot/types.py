@@ -112,6 +112,8 @@ class Answer:
     topic: str | None = None
     # A short line that hands over to a person; set on declined answers.
     handoff: str = ""
+    # Passages that were retrieved but not quoted: the staff panel offers them as alternatives.
+    alternatives: list[Citation] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -124,4 +126,5 @@ class Answer:
             "rewritten_question": self.rewritten_question,
             "topic": self.topic,
             "handoff": self.handoff,
+            "alternatives": [c.to_dict() for c in self.alternatives],
         }
