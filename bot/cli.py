@@ -117,7 +117,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.retrieval:
         from bot.evaluation import format_retrieval_table, retrieval_eval
 
-        table = retrieval_eval(settings, Path(args.retrieval), k=3)
+        table = retrieval_eval(settings, Path(args.retrieval), k=3, split=args.split)
         if args.json:
             _print_json(table)
         else:
