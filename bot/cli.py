@@ -32,6 +32,7 @@ def _print_json(data: object) -> None:
 # ---------------------------------------------------------------- ingest
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
@@ -74,7 +75,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     console.print(table)
     console.print(f"index version {report.version} in {report.seconds:.1f} s")
     for err in errors:
-        console.print(f"[red]error[/red] {err.path}: {err.reason}")
+        console.print(f"[red]error[/red] {escape(err.path)}: {escape(err.reason)}", soft_wrap=True, highlight=False)
     if result.fatal:
         console.print(f"[red]{result.fatal}[/red]")
         return 1

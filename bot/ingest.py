@@ -178,8 +178,12 @@ def load_html(path: Path, root: Path) -> Document:
 
 
 def load_pdf(path: Path, root: Path) -> Document:
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings repeat what the IngestError says
 
     try:
         reader = PdfReader(str(path))
