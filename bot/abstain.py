@@ -1,0 +1,96 @@
+"""When not to answer, and what to say instead.
+
+Retrieval always returns something, so "nothing found" is not the signal. A near miss ("医保卡丢了怎么
+补办？") shares 医保 with the 门诊共济 article but the article never mentions 补办. The evidence is:
+how much of the question's rare words the chosen sentences contain (IDF-weighted coverage), how close
+they are in meaning (dense similarity), and whether they carry the kind of fact asked for (a number
+for 多少, a price for 多少钱). Thresholds are tuned on the dev split of eval/questions.jsonl.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.answer import Draft
+from bot.config import Settings
+from bot.question import STRICT_KINDS, QuestionInfo
+from bot.types import Answer
+
+TOPIC_LABELS = {
+    "medical_insurance": "长春职工医保门诊共济",
+    "postal": "邮政快递保通保畅",
+    "gas": "燃气保供",
+    "power": "供电服务",
+    "ecology": "生态强省督导帮扶",
+    "energy": "吉林油田二氧化碳注入",
+    "auto": "红旗H6新车",
+    "agriculture": "梨树草莓大棚",
+}
+EXAMPLES = ("个人账户的钱家里人能用吗？", "辽源快递春节打烊吗？", "延边供电公司为返乡人员做了什么？")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Answer only when the evidence clears all of these (tuned on the dev split)."""
+
+    min_coverage: float = 0.5
+    min_dense: float = 0.25
+    min_score: float = 0.45
+
+
+def decide(draft: Draft, info: QuestionInfo, limits: Thresholds) -> tuple[bool, str]:
+    """(answer?, reason). The reason is kept for the eval report and logs, never shown to residents."""
+    if not draft.segments:
+        return False, "no_sentence"
+    if info.kind in STRICT_KINDS and not draft.kind_ok:
+        return False, f"kind_{info.kind}_missing"
+    if draft.coverage < limits.min_coverage:
+        return False, "low_coverage"
+    if draft.best_dense < limits.min_dense:
+        return False, "low_similarity"
+    best = draft.scored[0].score if draft.scored else 0.0
+    if best < limits.min_score:
+        return False, "low_score"
+    return True, "ok"
+
+
+def covered_topics(topics: Iterable[str]) -> str:
+    labels = [TOPIC_LABELS[t] for t in dict.fromkeys(topics) if t in TOPIC_LABELS]
+    return "、".join(labels[:4])
+
+
+def handoff_for(settings: Settings, topic: str | None) -> str:
+    if topic and topic in settings.topic_handoff:
+        return settings.topic_handoff[topic]
+    return settings.handoff
+
+
+def decline(
+    settings: Settings, question: str, rewritten: str, topic: str | None, kb_topics: Iterable[str]
+) -> Answer:
+    """A short, honest decline: what the knowledge base covers, and who can help."""
+    covers = covered_topics(kb_topics)
+    handoff = handoff_for(settings, topic)
+    scope = f"我目前能解答{covers}等方面的问题。" if covers else ""
+    text = f"抱歉，知识库里没有这个问题的答案。{scope}{handoff}"
+    return Answer(
+        text=text,
+        answered=False,
+        mode="declined",
+        question=question,
+        rewritten_question=rewritten,
+        topic=topic,
+        handoff=handoff,
+    )
+
+
+def welcome(
+    settings: Settings, question: str, kb_topics: Iterable[str], examples: Sequence[str] = ()
+) -> Answer:
+    """One line for a greeting, with example questions (from the curated FAQ when there is one)."""
+    covers = covered_topics(kb_topics)
+    scope = f"可以问我{covers}等问题，" if covers else "可以问我知识库里的问题，"
+    shown = list(examples)[:2] or list(EXAMPLES[:2])
+    text = f"您好！{scope}比如" + "".join(f"“{e}”" for e in shown)
+    return Answer(text=text, answered=False, mode="declined", question=question, rewritten_question=question)

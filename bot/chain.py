@@ -1,0 +1,354 @@
+"""The retrieval-QA chain every channel calls: condense -> faq -> retrieve -> answer -> verify -> Answer.
+
+Built as a langchain-core LCEL sequence of small steps over one state dict, so each stage can be read,
+tested and replaced alone. The hot path stays cheap: the question is embedded once and that vector is
+reused for the FAQ match, dense retrieval and sentence scoring; sentence vectors are computed when an
+index version is loaded, not per question.
+
+Example::
+
+    chain = build_chain(get_settings())
+    first = chain.ask("六之维合作社梨树分社是做什么的？")
+    answer = chain.ask("带动了多少人就业？", [answer_to_turn(first)])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.runnables import RunnableLambda, RunnableSequence
+
+from bot.abstain import Thresholds, decide, decline, welcome
+from bot.answer import Draft, draft_answer, newest_date, render, verify, word_weights
+from bot.condense import Condensed, condense
+from bot.config import Settings
+from bot.dates import freshness_line
+from bot.evidence import SentenceBank
+from bot.faq import FaqBook
+from bot.index import KnowledgeIndex, load_index
+from bot.question import QuestionInfo, classify
+from bot.retrieve import retrieve_hybrid
+from bot.types import Answer, Citation, Hit
+from bot.words import content_words, warm_up
+
+log = logging.getLogger(__name__)
+
+FAQ_MIN_SIMILARITY = 0.80
+FAQ_MIN_COVERAGE = 0.85
+DETAIL_CHARS = 450
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier exchange of a conversation."""
+
+    question: str
+    rewritten: str = ""  # the self-contained question the chain used ("" = unknown; the chain re-derives it)
+    answer: str = ""
+    doc_ids: tuple[str, ...] = ()
+
+
+def answer_to_turn(answer: Answer) -> Turn:
+    """What a conversation keeps of an answer to resolve the next follow-up."""
+    return Turn(
+        question=answer.question,
+        rewritten=answer.rewritten_question or answer.question,
+        answer=answer.text,
+        doc_ids=tuple(dict.fromkeys(c.doc_id for c in answer.citations)),
+    )
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """Everything tied to one index version; replaced as a whole so a call in flight keeps its version."""
+
+    index: KnowledgeIndex
+    bank: SentenceBank
+    faq: FaqBook
+    topics: tuple[str, ...]
+
+
+class FaqChain:
+    """Answers one question (with its conversation history) from the loaded index version."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        embeddings: Any,
+        index: KnowledgeIndex,
+        *,
+        llm: Any = None,
+        today: Callable[[], dt.date] = dt.date.today,
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        self.settings = settings
+        self.embeddings = embeddings
+        self.llm = llm
+        self.today = today
+        self.thresholds = thresholds or Thresholds()
+        self._swap_lock = threading.Lock()
+        self._loaded = self._load(index)
+        self._pipeline: RunnableSequence = (
+            RunnableLambda(self._condense, name="condense")
+            | RunnableLambda(self._faq, name="faq")
+            | RunnableLambda(self._retrieve, name="retrieve")
+            | RunnableLambda(self._answer, name="answer")
+            | RunnableLambda(self._verify, name="verify")
+        )
+
+    # ------------------------------------------------------------ index versions
+    def _load(self, index: KnowledgeIndex) -> _Loaded:
+        bank = SentenceBank(index, self.embeddings)
+        faq = FaqBook.build(self.settings.faq_path, index.chunks, self.embeddings)
+        for problem in faq.problems:
+            log.warning("faq.yaml: %s", problem)
+        topics: dict[str, None] = {}
+        for doc in index.documents.values():
+            for topic in doc.get("topics", ()):
+                topics.setdefault(topic, None)
+        return _Loaded(index, bank, faq, tuple(topics))
+
+    @property
+    def index_version(self) -> str:
+        return self._loaded.index.version
+
+    @property
+    def index(self) -> KnowledgeIndex:
+        return self._loaded.index
+
+    def swap_index(self, index: KnowledgeIndex) -> None:
+        """Serve ``index`` from the next question on; questions in flight finish on the old version."""
+        loaded = self._load(index)
+        with self._swap_lock:
+            self._loaded = loaded
+
+    def reload(self) -> str:
+        """Load the version CURRENT points at (after `faqbot ingest`), swap to it and return its name."""
+        index = load_index(self.settings.index_dir, self.embeddings.model_id)
+        if index.version != self.index_version:
+            self.swap_index(index)
+        return index.version
+
+    # ------------------------------------------------------------------ public
+    def ask(self, question: str, history: Sequence[Turn] = (), *, detail: bool = False) -> Answer:
+        state = {"question": question, "history": list(history), "detail": detail, "loaded": self._loaded}
+        result: Answer = self._pipeline.invoke(state)
+        return result
+
+    def stream(
+        self, question: str, history: Sequence[Turn] = (), *, detail: bool = False
+    ) -> Iterator[str | Answer]:
+        """Text deltas (a sentence or line at a time), then the full Answer; the deltas join to answer.text."""
+        answer = self.ask(question, history, detail=detail)
+        for piece in re.findall(r"[^。！？\n]*(?:[。！？]+(?:\[\d+\])*|\n|$)", answer.text):
+            if piece:
+                yield piece
+        yield answer
+
+    def related_faq(self, question: str, k: int = 3) -> list[dict]:
+        """The curated entries closest to a question (for the staff panel), whether or not one answered."""
+        loaded = self._loaded
+        qvec = self.embeddings.encode_query(question)
+        return [
+            {"id": e.id, "question": e.question, "answer": e.answer, "similarity": round(s, 4)}
+            for e, s in loaded.faq.ranked(qvec, self.today())[:k]
+        ]
+
+    # ------------------------------------------------------------------- steps
+    def _condense(self, state: dict[str, Any]) -> dict[str, Any]:
+        question = state["question"].strip()
+        info = classify(question)
+        state["info"] = info
+        loaded: _Loaded = state["loaded"]
+        if info.intent == "greeting":
+            state["answer"] = welcome(self.settings, question, loaded.topics, self._examples(loaded))
+            return state
+        if info.intent != "question":
+            state["answer"] = decline(self.settings, question, question, None, loaded.topics)
+            return state
+        condensed = condense(question, state["history"])
+        state["condensed"] = condensed
+        state["rewritten_info"] = classify(condensed.rewritten) if condensed.rewritten != question else info
+        state["qvec"] = self.embeddings.encode_query(condensed.rewritten)
+        return state
+
+    def _faq(self, state: dict[str, Any]) -> dict[str, Any]:
+        if "answer" in state:
+            return state
+        loaded: _Loaded = state["loaded"]
+        condensed: Condensed = state["condensed"]
+        match = loaded.faq.match(
+            condensed.rewritten,
+            state["qvec"],
+            self.today(),
+            loaded.bank.idf,
+            min_similarity=FAQ_MIN_SIMILARITY,
+            min_coverage=FAQ_MIN_COVERAGE,
+        )
+        if match:
+            text = match.entry.answer + self._freshness(match.citations)
+            state["answer"] = Answer(
+                text=text,
+                answered=True,
+                citations=match.citations,
+                confidence=match.similarity,
+                mode="faq",
+                question=state["question"],
+                rewritten_question=condensed.rewritten,
+                topic=_topic(loaded, match.citations),
+            )
+        return state
+
+    def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
+        if "answer" in state:
+            return state
+        loaded: _Loaded = state["loaded"]
+        condensed: Condensed = state["condensed"]
+        state["hits"] = retrieve_hybrid(
+            loaded.index,
+            self.embeddings,
+            condensed.rewritten,
+            self.settings.retrieve_k,
+            query_vector=state["qvec"],
+        )
+        return state
+
+    def _answer(self, state: dict[str, Any]) -> dict[str, Any]:
+        if "answer" in state:
+            return state
+        loaded: _Loaded = state["loaded"]
+        condensed: Condensed = state["condensed"]
+        info: QuestionInfo = state["rewritten_info"]
+        weights = word_weights(loaded.bank, content_words(condensed.rewritten))
+        detail = state["detail"]
+        budget = DETAIL_CHARS if detail else self.settings.short_answer_chars
+        draft = draft_answer(
+            loaded.bank,
+            state["hits"],
+            info,
+            weights,
+            state["qvec"],
+            budget=budget,
+            max_sentences=4 if detail else 3,
+        )
+        state["draft"] = draft
+        ok, reason = decide(draft, info, self.thresholds)
+        state["decision"] = (ok, reason)
+        if ok and self.llm is not None:
+            passages = _passages(state["hits"])
+            try:
+                llm_answer = self.llm.answer(condensed.rewritten, passages)
+            except Exception:  # the LLM is optional: any failure falls back to the extractive answer
+                log.exception("LLM answerer failed; using the extractive answer")
+                llm_answer = None
+            if llm_answer is not None and llm_answer.answered:
+                llm_answer.question = state["question"]
+                llm_answer.rewritten_question = condensed.rewritten
+                llm_answer.topic = llm_answer.topic or _topic(loaded, llm_answer.citations)
+                if llm_answer.citations and not _has_freshness(llm_answer.text):
+                    llm_answer.text += self._freshness(llm_answer.citations)
+                state["answer"] = llm_answer
+        return state
+
+    def _verify(self, state: dict[str, Any]) -> Answer:
+        loaded: _Loaded = state["loaded"]
+        if "answer" in state:
+            answer: Answer = state["answer"]
+            return answer
+        condensed: Condensed = state["condensed"]
+        draft: Draft = verify(state["draft"])
+        ok, _reason = state["decision"]
+        hits: list[Hit] = state["hits"]
+        if not ok or not draft.segments:
+            topic = _guess_topic(hits, draft)
+            answer = decline(self.settings, state["question"], condensed.rewritten, topic, loaded.topics)
+            answer.alternatives = _alternatives(hits, [])
+            return answer
+        text, citations = render(draft)
+        text += self._freshness(citations)
+        best = draft.scored[0]
+        return Answer(
+            text=text,
+            answered=True,
+            citations=citations,
+            confidence=max(0.0, min(1.0, best.score)),
+            mode="extractive",
+            question=state["question"],
+            rewritten_question=condensed.rewritten,
+            topic=_topic(loaded, citations),
+            alternatives=_alternatives(hits, citations),
+        )
+
+    # ----------------------------------------------------------------- helpers
+    def _freshness(self, citations: list[Citation]) -> str:
+        newest = newest_date(citations)
+        if newest is None:
+            return ""
+        line = freshness_line(newest, self.today(), self.settings.freshness_months)
+        return f"\n{line}" if line else ""
+
+    def _examples(self, loaded: _Loaded) -> list[str]:
+        today = self.today()
+        return [e.question for e in loaded.faq.entries if e.in_force(today)][:2]
+
+
+def _has_freshness(text: str) -> bool:
+    return "政策可能已有调整" in text
+
+
+def _topic(loaded: _Loaded, citations: list[Citation]) -> str | None:
+    for c in citations:
+        topics = loaded.index.documents.get(c.doc_id, {}).get("topics") or []
+        if topics:
+            return str(topics[0])
+    return None
+
+
+def _guess_topic(hits: list[Hit], draft: Draft) -> str | None:
+    """The topic a declined question most likely belongs to, for the right hotline: the best hit's, if it shares words."""
+    if hits and draft.best_lexical > 0 and hits[0].chunk.topics:
+        return hits[0].chunk.topics[0]
+    return None
+
+
+def _passages(hits: list[Hit]) -> list[Citation]:
+    return [
+        Citation(i, h.chunk.doc_id, h.chunk.title, h.chunk.date, h.chunk.text, h.chunk.start, h.chunk.end)
+        for i, h in enumerate(hits[:5], 1)
+    ]
+
+
+def _alternatives(hits: list[Hit], cited: list[Citation], k: int = 3) -> list[Citation]:
+    """Retrieved passages the answer does not quote: the staff panel offers them."""
+    out: list[Citation] = []
+    for h in hits:
+        c = h.chunk
+        if any(q.doc_id == c.doc_id and c.start <= q.start < c.end for q in cited):
+            continue
+        out.append(Citation(len(out) + 1, c.doc_id, c.title, c.date, c.text, c.start, c.end))
+        if len(out) >= k:
+            break
+    return out
+
+
+def build_chain(settings: Settings) -> FaqChain:
+    """Load the current index, the embedder and the FAQ, warm jieba and the model: ready for the first question."""
+    from bot.service import load_search
+
+    index, embeddings = load_search(settings)
+    warm_up()
+    embeddings.warm_up()  # type: ignore[attr-defined]
+    llm = None
+    if settings.llm_enabled:
+        from bot.llm import LLMAnswerer  # optional mode, written by the LLM engineer
+
+        llm = LLMAnswerer(settings, embeddings)
+    chain = FaqChain(settings, embeddings, index, llm=llm)
+    chain.ask("门诊共济是什么？")  # the first call through langchain and FAISS pays one-off set-up costs
+    return chain

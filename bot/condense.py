@@ -1,0 +1,226 @@
+"""Follow-up questions made self-contained before retrieval.
+
+"带动了多少人就业？" after "六之维合作社梨树分社是做什么的？" becomes "六之维合作社梨树分社带动了多少人就业？";
+"辽源呢？" after "松原市邮政管理局去了哪个物流园区检查？" becomes the same question about 辽源. A question
+that names its own subject ("长春职工医保门诊共济从哪天开始实施？") is left alone, so an earlier topic
+never leaks into a new one. Rules, not a model: they are cheap, predictable and testable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from bot.chunk import normalize
+from bot.words import domain_words, tokenize_cached
+
+JILIN_PLACES = (  # noqa: SIM905 - a word list reads best as one string
+    "吉林省 吉林市 长春 四平 辽源 通化 白山 松原 白城 延边 梅河口 公主岭 珲春 德惠 榆树 农安 "
+    "九台 双阳 舒兰 磐石 蛟河 桦甸 永吉 梨树 伊通 双辽 东丰 东辽 集安 柳河 辉南 临江 抚松 "
+    "靖宇 长白 前郭 长岭 乾安 扶余 洮南 大安 镇赉 通榆 延吉 图们 敦化 龙井 和龙 汪清 安图 "
+    "十家堡 八棵树 昌邑 丰满 龙潭 船营 吉林"
+).split()
+_PLACE_SUFFIX = "(?:省|市|县|区|镇|乡|村|州)?"
+_FILLER = re.compile(r"那边|这边|那疙瘩|那嘎达|那块|这块|那里|这里|那儿|这儿|的情况|方面")
+_LEAD = re.compile(r"^(?:那么|那|还有|另外|然后|再问一下|再问|再说|又|而)[，,\s]*")
+_TAIL = re.compile(r"[呢啊呀吧嘛哪]*\s*[?？。!！]*\s*$")
+_PRONOUN = re.compile(
+    r"(?:这个|那个|这些|那些|这家|那家|这种|那种|该|这|那|它们|他们|它|他|她)([\u4e00-\u9fff]{0,2})"
+)
+_ORG_TAIL = re.compile(r"^(?:分社|分公司|公司|市|县|区|镇|村|局|站|所|厅|中心|园区|社)")
+_PEOPLE = (
+    "在职职工",
+    "退休人员",
+    "居民用户",
+    "公用用户",
+    "家庭成员",
+    "参保职工",
+    "返乡人员",
+    "种植户",
+    "快递员",
+)
+
+
+@dataclass(frozen=True)
+class Condensed:
+    """The question the chain retrieves with, and which of its words the user actually typed."""
+
+    question: str
+    rewritten: str
+    followup: bool = False
+    # A "X呢？" question: the earlier question asked again about X (a place or group).
+    swapped: str = ""
+    focus: tuple[str, ...] = field(default_factory=tuple)
+
+
+@lru_cache(maxsize=1)
+def _anchor_words() -> frozenset[str]:
+    return frozenset(normalize(w) for w in domain_words()) | frozenset(JILIN_PLACES) | frozenset(_PEOPLE)
+
+
+@lru_cache(maxsize=1)
+def _place_pattern() -> re.Pattern[str]:
+    names = sorted(set(JILIN_PLACES), key=len, reverse=True)
+    return re.compile("(" + "|".join(map(re.escape, names)) + ")" + _PLACE_SUFFIX)
+
+
+def places(text: str) -> list[re.Match[str]]:
+    return list(_place_pattern().finditer(normalize(text)))
+
+
+def anchors(text: str) -> list[str]:
+    """Words that name what a question is about: places, organisations, programmes, groups of people."""
+    norm = normalize(text)
+    found = [m.group(0) for m in places(norm)]
+    for word in _anchor_words():
+        if len(word) >= 2 and word in norm and not any(word in f for f in found):
+            found.append(word)
+    return sorted(set(found), key=norm.find)
+
+
+def _is_followup(question: str, norm: str) -> bool:
+    core = _TAIL.sub("", _LEAD.sub("", norm))
+    if _LEAD.match(norm) or norm.rstrip("?？。！! ").endswith("呢"):
+        return True
+    if len(core) <= 4:
+        return True
+    if _PRONOUN.match(core):
+        return True
+    return not anchors(core)
+
+
+def _display(text: str) -> tuple[str, str]:
+    """(normalised, original) when normalising kept every offset (it does for Chinese text), else twice normalised."""
+    norm = normalize(text)
+    return norm, (text if len(text) == len(norm) else norm)
+
+
+def _subject_span(prev: str) -> str:
+    """The stretch of the earlier question that names its subject: first to last anchor, plus an org suffix."""
+    norm, orig = _display(prev)
+    found = anchors(norm)
+    if not found:
+        return ""
+    spans = []
+    for word in found:
+        i = norm.find(word)
+        spans.append((i, i + len(word)))
+    start = min(s for s, _ in spans)
+    end = max(e for _, e in spans)
+    if end - start > 18:  # too spread out to be one name: keep the first anchor only
+        end = spans[0][1]
+    tail = _ORG_TAIL.match(norm[end:])
+    if tail:
+        end += tail.end()
+    return orig[start:end]
+
+
+def _swap(prev: str, target: str) -> str | None:
+    """Ask ``prev`` again about ``target`` (a place, optionally with an organisation, or a group of people)."""
+    prev_norm, prev_orig = _display(prev)
+    target_places = places(target)
+    prev_places = places(prev_norm)
+    if target_places and prev_places:
+        old = prev_places[0]
+        start, end = old.start(), old.end()
+        rest = target.replace(target_places[0].group(0), "", 1)
+        if rest and anchors(rest):
+            # "梨树那边供电所" replaces "延边供电公司": the place and the organisation right after it.
+            follow = [a for a in anchors(prev_norm[end:]) if prev_norm[end:].startswith(a)]
+            if follow:
+                end += len(follow[0])
+        return prev_orig[:start] + target + prev_orig[end:]
+    for group in _PEOPLE:
+        if group in target:
+            for other in _PEOPLE:
+                if other != group and other in prev_norm:
+                    i = prev_norm.find(other)
+                    return prev_orig[:i] + target + prev_orig[i + len(other) :]
+    return None
+
+
+def _resolve_pronoun(core: str, prev: str, prev_answer: str) -> str | None:
+    """ "那个站" -> the station the earlier question named; "这个卡" -> the card the earlier answer named."""
+    match = _PRONOUN.match(core)
+    if not match:
+        return None
+    head = match.group(1)
+    for source in (normalize(prev), normalize(prev_answer)):
+        for length in (2, 1):
+            if len(head) < length:
+                continue
+            tail = head[:length]
+            words = [w for w in tokenize_cached(source) if w.endswith(tail) and len(w) > length]
+            if words:
+                entity = max(words, key=len)
+                if source is not prev:
+                    return entity + core[match.end() - len(head) + length :]
+                span = _subject_span(prev)
+                name = span if span.endswith(entity) else entity
+                return name + core[match.end() - len(head) + length :]
+    return None
+
+
+def condense(question: str, history: Sequence[object]) -> Condensed:
+    """Rewrite ``question`` from the earlier turns (each with .question, .rewritten, .answer).
+
+    >>> condense("辽源呢？", [_T("松原市邮政管理局去了哪个物流园区检查？")]).rewritten
+    '辽源市邮政管理局去了哪个物流园区检查？'
+    """
+    norm = normalize(question).strip()
+    own = tuple(tokenize_cached(question))
+    if not history:
+        return Condensed(question, question, focus=own)
+    rewrites = rewrite_history(history)
+    prev = rewrites[-1]
+    prev_answer = str(getattr(history[-1], "answer", "") or "")
+    if not _is_followup(question, norm) or not prev:
+        return Condensed(question, question, focus=own)
+    core = _TAIL.sub("", _LEAD.sub("", norm))
+    core = _FILLER.sub("", core)
+    ends_with_ne = norm.rstrip("?？。！! ").endswith("呢")
+    if ends_with_ne and core and (places(core) or any(g in core for g in _PEOPLE)):
+        swapped = _swap(prev, core)
+        if swapped:
+            return Condensed(question, swapped, True, core, tuple(tokenize_cached(core)))
+    resolved = _resolve_pronoun(core, prev, prev_answer)
+    if resolved:
+        return Condensed(question, _with_mark(resolved), True, focus=own)
+    span = _subject_span(prev)
+    if span and span not in core:
+        return Condensed(question, _with_mark(span + core), True, focus=own)
+    return Condensed(question, question, True, focus=own)
+
+
+def _with_mark(text: str) -> str:
+    return text if text.endswith(("？", "?")) else text + "？"
+
+
+def rewrite_history(history: Sequence[object]) -> list[str]:
+    """Each earlier turn's self-contained question: its stored rewrite, or re-derived in order when unknown."""
+    out: list[str] = []
+    turns: list[object] = []
+    for turn in history:
+        rewritten = str(getattr(turn, "rewritten", "") or "")
+        if not rewritten:
+            rewritten = (
+                condense(str(getattr(turn, "question", "")), turns).rewritten
+                if turns
+                else str(getattr(turn, "question", ""))
+            )
+        out.append(rewritten)
+        turns.append(_T(getattr(turn, "question", ""), rewritten, getattr(turn, "answer", "")))
+    return out
+
+
+@dataclass(frozen=True)
+class _T:
+    question: str
+    rewritten: str = ""
+    answer: str = ""
+
+
+def focus_words(condensed: Condensed, extra: Iterable[str] = ()) -> list[str]:
+    return list(dict.fromkeys([*condensed.focus, *extra]))
