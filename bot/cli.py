@@ -33,7 +33,7 @@ def _print_json(data: object) -> None:
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from rich.console import Console
     from rich.markup import escape
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
     from rich.table import Table
 
     from bot.service import ingest_paths
@@ -49,7 +49,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         transient=True,
         disable=args.quiet,
     ) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
             if stage not in tasks:
@@ -84,8 +84,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 # ---------------------------------------------------------------- search
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.service import load_search
     from bot.retrieve import retrieve_hybrid
+    from bot.service import load_search
 
     index, embeddings = load_search(settings)
     hits = retrieve_hybrid(index, embeddings, args.query, args.k)
@@ -111,6 +111,13 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{i}. 《{row['title']}》 {row['date']}  [{row['chunk_id']}] score={row['score']}")
         print(f"   {row['text']}")
     return 0
+
+
+# ---------------------------------------------------------------- ask
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.ask_cli import run_ask
+
+    return run_ask(settings, args)
 
 
 # ---------------------------------------------------------------- eval
@@ -153,6 +160,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-k", type=int, default=5, help="number of hits (default 5)")
     p.add_argument("--json", action="store_true", help="print a JSON list of hits, best first")
     p.set_defaults(func=cmd_search)
+
+    p = add("ask", "Answer a question from the knowledge base, with numbered sources.")
+    p.add_argument("question", nargs="?", help="the question; omit it with --json to read JSON lines from stdin")
+    p.add_argument("--json", action="store_true", help='JSON output; without QUESTION read {"question", "session"?} lines')
+    p.add_argument("--detail", action="store_true", help="the longer answer instead of the short one")
+    p.set_defaults(func=cmd_ask)
 
     p = add("eval", "Evaluate answers (default) or retrieval on a question file.")
     p.add_argument("file", nargs="?", default="eval/questions.jsonl", help="questions JSONL (default eval/questions.jsonl)")
