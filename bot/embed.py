@@ -49,6 +49,8 @@ class VectorEmbeddings(Protocol):
 
     def encode_query(self, text: str) -> np.ndarray: ...
 
+    def warm_up(self) -> None: ...
+
 
 class _NumpyEmbeddings(Embeddings):
     """Shared langchain plumbing: subclasses implement ``_encode`` returning normalised float32 rows."""

@@ -47,7 +47,7 @@ def retrieval_eval(settings: Settings, path: Path, k: int = 3, split: str = "all
         for r in load_jsonl(path)
         if r.get("doc_id") and r.get("in_scope", True) and split in ("all", r.get("split", "dev"))
     ]
-    vectors = embeddings.encode([r["question"] for r in rows]) if rows else []
+    vectors = embeddings.encode([r["question"] for r in rows])
     table: dict[str, dict[str, float]] = {}
     for mode in MODES:
         rankings = []

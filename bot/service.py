@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.config import Settings
-from bot.embed import limit_threads, make_embeddings
+from bot.embed import VectorEmbeddings, limit_threads, make_embeddings
 from bot.errors import IngestError
 from bot.index import BuildReport, KnowledgeIndex, Progress, build_index, load_index
 from bot.ingest import load_documents
@@ -28,11 +28,11 @@ class IngestResult:
 
 
 @lru_cache(maxsize=4)
-def _embeddings(spec: str, threads: int):  # type: ignore[no-untyped-def]
+def _embeddings(spec: str, threads: int) -> VectorEmbeddings:
     return make_embeddings(spec, threads)
 
 
-def embeddings_for(settings: Settings):  # type: ignore[no-untyped-def]
+def embeddings_for(settings: Settings) -> VectorEmbeddings:
     """One embedder per (model, threads) per process: the model loads once."""
     limit_threads(settings.blas_threads)
     return _embeddings(settings.embedding, settings.blas_threads)
@@ -69,7 +69,7 @@ def ingest_paths(
     return IngestResult(loaded.documents, loaded.errors, report)
 
 
-def load_search(settings: Settings) -> tuple[KnowledgeIndex, object]:
+def load_search(settings: Settings) -> tuple[KnowledgeIndex, VectorEmbeddings]:
     """The current index and the embedder it was built with (fails clearly if they differ)."""
     embeddings = embeddings_for(settings)
     index = load_index(settings.index_dir, embeddings.model_id)

@@ -5,10 +5,9 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import KNOWLEDGE
 
 from bot.ingest import load_documents
-
-from conftest import KNOWLEDGE
 
 MD = """---
 id: hotline-hours
