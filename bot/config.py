@@ -64,7 +64,10 @@ class Settings(BaseSettings):
     handoff: str = DEFAULT_HANDOFF
     topic_handoff: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_TOPIC_HANDOFF))
 
+    # Per client IP, on the public resident endpoints (and /v1/* when no API key is set); 0 turns it off.
     rate_limit_per_minute: int = 30
+    # How often a server checks index/CURRENT for a version built by another process; 0 turns it off.
+    index_poll_seconds: float = 2.0
     retention_days: int = 180
     max_body_bytes: int = 64 * 1024
     # BLAS threads; 0 means one per core. More threads than cores make numpy spin.
