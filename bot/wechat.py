@@ -1,0 +1,252 @@
+"""The WeChat official-account channel: ``GET|POST /wechat``.
+
+WeChat's servers call this endpoint for every message a resident sends the account. The answer
+comes from the same ConversationService as every other channel (session ``wechat:<openid>``, a
+30-minute idle reset); this module only speaks WeChat: signatures and safe-mode crypto
+(:mod:`bot.wechat_protocol`), the 2048-byte plain-text rendering (:mod:`bot.wechat_render`) and
+the 5-second rule with retries and late delivery (:mod:`bot.wechat_replies`).
+
+The endpoint exists only when ``FAQBOT_WECHAT_TOKEN`` is set; otherwise ``/wechat`` is a 404.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+import time
+from typing import Any
+from urllib.parse import parse_qs
+
+import anyio
+import requests
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import PlainTextResponse, Response
+from prometheus_client.core import CounterMetricFamily
+from wechatpy.client import WeChatClient
+
+from bot.config import Settings
+from bot.conversations import NotReadyError
+from bot.errors import ConfigError, InputError
+from bot.wechat_protocol import (
+    Inbound,
+    ProtocolError,
+    check_fresh,
+    decrypt_body,
+    encrypt_reply,
+    make_crypto,
+    parse_inbound,
+    text_reply_xml,
+    verify_signature,
+)
+from bot.wechat_render import BUSY, STARTING, TEXT_ONLY, WELCOME, render_answer
+from bot.wechat_replies import Compute, Reply, ReplyBook
+
+log = logging.getLogger("faqbot.wechat")
+
+SESSION_IDLE_SECONDS = 1800
+API_TIMEOUT_SECONDS = 10.0
+
+
+def build_router(settings: Settings) -> APIRouter:
+    """The ``/wechat`` routes, or no routes at all when no WeChat token is configured.
+
+    Raises ``ConfigError`` at startup for an unusable EncodingAESKey, or an AppSecret / AES key
+    without the AppID they need.
+    """
+    router = APIRouter()
+    if not settings.wechat_token:
+        return router
+    channel = WeChatChannel(settings)
+    router.add_api_route("/wechat", channel.handshake, methods=["GET"], include_in_schema=False)
+    router.add_api_route("/wechat", channel.receive, methods=["POST"], include_in_schema=False)
+    return router
+
+
+class WeChatChannel:
+    """One official account's endpoint: holds the crypto, the API client and the reply book."""
+
+    def __init__(self, settings: Settings) -> None:
+        if not settings.wechat_token:
+            raise ConfigError("FAQBOT_WECHAT_TOKEN is not set.")
+        self.token = settings.wechat_token
+        self.widget_url = settings.widget_url
+        self.max_body_bytes = settings.max_body_bytes
+        self.crypto = make_crypto(self.token, settings.wechat_encoding_aes_key, settings.wechat_app_id)
+        self.api: WeChatApi | None = None
+        if settings.wechat_app_secret:
+            if not settings.wechat_app_id:
+                raise ConfigError(
+                    "FAQBOT_WECHAT_APP_SECRET is set but FAQBOT_WECHAT_APP_ID is not: the API needs both."
+                )
+            self.api = WeChatApi(
+                settings.wechat_app_id, settings.wechat_app_secret, settings.wechat_api_base_url
+            )
+        self.book = ReplyBook(widget_url=settings.widget_url)
+        self._metrics_registered = False
+
+    # ------------------------------------------------------------------ GET: the URL check
+    async def handshake(self, request: Request) -> Response:
+        """WeChat's URL check: echo ``echostr`` byte for byte when the signature matches."""
+        try:
+            verify_signature(self.token, request.query_params)
+        except ProtocolError as exc:
+            return PlainTextResponse(exc.reason, status_code=exc.status)
+        # Raw bytes, not the str FastAPI decodes: the echo must be exactly what WeChat sent.
+        echostr = parse_qs(request.scope.get("query_string", b"")).get(b"echostr")
+        if not echostr:
+            return PlainTextResponse("echostr is required", status_code=400)
+        return Response(content=echostr[0], media_type="text/plain")
+
+    # ------------------------------------------------------------------ POST: messages
+    async def receive(self, request: Request) -> Response:
+        arrived = time.monotonic()
+        query = request.query_params
+        encrypted = query.get("encrypt_type", "").lower() == "aes"
+        try:
+            verify_signature(self.token, query)
+            check_fresh(query["timestamp"])
+            body = await self._body(request)
+            inbound = parse_inbound(decrypt_body(self.crypto, body, query) if encrypted else body)
+        except ProtocolError as exc:
+            log.warning("wechat request refused: %s", exc.reason)
+            return PlainTextResponse(exc.reason, status_code=exc.status)
+        self._register_metrics(request.app)
+
+        text = await self._reply_text(inbound, request.app, arrived)
+        if text is None:
+            return PlainTextResponse("success")
+        xml = text_reply_xml(inbound.openid, inbound.account, text)
+        if encrypted and self.crypto is not None:
+            xml = encrypt_reply(self.crypto, xml, query["nonce"])
+        return Response(content=xml, media_type="application/xml")
+
+    async def _body(self, request: Request) -> bytes:
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.max_body_bytes:
+            raise ProtocolError(413, "body is too large")
+        body = await request.body()
+        if len(body) > self.max_body_bytes:
+            raise ProtocolError(413, "body is too large")
+        if not body.strip():
+            raise ProtocolError(400, "body is empty")
+        return body
+
+    async def _reply_text(self, inbound: Inbound, app: FastAPI, arrived: float) -> str | None:
+        """None means reply ``success`` (WeChat shows nothing and does not retry)."""
+        if inbound.msg_type == "event":
+            text = WELCOME if inbound.event == "subscribe" else None
+            return await self.book.reply(
+                inbound.dedupe_key, inbound.openid, _fixed(text), arrived=arrived, pick_up=False
+            )
+        question = inbound.content.strip() if inbound.msg_type in ("text", "voice") else ""
+        compute: Compute
+        if inbound.msg_type == "text" or question:
+            compute = functools.partial(self._answer, app, inbound.openid, inbound.content)
+        else:  # image, video, location, link, voice without recognition, ...
+            compute = _fixed(TEXT_ONLY)
+        push = self._push if self.api is not None else None
+        return await self.book.reply(inbound.dedupe_key, inbound.openid, compute, arrived=arrived, push=push)
+
+    async def _answer(self, app: FastAPI, openid: str, question: str) -> Reply:
+        """Run the conversation service in a worker thread: the chain is CPU-bound and synchronous."""
+        service = getattr(app.state, "service", None)
+        if service is None:
+            return Reply(STARTING)
+        ask = functools.partial(
+            service.ask,
+            question,
+            session_id=f"wechat:{openid}",
+            channel="wechat",
+            idle_timeout=SESSION_IDLE_SECONDS,
+        )
+        try:
+            result = await anyio.to_thread.run_sync(ask)
+        except InputError as exc:
+            return Reply(exc.message)
+        except NotReadyError:
+            return Reply(STARTING)
+        except Exception:  # noqa: BLE001 - a resident gets a polite line, never a 5xx
+            log.exception("wechat answer failed")
+            return Reply(BUSY)
+        return Reply(render_answer(result.answer, self.widget_url), result.answer, question)
+
+    async def _push(self, openid: str, text: str) -> bool:
+        """Send a late answer through the customer-service message API (``message/custom/send``)."""
+        if self.api is None:
+            return False
+        await anyio.to_thread.run_sync(self.api.message.send_text, openid, text)
+        return True
+
+    def _register_metrics(self, app: FastAPI) -> None:
+        if self._metrics_registered:
+            return
+        metrics = getattr(getattr(app.state, "service", None), "metrics", None)
+        registry = getattr(metrics, "registry", None)
+        if registry is None:
+            return
+        registry.register(_BookCollector(self.book))
+        self._metrics_registered = True
+
+
+def _fixed(text: str | None) -> Compute:
+    async def reply() -> Reply:
+        return Reply(text)
+
+    return reply
+
+
+class _BookCollector:
+    """WeChat delivery counts for ``/metrics``: retries absorbed, late answers pushed or picked up."""
+
+    def __init__(self, book: ReplyBook) -> None:
+        self.book = book
+
+    def collect(self) -> Any:
+        family = CounterMetricFamily(
+            "faqbot_wechat_deliveries", "WeChat deliveries by outcome", labels=["outcome"]
+        )
+        family.add_metric(["retry"], self.book.retries)
+        family.add_metric(["pushed"], self.book.pushed)
+        family.add_metric(["picked_up"], self.book.picked_up)
+        yield family
+
+
+class _TimeoutSession(requests.Session):
+    """wechatpy fetches the access token without a timeout; a hung API must not hang a thread forever."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self._timeout = timeout
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self._timeout
+        return super().request(*args, **kwargs)
+
+
+class WeChatApi(WeChatClient):
+    """wechatpy's client with a configurable base URL (tests point it at a local server).
+
+    wechatpy caches the access token (2 hours, refreshed a minute early) and refetches it when
+    WeChat says it expired; the lock keeps two late answers from fetching it at once.
+    """
+
+    def __init__(self, app_id: str, secret: str, base_url: str, timeout: float = API_TIMEOUT_SECONDS) -> None:
+        super().__init__(app_id, secret, timeout=timeout)
+        self.API_BASE_URL = base_url if base_url.endswith("/") else base_url + "/"
+        self._http = _TimeoutSession(timeout)
+        self._token_lock = threading.Lock()
+
+    def fetch_access_token(self) -> dict[str, Any]:
+        return dict(
+            self._fetch_access_token(
+                url=self.API_BASE_URL + "token",
+                params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
+            )
+        )
+
+    @property
+    def access_token(self) -> str:
+        with self._token_lock:
+            return str(super().access_token)
