@@ -19,8 +19,8 @@ EXAMPLES = {
     "search": 'faqbot search "家里人能不能用我的医保个人账户" -k 3 --json',
     "ask": 'faqbot ask "个人账户的钱能给家人用吗"\n  echo \'{"question": "门诊能报销吗", "session": "s1"}\' | faqbot ask --json',
     "eval": "faqbot eval eval/questions.jsonl --report eval/reports\n  faqbot eval --retrieval eval/questions.jsonl",
-    "serve": "faqbot serve --host 127.0.0.1 --port 8000",
-    "purge": "faqbot purge                  # delete conversations older than FAQBOT_RETENTION_DAYS",
+    "serve": "faqbot serve --host 127.0.0.1 --port 8000\n  faqbot serve --host 0.0.0.0 --port 8000 --workers 2",
+    "purge": "faqbot purge                  # delete conversations older than FAQBOT_RETENTION_DAYS\n  faqbot purge --days 30 --json",
 }
 
 
@@ -136,6 +136,19 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return run_answer_eval(settings, args)
 
 
+# ---------------------------------------------------------------- serve, purge
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.serve_cli import run_serve
+
+    return run_serve(settings, args)
+
+
+def cmd_purge(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.serve_cli import run_purge
+
+    return run_purge(settings, args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="faqbot", description="faqbot: 只依据知识库文章回答、并注明出处的政务问答机器人。")
     sub = parser.add_subparsers(dest="command", required=True, metavar="{ingest,search,ask,eval,serve,purge}")
@@ -175,6 +188,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", choices=["dev", "test", "all"], default="all")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
     p.set_defaults(func=cmd_eval)
+
+    from bot.serve_cli import add_arguments
+
+    serve = add("serve", "Serve the API, the OpenAI-compatible endpoint and the channels with uvicorn.")
+    serve.set_defaults(func=cmd_serve)
+    purge = add("purge", "Delete stored conversations and feedback older than the retention period.")
+    purge.set_defaults(func=cmd_purge)
+    add_arguments(serve, purge)
 
     return parser
 

@@ -1,0 +1,78 @@
+"""``faqbot serve`` and ``faqbot purge``: run the whole app under uvicorn; apply the retention period.
+
+``serve`` hands uvicorn the import string ``bot.api:create_app`` as a factory, so ``--workers N``
+starts N processes that each build the app from the same environment (``FAQBOT_*``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from bot.config import Settings
+
+APP_FACTORY = "bot.api:create_app"
+
+
+def run_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from bot.logs import uvicorn_log_config
+
+    if args.workers < 1:
+        print("faqbot: --workers must be at least 1.", file=sys.stderr)
+        return 2
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_config=uvicorn_log_config(args.log_level),
+        log_level=args.log_level,
+        access_log=False,  # the app writes its own JSON access log with the request id
+        timeout_graceful_shutdown=30,
+        server_header=False,
+    )
+    return 0
+
+
+def run_purge(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.store import Store
+
+    days = settings.retention_days if args.days is None else args.days
+    if days < 0:
+        print("faqbot: --days must be 0 or more.", file=sys.stderr)
+        return 2
+    store = Store(settings.resolved_database_url)
+    try:
+        report = store.purge(days)
+    finally:
+        store.close()
+    summary = {
+        "retention_days": days,
+        "cutoff": report.cutoff.isoformat(timespec="seconds") + "Z",
+        "deleted": {"sessions": report.sessions, "messages": report.messages, "feedback": report.feedback},
+    }
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print(
+            f"purged conversations older than {days} days (before {summary['cutoff']}): "
+            f"{report.messages} messages, {report.feedback} feedback, {report.sessions} sessions"
+        )
+    return 0
+
+
+def add_arguments(sub_serve: argparse.ArgumentParser, sub_purge: argparse.ArgumentParser) -> None:
+    sub_serve.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    sub_serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    sub_serve.add_argument(
+        "--workers", type=int, default=1, help="worker processes (default 1; e.g. one per core)"
+    )
+    sub_serve.add_argument(
+        "--log-level", default="info", choices=["debug", "info", "warning", "error"], help="default info"
+    )
+    sub_purge.add_argument("--days", type=int, help="keep this many days instead of FAQBOT_RETENTION_DAYS")
+    sub_purge.add_argument("--json", action="store_true", help="print what was deleted as JSON")
