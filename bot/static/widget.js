@@ -18,7 +18,7 @@
     "个人账户的钱能给家人用吗",
     "职工医保门诊共济从哪天开始",
     "梨树供电所能在网上办电吗",
-    "春节期间快递还正常寄送吗"
+    "家庭共济怎么办理"
   ];
   var KEY = "faqbot:" + API;
   var uid = 0;
@@ -138,7 +138,7 @@
   function open() {
     panel.hidden = false;
     launcher.setAttribute("aria-expanded", "true");
-    if (window.matchMedia("(max-width:480px)").matches) launcher.hidden = true;
+    launcher.hidden = true; // the panel sits where the button was
     log.scrollTop = log.scrollHeight;
     input.focus();
   }
@@ -182,7 +182,10 @@
     var quotes = el("div", { "class": "quotes" });
     var byN = {};
     (m.citations || []).forEach(function (c) { byN[c.n] = c; });
-    String(m.text || "").split(/(\[\d+\])/).forEach(function (part) {
+    var text = String(m.text || "");
+    // a declined answer ends with the hotline line; show it once, in its own box
+    if (m.answered === false && m.handoff && text.slice(-m.handoff.length) === m.handoff) text = text.slice(0, -m.handoff.length);
+    text.split(/(\[\d+\])/).forEach(function (part) {
       var mm = /^\[(\d+)\]$/.exec(part);
       var c = mm && byN[mm[1]];
       if (!c) { if (part) body.appendChild(document.createTextNode(part)); return; }
@@ -345,15 +348,14 @@
   }
 
   function fail(live, q, err) {
-    var msg, retry = q;
-    if (err.status === 400 || err.status === 422) {
-      var b = err.body || {};
-      msg = b.message_zh || (b.detail && (b.detail.message_zh || (typeof b.detail === "string" ? b.detail : ""))) || "这个问题没法处理，请换个说法。";
+    var msg, retry = q, b = err.body || {}, zh = (b.error && b.error.message_zh) || b.message_zh;
+    if (err.status === 400 || err.status === 413 || err.status === 422) {
+      msg = zh || "这个问题没法处理，请换个说法。";
       retry = null;
     } else if (err.status === 429) {
-      msg = "提问太频繁了，请稍等一分钟再试。";
+      msg = zh || "提问太频繁了，请稍等一分钟再试。";
     } else if (err.status) {
-      msg = "服务暂时出了问题，请稍后重试。";
+      msg = zh || "服务暂时出了问题，请稍后重试。";
     } else {
       msg = "网络连接中断，没能拿到回答。";
     }

@@ -1,0 +1,236 @@
+"""运营看板: the operations dashboard, behind an API key entered once per page.
+
+Why these charts: an operator wants to know how much the bot is used (questions per day), where it
+falls short (declined by topic and channel, the top declined questions — the knowledge to add next),
+what residents and hotline staff said about its answers, and whether it is fast enough (p95 latency).
+The key is compared in constant time against ``FAQBOT_API_KEYS``; with no keys configured the
+dashboard stays locked. The "logged in" flag lives in server-side session state, never in the page.
+"""
+
+from __future__ import annotations
+
+import hmac
+import html
+import time
+from collections.abc import Callable
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from bot.ops_stats import dashboard_stats
+
+DAYS = 14
+
+
+def key_is_valid(key: str, api_keys: list[str]) -> bool:
+    """True when ``key`` is one of ``api_keys``; every key is compared, in constant time."""
+    given = (key or "").strip().encode()
+    ok = False
+    for candidate in api_keys:
+        ok |= hmac.compare_digest(given, candidate.encode())
+    return bool(given) and ok
+
+
+def _kpis(data: dict[str, Any], overall: dict[str, Any]) -> str:
+    cards = [
+        (f"近{data['days']}天提问", str(data["questions"])),
+        ("已回答", str(data["answered"])),
+        ("未回答率", f"{data['declined_rate'] * 100:.1f}%"),
+        ("P95 响应", f"{data['p95_ms']:.0f} 毫秒"),
+        ("累计提问", str(overall.get("messages", "—"))),
+        (
+            "居民好评 / 差评",
+            f"{overall.get('feedback', {}).get('up', '—')} / {overall.get('feedback', {}).get('down', '—')}",
+        ),
+    ]
+    body = "".join(
+        f'<div class="fb-kpi"><div class="fb-kpi-v">{html.escape(v)}</div><div class="fb-kpi-k">{html.escape(k)}</div></div>'
+        for k, v in cards
+    )
+    return f'<div class="fb-kpis">{body}</div>'
+
+
+def _outcomes(groups: list[dict[str, Any]], name: str) -> pd.DataFrame:
+    rows = []
+    for g in groups:
+        rows.append({name: g["name"], "outcome": "已回答", "n": g["answered"]})
+        rows.append({name: g["name"], "outcome": "未回答", "n": g["declined"]})
+    return pd.DataFrame(rows, columns=[name, "outcome", "n"])
+
+
+def _short(text: str, n: int = 18) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def frames(data: dict[str, Any]) -> dict[str, pd.DataFrame]:
+    """The dashboard's tables and chart series as DataFrames (plot field names are ASCII on purpose:
+    Vega-Lite reads dots and brackets in field names as paths)."""
+    per_day = pd.DataFrame(data["per_day"], columns=["day", "questions", "answered", "declined", "p95_ms"])
+    per_day["day"] = per_day["day"].str[5:]  # MM-DD
+    daily_outcome = pd.concat(
+        [
+            pd.DataFrame({"day": per_day["day"], "outcome": "已回答", "n": per_day["answered"]}),
+            pd.DataFrame({"day": per_day["day"], "outcome": "未回答", "n": per_day["declined"]}),
+        ],
+        ignore_index=True,
+    )
+    declined = pd.DataFrame(data["top_declined"], columns=["question", "count"])
+    staff_counts = pd.DataFrame(
+        [{"kind": k, "n": v} for k, v in data["staff_counts"].items()], columns=["kind", "n"]
+    )
+    cols = ["time", "channel", "question", "answer", "comment"]
+    return {
+        "daily": daily_outcome,
+        # Days without questions have no latency: leaving them out keeps the line from dropping to 0.
+        "latency": per_day.loc[per_day["questions"] > 0, ["day", "p95_ms"]],
+        "topic": _outcomes(data["by_topic"], "topic"),
+        "channel": _outcomes(data["by_channel"], "channel"),
+        "declined_chart": pd.DataFrame(
+            {"question": [_short(q) for q in declined["question"]], "count": declined["count"]}
+        ),
+        "declined_table": declined.rename(columns={"question": "问题", "count": "次数"}),
+        "staff_counts": staff_counts,
+        "thumbs_down": pd.DataFrame(data["thumbs_down"], columns=cols).rename(
+            columns={
+                "time": "时间",
+                "channel": "渠道",
+                "question": "问题",
+                "answer": "回答",
+                "comment": "留言",
+            }
+        ),
+        "staff": pd.DataFrame(data["staff_feedback"], columns=["time", "kind", *cols[2:]]).rename(
+            columns={"time": "时间", "kind": "类型", "question": "问题", "answer": "回答", "comment": "备注"}
+        ),
+    }
+
+
+def build(get_service: Callable[[], Any], get_settings: Callable[[], Any]) -> None:
+    """Lay out the tab inside the current ``gr.Blocks`` context and wire its events."""
+    authorized = gr.State(False)
+    with gr.Column(visible=True, elem_id="dash-login") as login:
+        gr.Markdown("请输入管理员 API 密钥（`FAQBOT_API_KEYS` 中的一个），本页打开期间只需输入一次。")
+        with gr.Row():
+            key = gr.Textbox(label="API 密钥", type="password", scale=4, elem_id="dash-key")
+            enter = gr.Button("进入看板", variant="primary", scale=1, elem_id="dash-enter")
+        login_msg = gr.Markdown(elem_id="dash-login-msg")
+    with gr.Column(visible=False, elem_id="dash-board") as board:
+        with gr.Row():
+            gr.Markdown(f"### 近 {DAYS} 天运营情况")
+            refresh = gr.Button("刷新", size="sm", scale=0, min_width=80, elem_id="dash-refresh")
+        kpis = gr.HTML(elem_id="dash-kpis")
+        with gr.Row():
+            daily = gr.BarPlot(
+                x="day",
+                y="n",
+                color="outcome",
+                title="每日提问量",
+                x_title="日期",
+                y_title="提问数",
+                color_title="结果",
+                color_map={"已回答": "#2e7d32", "未回答": "#c62828"},
+                elem_id="dash-daily",
+            )
+            latency = gr.LinePlot(
+                x="day",
+                y="p95_ms",
+                title="每日 P95 响应时间",
+                x_title="日期",
+                y_title="毫秒",
+                elem_id="dash-latency",
+            )
+        with gr.Row():
+            topic = gr.BarPlot(
+                x="topic",
+                y="n",
+                color="outcome",
+                title="按主题：已回答 / 未回答",
+                x_title="主题",
+                y_title="提问数",
+                color_title="结果",
+                color_map={"已回答": "#2e7d32", "未回答": "#c62828"},
+                elem_id="dash-topic",
+            )
+            channel = gr.BarPlot(
+                x="channel",
+                y="n",
+                color="outcome",
+                title="按渠道：已回答 / 未回答",
+                x_title="渠道",
+                y_title="提问数",
+                color_title="结果",
+                color_map={"已回答": "#2e7d32", "未回答": "#c62828"},
+                elem_id="dash-channel",
+            )
+        with gr.Row():
+            declined_chart = gr.BarPlot(
+                x="question",
+                y="count",
+                title="未回答最多的问题（下一步要补的知识）",
+                x_title="问题",
+                y_title="次数",
+                x_label_angle=-30,
+                sort="-y",
+                elem_id="dash-declined-chart",
+            )
+            staff_chart = gr.BarPlot(
+                x="kind", y="n", title="坐席反馈", x_title="类型", y_title="次数", elem_id="dash-staff-chart"
+            )
+        declined_table = gr.Dataframe(
+            label="未回答最多的问题", interactive=False, wrap=True, elem_id="dash-declined"
+        )
+        thumbs_down = gr.Dataframe(
+            label="最近的差评（含当时的回答）", interactive=False, wrap=True, elem_id="dash-down"
+        )
+        staff = gr.Dataframe(label="坐席反馈明细", interactive=False, wrap=True, elem_id="dash-staff")
+
+    outputs = [
+        kpis,
+        daily,
+        latency,
+        topic,
+        channel,
+        declined_chart,
+        staff_chart,
+        declined_table,
+        thumbs_down,
+        staff,
+    ]
+
+    def load(ok: bool) -> tuple:
+        if not ok:  # server-side flag: a client cannot call this without having entered a key
+            return tuple(gr.skip() for _ in outputs)
+        service = get_service()
+        data = dashboard_stats(service.store, days=DAYS)
+        f = frames(data)
+        return (
+            _kpis(data, service.stats()),
+            f["daily"],
+            f["latency"],
+            f["topic"],
+            f["channel"],
+            f["declined_chart"],
+            f["staff_counts"],
+            f["declined_table"],
+            f["thumbs_down"],
+            f["staff"],
+        )
+
+    def check(entered: str) -> tuple:
+        keys = list(get_settings().api_keys)
+        if not keys:
+            return False, "服务器没有配置 `FAQBOT_API_KEYS`，看板已锁定。", gr.skip(), gr.skip(), ""
+        if not key_is_valid(entered, keys):
+            time.sleep(0.5)  # slows down guessing
+            return False, "密钥不正确，请重新输入。", gr.skip(), gr.skip(), ""
+        return True, "", gr.Column(visible=False), gr.Column(visible=True), ""
+
+    login_outputs = [authorized, login_msg, login, board, key]
+    enter.click(check, [key], login_outputs, api_visibility="private").then(
+        load, [authorized], outputs, api_visibility="private"
+    )
+    key.submit(check, [key], login_outputs, api_visibility="private").then(
+        load, [authorized], outputs, api_visibility="private"
+    )
+    refresh.click(load, [authorized], outputs, api_visibility="private")
