@@ -84,3 +84,30 @@ def content_words(text: str) -> list[str]:
     for token in tokenize_cached(text):
         seen.setdefault(token, None)
     return list(seen)
+
+
+# Places, organisations and latin names (H6, APP). jieba tags unknown colloquial words as person
+# names (nr: "家里人"), so those are left out.
+_NAME_TAGS = frozenset({"ns", "nt", "eng"})
+_POS_LOCK = threading.Lock()
+_POS_TOKENIZER = None
+
+
+def proper_nouns(text: str) -> list[str]:
+    """Place and organisation names and latin words in text (jieba POS tags ns/nt/eng).
+
+    Answer verification uses them: a sentence that swaps "松原" for "长春" shares almost every
+    other word with its source, so names are checked on their own.
+    """
+    global _POS_TOKENIZER
+    if _POS_TOKENIZER is None:
+        with _POS_LOCK:
+            if _POS_TOKENIZER is None:
+                import jieba.posseg
+
+                _POS_TOKENIZER = jieba.posseg.POSTokenizer(_SEGMENTER.get())
+    return [
+        pair.word
+        for pair in _POS_TOKENIZER.cut(normalize(text))
+        if pair.flag in _NAME_TAGS and len(pair.word.strip()) >= 2
+    ]
