@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
@@ -158,37 +159,61 @@ def _cn_to_int(numeral: str) -> int | None:
     return total + section + (digit or 0)
 
 
-def _numbers_supported(claim: str, source: str, date: dt.date) -> bool:
+@dataclass(frozen=True)
+class _Text:
+    """What the checks need of one text, computed once: a claim is compared with many windows."""
+
+    norm: str
+    tokens: frozenset[str]
+    numbers: frozenset[str]
+    negations: tuple[tuple[str, str], ...]
+
+
+@lru_cache(maxsize=4096)
+def _features(text: str) -> _Text:
+    norm = normalize(text)
+    return _Text(
+        norm,
+        frozenset(tokenize_cached(text)),
+        frozenset(_NUMBER.findall(norm)),
+        tuple(_NEGATION.findall(norm)),
+    )
+
+
+@lru_cache(maxsize=1024)
+def _claim_words(claim: str) -> tuple[str, ...]:
+    return tuple(w for w in content_words(claim) if w not in _FILLER)
+
+
+@lru_cache(maxsize=1024)
+def _claim_names(claim: str) -> tuple[str, ...]:
+    return tuple(proper_nouns(claim))
+
+
+def _numbers_supported(claim: _Text, source: _Text, date: dt.date) -> bool:
     """Every number in the claim appears in the source; the article date's parts count as source."""
-    available = numbers_in(source) | {str(date.year), str(date.month), str(date.day)}
+    available = source.numbers | {str(date.year), str(date.month), str(date.day)}
     bare = {n.rstrip("%") for n in available}
-    for number in numbers_in(claim):
+    for number in claim.numbers:
         if number.endswith("%") and number not in available:
             return False
         if not number.endswith("%") and number not in bare:
             return False
-    norm_source = normalize(source)
-    for numeral in _CN_NUMBER.findall(normalize(claim)):
+    for numeral in _CN_NUMBER.findall(claim.norm):
         value = _cn_to_int(numeral)
-        if numeral not in norm_source and (value is None or str(value) not in bare):
+        if numeral not in source.norm and (value is None or str(value) not in bare):
             return False
     return True
 
 
-def _polarity_agrees(claim: str, source: str) -> bool:
+def _polarity_agrees(claim: _Text, source: _Text) -> bool:
     """A negated phrase must keep its negation: neither added by the claim nor dropped from the source."""
-    c, s = normalize(claim), normalize(source)
-    for neg, word in _NEGATION.findall(c):
-        if neg + word not in s and not any(w == word for _, w in _NEGATION.findall(s)):
+    source_negated = {word for _, word in source.negations}
+    claim_negated = {word for _, word in claim.negations}
+    for neg, word in claim.negations:
+        if neg + word not in source.norm and word not in source_negated:
             return False
-    for _, word in _NEGATION.findall(s):
-        if word in c and not any(w == word for _, w in _NEGATION.findall(c)):
-            return False
-    return True
-
-
-def _claim_words(claim: str) -> list[str]:
-    return [w for w in content_words(claim) if w not in _FILLER]
+    return all(word not in claim.norm or word in claim_negated for word in source_negated)
 
 
 def lexical_coverage(claim: str, source: str) -> float:
@@ -200,12 +225,11 @@ def lexical_coverage(claim: str, source: str) -> float:
     segmentation of the same characters still counts.
     """
     norm_claim = normalize(claim)
-    source_tokens = set(tokenize_cached(source))
-    norm_source = normalize(source)
+    src = _features(source)
     content = [False] * len(norm_claim)
     covered = [False] * len(norm_claim)
     for word in _claim_words(claim):
-        present = word in source_tokens or word in norm_source
+        present = word in src.tokens or word in src.norm
         start = norm_claim.find(word)
         while start >= 0:
             for i in range(start, start + len(word)):
@@ -216,10 +240,10 @@ def lexical_coverage(claim: str, source: str) -> float:
     return sum(covered) / total if total else 0.0
 
 
-def _names_supported(claim: str, source: str, title: str) -> bool:
+def _names_supported(claim: str, source: _Text, title: str) -> bool:
     """Every place, organisation and product name in the claim appears in the source or its title."""
-    known = normalize(source) + "\n" + normalize(title)
-    return all(name in known for name in proper_nouns(claim))
+    norm_title = normalize(title)
+    return all(name in source.norm or name in norm_title for name in _claim_names(claim))
 
 
 @dataclass(frozen=True)
@@ -234,17 +258,26 @@ class _Window:
 class Verifier:
     """Scores claims against the sentences of numbered source passages.
 
-    Built once per answer: the passages' sentences (and adjacent pairs) are embedded in one
-    batch, each claim then costs one more embedding.
+    Built once per answer: the passages' sentences are embedded in one batch, each claim then
+    costs one more embedding.
     """
 
     def __init__(self, passages: list[Citation], embeddings: Encoder) -> None:
         self.passages = passages
         self._embeddings = embeddings
         self._windows: list[list[_Window]] = []
-        texts: list[str] = []
-        for i, passage in enumerate(passages):
-            sentences = split_sentences(passage.quote)
+        self._vectors: list[np.ndarray] = []
+        per_passage = [split_sentences(p.quote) for p in passages]
+        texts = [
+            p.quote[s.start : s.end]
+            for p, sentences in zip(passages, per_passage, strict=True)
+            for s in sentences
+        ]
+        vectors = embeddings.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
+        pos = 0
+        for i, (passage, sentences) in enumerate(zip(passages, per_passage, strict=True)):
+            single = vectors[pos : pos + len(sentences)]
+            pos += len(sentences)
             windows = [
                 _Window(i, passage.quote[s.start : s.end], passage.start + s.start, passage.start + s.end)
                 for s in sentences
@@ -253,14 +286,13 @@ class Verifier:
                 _Window(i, passage.quote[a.start : b.end], passage.start + a.start, passage.start + b.end, 2)
                 for a, b in zip(sentences, sentences[1:], strict=False)
             ]
+            # A pair of sentences is embedded as the normalised sum of its two sentence vectors:
+            # close to embedding the joined text, at no extra model cost.
+            pairs = single[:-1] + single[1:]
+            norms = np.linalg.norm(pairs, axis=1, keepdims=True)
+            norms[norms == 0] = 1.0
             self._windows.append(windows)
-            texts.extend(w.text for w in windows)
-        vectors = embeddings.encode(texts) if texts else np.zeros((0, 1), dtype=np.float32)
-        self._vectors: list[np.ndarray] = []
-        pos = 0
-        for windows in self._windows:
-            self._vectors.append(vectors[pos : pos + len(windows)])
-            pos += len(windows)
+            self._vectors.append(np.vstack([single, pairs / norms]) if len(sentences) > 1 else single)
 
     def embed_claims(self, claims: list[Claim]) -> np.ndarray:
         return self._embeddings.encode([c.text for c in claims])
@@ -271,9 +303,11 @@ class Verifier:
         if not windows:
             return None
         sims = self._vectors[passage] @ claim_vector
-        date = self.passages[passage].date
+        date, title = self.passages[passage].date, self.passages[passage].title
+        c = _features(claim.text)
         best: Support | None = None
         for window, sim in zip(windows, sims, strict=True):
+            w = _features(window.text)
             candidate = Support(
                 passage=passage,
                 quote=window.text,
@@ -281,9 +315,9 @@ class Verifier:
                 end=window.end,
                 lexical=lexical_coverage(claim.text, window.text),
                 semantic=float(sim),
-                numbers_ok=_numbers_supported(claim.text, window.text, date),
-                polarity_ok=_polarity_agrees(claim.text, window.text),
-                names_ok=_names_supported(claim.text, window.text, self.passages[passage].title),
+                numbers_ok=_numbers_supported(c, w, date),
+                polarity_ok=_polarity_agrees(c, w),
+                names_ok=_names_supported(claim.text, w, title),
                 sentences=window.sentences,
             )
             if best is None or _rank(candidate) > _rank(best):
