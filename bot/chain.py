@@ -32,10 +32,11 @@ from bot.dates import freshness_line
 from bot.evidence import SentenceBank
 from bot.faq import FaqBook
 from bot.index import KnowledgeIndex, load_index
+from bot.lexicon import question_words
 from bot.question import QuestionInfo, classify
 from bot.retrieve import retrieve_hybrid
 from bot.types import Answer, Citation, Hit
-from bot.words import content_words, warm_up
+from bot.words import warm_up
 
 log = logging.getLogger(__name__)
 
@@ -225,7 +226,7 @@ class FaqChain:
         loaded: _Loaded = state["loaded"]
         condensed: Condensed = state["condensed"]
         info: QuestionInfo = state["rewritten_info"]
-        weights = word_weights(loaded.bank, content_words(condensed.rewritten))
+        weights = word_weights(loaded.bank, question_words(condensed.rewritten))
         detail = state["detail"]
         budget = DETAIL_CHARS if detail else self.settings.short_answer_chars
         draft = draft_answer(
@@ -349,6 +350,8 @@ def build_chain(settings: Settings) -> FaqChain:
         from bot.llm import LLMAnswerer  # optional mode, written by the LLM engineer
 
         llm = LLMAnswerer(settings, embeddings)
-    chain = FaqChain(settings, embeddings, index, llm=llm)
+        llm.warm_up()
+    chain = FaqChain(settings, embeddings, index)
     chain.ask("门诊共济是什么？")  # the first call through langchain and FAISS pays one-off set-up costs
+    chain.llm = llm  # attached after the warm-up question: starting a server must not call a remote LLM
     return chain

@@ -9,7 +9,9 @@ scripted completions. Every request body is recorded so a test can check what th
         ...
         assert llm.requests[0]["model"] == "qwen-test"
 
-Scripted replies are consumed in order; the last one repeats once the script runs out.
+Scripted replies are consumed in order; the last one repeats once the script runs out. A reply
+can also be composed from the request (``respond``), e.g. to cite whichever number the bot gave
+a passage.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -28,6 +31,9 @@ class Reply:
     content: str | None = None  # the assistant message; None with raw_body set sends raw_body instead
     raw_body: bytes | None = None
     delay: float = 0.0
+    # Writes the assistant message from the request body, for a test that cannot know the source
+    # numbers in advance (the chain numbers retrieved passages itself).
+    compose: Callable[[dict[str, Any]], str] | None = None
 
 
 def completion_body(content: str, model: str) -> bytes:
@@ -71,7 +77,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif reply.status != 200:
             self._send(reply.status, json.dumps({"error": {"message": "scripted failure"}}).encode())
         else:
-            self._send(200, completion_body(reply.content or "", str(body.get("model", ""))))
+            content = reply.compose(body) if reply.compose else reply.content
+            self._send(200, completion_body(content or "", str(body.get("model", ""))))
 
     def _send(self, status: int, payload: bytes) -> None:
         try:
@@ -115,6 +122,9 @@ class FakeLLM:
     def reply(self, content: str, delay: float = 0.0) -> None:
         self.script(Reply(content=content, delay=delay))
 
+    def respond(self, compose: Callable[[dict[str, Any]], str]) -> None:
+        self.script(Reply(compose=compose))
+
     def fail(self, status: int = 500) -> None:
         self.script(Reply(status=status))
 
@@ -126,6 +136,12 @@ class FakeLLM:
             self.paths.append(path)
             self.requests.append(body)
             return self._script.pop(0) if len(self._script) > 1 else self._script[0]
+
+    def reset(self) -> None:
+        """Forget recorded requests (a server shared by several tests)."""
+        with self._lock:
+            self.requests.clear()
+            self.paths.clear()
 
     def messages_text(self, i: int = -1) -> str:
         """All message contents of request ``i`` joined, for checking what the bot sent."""

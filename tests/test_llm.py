@@ -20,7 +20,7 @@ from bot.llm import LLMAnswerer
 from bot.types import Answer, Citation
 from bot.verify import split_claims
 
-MEDICAL_INTRO = "cc-medical-outpatient#0"  # 1月1日起实施; 家庭共济 via the WeChat account; what the money pays for
+MEDICAL_INTRO = "cc-medical-outpatient#0"  # 1月1日起实施; 家庭共济 via WeChat; what the money pays
 MEDICAL_RATES = "cc-medical-outpatient#1"  # 2% / 4% / 2.8%; 三级及以下; 门诊报销不再局限于合规药品费用
 POSTAL_SONGYUAN = "postal-baotong#2"  # 松原市邮政管理局 … 瑞禾苗物流园区
 STRAWBERRY = "power-lishu-strawberry#1"  # 500余亩, 100余位返乡农民
@@ -38,7 +38,9 @@ def llm() -> Iterator[FakeLLM]:
 
 
 def make_answerer(llm: FakeLLM, embeddings, timeout: float = 8.0) -> LLMAnswerer:  # type: ignore[no-untyped-def]
-    settings = Settings(knowledge_dir=KNOWLEDGE, llm_base_url=llm.base_url, llm_model="qwen-test", llm_timeout=timeout)
+    settings = Settings(
+        knowledge_dir=KNOWLEDGE, llm_base_url=llm.base_url, llm_model="qwen-test", llm_timeout=timeout
+    )
     return LLMAnswerer(settings, embeddings)
 
 
@@ -313,7 +315,9 @@ def test_markers_are_renumbered_in_order_and_a_shared_quote_keeps_one_number(
 
 
 def test_long_answer_is_cut_to_the_short_length(llm: FakeLLM, embeddings, seed_index) -> None:  # type: ignore[no-untyped-def]
-    settings = Settings(knowledge_dir=KNOWLEDGE, llm_base_url=llm.base_url, llm_model="qwen-test", short_answer_chars=60)
+    settings = Settings(
+        knowledge_dir=KNOWLEDGE, llm_base_url=llm.base_url, llm_model="qwen-test", short_answer_chars=60
+    )
     answerer = LLMAnswerer(settings, embeddings)
     llm.reply(
         "今年1月1日起，长春市正式启动实施职工医保门诊共济保障机制[1]。"
@@ -335,7 +339,9 @@ def test_no_passages_means_no_call(llm: FakeLLM, answerer: LLMAnswerer) -> None:
     assert llm.requests == []
 
 
-def test_logs_say_why_without_the_question_text(llm: FakeLLM, answerer: LLMAnswerer, seed_index, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_logs_say_why_without_the_question_text(
+    llm: FakeLLM, answerer: LLMAnswerer, seed_index, caplog
+) -> None:  # type: ignore[no-untyped-def]
     question = "我家住在朝阳区幸福小区三号楼医保卡丢了怎么办"
     llm.reply("医保卡丢失后可以在微信公众号挂失补办[1]。")
 
