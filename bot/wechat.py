@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import unquote_to_bytes
 
 import anyio
 import requests
@@ -92,11 +92,10 @@ class WeChatChannel:
             verify_signature(self.token, request.query_params)
         except ProtocolError as exc:
             return PlainTextResponse(exc.reason, status_code=exc.status)
-        # Raw bytes, not the str FastAPI decodes: the echo must be exactly what WeChat sent.
-        echostr = parse_qs(request.scope.get("query_string", b"")).get(b"echostr")
+        echostr = _raw_query_value(request.scope.get("query_string", b""), b"echostr")
         if not echostr:
             return PlainTextResponse("echostr is required", status_code=400)
-        return Response(content=echostr[0], media_type="text/plain")
+        return Response(content=echostr, media_type="text/plain")
 
     # ------------------------------------------------------------------ POST: messages
     async def receive(self, request: Request) -> Response:
@@ -187,6 +186,15 @@ class WeChatChannel:
             return
         registry.register(_BookCollector(self.book))
         self._metrics_registered = True
+
+
+def _raw_query_value(query_string: bytes, name: bytes) -> bytes | None:
+    """A query value as bytes, not the str FastAPI decodes: the echo must be exactly what WeChat sent."""
+    for pair in query_string.split(b"&"):
+        key, _, value = pair.partition(b"=")
+        if unquote_to_bytes(key.replace(b"+", b" ")) == name:
+            return unquote_to_bytes(value.replace(b"+", b" "))
+    return None
 
 
 def _fixed(text: str | None) -> Compute:

@@ -22,11 +22,10 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import uvicorn
 import xmltodict
+from conftest import free_port
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.replies import BaseReply, deserialize_reply
 from wechatpy.utils import WeChatSigner
-
-from conftest import free_port
 
 TOKEN = "faqbotTestToken"
 APP_ID = "wx1234567890abcdef"
@@ -35,29 +34,47 @@ ACCOUNT = "gh_faqbot_account"
 
 
 # ---------------------------------------------------------------------- the server under test
+@dataclass
+class Running:
+    base: str
+    app: Any
+
+    def store_rows(self, openid: str) -> list[Any]:
+        """The messages the conversation service recorded for one WeChat user (one per chain call)."""
+        service = self.app.state.service
+        service.store.flush()
+        return service.store.recent_turns(f"wechat:{openid}", limit=1000)
+
+    def metric(self, name: str, **labels: str) -> float:
+        value = self.app.state.metrics.registry.get_sample_value(name, labels)
+        return float(value or 0.0)
+
+
 @contextmanager
-def running_app(settings: Any, ready_timeout: float = 120.0) -> Iterator[str]:
-    """``create_app(settings)`` under uvicorn on a free loopback port, once the index is loaded."""
+def running_app(settings: Any, *, wait_ready: bool = True, ready_timeout: float = 180.0) -> Iterator[Running]:
+    """``create_app(settings)`` under uvicorn on a free loopback port (by default once the index is loaded)."""
     from bot.api import create_app
 
+    app = create_app(settings)
     port = free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{port}"
+    probe = "/readyz" if wait_ready else "/healthz"
     deadline = time.monotonic() + ready_timeout
     try:
         while True:
             try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                if httpx.get(base + probe, timeout=2).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the server did not become ready")
+                raise RuntimeError(f"the server did not answer {probe} with 200")
             time.sleep(0.1)
-        yield base
+        yield Running(base, app)
     finally:
         server.should_exit = True
         thread.join(30)
@@ -134,7 +151,9 @@ class WeChatSender:
         nonce = nonce or uuid.uuid4().hex[:10]
         return {"signature": signature(self.token, ts, nonce), "timestamp": ts, "nonce": nonce, "openid": "x"}
 
-    def post(self, xml: str | bytes, *, params: dict[str, str] | None = None, timeout: float = 30.0) -> Delivery:
+    def post(
+        self, xml: str | bytes, *, params: dict[str, str] | None = None, timeout: float = 30.0
+    ) -> Delivery:
         params = dict(params or self.query())
         body = xml.encode("utf-8") if isinstance(xml, str) else xml
         if self.crypto is not None and "encrypt_type" not in params:
@@ -144,7 +163,9 @@ class WeChatSender:
             body = f"<xml><ToUserName>{cdata(ACCOUNT)}</ToUserName><Encrypt>{cdata(fields['Encrypt'])}</Encrypt></xml>".encode()
         started = time.monotonic()
         response = httpx.post(self.url, params=params, content=body, timeout=timeout)
-        return Delivery(response.status_code, response.content, time.monotonic() - started, dict(response.headers))
+        return Delivery(
+            response.status_code, response.content, time.monotonic() - started, dict(response.headers)
+        )
 
     def reply(self, delivery: Delivery) -> BaseReply:
         """The passive reply, decrypted in safe mode (checking MsgSignature), parsed by wechatpy."""
@@ -152,7 +173,9 @@ class WeChatSender:
         xml = delivery.text
         if self.crypto is not None and xml != "success":
             envelope = xmltodict.parse(xml)["xml"]
-            xml = self.crypto.decrypt_message(xml, envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"])
+            xml = self.crypto.decrypt_message(
+                xml, envelope["MsgSignature"], envelope["TimeStamp"], envelope["Nonce"]
+            )
         return deserialize_reply(xml)
 
     def ask(self, openid: str, content: str, **kwargs: Any) -> BaseReply:
@@ -180,7 +203,11 @@ class _ApiHandler(BaseHTTPRequestHandler):
         api.record(url.path, query, body)
         if url.path.endswith("/token"):
             ok = query.get("appid") == api.app_id and query.get("secret") == api.secret
-            payload = {"access_token": api.access_token, "expires_in": 7200} if ok else {"errcode": 40125, "errmsg": "invalid appsecret"}
+            payload = (
+                {"access_token": api.access_token, "expires_in": 7200}
+                if ok
+                else {"errcode": 40125, "errmsg": "invalid appsecret"}
+            )
         elif query.get("access_token") != api.access_token:
             payload = {"errcode": 40001, "errmsg": "invalid credential"}
         else:
