@@ -180,8 +180,7 @@ class WeChatChannel:
     def _register_metrics(self, app: FastAPI) -> None:
         if self._metrics_registered:
             return
-        metrics = getattr(getattr(app.state, "service", None), "metrics", None)
-        registry = getattr(metrics, "registry", None)
+        registry = getattr(getattr(app.state, "metrics", None), "registry", None)
         if registry is None:
             return
         registry.register(_BookCollector(self.book))
