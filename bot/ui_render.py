@@ -122,5 +122,5 @@ def chat_markdown(answer: Answer) -> str:
             f"<blockquote>{html.escape(c.quote)}</blockquote></details>"
         )
     if not answer.answered:
-        parts.append(f"**☎ 转人工/热线：** {html.escape(answer.handoff or '请拨打12345政务服务便民热线。')}")
+        parts.append(f"**转人工/热线：** {html.escape(answer.handoff or '请拨打12345政务服务便民热线。')}")
     return "\n\n".join(parts)

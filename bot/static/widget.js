@@ -51,7 +51,8 @@
     ".quote .src{display:block;margin-top:4px;color:#57606a;font-size:13px}",
     ".handoff{margin-top:8px;padding:8px 10px;border-radius:8px;background:#fff4e5;border:1px solid #f5a623;font-weight:600;white-space:normal}",
     ".tools{display:flex;align-items:center;gap:6px;margin-top:6px;font-size:13px;color:#57606a;white-space:normal}",
-    ".tools button{padding:2px 8px;border:1px solid #d0d7de;border-radius:12px;background:#fff}",
+    ".tools button{display:inline-flex;align-items:center;gap:4px;padding:2px 10px;border:1px solid #d0d7de;border-radius:12px;background:#fff}",
+    ".tools svg{width:14px;height:14px;fill:currentColor}",
     ".tools button[aria-pressed=true]{background:var(--c);color:#fff;border-color:var(--c)}",
     ".tools button.retry{border-color:#d93025;color:#d93025}",
     ".typing::after{content:'▍';animation:b 1s steps(1) infinite}@keyframes b{50%{opacity:0}}",
@@ -85,6 +86,7 @@
     (kids || []).forEach(function (c) { if (c) n.appendChild(typeof c === "string" ? document.createTextNode(c) : c); });
     return n;
   }
+  var THUMB = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z"/></svg>';
   var ICON = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01zm5 0a1.5 1.5 0 1 0 0 .01z"/></svg>';
 
   // ---- build the shadow tree; the host is a zero-size fixed box, so the page never reflows
@@ -198,13 +200,16 @@
       body.appendChild(el("button", {
         type: "button", "class": "cite", text: "[" + c.n + "]", "aria-expanded": "false", "aria-controls": qid,
         "aria-label": "来源" + c.n + "：" + c.title,
-        onclick: function () { var show = q.hidden; q.hidden = !show; this.setAttribute("aria-expanded", String(show)); }
+        onclick: function () {
+          var show = q.hidden; q.hidden = !show; this.setAttribute("aria-expanded", String(show));
+          if (show && q.scrollIntoView) q.scrollIntoView({ block: "nearest" });
+        }
       }));
     });
     box.appendChild(body);
     box.appendChild(quotes);
     if (m.answered === false) {
-      box.appendChild(el("div", { "class": "handoff", role: "note" }, ["☎ 转人工/热线：" + (m.handoff || "请拨打12345政务服务便民热线")]));
+      box.appendChild(el("div", { "class": "handoff", role: "note" }, ["转人工/热线：" + (m.handoff || "请拨打12345政务服务便民热线")]));
     }
     if (m.message_id) box.appendChild(feedbackTools(m));
     return box;
@@ -212,11 +217,14 @@
   function feedbackTools(m) {
     var tools = el("div", { "class": "tools", role: "group", "aria-label": "这个回答有帮助吗" }, [el("span", { text: "有帮助吗？" })]);
     var note = el("span", { "class": "thanks", "aria-live": "polite" });
-    [["up", "👍", "有帮助"], ["down", "👎", "没帮助"]].forEach(function (r) {
-      tools.appendChild(el("button", {
-        type: "button", "class": "rate-" + r[0], "aria-label": r[2], "aria-pressed": String(m.rating === r[0]), text: r[1],
+    [["up", "有帮助", ""], ["down", "没帮助", ' transform="rotate(180 12 12)"']].forEach(function (r) {
+      var b = el("button", {
+        type: "button", "class": "rate-" + r[0], "aria-label": r[1], "aria-pressed": String(m.rating === r[0]),
         onclick: function () { rate(m, r[0], tools, note); }
-      }));
+      });
+      b.innerHTML = THUMB.replace("<path", "<path" + r[2]);
+      b.appendChild(document.createTextNode(r[1]));
+      tools.appendChild(b);
     });
     if (m.rating) note.textContent = "谢谢反馈";
     tools.appendChild(note);
