@@ -4,7 +4,8 @@ An LLM answer is split into claims (one sentence each, with its ``[n]`` markers)
 supported by a source passage when one sentence of that passage (or two adjacent ones, for a
 claim that joins them) passes every test:
 
-- lexical: the claim's content words (jieba, ``bot.words``) are covered by the source sentence;
+- lexical: the claim's content words (jieba, ``bot.words``) are covered by the source sentence,
+  in every clause, with no long run of words the source lacks;
 - semantic: the embedding of the claim is close to the source sentence's;
 - numbers: every number, percentage and date part in the claim appears in the source (full- and
   half-width folded by ``normalize``), so "2.8%" never turns into "2.5%" unnoticed;
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Protocol
 
@@ -32,6 +33,12 @@ from bot.words import content_words, proper_nouns, tokenize_cached
 
 # Thresholds, tuned on paraphrases and hallucinations of the seed articles (tests/test_llm.py).
 MIN_LEXICAL = 0.6  # share of the claim's content (by characters) found in the source sentence
+MIN_CLAUSE = 0.5  # the same share for every clause of the claim
+# Only a claim whose words the sentence almost fully has may be compared clause by clause: with
+# looser wording, a clause naming the same service ("吉林医保公共服务") lends its similarity to an
+# invented procedure ("在…公众号上挂失补办").
+CLAUSE_RESCUE_LEXICAL = 0.85
+MAX_NOVEL_RUN = 4  # consecutive content characters of the claim the source lacks ("社区开证明" = 5)
 MIN_SEMANTIC = 0.55  # cosine between claim and source sentence embeddings
 # A claim citing the wrong source is moved to the right one only on stronger evidence.
 MIN_REATTRIBUTE = 0.75
@@ -48,6 +55,7 @@ _MARKER_VARIANTS = str.maketrans({"【": "[", "】": "]", "［": "[", "］": "]"
 _CLAIM = re.compile(
     r"[^。！？!?；;\n]+(?:[。！？!?；;]+[”’」』）)]*|$|(?=\n))(?:[ \t]*\[\s*\d+(?:\s*[,，、]\s*\d+)*\s*\])*"
 )
+_CLAUSE = re.compile(r"[^，,；;：:\n]+(?:[，,；;：:\n]+|$)")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
 _CN_DIGITS = {
     "零": 0,
@@ -95,6 +103,8 @@ class Support:
     end: int
     lexical: float
     semantic: float
+    weakest_clause: float
+    novel_run: int
     numbers_ok: bool
     polarity_ok: bool
     names_ok: bool = True
@@ -111,6 +121,8 @@ class Support:
             and self.polarity_ok
             and self.names_ok
             and self.lexical >= MIN_LEXICAL
+            and self.weakest_clause >= MIN_CLAUSE
+            and self.novel_run <= MAX_NOVEL_RUN
             and self.semantic >= MIN_SEMANTIC
         )
 
@@ -216,13 +228,25 @@ def _polarity_agrees(claim: _Text, source: _Text) -> bool:
     return all(word not in claim.norm or word in claim_negated for word in source_negated)
 
 
-def lexical_coverage(claim: str, source: str) -> float:
-    """Share of the claim's content characters that belong to words the source also has.
+@dataclass(frozen=True)
+class Lexical:
+    """How much of a claim the source's words account for."""
 
-    Coverage is counted on characters of the claim, not on tokens: search-mode jieba yields
-    "长春市" and "长春" for the same three characters, which must not count twice. A word
-    counts when it is a source token or a substring of the source text, so a different
-    segmentation of the same characters still counts.
+    coverage: float  # share of the claim's content characters found in the source
+    weakest_clause: float  # the same share for the claim's least-covered clause
+    novel_run: int  # longest run of consecutive content characters the source does not have
+
+
+@lru_cache(maxsize=8192)
+def lexical_support(claim: str, source: str) -> Lexical:
+    """Coverage of the claim's content words by the source, overall, per clause and as novel runs.
+
+    Counted on characters of the claim, not on tokens: search-mode jieba yields "长春市" and "长春"
+    for the same three characters, which must not count twice. A word counts when it is a source
+    token or a substring of the source text, so a different segmentation still counts. The
+    clause and run figures catch the commonest hallucination, a true sentence with an invented
+    condition attached ("…共用共享，但仅限直系亲属", "…需要到社区开证明"), which overall
+    coverage alone lets through.
     """
     norm_claim = normalize(claim)
     src = _features(source)
@@ -237,13 +261,49 @@ def lexical_coverage(claim: str, source: str) -> float:
                 covered[i] = covered[i] or present
             start = norm_claim.find(word, start + 1)
     total = sum(content)
-    return sum(covered) / total if total else 0.0
+    if not total:
+        return Lexical(0.0, 0.0, 0)
+    weakest = 1.0
+    pos = 0
+    for clause in _CLAUSE.findall(norm_claim):
+        span = range(pos, pos + len(clause))
+        pos += len(clause)
+        clause_content = sum(content[i] for i in span)
+        if clause_content >= 2:
+            weakest = min(weakest, sum(covered[i] for i in span) / clause_content)
+    run = longest = 0
+    for is_content, is_covered in zip(content, covered, strict=True):
+        run = run + 1 if is_content and not is_covered else 0
+        longest = max(longest, run)
+    return Lexical(sum(covered) / total, weakest, longest)
+
+
+def lexical_coverage(claim: str, source: str) -> float:
+    """Share of the claim's content characters that belong to words the source also has."""
+    return lexical_support(claim, source).coverage
 
 
 def _names_supported(claim: str, source: _Text, title: str) -> bool:
     """Every place, organisation and product name in the claim appears in the source or its title."""
     norm_title = normalize(title)
     return all(name in source.norm or name in norm_title for name in _claim_names(claim))
+
+
+def clause_runs(sentence: str, longest: int = 3) -> list[str]:
+    """Runs of 1..``longest`` consecutive clauses (split at ，；： and line breaks), as written.
+
+    >>> clause_runs("甲，乙，丙。", longest=2)
+    ['甲，', '甲，乙，', '乙，', '乙，丙。', '丙。']
+    """
+    clauses = [c for c in _CLAUSE.findall(sentence) if c.strip()]
+    if len(clauses) < 2:
+        return []
+    return [
+        "".join(clauses[i:j]).strip()
+        for i in range(len(clauses))
+        for j in range(i + 1, min(i + longest, len(clauses)) + 1)
+        if j - i < len(clauses)
+    ]
 
 
 @dataclass(frozen=True)
@@ -267,6 +327,7 @@ class Verifier:
         self._embeddings = embeddings
         self._windows: list[list[_Window]] = []
         self._vectors: list[np.ndarray] = []
+        self._clause_vectors: dict[tuple[int, int, int], np.ndarray] = {}
         per_passage = [split_sentences(p.quote) for p in passages]
         texts = [
             p.quote[s.start : s.end]
@@ -308,21 +369,44 @@ class Verifier:
         best: Support | None = None
         for window, sim in zip(windows, sims, strict=True):
             w = _features(window.text)
+            lexical = lexical_support(claim.text, window.text)
             candidate = Support(
                 passage=passage,
                 quote=window.text,
                 start=window.start,
                 end=window.end,
-                lexical=lexical_coverage(claim.text, window.text),
+                lexical=lexical.coverage,
                 semantic=float(sim),
+                weakest_clause=lexical.weakest_clause,
+                novel_run=lexical.novel_run,
                 numbers_ok=_numbers_supported(c, w, date),
                 polarity_ok=_polarity_agrees(c, w),
                 names_ok=_names_supported(claim.text, w, title),
                 sentences=window.sentences,
             )
+            if not candidate.supported and candidate.lexical >= CLAUSE_RESCUE_LEXICAL and sim < MIN_SEMANTIC:
+                clause_sim = self._clause_similarity(window, claim_vector)
+                if clause_sim > sim:
+                    candidate = replace(candidate, semantic=clause_sim)
             if best is None or _rank(candidate) > _rank(best):
                 best = candidate
         return best
+
+    def _clause_similarity(self, window: _Window, claim_vector: np.ndarray) -> float:
+        """Best similarity of the claim to a run of 1-3 clauses of the window.
+
+        A claim that restates one clause of a long sentence ("合作社负责人是王宝忠" from
+        "大棚内，合作社负责人王宝忠按下开关，喷灌、恒温控制设备开启运行，…") scores low against the
+        whole sentence. Only windows whose words already cover the claim (``CLAUSE_RESCUE_LEXICAL``)
+        get here, so the extra embeddings are few.
+        """
+        key = (window.passage, window.start, window.end)
+        vectors = self._clause_vectors.get(key)
+        if vectors is None:
+            runs = clause_runs(window.text)
+            vectors = self._embeddings.encode(runs) if runs else np.zeros((0, len(claim_vector)), np.float32)
+            self._clause_vectors[key] = vectors
+        return float((vectors @ claim_vector).max()) if len(vectors) else -1.0
 
     def best_support(self, claim: Claim, claim_vector: np.ndarray) -> Support | None:
         """The best window over all passages, for re-attributing a claim that cites the wrong number."""
