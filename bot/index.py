@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from bot import dense, sparse
 from bot.chunk import chunk_document
 from bot.embed import VectorEmbeddings
 from bot.errors import IndexMismatchError, IndexMissingError
@@ -39,8 +40,6 @@ from bot.words import tokenize
 FORMAT = 1
 CURRENT = "CURRENT"
 KEEP_VERSIONS = 3
-# Above this many chunks the dense index switches from exact search to HNSW (see docs/performance.md).
-HNSW_THRESHOLD = 50_000
 
 Progress = Callable[[str, int, int], None]
 
@@ -113,32 +112,79 @@ def _switch_current(index_dir: Path, version: str) -> None:
     _fsync_dir(index_dir)
 
 
-def _dense_index(vectors: np.ndarray, dimension: int) -> Any:
-    import faiss
-
-    if len(vectors) >= HNSW_THRESHOLD:
-        index = faiss.IndexHNSWFlat(dimension, 32, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction = 80
-        index.hnsw.efSearch = 96
-    else:
-        index = faiss.IndexFlatIP(dimension)
-    if len(vectors):
-        index.add(vectors)
-    return index
-
-
-def _bm25(token_ids: Sequence[np.ndarray], vocab: dict[str, int]) -> Any:
-    import bm25s
-
-    retriever = bm25s.BM25(method="lucene")
-    if token_ids:
-        retriever.index(([ids.tolist() for ids in token_ids], dict(vocab)), show_progress=False)
-    return retriever
-
-
 def _chunk_text_for_embedding(chunk: Chunk) -> str:
     # The title tells the embedder what an otherwise ambiguous passage is about.
     return f"{chunk.title}\n{chunk.text}"
+
+
+@dataclass
+class _Previous:
+    """What an incremental build reuses from the current version, read without parsing every chunk."""
+
+    path: Path
+    manifest: dict[str, Any]
+    lines: list[bytes]  # chunks.jsonl, one raw line per chunk
+    ranges: dict[str, tuple[int, int]]  # doc_id -> its chunks' positions [start, stop)
+    vectors: np.ndarray  # memory-mapped
+    lengths: np.ndarray
+    flat: np.ndarray
+    bounds: np.ndarray
+    vocab: dict[str, int]
+
+
+def _load_previous(index_dir: Path, model_id: str, size: int, overlap: int) -> _Previous | None:
+    name = current_version(index_dir)
+    if name is None:
+        return None
+    path = index_dir / name
+    try:
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        if (
+            manifest.get("format") != FORMAT
+            or manifest["embedding"]["model_id"] != model_id
+            or manifest["chunker"] != {"size": size, "overlap": overlap}
+        ):
+            return None
+        lines = [line + b"\n" for line in (path / "chunks.jsonl").read_bytes().split(b"\n") if line.strip()]
+        # Chunks are stored grouped by document, in the manifest's document order.
+        ranges: dict[str, tuple[int, int]] = {}
+        start = 0
+        for doc_id, info in manifest["documents"].items():
+            ranges[doc_id] = (start, start + int(info["chunks"]))
+            start += int(info["chunks"])
+        if start != len(lines):
+            ranges = {}
+            for i, line in enumerate(lines):
+                doc_id = json.loads(line)["doc_id"]
+                first, _ = ranges.get(doc_id, (i, i))
+                ranges[doc_id] = (first, i + 1)
+        vectors = np.load(path / "vectors.npy", mmap_mode="r", allow_pickle=False)
+        with np.load(path / "tokens.npz", allow_pickle=False) as z:
+            lengths, flat = z["lengths"], z["ids"]
+        vocab = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError):
+        return None  # an unreadable version is rebuilt from scratch rather than trusted
+    bounds = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    return _Previous(path, manifest, lines, ranges, vectors, lengths, flat, bounds, vocab)
+
+
+def _previous_dense(previous: _Previous, kind: str, n_chunks: int) -> Any | None:
+    """The current version's IVF index, if it can be updated in place for ``n_chunks`` chunks."""
+    info = previous.manifest.get("dense", {})
+    if kind != dense.IVF or info.get("kind") != dense.IVF:
+        return None
+    # Lists trained on a much smaller base get long and slow: retrain when the base has doubled.
+    if n_chunks > 2 * int(info.get("trained_on", 0)):
+        return None
+    import faiss
+
+    try:
+        index = faiss.read_index(str(previous.path / "dense.faiss"))
+    except RuntimeError:
+        return None
+    if dense.kind_of(index) != dense.IVF or index.ntotal != len(previous.lines):
+        return None
+    return index
 
 
 def build_index(
@@ -153,88 +199,138 @@ def build_index(
 ) -> BuildReport:
     """Write a new index version for ``documents`` and switch ``CURRENT`` to it.
 
-    Unless ``full``, vectors and tokens of documents whose content hash and chunker settings
-    are unchanged are copied from the current version instead of being recomputed.
+    Unless ``full``, documents whose content hash and chunker settings are unchanged keep their
+    chunks, vectors and tokens from the current version; only changed and new documents are
+    chunked and embedded. The dense IVF index and the BM25 matrix are then updated rather than
+    rebuilt, so one changed article in a 100k-chunk base costs seconds (docs/performance.md).
     """
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
-    previous = _load_previous(index_dir, embeddings.model_id, chunk_size, chunk_overlap) if not full else None
+    previous = None if full else _load_previous(index_dir, embeddings.model_id, chunk_size, chunk_overlap)
     old_docs: dict[str, Any] = previous.manifest["documents"] if previous else {}
-    by_doc_old: dict[str, list[int]] = {}
-    if previous:
-        for i, chunk in enumerate(previous.chunks):
-            by_doc_old.setdefault(chunk.doc_id, []).append(i)
 
     report = BuildReport(version="")
-    chunks: list[Chunk] = []
-    vectors: list[np.ndarray | None] = []
-    token_ids: list[np.ndarray] = []
+    # ("old", start, stop) reuses the previous version's positions; ("new", first, count) new chunks.
+    segments: list[tuple[str, int, int]] = []
+    new_chunks: list[Chunk] = []
+    new_tokens: list[np.ndarray] = []
+    counts: dict[str, int] = {}
     # Token ids of unchanged chunks are reused as they are, so the vocabulary only ever grows.
     vocab: dict[str, int] = dict(previous.vocab) if previous else {}
-    to_embed: list[int] = []
     for doc in documents:
         old = old_docs.get(doc.doc_id)
-        if previous and old and old.get("hash") == doc.content_hash and doc.doc_id in by_doc_old:
+        if previous and old and old.get("hash") == doc.content_hash and doc.doc_id in previous.ranges:
             report.unchanged.append(doc.doc_id)
-            for i in by_doc_old[doc.doc_id]:
-                chunks.append(previous.chunks[i])
-                vectors.append(previous.vectors[i])
-                token_ids.append(previous.token_ids[i])
+            first, stop = previous.ranges[doc.doc_id]
+            segments.append(("old", first, stop))
+            counts[doc.doc_id] = stop - first
             continue
         (report.updated if old else report.added).append(doc.doc_id)
-        for chunk in chunk_document(doc, chunk_size, chunk_overlap):
-            to_embed.append(len(chunks))
-            chunks.append(chunk)
-            vectors.append(None)
+        pieces = chunk_document(doc, chunk_size, chunk_overlap)
+        segments.append(("new", len(new_chunks), len(pieces)))
+        counts[doc.doc_id] = len(pieces)
+        for chunk in pieces:
+            new_chunks.append(chunk)
             words = tokenize(f"{chunk.heading} {chunk.text}")
-            token_ids.append(np.asarray([vocab.setdefault(t, len(vocab)) for t in words], dtype=np.int32))
+            new_tokens.append(np.asarray([vocab.setdefault(t, len(vocab)) for t in words], dtype=np.int32))
     new_ids = {d.doc_id for d in documents}
     report.removed = sorted(d for d in old_docs if d not in new_ids)
 
-    batch = 64
-    for b in range(0, len(to_embed), batch):
-        ids = to_embed[b : b + batch]
-        encoded = embeddings.encode([_chunk_text_for_embedding(chunks[i]) for i in ids])
-        for i, row in zip(ids, encoded, strict=True):
-            vectors[i] = row
-        if progress:
-            progress("embed", min(b + batch, len(to_embed)), len(to_embed))
     dimension = int(embeddings.dimension)
-    matrix = (
-        np.vstack([v for v in vectors if v is not None]).astype(np.float32)
-        if chunks
-        else np.zeros((0, dimension), np.float32)
-    )
+    new_vectors = np.zeros((len(new_chunks), dimension), dtype=np.float32)
+    batch = 64
+    for b in range(0, len(new_chunks), batch):
+        new_vectors[b : b + batch] = embeddings.encode(
+            [_chunk_text_for_embedding(c) for c in new_chunks[b : b + batch]]
+        )
+        if progress:
+            progress("embed", min(b + batch, len(new_chunks)), len(new_chunks))
+    if progress:
+        progress("index", 0, 1)
+
+    # Lay the new version out: unchanged documents' rows copied, new rows where their documents are.
+    n = sum(counts.values())
+    matrix = np.empty((n, dimension), dtype=np.float32)
+    lengths = np.empty(n, dtype=np.int64)
+    token_parts: list[np.ndarray] = []
+    lines: list[bytes] = []
+    n_old = len(previous.lines) if previous else 0
+    new_position = np.full(n_old, -1, dtype=np.int64)
+    added_positions = np.empty(len(new_chunks), dtype=np.int64)
+    pos = 0
+    for what, first, size in segments:
+        if what == "old":
+            assert previous is not None
+            stop, size = size, size - first
+            matrix[pos : pos + size] = previous.vectors[first:stop]
+            lengths[pos : pos + size] = previous.lengths[first:stop]
+            token_parts.append(previous.flat[previous.bounds[first] : previous.bounds[stop]])
+            lines.extend(previous.lines[first:stop])
+            new_position[first:stop] = np.arange(pos, pos + size)
+        else:
+            matrix[pos : pos + size] = new_vectors[first : first + size]
+            for i in range(first, first + size):
+                lengths[pos + i - first] = len(new_tokens[i])
+                token_parts.append(new_tokens[i])
+                lines.append((json.dumps(new_chunks[i].to_dict(), ensure_ascii=False) + "\n").encode("utf-8"))
+            added_positions[first : first + size] = np.arange(pos, pos + size)
+        pos += size
+    flat = np.concatenate(token_parts).astype(np.int32, copy=False) if token_parts else np.zeros(0, np.int32)
+
+    kind = dense.choose_kind(n)
+    dense_index = _previous_dense(previous, kind, n) if previous else None
+    if dense_index is not None:
+        dense.update_ivf(dense_index, new_position, added_positions, new_vectors)
+        trained_on = int(previous.manifest["dense"]["trained_on"]) if previous else n
+    else:
+        dense_index = dense.build(matrix, dimension, kind)
+        trained_on = n
+
+    postings = sparse.load_postings(previous.path / "bm25") if previous else None
+    if postings is not None and previous is not None and postings.vocab_size <= len(vocab):
+        grow = len(vocab) - postings.vocab_size
+        if grow:
+            postings.indptr = np.concatenate([postings.indptr, np.full(grow, postings.indptr[-1])])
+        new_lengths = np.asarray([len(t) for t in new_tokens], dtype=np.int64)
+        terms, docs, tf = sparse.entries(
+            new_lengths, np.concatenate(new_tokens) if new_tokens else np.zeros(0, np.int32)
+        )
+        postings = sparse.update_postings(
+            postings, new_position, (terms, added_positions[docs], tf), len(vocab)
+        )
+    else:
+        postings = sparse.build_postings(lengths, flat, len(vocab))
+    bm25 = sparse.to_bm25s(postings, lengths, vocab)
 
     version = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     report.version = version
     tmp = index_dir / f".tmp-{version}"
     tmp.mkdir()
     try:
-        with open(tmp / "chunks.jsonl", "w", encoding="utf-8") as fh:
-            for chunk in chunks:
-                fh.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
-        np.save(tmp / "vectors.npy", matrix, allow_pickle=False)
-        lengths = np.asarray([len(t) for t in token_ids], dtype=np.int64)
-        flat = np.concatenate(token_ids) if token_ids else np.zeros(0, np.int32)
-        np.savez(tmp / "tokens.npz", lengths=lengths, ids=flat)
-        _write_json(tmp / "vocab.json", vocab)
-        if progress:
-            progress("index", 0, 1)
         import faiss
 
-        faiss.write_index(_dense_index(matrix, dimension), str(tmp / "dense.faiss"))
-        bm25 = _bm25(token_ids, vocab)
-        if chunks:
-            bm25.save(str(tmp / "bm25"), allow_pickle=False)
+        written = [
+            tmp / "chunks.jsonl",
+            tmp / "vectors.npy",
+            tmp / "tokens.npz",
+            tmp / "vocab.json",
+            tmp / "dense.faiss",
+        ]
+        (tmp / "chunks.jsonl").write_bytes(b"".join(lines))
+        np.save(tmp / "vectors.npy", matrix, allow_pickle=False)
+        np.savez(tmp / "tokens.npz", lengths=lengths, ids=flat)
+        _write_json(tmp / "vocab.json", vocab)
+        faiss.write_index(dense_index, str(tmp / "dense.faiss"))
+        if n:
+            written += sparse.save(bm25, postings, tmp / "bm25")
         manifest = {
             "format": FORMAT,
             "version": version,
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "embedding": {"model_id": embeddings.model_id, "dimension": dimension},
             "chunker": {"size": chunk_size, "overlap": chunk_overlap},
-            "dense": {"kind": "hnsw" if len(chunks) >= HNSW_THRESHOLD else "flat"},
-            "n_chunks": len(chunks),
+            "dense": {**dense.describe(dense_index, dense.kind_of(dense_index)), "trained_on": trained_on},
+            "n_chunks": n,
             "documents": {
                 d.doc_id: {
                     "hash": d.content_hash,
@@ -243,16 +339,13 @@ def build_index(
                     "path": d.path,
                     "topics": list(d.topics),
                     "region": list(d.region),
-                    "chunks": sum(1 for c in chunks if c.doc_id == d.doc_id),
+                    "chunks": counts[d.doc_id],
                 }
                 for d in documents
             },
         }
         _write_json(tmp / "manifest.json", manifest)
-        for f in tmp.rglob("*"):
-            if f.is_file():
-                with open(f, "rb") as fh:
-                    os.fsync(fh.fileno())
+        sparse.fsync_files([*written, tmp / "manifest.json"])
         os.replace(tmp, index_dir / version)
         _fsync_dir(index_dir)
         _switch_current(index_dir, version)
@@ -262,8 +355,8 @@ def build_index(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _prune(index_dir, keep=KEEP_VERSIONS)
-    report.chunks = len(chunks)
-    report.embedded_chunks = len(to_embed)
+    report.chunks = n
+    report.embedded_chunks = len(new_chunks)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -278,18 +371,6 @@ def _prune(index_dir: Path, keep: int) -> None:
     for old in versions[:-keep]:
         if old.name != current:
             shutil.rmtree(old, ignore_errors=True)
-
-
-def _load_previous(index_dir: Path, model_id: str, size: int, overlap: int) -> KnowledgeIndex | None:
-    if current_version(index_dir) is None:
-        return None
-    try:
-        previous = load_index(index_dir, model_id)
-    except IndexMismatchError:
-        return None
-    if previous.manifest["chunker"] != {"size": size, "overlap": overlap}:
-        return None
-    return previous
 
 
 def load_index(index_dir: Path, model_id: str | None = None, version: str | None = None) -> KnowledgeIndex:
@@ -313,12 +394,17 @@ def load_index(index_dir: Path, model_id: str | None = None, version: str | None
         )
     with open(path / "chunks.jsonl", encoding="utf-8") as fh:
         chunks = [Chunk.from_dict(json.loads(line)) for line in fh if line.strip()]
-    vectors = np.load(path / "vectors.npy", allow_pickle=False)
+    # Only incremental builds read the raw vectors (FAISS holds its own copy): map, don't load.
+    vectors = np.load(path / "vectors.npy", mmap_mode="r", allow_pickle=False)
     with np.load(path / "tokens.npz", allow_pickle=False) as z:
         lengths, flat = z["lengths"], z["ids"]
     bounds = np.concatenate([[0], np.cumsum(lengths)])
     token_ids = [flat[bounds[i] : bounds[i + 1]] for i in range(len(lengths))]
     vocab = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
-    dense = faiss.read_index(str(path / "dense.faiss"))
-    bm25 = bm25s.BM25.load(str(path / "bm25"), allow_pickle=False) if chunks else bm25s.BM25(method="lucene")
-    return KnowledgeIndex(path, manifest, chunks, vectors, dense, bm25, token_ids, vocab)
+    dense_index = faiss.read_index(str(path / "dense.faiss"))
+    if dense.kind_of(dense_index) == dense.IVF:
+        faiss.extract_index_ivf(dense_index).nprobe = int(
+            manifest.get("dense", {}).get("nprobe", dense.NPROBE)
+        )
+    bm25 = sparse.load_model(path / "bm25", vocab, len(chunks)) if chunks else bm25s.BM25(method="lucene")
+    return KnowledgeIndex(path, manifest, chunks, vectors, dense_index, bm25, token_ids, vocab)

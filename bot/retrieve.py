@@ -17,6 +17,7 @@ from pydantic import ConfigDict
 
 from bot.embed import VectorEmbeddings
 from bot.index import KnowledgeIndex
+from bot.sparse import scores_for
 from bot.types import Hit
 from bot.words import tokenize_cached
 
@@ -24,15 +25,17 @@ RRF_K = 60
 Mode = Literal["hybrid", "dense", "bm25"]
 
 
-def _allowed(index: KnowledgeIndex, topics: Iterable[str] | None, regions: Iterable[str] | None) -> np.ndarray | None:
+def _allowed(
+    index: KnowledgeIndex, topics: Iterable[str] | None, regions: Iterable[str] | None
+) -> np.ndarray | None:
     topic_set, region_set = set(topics or ()), set(regions or ())
     if not topic_set and not region_set:
         return None
     mask = np.ones(len(index.chunks), dtype=bool)
     for i, chunk in enumerate(index.chunks):
-        if topic_set and not topic_set.intersection(chunk.topics):
-            mask[i] = False
-        elif region_set and not region_set.intersection(chunk.region):
+        if (topic_set and not topic_set.intersection(chunk.topics)) or (
+            region_set and not region_set.intersection(chunk.region)
+        ):
             mask[i] = False
     return mask
 
@@ -52,12 +55,14 @@ def dense_search(
     return out[:k]
 
 
-def bm25_search(index: KnowledgeIndex, tokens: Iterable[str], k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+def bm25_search(
+    index: KnowledgeIndex, tokens: Iterable[str], k: int, mask: np.ndarray | None = None
+) -> list[tuple[int, float]]:
     """Top-k (chunk position, BM25 score) with score > 0."""
     ids = [index.vocab[t] for t in tokens if t in index.vocab]
     if not ids or not index.chunks:
         return []
-    scores = index.bm25.get_scores_from_ids(ids)
+    scores = scores_for(index.bm25, ids)
     if mask is not None:
         scores = np.where(mask, scores, 0.0)
     k = min(k, len(scores))
@@ -139,8 +144,16 @@ class HybridRetriever(BaseRetriever):
     topics: list[str] | None = None
     regions: list[str] | None = None
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
+    ) -> list[LCDocument]:
         hits = retrieve_hybrid(
-            self.index, self.embeddings, query, self.k, mode=self.mode, topics=self.topics, regions=self.regions
+            self.index,
+            self.embeddings,
+            query,
+            self.k,
+            mode=self.mode,
+            topics=self.topics,
+            regions=self.regions,
         )
         return [hit_to_langchain(h) for h in hits]
