@@ -34,9 +34,11 @@ EXAMPLES = ("个人账户的钱家里人能用吗？", "辽源快递春节打烊
 class Thresholds:
     """Answer only when the evidence clears all of these (tuned on the dev split)."""
 
-    min_coverage: float = 0.5
-    min_dense: float = 0.25
-    min_score: float = 0.45
+    min_coverage: float = 0.6
+    # Below min_coverage, still answer when the meaning is this close and coverage at least ``low_coverage``.
+    low_coverage: float = 0.45
+    low_coverage_dense: float = 0.45
+    min_crux: float = 0.75
 
 
 def decide(draft: Draft, info: QuestionInfo, limits: Thresholds) -> tuple[bool, str]:
@@ -45,13 +47,12 @@ def decide(draft: Draft, info: QuestionInfo, limits: Thresholds) -> tuple[bool, 
         return False, "no_sentence"
     if info.kind in STRICT_KINDS and not draft.kind_ok:
         return False, f"kind_{info.kind}_missing"
-    if draft.coverage < limits.min_coverage:
+    if draft.crux and draft.crux_credit < limits.min_crux:
+        return False, f"crux_missing:{draft.crux}"
+    if draft.coverage < limits.min_coverage and not (
+        draft.coverage >= limits.low_coverage and draft.best_dense >= limits.low_coverage_dense
+    ):
         return False, "low_coverage"
-    if draft.best_dense < limits.min_dense:
-        return False, "low_similarity"
-    best = draft.scored[0].score if draft.scored else 0.0
-    if best < limits.min_score:
-        return False, "low_score"
     return True, "ok"
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from bot.dates import absolutise
 from bot.evidence import SentenceBank, SourceSentence
-from bot.question import QuestionInfo, satisfies
+from bot.lexicon import SentenceText, match
+from bot.question import QuestionInfo, asked_unit, count_score, crux_word, satisfies
 from bot.types import Citation, Hit
 
 MARKER = re.compile(r"\[\d+\]")
@@ -26,14 +28,17 @@ _ABILITY = re.compile(r"能|可以|可|行|给|让|管")
 _NEGATIVE = re.compile(r"不能|不得|不可以|不可|不予|无法|禁止|不允许|不包括|不属于|不能够")
 _POSITIVE = re.compile(r"可以|可由|可通过|可使用|还可|即可|能够|均可|都可|可实现|纳入|可用于|用于")
 # How many retrieved chunks the answerer reads sentences from.
-READ_HITS = 5
+READ_HITS = 8
+# A paragraph's first sentence this short is followed by the sentence that carries its facts.
+LEAD_CHARS = 45
 
 
 @dataclass
 class Scored:
     sid: int
     score: float
-    lexical: float
+    lexical: float  # weighted share of the question's words in the sentence
+    context: float  # the same, counting the title, heading and paragraph lead too
     dense: float
     kind_ok: bool
     rank: int
@@ -60,28 +65,35 @@ class Draft:
     best_lexical: float = 0.0
     kind_ok: bool = False
     opener: str = ""
+    # The heaviest question word none of the chosen sentences (nor their context) contains, and its weight.
+    missing: str = ""
+    missing_weight: float = 0.0
+    # For how/can/where questions: the action asked about, and how well the chosen sentences contain it.
+    crux: str = ""
+    crux_credit: float = 1.0
 
 
-def word_weights(bank: SentenceBank, words: list[str]) -> dict[str, float]:
-    return {w: bank.idf(w) for w in words}
+def word_weights(bank: SentenceBank, words: Sequence[str]) -> dict[str, float]:
+    return {w: bank.weight(w) for w in words}
 
 
-def _matches(word: str, tokens: set[str], norm: str) -> bool:
-    return word in tokens or (len(word) >= 2 and word in norm)
+def _credit(weights: dict[str, float], texts: Sequence[SentenceText]) -> dict[str, float]:
+    """Per question word, the best match (0..1) over the given texts."""
+    return {w: max((match(w, t) for t in texts), default=0.0) for w in weights}
 
 
-def coverage(weights: dict[str, float], tokens: set[str], norm: str) -> float:
-    """IDF-weighted share of the question's words that a text contains."""
+def coverage_of(weights: dict[str, float], credit: dict[str, float]) -> float:
+    """Weighted share of the question's words that a text contains."""
     total = sum(weights.values())
     if total <= 0:
-        return 0.0
-    return sum(w for word, w in weights.items() if _matches(word, tokens, norm)) / total
+        return 1.0
+    return sum(weights[w] * credit[w] for w in weights) / total
 
 
 def score_sentences(
     bank: SentenceBank, hits: list[Hit], info: QuestionInfo, weights: dict[str, float], qvec: np.ndarray
 ) -> list[Scored]:
-    """Score every sentence of the top chunks: lexical coverage (IDF), dense similarity, answer kind, rank."""
+    """Score every sentence of the top chunks: word coverage, context coverage, dense similarity, answer kind."""
     ids: list[int] = []
     rank_of: dict[int, int] = {}
     for rank, hit in enumerate(hits[:READ_HITS]):
@@ -92,14 +104,20 @@ def score_sentences(
     if not ids:
         return []
     dense = bank.vectors(ids) @ qvec
+    unit, noun = asked_unit(info.norm)
     out = []
     for sid, d in zip(ids, dense, strict=True):
         s = bank.sentences[sid]
-        context = f"{s.title} {s.heading} {s.norm}"
-        lex = coverage(weights, set(bank.tokens(sid)), context)
+        own = _credit(weights, [bank.text(sid)])
+        lex = coverage_of(weights, own)
+        ctx_credit = _credit(weights, [bank.context(sid)])
+        ctx = coverage_of(weights, {w: max(own[w], ctx_credit[w]) for w in weights})
         kind_ok = satisfies(info.kind, s.norm)
-        score = 0.5 * lex + 0.5 * float(d) + (0.08 if kind_ok else 0.0) + 0.04 / (1 + rank_of[sid])
-        out.append(Scored(sid, score, lex, float(d), kind_ok, rank_of[sid]))
+        score = (
+            0.4 * lex + 0.2 * ctx + 0.4 * float(d) + (0.08 if kind_ok else 0.0) + 0.03 / (1 + rank_of[sid])
+        )
+        score += count_score(unit, noun, s.norm)
+        out.append(Scored(sid, score, lex, ctx, float(d), kind_ok, rank_of[sid]))
     out.sort(key=lambda x: -x.score)
     return out
 
@@ -115,23 +133,32 @@ def _clauses(text: str) -> list[tuple[int, int]]:
 
 
 def _trim(sentence: SourceSentence, weights: dict[str, float], info: QuestionInfo, budget: int) -> str:
-    """The best contiguous run of clauses of a long sentence that fits ``budget`` characters."""
+    """A long sentence cut to ``budget`` characters of whole clauses, keeping what the question asks about.
+
+    The window starts at the clause that best matches the question and grows to the right first, because the
+    answer usually follows its subject ("……创新建立了CCUS“四精”模式，即精益求精的……").
+    """
     text = sentence.text
     if len(text) <= budget:
         return text
     spans = _clauses(text)
-    best, best_score = text[:budget], -1.0
-    for i in range(len(spans)):
-        for j in range(i, len(spans)):
-            start, end = spans[i][0], spans[j][1]
-            if end - start > budget:
-                break
-            piece = text[start:end]
-            norm = piece.lower()
-            score = coverage(weights, set(), norm) + (0.3 if satisfies(info.kind, norm) else 0.0) - 0.001 * i
-            if score > best_score:
-                best, best_score = piece, score
-    return best
+    if not spans:
+        return text[:budget]
+
+    def value(i: int) -> float:
+        piece = SentenceText(text[spans[i][0] : spans[i][1]])
+        return coverage_of(weights, _credit(weights, [piece])) + (
+            0.3 if satisfies(info.kind, piece.norm) else 0.0
+        )
+
+    values = [value(i) for i in range(len(spans))]
+    first = max(range(len(spans)), key=lambda i: (values[i], -i))
+    lo, hi = first, first
+    while hi + 1 < len(spans) and spans[hi + 1][1] - spans[lo][0] <= budget:
+        hi += 1
+    while lo > 0 and spans[hi][1] - spans[lo - 1][0] <= budget:
+        lo -= 1
+    return text[spans[lo][0] : spans[hi][1]][:budget]
 
 
 def _opener(info: QuestionInfo, sentence: SourceSentence) -> str:
@@ -154,7 +181,11 @@ def draft_answer(
     budget: int,
     max_sentences: int,
 ) -> Draft:
-    """Choose up to ``max_sentences`` sentences (best first, shown in source order) within ``budget`` chars."""
+    """Choose up to ``max_sentences`` sentences (best first, shown in source order) within ``budget`` chars.
+
+    After the best sentence, another is added when it brings question words the chosen ones lack or scores
+    almost as well, from the same article, while the budget lasts.
+    """
     scored = score_sentences(bank, hits, info, weights, qvec)
     draft = Draft(scored=scored)
     if not scored:
@@ -162,8 +193,9 @@ def draft_answer(
     best = scored[0]
     draft.best_dense, draft.best_lexical = best.dense, best.lexical
     chosen = [best]
-    covered = {w for w in weights if _matches(w, set(bank.tokens(best.sid)), bank.sentences[best.sid].norm)}
     first = bank.sentences[best.sid]
+    texts = [bank.text(best.sid), bank.context(best.sid)]
+    credit = _credit(weights, texts)
     used = min(len(first.text), budget)
     for cand in scored[1:12]:
         if len(chosen) >= max_sentences:
@@ -171,26 +203,44 @@ def draft_answer(
         s = bank.sentences[cand.sid]
         if s.doc_id != first.doc_id or used + len(s.text) > budget:
             continue
-        new = {w for w in weights if w not in covered and _matches(w, set(bank.tokens(cand.sid)), s.norm)}
-        new_weight = sum(weights[w] for w in new)
-        strong = cand.score >= 0.9 * best.score
-        fills_kind = not best.kind_ok and cand.kind_ok
-        if (new_weight > 0 and cand.score >= 0.7 * best.score) or strong or fills_kind:
+        own = _credit(weights, [bank.text(cand.sid)])
+        gain = sum(weights[w] * max(0.0, own[w] - credit[w]) for w in weights)
+        strong = cand.score >= 0.92 * best.score
+        fills_kind = not best.kind_ok and cand.kind_ok and cand.score >= 0.75 * best.score
+        if (gain > 0.5 and cand.score >= 0.75 * best.score) or strong or fills_kind:
             chosen.append(cand)
-            covered |= new
+            credit = {w: max(credit[w], own[w]) for w in weights}
             used += len(s.text)
+    follower = bank.next_in_paragraph(best.sid)
+    if (
+        follower is not None
+        and len(chosen) < max_sentences
+        and len(first.text) <= LEAD_CHARS
+        and not first.lead
+        and all(c.sid != follower for c in chosen)
+        and used + len(bank.sentences[follower].text) <= budget
+    ):
+        # A short paragraph opening ("辽源市邮政管理局积极部署……工作。") announces; the next sentence has the facts.
+        follow = next((c for c in scored if c.sid == follower), None)
+        if follow is not None:
+            chosen.append(follow)
+            own = _credit(weights, [bank.text(follower)])
+            credit = {w: max(credit[w], own[w]) for w in weights}
     chosen.sort(key=lambda c: (bank.sentences[c.sid].doc_id, bank.sentences[c.sid].start))
-    union_tokens: set[str] = set()
-    union_norm = []
     for c in chosen:
         s = bank.sentences[c.sid]
-        union_tokens.update(bank.tokens(c.sid))
-        union_norm.append(f"{s.title} {s.heading} {s.norm}")
         source = _trim(s, weights, info, budget) if len(chosen) == 1 else s.text
         draft.segments.append(Segment(s, source, absolutise(source, s.date)))
-    draft.coverage = coverage(weights, union_tokens, " ".join(union_norm))
+    draft.coverage = coverage_of(weights, credit)
     draft.kind_ok = any(c.kind_ok for c in chosen)
     draft.opener = _opener(info, bank.sentences[best.sid])
+    crux = crux_word(info, list(weights))
+    if crux:
+        draft.crux, draft.crux_credit = crux, credit.get(crux, 0.0)
+    missing = {w: weights[w] * (1.0 - credit[w]) for w in weights if credit[w] < 0.5}
+    if missing:
+        draft.missing = max(missing, key=lambda w: missing[w])
+        draft.missing_weight = missing[draft.missing]
     return draft
 
 

@@ -32,7 +32,6 @@ from bot.dates import freshness_line
 from bot.evidence import SentenceBank
 from bot.faq import FaqBook
 from bot.index import KnowledgeIndex, load_index
-from bot.lexicon import question_words
 from bot.question import QuestionInfo, classify
 from bot.retrieve import retrieve_hybrid
 from bot.types import Answer, Citation, Hit
@@ -226,7 +225,7 @@ class FaqChain:
         loaded: _Loaded = state["loaded"]
         condensed: Condensed = state["condensed"]
         info: QuestionInfo = state["rewritten_info"]
-        weights = word_weights(loaded.bank, question_words(condensed.rewritten))
+        weights = word_weights(loaded.bank, loaded.bank.reader.words(condensed.rewritten))
         detail = state["detail"]
         budget = DETAIL_CHARS if detail else self.settings.short_answer_chars
         draft = draft_answer(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -20,7 +21,28 @@ import numpy as np
 from bot.chunk import normalize, split_sentences
 from bot.embed import VectorEmbeddings
 from bot.index import KnowledgeIndex
+from bot.lexicon import SentenceText, WordReader, general_rarity
 from bot.words import tokenize_cached
+
+_ATTRIBUTION = re.compile(r"(?:说|说道|表示|介绍|指出|告诉记者)[。！!]?$")
+
+
+def _units(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of a chunk, with a quotation and its short attribution ("……。”某某说道。") kept as one."""
+    spans: list[tuple[int, int]] = []
+    for sentence in split_sentences(text):
+        if (
+            spans
+            and len(sentence.text) <= 30
+            and _ATTRIBUTION.search(sentence.text)
+            and text[spans[-1][1] - 1] in '”"」』'
+            and "\n" not in text[spans[-1][1] : sentence.start]
+        ):
+            spans[-1] = (spans[-1][0], sentence.end)
+        else:
+            spans.append((sentence.start, sentence.end))
+    return spans
+
 
 # Up to this many chunks every sentence is embedded when the index loads.
 EAGER_CHUNK_LIMIT = 2000
@@ -41,6 +63,8 @@ class SourceSentence:
     topics: tuple[str, ...]
     region: tuple[str, ...]
     norm: str  # normalize(text), for substring matching
+    # The first sentence of the paragraph ("" when this is it): it often names who or where the rest is about.
+    lead: str = ""
 
 
 class SentenceBank:
@@ -57,8 +81,12 @@ class SentenceBank:
         self._by_chunk: dict[int, list[int]] = {}
         self._vectors: dict[int, np.ndarray] = {}
         self._lru: OrderedDict[int, None] = OrderedDict()
+        self._texts: dict[int, SentenceText] = {}
+        self._next: dict[int, int] = {}
+        self._contexts: dict[int, SentenceText] = {}
         self._lock = threading.Lock()
         self._df, self._n_chunks = self._document_frequencies(index)
+        self.reader = WordReader(self._df)
         self.eager = len(index.chunks) <= eager_limit
         if self.eager:
             for pos in range(len(index.chunks)):
@@ -81,6 +109,12 @@ class SentenceBank:
     def df(self, token: str) -> int:
         return self._df.get(token, 0)
 
+    def weight(self, word: str) -> float:
+        """How much a question word matters: corpus IDF, or general rarity for a word no article uses."""
+        weight = self.idf(word) if self._df.get(word, 0) else self.max_idf * general_rarity(word)
+        # A lone character is ambiguous ("长", "交"): it counts, but half.
+        return weight * (0.5 if len(word) == 1 else 1.0)
+
     def idf(self, token: str) -> float:
         """BM25-style IDF over chunks; a word the knowledge base never uses gets the highest weight."""
         n = max(self._n_chunks, 1)
@@ -97,9 +131,16 @@ class SentenceBank:
         if found is not None:
             return found
         chunk = self.index.chunks[pos]
-        ids = []
-        for sentence in split_sentences(chunk.text):
-            key = (chunk.doc_id, chunk.start + sentence.start)
+        ids: list[int] = []
+        lead = ""
+        previous_end = 0
+        for n, (start, end) in enumerate(_units(chunk.text)):
+            text = chunk.text[start:end]
+            new_paragraph = n == 0 or "\n" in chunk.text[previous_end:start]
+            if new_paragraph:
+                lead = text
+            previous_end = end
+            key = (chunk.doc_id, chunk.start + start)
             i = self._by_key.get(key)
             if i is None:
                 i = len(self.sentences)
@@ -109,15 +150,18 @@ class SentenceBank:
                         doc_id=chunk.doc_id,
                         title=chunk.title,
                         date=chunk.date,
-                        text=sentence.text,
-                        start=chunk.start + sentence.start,
-                        end=chunk.start + sentence.end,
+                        text=text,
+                        start=chunk.start + start,
+                        end=chunk.start + end,
                         heading=chunk.heading,
                         topics=chunk.topics,
                         region=chunk.region,
-                        norm=normalize(sentence.text),
+                        norm=normalize(text),
+                        lead="" if lead == text else lead,
                     )
                 )
+            if ids and not new_paragraph:
+                self._next.setdefault(ids[-1], i)
             ids.append(i)
         self._by_chunk[pos] = ids
         return ids
@@ -130,8 +174,28 @@ class SentenceBank:
         with self._lock:
             return self._sentences_of(pos)
 
+    def next_in_paragraph(self, i: int) -> int | None:
+        """The sentence right after ``i`` in the same paragraph, if the index holds one."""
+        return self._next.get(i)
+
     def tokens(self, i: int) -> tuple[str, ...]:
         return tokenize_cached(self.sentences[i].text)
+
+    def text(self, i: int) -> SentenceText:
+        """The sentence prepared for word matching (cached)."""
+        found = self._texts.get(i)
+        if found is None:
+            found = self._texts[i] = SentenceText(self.sentences[i].text, self.tokens(i))
+        return found
+
+    def context(self, i: int) -> SentenceText:
+        """Title, heading and paragraph lead of a sentence, prepared for word matching (cached)."""
+        found = self._contexts.get(i)
+        if found is None:
+            s = self.sentences[i]
+            text = f"{s.title} {s.heading} {s.lead} {' '.join(s.region)}"
+            found = self._contexts[i] = SentenceText(text, tokenize_cached(text))
+        return found
 
     def vectors(self, ids: list[int]) -> np.ndarray:
         """Unit vectors of the given sentences, embedding (and caching) the ones not seen yet."""

@@ -8,12 +8,15 @@ the sources is a near miss, not an answer).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from bot.chunk import normalize
 
-Kind = Literal["price", "phone", "duration", "time", "number", "person", "place", "yesno", "how", "what"]
+Kind = Literal[
+    "price", "phone", "duration", "time", "percent", "number", "person", "place", "yesno", "how", "what"
+]
 Intent = Literal["question", "greeting", "chitchat", "injection", "off_topic"]
 
 _PRICE = re.compile(
@@ -27,6 +30,9 @@ _TIME = re.compile(
 _NUMBER = re.compile(
     r"多少|几[个项次位套户辆栋亩吨人棵秒组条家座]|几|百分之|比例|多大|多高|多长|多远|多重|排量|功率|扭矩"
 )
+_PERCENT = re.compile(r"比例|百分之|百分比|百分点|几成|多少成|报百分")
+_UNIT = re.compile(r"(?:几|多少)\s*([个项次位套户辆栋亩吨人棵秒组条家座名万亿元倍])")
+_NAMED = re.compile(r"(?:负责人|站长|所长|书记|厅长|主任|班长|队长|市长|经理|记者|工)[\u4e00-\u9fff]{2,3}")
 _PERSON = re.compile(r"谁|叫啥|叫什么|名字|哪位|哪俩|哪两")
 _PLACE = re.compile(r"哪里|哪儿|哪个地方|在哪|去哪|什么地方|啥地方|哪个(?:园区|车展|市|县|区)")
 _YESNO = re.compile(
@@ -40,6 +46,7 @@ _NUMERIC = re.compile(
 _DATE = re.compile(
     r"\d+\s*年|\d+\s*月|\d+\s*日|\d+\s*点|\d+\s*时|[上下]午|傍晚|晚上|早上|凌晨|今年|去年|明年|近日|春节|元旦|跨年"
 )
+_PERCENT_IN_SOURCE = re.compile(r"%|百分之|\d成|[一二三四五六七八九]成")
 _PRICE_IN_SOURCE = re.compile(r"\d[\d.]*\s*(?:元|块|万元|亿元)")
 _PHONE_IN_SOURCE = re.compile(r"\d{5,}|\d{3,4}-\d{7,8}")
 _DURATION_IN_SOURCE = re.compile(r"\d+\s*(?:分钟|小时|天|个工作日|日内)")
@@ -100,6 +107,8 @@ def _kind(norm: str) -> Kind:
         return "duration"
     if _TIME.search(norm):
         return "time"
+    if _PERCENT.search(norm):
+        return "percent"
     if _PERSON.search(norm):
         return "person"
     if _NUMBER.search(norm):
@@ -123,10 +132,63 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         return bool(_DURATION_IN_SOURCE.search(sentence_norm))
     if kind == "time":
         return bool(_DATE.search(sentence_norm))
+    if kind == "person":
+        return bool(_NAMED.search(sentence_norm))
+    if kind == "percent":
+        return bool(_PERCENT_IN_SOURCE.search(sentence_norm))
     if kind == "number":
         return bool(_NUMERIC.search(sentence_norm))
     return True
 
 
 # The kinds whose answer is a specific fact the source either states or does not.
-STRICT_KINDS: frozenset[str] = frozenset({"price", "phone", "duration", "time", "number"})
+STRICT_KINDS: frozenset[str] = frozenset({"price", "phone", "duration", "time", "percent", "number"})
+
+
+def asked_unit(norm: str) -> tuple[str, str]:
+    """The measure word a 几/多少 question counts in and what it counts ("派了几个工作组" -> ("个", "工作")), or ""."""
+    match = _UNIT.search(norm)
+    if not match:
+        return "", ""
+    return match.group(1), re.sub(r"[^\u4e00-\u9fff]", "", norm[match.end() : match.end() + 2])
+
+
+def count_score(unit: str, noun: str, sentence_norm: str) -> float:
+    """0.1 when a sentence states a count in that unit ("500余亩"), 0.2 when what is counted follows it."""
+    if not unit:
+        return 0.0
+    pattern = r"[\d一二两三四五六七八九十百千万亿.]+\s*(?:余|多)?\s*(?:万|亿)?" + re.escape(unit)
+    best = 0.0
+    for m in re.finditer(pattern, sentence_norm):
+        best = 0.1
+        if noun and noun[:1] in sentence_norm[m.end() : m.end() + 6]:
+            return 0.2
+    return best
+
+
+# What a procedure, ability or where-to question turns on: the action right after these markers.
+_HOW_MARKER = re.compile(r"怎么|咋|如何|怎样")
+_CAN_MARKER = re.compile(r"能不能|可不可以|可以|能否|能|有没有|会不会")
+_WHERE_MARKER = re.compile(r"去哪|在哪|找谁|哪里|哪儿")
+
+
+def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
+    """The question word the answer must contain for a how/can/where question ("医保卡丢了怎么补办" -> "补办").
+
+    It is the first content word from the marker on (a lone character only if nothing longer follows), else
+    the last one before it ("燃气泄漏了咋办" -> "泄漏"); "" for other questions.
+    """
+    norm = info.norm
+    match = _HOW_MARKER.search(norm) or _WHERE_MARKER.search(norm)
+    if match is None and info.kind == "yesno":
+        match = _CAN_MARKER.search(norm)
+    if match is None:
+        return ""
+    after = sorted((norm.find(w, match.start()), w) for w in words if norm.find(w, match.start()) >= 0)
+    longer = [w for _, w in after if len(w) >= 2]
+    if longer:
+        return longer[0]
+    if after:
+        return after[0][1]
+    before = [(norm.rfind(w, 0, match.start()), w) for w in words if norm.rfind(w, 0, match.start()) >= 0]
+    return max(before)[1] if before else ""

@@ -1,0 +1,226 @@
+"""How a resident's words meet an article's words: fillers, synonyms, homophone typos, and word weights.
+
+Residents write "医宝个人帐户能给我媳妇用不"; the article says "职工医保个人账户资金可由家庭成员共用共享".
+Exact word overlap misses that, and a near-miss detector built on exact overlap would decline it. So a
+question word counts as present in a sentence when the sentence has it, a synonym from the small domain
+thesaurus below, or a same-sounding word (pinyin without tones: 医宝/医保, 快第/快递, 共电/供电 — the typos
+a pinyin keyboard makes). Colloquial fillers (咋整, 那疙瘩, 俺们) carry no content and weigh nothing;
+words the knowledge base never uses weigh by how rare they are in general Chinese, so "补办" weighs a lot
+and "钱" little.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from bot.chunk import normalize
+
+# Colloquial and conversational words that say nothing about what is asked.
+_FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 图个 图个啥 啥意思 意思 是啥 那边 这边 那疙瘩 那嘎达 疙瘩 嘎达 那块 这块
+    俺 俺们 咱 咱们 我家 我们家 家里 屯子 听人 听人说 听说 人说 老邻居 邻居 楼下 心里 犯嘀咕 嘀咕 挺 到底 究竟 为啥 为什么
+    明白 不明白 一下 问问 想问 想问问 请问 麻烦 谢谢 一直 好几年 好几 几年 眼瞅 眼瞅着 都还没 还没 这个 那个 东西 情况 具体
+    自个儿 自个 自己 以前 之前 以后 现在 最近 如今 当时 一起 还是 或者 还得 得 才能 才 让 给 用 去 来 回 到 还 想 说 问 看
+    就 要 能 会 可 行 吗 呢 吧 呀 啊 哦 嘛 么 哪 哪个 哪些 哪儿 哪里 什么 什么样 怎么 怎么样 怎样 如何 多少 几 多 都
+    些 是指 是从 是在 指 在于 叫做 变成 一样 时候 的话 有没有 是不是 会不会 能不能 可不可以"""
+FILLERS = frozenset(_FILLER_TEXT.split())
+
+# Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "家里人": ("家庭成员", "家庭"),
+    "家人": ("家庭成员", "家庭"),
+    "媳妇": ("家庭成员",),
+    "老伴": ("家庭成员",),
+    "爸妈": ("家庭成员",),
+    "我妈": ("家庭成员",),
+    "我爸": ("家庭成员",),
+    "孩子": ("家庭成员",),
+    "钱": ("资金", "费用", "元"),
+    "算": ("计入", "计算"),
+    "处理": ("整改", "解决"),
+    "往上提": ("提升", "提高"),
+    "涨": ("提升", "提高", "上升"),
+    "提高": ("提升",),
+    "保证": ("确保", "保障"),
+    "交": ("缴纳",),
+    "上班": ("在职", "上岗", "返岗"),
+    "在职的": ("在职职工",),
+    "退休的": ("退休人员",),
+    "医院": ("医疗机构",),
+    "长护险": ("长期护理保险",),
+    "门慢": ("门诊慢性病",),
+    "报": ("报销",),
+    "能报": ("报销",),
+    "买": ("支付", "购买"),
+    "买药": ("药品",),
+    "药": ("药品",),
+    "花": ("支付", "使用"),
+    "过年": ("春节",),
+    "年前": ("春节",),
+    "冬天": ("冬季",),
+    "打工": ("务工",),
+    "回来": ("返乡", "返岗"),
+    "回家": ("返乡",),
+    "消毒": ("消杀",),
+    "快递公司": ("快递企业", "企业"),
+    "快递点": ("网点", "驿站"),
+    "送": ("派送", "配送", "投递"),
+    "检查费": ("检查",),
+    "拍片": ("检查",),
+    "多冷": ("零下", "摄氏度"),
+    "冷": ("零下", "严寒"),
+    "几点": ("点",),
+    "电": ("用电", "供电"),
+    "修": ("报修", "抢修"),
+    "修电": ("报修", "抢修"),
+    "多少人": ("名", "人", "位"),
+    "车展": ("汽车展",),
+    "排量": ("发动机",),
+}
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_WORD_OK = re.compile(r"[\w%]", re.UNICODE)
+
+
+@lru_cache(maxsize=65536)
+def _char_pinyin(ch: str) -> str:
+    if not _HAN.match(ch):
+        return ch
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(ch, style=Style.NORMAL)[0]
+
+
+def pinyin_of(text: str) -> tuple[str, ...]:
+    """Toneless pinyin per character (non-Chinese characters as themselves)."""
+    return tuple(_char_pinyin(ch) for ch in text)
+
+
+_INTERROGATIVE = re.compile(r"多少|几|哪|啥|咋|何|谁|什么|百分之|百分比")
+
+
+class WordReader:
+    """Reads the content words of a question, repairing what a pinyin keyboard and jieba break.
+
+    jieba's HMM invents words from typos and neighbours ("医宝", "妈交", "工叫"), so the cut is done without
+    it; runs of single characters are then re-joined when they sound like a word the knowledge base uses
+    ("医 宝" -> 医宝 ~ 医保, "供 点 所" -> 供点所 ~ 供电所) or form a known colloquial term ("长 护 险").
+    Interrogatives ("多少钱", "啥时候") are dropped: the question's kind already says what is asked.
+    """
+
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        self._vocabulary = set(vocabulary)
+        self._sounds: dict[tuple[str, ...], str] = {}
+        for word in sorted(self._vocabulary):
+            if 2 <= len(word) <= 4 and all(_HAN.match(ch) for ch in word):
+                self._sounds.setdefault(pinyin_of(word), word)
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def _joinable(self, text: str) -> bool:
+        return text in SYNONYMS or pinyin_of(text) in self._sounds
+
+    def _spelled(self, word: str) -> str:
+        """The knowledge base's spelling of a misspelt word that sounds like one of its words ("草梅" -> "草莓").
+
+        Only for words the articles never use and general Chinese rarely does, so real words stay themselves.
+        """
+        if word in self._vocabulary or len(word) < 2 or not all(_HAN.match(ch) for ch in word):
+            return word
+        if general_rarity(word) < 0.9:
+            return word
+        return self._sounds.get(pinyin_of(word), word)
+
+    def words(self, text: str) -> tuple[str, ...]:
+        found = self._cache.get(text)
+        if found is not None:
+            return found
+        from bot.words import _SEGMENTER, _STOPWORDS
+
+        tokens = [t.strip() for t in _SEGMENTER.get().cut(normalize(text), HMM=False)]
+        tokens = [t for t in tokens if t]
+        merged: list[str] = []
+        i = 0
+        while i < len(tokens):
+            joined = ""
+            # Try the longest run (up to 4 characters) starting with a single character that sounds like a word.
+            if len(tokens[i]) == 1 and _HAN.match(tokens[i]):
+                for j in range(min(len(tokens), i + 4), i + 1, -1):
+                    candidate = "".join(tokens[i:j])
+                    if (
+                        len(candidate) <= 4
+                        and all(_HAN.match(ch) for ch in candidate)
+                        and self._joinable(candidate)
+                    ):
+                        joined = candidate
+                        i = j
+                        break
+            if joined:
+                merged.append(joined)
+                continue
+            merged.append(tokens[i])
+            i += 1
+        out: dict[str, None] = {}
+        for token in merged:
+            if _INTERROGATIVE.search(token):
+                # "有何意义" -> "意义", "多少钱" -> "钱": the kind of question already records the interrogative.
+                token = _INTERROGATIVE.sub("", token).lstrip("有是在")
+            if not token or not _WORD_OK.search(token) or token in _STOPWORDS or token in FILLERS:
+                continue
+            out.setdefault(self._spelled(token), None)
+        result = tuple(out)
+        if len(self._cache) < 50_000:
+            self._cache[text] = result
+        return result
+
+
+@lru_cache(maxsize=65536)
+def general_rarity(word: str) -> float:
+    """0..1: how rare a word is in general Chinese (jieba's dictionary frequencies); unknown words are rare."""
+    from bot.words import _SEGMENTER
+
+    tokenizer = _SEGMENTER.get()
+    freq = tokenizer.FREQ.get(word, 0)
+    surprise = math.log(tokenizer.total / (freq + 1))
+    return max(0.15, min(1.0, (surprise - 8.0) / 5.0))
+
+
+class SentenceText:
+    """A sentence (or passage) prepared for matching: normalised text and its tokens."""
+
+    __slots__ = ("norm", "tokens")
+
+    def __init__(self, text: str, tokens: tuple[str, ...] | frozenset[str] = ()) -> None:
+        self.norm = normalize(text)
+        self.tokens = frozenset(tokens)
+
+
+def match(word: str, text: SentenceText) -> float:
+    """How well ``text`` contains ``word``: 1 exact, 0.9 synonym, up to 0.9 for a long word's parts, else 0.
+
+    Misspellings were already respelt by ``WordReader``, so exact matching finds them.
+    """
+    if len(word) >= 2 and word in text.norm:
+        return 1.0
+    if len(word) == 1 and (word in text.tokens or (not _HAN.match(word) and word in text.norm)):
+        return 1.0
+    for synonym in SYNONYMS.get(word, ()):
+        if synonym in text.norm:
+            return 0.9
+    return _partial(word, text) if len(word) >= 3 else 0.0
+
+
+def _partial(word: str, text: SentenceText) -> float:
+    """Credit for a long word whose parts the text has ("开关插座" in "开关、插座"; "输气量" via "输气")."""
+    from bot.words import tokenize_cached
+
+    covered = [False] * len(word)
+    for part in tokenize_cached(word):
+        if len(part) >= 2 and part != word and part in text.norm:
+            i = word.find(part)
+            while i >= 0:
+                covered[i : i + len(part)] = [True] * len(part)
+                i = word.find(part, i + 1)
+    share = sum(covered) / len(word)
+    return 0.9 * share if share >= 0.5 else 0.0
