@@ -124,6 +124,11 @@ class ReplyBook:
             outcome = await asyncio.wait_for(asyncio.shield(entry.task), max(remaining, 0.0))
         except TimeoutError:
             return self._too_late(entry, final, push)
+        if entry.late == "pickup" and time.monotonic() - arrived < WECHAT_TIMEOUT:
+            # A delivery WeChat still waits for carries the answer: the next message need not.
+            entry.late = ""
+            if self._pickups.get(openid) is entry:
+                del self._pickups[openid]
         return outcome.text
 
     def _too_late(self, entry: _Pending, final: bool, push: Push | None) -> str | None:

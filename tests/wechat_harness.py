@@ -210,6 +210,11 @@ class _ApiHandler(BaseHTTPRequestHandler):
             )
         elif query.get("access_token") != api.access_token:
             payload = {"errcode": 40001, "errmsg": "invalid credential"}
+        elif api.send_errcode:
+            payload = {
+                "errcode": api.send_errcode,
+                "errmsg": "response out of time limit or subscription is canceled",
+            }
         else:
             payload = {"errcode": 0, "errmsg": "ok"}
         data = json.dumps(payload).encode()
@@ -239,6 +244,7 @@ class FakeWeChatApi:
         self.app_id = app_id
         self.secret = secret
         self.access_token = "ACCESS_TOKEN_" + uuid.uuid4().hex[:8]
+        self.send_errcode = 0  # set to e.g. 45015 to refuse customer-service messages
         self.calls: list[ApiCall] = []
         self._changed = threading.Condition()
         self._server = _ApiServer(("127.0.0.1", 0), _ApiHandler)
