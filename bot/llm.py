@@ -26,9 +26,10 @@ from typing import Any
 
 from pydantic import SecretStr
 
+from bot.claims import Claim, split_claims
 from bot.config import Settings
 from bot.types import Answer, Citation
-from bot.verify import MIN_REATTRIBUTE, Claim, Support, Verifier, split_claims
+from bot.verify import MIN_REATTRIBUTE, Support, Verifier
 
 log = logging.getLogger(__name__)
 

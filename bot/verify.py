@@ -1,6 +1,6 @@
 """Check that each sentence an LLM wrote is backed by the numbered source it cites.
 
-An LLM answer is split into claims (one sentence each, with its ``[n]`` markers). A claim is
+An LLM answer is split into claims (``bot.claims``: one sentence each, with its ``[n]`` markers). A claim is
 supported by a source passage when one sentence of that passage (or two adjacent ones, for a
 claim that joins them) passes every test:
 
@@ -28,10 +28,11 @@ from typing import Protocol
 import numpy as np
 
 from bot.chunk import normalize, split_sentences
+from bot.claims import CLAUSE, CN_NUMBER, NUMBER, Claim, clause_runs, cn_to_int
 from bot.types import Citation
 from bot.words import content_words, proper_nouns, tokenize_cached
 
-# Thresholds, tuned on paraphrases and hallucinations of the seed articles (tests/test_llm.py).
+# Thresholds, tuned on paraphrases and hallucinations of the seed articles (tests/test_verify.py).
 MIN_LEXICAL = 0.6  # share of the claim's content (by characters) found in the source sentence
 MIN_CLAUSE = 0.5  # the same share for every clause of the claim
 # Only a claim whose words the sentence almost fully has may be compared clause by clause: with
@@ -49,33 +50,6 @@ _FILLER_WORDS = (
     "您好 回答 问题 另外 此外 同时 其中 主要 包括 以及 通过 进行 可 需 需要 即可 就是 所以 因此 如果 的话"
 )
 _FILLER = frozenset(_FILLER_WORDS.split())
-_MARKER = re.compile(r"\[\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*\]")
-_MARKER_VARIANTS = str.maketrans({"【": "[", "】": "]", "［": "[", "］": "]"})
-# A claim ends at end punctuation, then any closing quotes, then any markers placed after it.
-_CLAIM = re.compile(
-    r"[^。！？!?；;\n]+(?:[。！？!?；;]+[”’」』）)]*|$|(?=\n))(?:[ \t]*\[\s*\d+(?:\s*[,，、]\s*\d+)*\s*\])*"
-)
-_CLAUSE = re.compile(r"[^，,；;：:\n]+(?:[，,；;：:\n]+|$)")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
-# Chinese numerals that count something ("三级", "两万元"), not those inside words ("统一", "一环").
-_CN_NUMBER = re.compile(
-    r"[零〇一二两三四五六七八九十百千万亿]+(?=[级年月日号个人元倍次天岁家项条种名户座辆吨米亩成位%])"
-)
 _NEGATION = re.compile(
     r"(不得|不再|不能|不可|不予|不会|不是|不用|不需|不要|无需|无须|没有|禁止|严禁|未|不|没)(\w{2})"
 )
@@ -83,14 +57,6 @@ _NEGATION = re.compile(
 
 class Encoder(Protocol):
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray: ...
-
-
-@dataclass(frozen=True)
-class Claim:
-    """One sentence of an LLM answer, its markers removed, and the source numbers it cites."""
-
-    text: str
-    markers: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -127,50 +93,6 @@ class Support:
         )
 
 
-def split_claims(answer: str) -> list[Claim]:
-    """Split LLM output into sentences with their ``[n]`` markers (before or after the full stop).
-
-    >>> split_claims("可以共用。[1]退休人员按定额计入[2]。")
-    [Claim(text='可以共用。', markers=(1,)), Claim(text='退休人员按定额计入。', markers=(2,))]
-    """
-    text = answer.translate(_MARKER_VARIANTS)
-    claims = []
-    for match in _CLAIM.finditer(text):
-        piece = match.group(0)
-        markers = tuple(int(n) for group in _MARKER.findall(piece) for n in re.split(r"[,，、]", group))
-        sentence = re.sub(r"\s+", " ", _MARKER.sub("", piece)).strip()
-        if sentence.strip("。！？!?；;，,、 ”’」』）)"):
-            claims.append(Claim(sentence, markers))
-    return claims
-
-
-def numbers_in(text: str) -> set[str]:
-    """Numbers in text as written, after width folding: {"2023", "2.8%", "1"}."""
-    return set(_NUMBER.findall(normalize(text)))
-
-
-def _cn_to_int(numeral: str) -> int | None:
-    total, section, digit = 0, 0, None
-    for ch in numeral:
-        if ch in _CN_DIGITS:
-            if digit is not None:  # "二零二三": read digit by digit
-                return (
-                    int("".join(str(_CN_DIGITS[c]) for c in numeral))
-                    if all(c in _CN_DIGITS for c in numeral)
-                    else None
-                )
-            digit = _CN_DIGITS[ch]
-        else:
-            unit = _CN_UNITS[ch]
-            if unit >= 10_000:
-                total += (section + (digit or 0)) * unit
-                section = 0
-            else:
-                section += (1 if digit is None else digit) * unit
-            digit = None
-    return total + section + (digit or 0)
-
-
 @dataclass(frozen=True)
 class _Text:
     """What the checks need of one text, computed once: a claim is compared with many windows."""
@@ -187,7 +109,7 @@ def _features(text: str) -> _Text:
     return _Text(
         norm,
         frozenset(tokenize_cached(text)),
-        frozenset(_NUMBER.findall(norm)),
+        frozenset(NUMBER.findall(norm)),
         tuple(_NEGATION.findall(norm)),
     )
 
@@ -211,8 +133,8 @@ def _numbers_supported(claim: _Text, source: _Text, date: dt.date) -> bool:
             return False
         if not number.endswith("%") and number not in bare:
             return False
-    for numeral in _CN_NUMBER.findall(claim.norm):
-        value = _cn_to_int(numeral)
+    for numeral in CN_NUMBER.findall(claim.norm):
+        value = cn_to_int(numeral)
         if numeral not in source.norm and (value is None or str(value) not in bare):
             return False
     return True
@@ -265,7 +187,7 @@ def lexical_support(claim: str, source: str) -> Lexical:
         return Lexical(0.0, 0.0, 0)
     weakest = 1.0
     pos = 0
-    for clause in _CLAUSE.findall(norm_claim):
+    for clause in CLAUSE.findall(norm_claim):
         span = range(pos, pos + len(clause))
         pos += len(clause)
         clause_content = sum(content[i] for i in span)
@@ -287,23 +209,6 @@ def _names_supported(claim: str, source: _Text, title: str) -> bool:
     """Every place, organisation and product name in the claim appears in the source or its title."""
     norm_title = normalize(title)
     return all(name in source.norm or name in norm_title for name in _claim_names(claim))
-
-
-def clause_runs(sentence: str, longest: int = 3) -> list[str]:
-    """Runs of 1..``longest`` consecutive clauses (split at ，；： and line breaks), as written.
-
-    >>> clause_runs("甲，乙，丙。", longest=2)
-    ['甲，', '甲，乙，', '乙，', '乙，丙。', '丙。']
-    """
-    clauses = [c for c in _CLAUSE.findall(sentence) if c.strip()]
-    if len(clauses) < 2:
-        return []
-    return [
-        "".join(clauses[i:j]).strip()
-        for i in range(len(clauses))
-        for j in range(i + 1, min(i + longest, len(clauses)) + 1)
-        if j - i < len(clauses)
-    ]
 
 
 @dataclass(frozen=True)

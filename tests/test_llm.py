@@ -14,11 +14,11 @@ import pytest
 from conftest import KNOWLEDGE
 from fake_llm import FakeLLM, Reply
 
+from bot.claims import split_claims
 from bot.config import Settings
 from bot.ingest import load_documents
 from bot.llm import LLMAnswerer
 from bot.types import Answer, Citation
-from bot.verify import split_claims
 
 MEDICAL_INTRO = "cc-medical-outpatient#0"  # 1月1日起实施; 家庭共济 via WeChat; what the money pays
 MEDICAL_RATES = "cc-medical-outpatient#1"  # 2% / 4% / 2.8%; 三级及以下; 门诊报销不再局限于合规药品费用

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.claims import clause_runs, split_claims
 from bot.types import Citation
-from bot.verify import Verifier, clause_runs, lexical_support, split_claims
+from bot.verify import Verifier, lexical_support
 
 FAITHFUL = [
     ("power-lishu-strawberry", "这个合作社种了500多亩草莓。"),
