@@ -39,12 +39,21 @@ class Thresholds:
     low_coverage: float = 0.45
     low_coverage_dense: float = 0.45
     min_crux: float = 0.75
+    swapped_dense: float = 0.2
 
 
-def decide(draft: Draft, info: QuestionInfo, limits: Thresholds) -> tuple[bool, str]:
-    """(answer?, reason). The reason is kept for the eval report and logs, never shown to residents."""
+def decide(
+    draft: Draft, info: QuestionInfo, limits: Thresholds, *, swapped: bool = False
+) -> tuple[bool, str]:
+    """(answer?, reason). The reason is kept for the eval report and logs, never shown to residents.
+
+    ``swapped``: a "辽源呢？" follow-up, already restricted to sentences about 辽源; the earlier question's
+    wording need not fit the new subject exactly, so only the meaning has to be close.
+    """
     if not draft.segments:
         return False, "no_sentence"
+    if swapped:
+        return (True, "ok") if draft.best_dense >= limits.swapped_dense else (False, "low_similarity")
     if info.kind in STRICT_KINDS and not draft.kind_ok:
         return False, f"kind_{info.kind}_missing"
     if draft.crux and draft.crux_credit < limits.min_crux:

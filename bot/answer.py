@@ -122,6 +122,11 @@ def score_sentences(
     return out
 
 
+def _about(bank: SentenceBank, sid: int, words: Sequence[str]) -> bool:
+    texts = [bank.text(sid), bank.context(sid)]
+    return all(max(match(w, t) for t in texts) >= 0.8 for w in words)
+
+
 def _clauses(text: str) -> list[tuple[int, int]]:
     spans, pos = [], 0
     for m in _CLAUSE_END.finditer(text):
@@ -180,6 +185,7 @@ def draft_answer(
     *,
     budget: int,
     max_sentences: int,
+    required: Sequence[str] = (),
 ) -> Draft:
     """Choose up to ``max_sentences`` sentences (best first, shown in source order) within ``budget`` chars.
 
@@ -187,6 +193,9 @@ def draft_answer(
     almost as well, from the same article, while the budget lasts.
     """
     scored = score_sentences(bank, hits, info, weights, qvec)
+    if required:
+        # "辽源呢？": only sentences about 辽源 (in the sentence or its paragraph, title or region) may answer.
+        scored = [c for c in scored if _about(bank, c.sid, required)]
     draft = Draft(scored=scored)
     if not scored:
         return draft

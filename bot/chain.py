@@ -236,9 +236,10 @@ class FaqChain:
             state["qvec"],
             budget=budget,
             max_sentences=4 if detail else 3,
+            required=loaded.bank.reader.words(condensed.swapped) if condensed.swapped else (),
         )
         state["draft"] = draft
-        ok, reason = decide(draft, info, self.thresholds)
+        ok, reason = decide(draft, info, self.thresholds, swapped=bool(condensed.swapped))
         state["decision"] = (ok, reason)
         if ok and self.llm is not None:
             passages = _passages(state["hits"])

@@ -24,7 +24,9 @@ JILIN_PLACES = (  # noqa: SIM905 - a word list reads best as one string
 ).split()
 _PLACE_SUFFIX = "(?:省|市|县|区|镇|乡|村|州)?"
 _FILLER = re.compile(r"那边|这边|那疙瘩|那嘎达|那块|这块|那里|这里|那儿|这儿|的情况|方面")
-_LEAD = re.compile(r"^(?:那么|那|还有|另外|然后|再问一下|再问|再说|又|而)[，,\s]*")
+_LEAD = re.compile(r"^(?:那么|那(?![个些种家边里儿天时])|还有|另外|然后|再问一下|再问|再说|又|而)[，,\s]*")
+# Characters that end a name when reading leftwards from an anchor ("给淮安高中压调压站" stops at 给).
+_NAME_STOP = set("的在给为对是从了我你咱那这去到和与及跟向让把被有都也就还要想能会问请说吗呢啊，,。？?！! ")
 _TAIL = re.compile(r"[呢啊呀吧嘛哪]*\s*[?？。!！]*\s*$")
 _PRONOUN = re.compile(
     r"(?:这个|那个|这些|那些|这家|那家|这种|那种|该|这|那|它们|他们|它|他|她)([\u4e00-\u9fff]{0,2})"
@@ -98,23 +100,37 @@ def _display(text: str) -> tuple[str, str]:
 
 
 def _subject_span(prev: str) -> str:
-    """The stretch of the earlier question that names its subject: first to last anchor, plus an org suffix."""
+    """The stretch of the earlier question that names its subject.
+
+    Adjacent anchors from the first one on ("六之维" "合作社" "梨树" -> 六之维合作社梨树), widened left over
+    the rest of the name ("淮安高中压" before "调压站") and right over an organisation suffix ("分社").
+    """
     norm, orig = _display(prev)
     found = anchors(norm)
     if not found:
         return ""
-    spans = []
-    for word in found:
-        i = norm.find(word)
-        spans.append((i, i + len(word)))
-    start = min(s for s, _ in spans)
-    end = max(e for _, e in spans)
-    if end - start > 18:  # too spread out to be one name: keep the first anchor only
-        end = spans[0][1]
+    spans = sorted((norm.find(w), norm.find(w) + len(w)) for w in found)
+    start, end = spans[0]
+    for s, e in spans[1:]:
+        if s <= end or (s == end + 1 and norm[end] not in _NAME_STOP):
+            end = max(end, e)
+        else:
+            break
+    while (
+        start > 0
+        and spans[0][0] - start < 6
+        and norm[start - 1] not in _NAME_STOP
+        and _is_han(norm[start - 1])
+    ):
+        start -= 1
     tail = _ORG_TAIL.match(norm[end:])
     if tail:
         end += tail.end()
     return orig[start:end]
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def _swap(prev: str, target: str) -> str | None:
@@ -125,6 +141,10 @@ def _swap(prev: str, target: str) -> str | None:
     if target_places and prev_places:
         old = prev_places[0]
         start, end = old.start(), old.end()
+        new_place = target_places[0]
+        if new_place.group(0)[-1] not in "省市县区镇乡村州" and old.group(0)[-1] in "市县区镇":
+            # "辽源" for "松原市": keep the earlier question's 市/县 so the name reads as it did.
+            target = target.replace(new_place.group(0), new_place.group(0) + old.group(0)[-1], 1)
         rest = target.replace(target_places[0].group(0), "", 1)
         if rest and anchors(rest):
             # "梨树那边供电所" replaces "延边供电公司": the place and the organisation right after it.
@@ -147,19 +167,22 @@ def _resolve_pronoun(core: str, prev: str, prev_answer: str) -> str | None:
     if not match:
         return None
     head = match.group(1)
-    for source in (normalize(prev), normalize(prev_answer)):
+    prev_norm = normalize(prev)
+    for from_question, source in ((True, prev_norm), (False, normalize(prev_answer))):
         for length in (2, 1):
             if len(head) < length:
                 continue
             tail = head[:length]
             words = [w for w in tokenize_cached(source) if w.endswith(tail) and len(w) > length]
-            if words:
-                entity = max(words, key=len)
-                if source is not prev:
-                    return entity + core[match.end() - len(head) + length :]
+            if not words:
+                continue
+            entity = max(words, key=len)
+            rest = core[match.end() - len(head) + length :]
+            if from_question:
                 span = _subject_span(prev)
-                name = span if span.endswith(entity) else entity
-                return name + core[match.end() - len(head) + length :]
+                if normalize(span).endswith(entity):
+                    return span + rest
+            return entity + rest
     return None
 
 
