@@ -32,7 +32,7 @@ from bot.dates import freshness_line
 from bot.evidence import SentenceBank
 from bot.faq import FaqBook
 from bot.index import KnowledgeIndex, load_index
-from bot.question import QuestionInfo, classify
+from bot.question import QuestionInfo, classify, crux_word
 from bot.retrieve import retrieve_hybrid
 from bot.types import Answer, Citation, Hit
 from bot.words import warm_up
@@ -183,13 +183,16 @@ class FaqChain:
             return state
         loaded: _Loaded = state["loaded"]
         condensed: Condensed = state["condensed"]
+        words = loaded.bank.reader.words(condensed.rewritten)
+        info: QuestionInfo = state["rewritten_info"]
         match = loaded.faq.match(
-            condensed.rewritten,
+            words,
             state["qvec"],
             self.today(),
-            loaded.bank.idf,
+            loaded.bank.weight,
             min_similarity=FAQ_MIN_SIMILARITY,
             min_coverage=FAQ_MIN_COVERAGE,
+            crux=crux_word(info, words),
         )
         if match:
             text = match.entry.answer + self._freshness(match.citations)

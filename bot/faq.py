@@ -24,15 +24,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from bot.chunk import normalize
 from bot.errors import IngestError
+from bot.lexicon import SentenceText, match
 from bot.types import Chunk, Citation, Document
 from bot.words import tokenize_cached
 
@@ -232,19 +232,24 @@ class FaqBook:
 
     def match(
         self,
-        question: str,
+        words: Sequence[str],
         qvec: np.ndarray,
         today: dt.date,
-        idf: Any,
+        weight: Callable[[str], float],
         *,
         min_similarity: float,
         min_coverage: float,
+        crux: str = "",
     ) -> FaqMatch | None:
-        """The entry this question paraphrases, or None. Both similarity and word coverage must be high."""
+        """The entry this question paraphrases, or None.
+
+        Similarity alone is not enough (USE puts "余额咋查" close to "家里人能用吗"): the question's words,
+        weighted, must also be in one of the entry's phrasings, and its crux word (补办, 查) must be there.
+        """
         for entry, sim in self.ranked(qvec, today)[:3]:
             if sim < min_similarity:
                 break
-            if _word_coverage(question, entry, idf) >= min_coverage:
+            if _word_coverage(words, entry, weight, crux) >= min_coverage:
                 return FaqMatch(
                     entry, sim, [_renumber(c, i) for i, c in enumerate(self.citations[entry.id], 1)]
                 )
@@ -255,16 +260,16 @@ def _renumber(c: Citation, n: int) -> Citation:
     return Citation(n, c.doc_id, c.title, c.date, c.quote, c.start, c.end)
 
 
-def _word_coverage(question: str, entry: FaqEntry, idf: Any) -> float:
-    """IDF-weighted share of the question's words found in the entry's phrasings (the best one)."""
-    words = list(dict.fromkeys(tokenize_cached(question)))
-    total = sum(idf(w) for w in words)
+def _word_coverage(words: Sequence[str], entry: FaqEntry, weight: Callable[[str], float], crux: str) -> float:
+    """Weighted share of the question's words found in the entry's best phrasing (0 if the crux is missing)."""
+    total = sum(weight(w) for w in words)
     if total <= 0:
         return 0.0
     best = 0.0
     for phrasing in entry.phrasings:
-        norm = normalize(phrasing)
-        tokens = set(tokenize_cached(phrasing))
-        got = sum(idf(w) for w in words if w in tokens or (len(w) >= 2 and w in norm))
-        best = max(best, got / total)
+        text = SentenceText(phrasing, tokenize_cached(phrasing))
+        credit = {w: match(w, text) for w in words}
+        if crux and credit.get(crux, 0.0) < 0.75:
+            continue
+        best = max(best, sum(weight(w) * credit[w] for w in words) / total)
     return best
