@@ -79,6 +79,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     if result.fatal:
         console.print(f"[red]{result.fatal}[/red]")
         return 1
+    if result.faq_errors:
+        console.print("[red]faq.yaml quotes text the articles no longer contain: fix or retire those entries.[/red]")
+        return 1
     return 0
 
 

@@ -25,6 +25,8 @@ class IngestResult:
     report: BuildReport
     fatal: str = ""
     warnings: list[str] = field(default_factory=list)
+    # Curated FAQ entries whose quotes are no longer in the articles (also in ``errors``): ingest fails.
+    faq_errors: list[IngestError] = field(default_factory=list)
 
 
 @lru_cache(maxsize=4)
@@ -66,7 +68,20 @@ def ingest_paths(
         progress=progress,
         full=full,
     )
-    return IngestResult(loaded.documents, loaded.errors, report)
+    faq_errors = _check_faq(list(paths or [settings.knowledge_dir]), loaded.documents)
+    return IngestResult(loaded.documents, [*loaded.errors, *faq_errors], report, faq_errors=faq_errors)
+
+
+def _check_faq(paths: Sequence[Path], documents: Sequence[Document]) -> list[IngestError]:
+    """The curated FAQ (faq.yaml) of each ingested folder must still quote the articles exactly."""
+    from bot.faq import check_quotes
+
+    errors: list[IngestError] = []
+    for folder in paths:
+        faq = Path(folder) / "faq.yaml"
+        if Path(folder).is_dir() and faq.is_file():
+            errors.extend(check_quotes(faq, documents))
+    return errors
 
 
 def load_search(settings: Settings) -> tuple[KnowledgeIndex, VectorEmbeddings]:
