@@ -33,17 +33,26 @@ from bot.wechat_render import TEXT_ONLY, WELCOME
 
 WIDGET = "https://faq.example.gov.cn/widget?from=wechat&lang=zh"
 MEDICAL_SOURCE = "来源：《长春市实施职工医保门诊共济保障机制》2023-01"
-SHARE_QUOTE = "即职工医保个人账户资金可由家庭成员共用共享。"
-LONG_QUESTION = "长春职工医保门诊共济保障机制的全部政策细节有哪些？"
-FIRST_QUESTION = "六之维合作社梨树分社是做什么的？"
-FOLLOW_UP = "带动了多少人就业？"
-SYMBOLS_QUESTION = "家庭共济备案表里的特殊符号怎么填写？"
-SYMBOLS_ANSWER = "姓名里有 <、>、& 或 ]]> 这样的符号，照原样填写 😀\n填好后点“提交”就行[1]。"
+HONGQI_SOURCE = "来源：《红旗H6亮相广州车展》2023-01"
+GAS_SOURCE = "来源：《跨年夜里的坚守》2023-01"
+# The two curated test answers are about articles no other test here asks about, so they never
+# take over another test's question.
+LONG_QUESTION = "红旗H6新车的全部配置细节请逐条详细介绍一下"
+HONGQI_QUOTE = (
+    "整车搭载2.0T四缸发动机，最大功率为185kW，峰值扭矩380N·m，匹配8速手自一体变速箱，百公里加速仅需6.8秒。"
+)
+GAS_QUOTE = "2022年12月31日，当人们准备迎接新年时，中石油昆仑燃气吉林分公司近百名员工坚守在燃气保供一线，他们在零下20摄氏度的严寒中辛勤工作，守护全省人民的燃气供应与燃气安全。"
+# eval/dialogs.jsonl d04: the follow-up only means the postal inspection with the first question before it.
+FIRST_QUESTION = "长春市邮政管理局检查了哪些分拨中心？"
+FOLLOW_UP = "吉林市呢？"
+FOLLOW_UP_FACT = "5个督导组"
+SYMBOLS_QUESTION = "燃气保供跨年值班登记表里的特殊符号怎么填写？"
+SYMBOLS_ANSWER = "值班员姓名里有 <、>、& 或 ]]> 这样的符号，照原样填写 😀\n填好后交给站长就行[1]。"
 
 
 def long_curated_answer() -> str:
     """A curated answer of more than 5,000 characters built from the article's own sentences."""
-    article = (KNOWLEDGE / "cc-medical-outpatient.md").read_text(encoding="utf-8").split("---", 2)[2]
+    article = (KNOWLEDGE / "hongqi-h6.md").read_text(encoding="utf-8").split("---", 2)[2]
     sentences = [s.strip() + "。" for s in article.replace("\n", "").split("。") if len(s.strip()) > 10]
     parts: list[str] = []
     i = 0
@@ -63,10 +72,19 @@ def server(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     faq_path = knowledge / "faq.yaml"
     existing = yaml.safe_load(faq_path.read_text(encoding="utf-8")) if faq_path.exists() else []
     entries = existing.get("entries", []) if isinstance(existing, dict) else list(existing or [])
-    source = [{"doc_id": "cc-medical-outpatient", "quote": SHARE_QUOTE}]
     entries += [
-        {"id": "wechat-long", "question": LONG_QUESTION, "answer": long_curated_answer(), "sources": source},
-        {"id": "wechat-symbols", "question": SYMBOLS_QUESTION, "answer": SYMBOLS_ANSWER, "sources": source},
+        {
+            "id": "wechat-long",
+            "question": LONG_QUESTION,
+            "answer": long_curated_answer(),
+            "sources": [{"doc_id": "hongqi-h6", "quote": HONGQI_QUOTE}],
+        },
+        {
+            "id": "wechat-symbols",
+            "question": SYMBOLS_QUESTION,
+            "answer": SYMBOLS_ANSWER,
+            "sources": [{"doc_id": "gas-new-year-eve", "quote": GAS_QUOTE}],
+        },
     ]
     for entry in entries[-2:]:
         entry.update(status="approved", effective_from="2023-01-01", owner="测试")
@@ -123,7 +141,7 @@ def test_five_thousand_character_answer_is_cut_at_a_sentence_and_points_to_the_w
     body, sources, more = content.rsplit("\n\n", 2)
     assert body.startswith("第1点，")
     assert body.endswith("。") and "[1]" not in body
-    assert sources == MEDICAL_SOURCE
+    assert sources == HONGQI_SOURCE
     assert more == f"内容较长，完整答案请看：{WIDGET}"
 
 
@@ -132,8 +150,10 @@ def test_special_characters_round_trip_in_questions_and_answers(
 ) -> None:
     openid = new_openid()
     reply = wechat.ask(openid, SYMBOLS_QUESTION)
-    assert reply.content.startswith("姓名里有 <、>、& 或 ]]> 这样的符号，照原样填写 😀\n填好后点“提交”就行。")
-    assert reply.content.endswith(MEDICAL_SOURCE)
+    assert reply.content.startswith(
+        "值班员姓名里有 <、>、& 或 ]]> 这样的符号，照原样填写 😀\n填好后交给站长就行。"
+    )
+    assert reply.content.endswith(GAS_SOURCE)
 
     odd = "医保<家庭共济> & ]]> 怎么办？😀\n第二行"
     reply = wechat.ask(openid, odd)
@@ -242,11 +262,12 @@ def test_different_messages_with_the_same_text_are_each_answered(
 def test_follow_up_question_inherits_topic_per_resident(wechat: WeChatSender) -> None:
     resident, stranger = new_openid(), new_openid()
     first = wechat.ask(resident, FIRST_QUESTION).content
-    assert "草莓" in first
+    assert "长春市邮政管理局" in first
     follow_up = wechat.ask(resident, FOLLOW_UP).content
-    assert "100余位" in follow_up
+    assert FOLLOW_UP_FACT in follow_up
+    assert "来源：《开展邮政快递业保通保畅工作》2023-01" in follow_up
     alone = wechat.ask(stranger, FOLLOW_UP).content  # another resident's conversation knows no topic
-    assert "100余位" not in alone
+    assert FOLLOW_UP_FACT not in alone
 
 
 def test_conversation_resets_after_thirty_idle_minutes(server: Running, wechat: WeChatSender) -> None:
@@ -261,4 +282,4 @@ def test_conversation_resets_after_thirty_idle_minutes(server: Running, wechat: 
             .values(created_at=messages.c.created_at - dt.timedelta(minutes=31))
         )
     later = wechat.ask(openid, FOLLOW_UP).content
-    assert "100余位" not in later
+    assert FOLLOW_UP_FACT not in later
