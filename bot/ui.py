@@ -80,7 +80,7 @@ def mount(app: FastAPI, path: str = PATH) -> None:
 
     from bot.ui_staff import SHORTCUTS_JS
 
-    theme = gr.themes.Default(primary_hue="red", font=FONTS, font_mono=["monospace"])
+    theme = gr.themes.Default(primary_hue="blue", font=FONTS, font_mono=["monospace"])
     gr.mount_gradio_app(
         app,
         build_blocks(app),

@@ -104,6 +104,7 @@ def build(get_service: Callable[[], Any]) -> None:
         respond, inputs, outputs, api_visibility="private"
     )
     chat.like(rate, [message_ids], [note], api_visibility="private")
-    restart.click(
-        start_over, None, [chat, history, session, message_ids, note, box], api_visibility="private"
-    )
+    reset_outputs = [chat, history, session, message_ids, note, box]
+    restart.click(start_over, None, reset_outputs, api_visibility="private")
+    # The chatbot's own trash button empties the display; forget the conversation with it.
+    chat.clear(start_over, None, reset_outputs, api_visibility="private")

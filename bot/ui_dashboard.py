@@ -82,8 +82,7 @@ def frames(data: dict[str, Any]) -> dict[str, pd.DataFrame]:
     cols = ["time", "channel", "question", "answer", "comment"]
     return {
         "daily": daily_outcome,
-        # Days without questions have no latency: leaving them out keeps the line from dropping to 0.
-        "latency": per_day.loc[per_day["questions"] > 0, ["day", "p95_ms"]],
+        "latency": per_day[["day", "p95_ms"]],  # a day without questions has no bar
         "topic": _outcomes(data["by_topic"], "topic"),
         "channel": _outcomes(data["by_channel"], "channel"),
         "declined_chart": pd.DataFrame(
@@ -106,6 +105,30 @@ def frames(data: dict[str, Any]) -> dict[str, pd.DataFrame]:
     }
 
 
+OUTCOME_COLORS = {"已回答": "#2e7d32", "未回答": "#c62828"}
+
+
+def _bar(
+    x: str, y: str, title: str, x_title: str, y_title: str, *, outcome: bool = False, **kwargs: Any
+) -> Any:
+    """A bar chart whose y axis starts at 0 (Gradio's default "zero: false" hides a chart of equal bars)."""
+    options: dict[str, Any] = {"y_lim": [0, None], "y_axis_format": "d"}
+    if outcome:
+        options.update(color="outcome", color_title="结果", color_map=OUTCOME_COLORS)
+    options.update(kwargs)
+    return gr.BarPlot(x=x, y=y, title=title, x_title=x_title, y_title=y_title, **options)
+
+
+def _counts(frame: pd.DataFrame, x: str, y: str, *, keep_order: bool = False) -> Any:
+    """A count chart's data with a y axis of at least 0..5, so that small counts get whole-number ticks.
+
+    ``keep_order`` keeps the rows' order on the x axis (most frequent first) instead of alphabetical.
+    """
+    tallest = int(frame.groupby(x)[y].sum().max()) if len(frame) else 0
+    extra: dict[str, Any] = {"sort": list(dict.fromkeys(frame[x]))} if keep_order and len(frame) else {}
+    return gr.BarPlot(value=frame, y_lim=[0, max(5, tallest)], **extra)
+
+
 def build(get_service: Callable[[], Any], get_settings: Callable[[], Any]) -> None:
     """Lay out the tab inside the current ``gr.Blocks`` context and wire its events."""
     authorized = gr.State(False)
@@ -121,62 +144,40 @@ def build(get_service: Callable[[], Any], get_settings: Callable[[], Any]) -> No
             refresh = gr.Button("刷新", size="sm", scale=0, min_width=80, elem_id="dash-refresh")
         kpis = gr.HTML(elem_id="dash-kpis")
         with gr.Row():
-            daily = gr.BarPlot(
-                x="day",
-                y="n",
-                color="outcome",
-                title="每日提问量",
-                x_title="日期",
-                y_title="提问数",
-                color_title="结果",
-                color_map={"已回答": "#2e7d32", "未回答": "#c62828"},
-                elem_id="dash-daily",
-            )
-            latency = gr.LinePlot(
-                x="day",
-                y="p95_ms",
-                title="每日 P95 响应时间",
-                x_title="日期",
-                y_title="毫秒",
+            daily = _bar("day", "n", "每日提问量", "日期", "提问数", outcome=True, elem_id="dash-daily")
+            latency = _bar(
+                "day",
+                "p95_ms",
+                "每日 P95 响应时间",
+                "日期",
+                "毫秒",
+                y_axis_format=",.0f",
                 elem_id="dash-latency",
             )
         with gr.Row():
-            topic = gr.BarPlot(
-                x="topic",
-                y="n",
-                color="outcome",
-                title="按主题：已回答 / 未回答",
-                x_title="主题",
-                y_title="提问数",
-                color_title="结果",
-                color_map={"已回答": "#2e7d32", "未回答": "#c62828"},
-                elem_id="dash-topic",
+            topic = _bar(
+                "topic", "n", "按主题：已回答 / 未回答", "主题", "提问数", outcome=True, elem_id="dash-topic"
             )
-            channel = gr.BarPlot(
-                x="channel",
-                y="n",
-                color="outcome",
-                title="按渠道：已回答 / 未回答",
-                x_title="渠道",
-                y_title="提问数",
-                color_title="结果",
-                color_map={"已回答": "#2e7d32", "未回答": "#c62828"},
+            channel = _bar(
+                "channel",
+                "n",
+                "按渠道：已回答 / 未回答",
+                "渠道",
+                "提问数",
+                outcome=True,
                 elem_id="dash-channel",
             )
         with gr.Row():
-            declined_chart = gr.BarPlot(
-                x="question",
-                y="count",
-                title="未回答最多的问题（下一步要补的知识）",
-                x_title="问题",
-                y_title="次数",
+            declined_chart = _bar(
+                "question",
+                "count",
+                "未回答最多的问题（下一步要补的知识）",
+                "问题",
+                "次数",
                 x_label_angle=-30,
-                sort="-y",
                 elem_id="dash-declined-chart",
             )
-            staff_chart = gr.BarPlot(
-                x="kind", y="n", title="坐席反馈", x_title="类型", y_title="次数", elem_id="dash-staff-chart"
-            )
+            staff_chart = _bar("kind", "n", "坐席反馈", "类型", "次数", elem_id="dash-staff-chart")
         declined_table = gr.Dataframe(
             label="未回答最多的问题", interactive=False, wrap=True, elem_id="dash-declined"
         )
@@ -206,12 +207,12 @@ def build(get_service: Callable[[], Any], get_settings: Callable[[], Any]) -> No
         f = frames(data)
         return (
             _kpis(data, service.stats()),
-            f["daily"],
+            _counts(f["daily"], "day", "n"),
             f["latency"],
-            f["topic"],
-            f["channel"],
-            f["declined_chart"],
-            f["staff_counts"],
+            _counts(f["topic"], "topic", "n"),
+            _counts(f["channel"], "channel", "n"),
+            _counts(f["declined_chart"], "question", "count", keep_order=True),
+            _counts(f["staff_counts"], "kind", "n"),
             f["declined_table"],
             f["thumbs_down"],
             f["staff"],

@@ -15,8 +15,14 @@ from bot.types import Answer, Citation
 _MARKER = re.compile(r"\s*\[\d+\]")
 
 
-def read_aloud(answer: Answer, limit: int = 200) -> str:
+_NOTE = re.compile(r"[（(][^（）()]{2,60}[）)]$")
+
+
+def read_aloud(answer: Answer, limit: int = 150) -> str:
     """The answer as a hotline staffer reads it out: no [n] markers, one paragraph, cut at a sentence end.
+
+    A closing note in brackets ("（以上信息来自2023年1月3日的报道，政策可能已有调整。）") is kept even
+    when the body is cut: the caller should hear how old the information is.
 
     >>> read_aloud(Answer(text="可以共用[1]。需要先备案[2]。", answered=True))
     '可以共用。需要先备案。'
@@ -27,8 +33,25 @@ def read_aloud(answer: Answer, limit: int = 200) -> str:
         text = f"{text}{answer.handoff}"
     if len(text) <= limit:
         return text
-    cut = max(text.rfind(p, 0, limit) for p in "。！？；")
-    return text[: cut + 1] if cut > limit // 3 else text[:limit] + "……"
+    note_match = _NOTE.search(text)
+    note = note_match.group(0) if note_match else ""
+    body = text[: len(text) - len(note)] if note else text
+    room = max(limit - len(note), limit // 2)
+    cut = max(body.rfind(p, 0, room) for p in "。！？；")
+    body = body[: cut + 1] if cut > room // 3 else body[:room] + "……"
+    return body + note
+
+
+def excerpt(text: str, words: Iterable[str], width: int = 160) -> str:
+    """About ``width`` characters of ``text`` around the first question word, for long passages."""
+    text = text.strip()
+    if len(text) <= width:
+        return text
+    positions = [p for p in (text.find(w) for w in words if len(w) >= 2) if p >= 0]
+    start = max(0, min(positions) - width // 4) if positions else 0
+    start = min(start, len(text) - width)
+    piece = text[start : start + width]
+    return ("…" if start > 0 else "") + piece + ("…" if start + width < len(text) else "")
 
 
 def highlight(text: str, words: Iterable[str]) -> str:
@@ -77,7 +100,7 @@ def alternatives_html(alternatives: Sequence[Citation], words: Iterable[str]) ->
     terms = list(words)
     parts = [
         f'<div class="fb-src fb-alt">{_source_head(c, f"备选{i}")}'
-        f'<blockquote class="fb-quote">{highlight(c.quote, terms)}</blockquote></div>'
+        f'<blockquote class="fb-quote">{highlight(excerpt(c.quote, terms), terms)}</blockquote></div>'
         for i, c in enumerate(alternatives[:3], start=1)
     ]
     return '<div class="fb-sources">' + "".join(parts) + "</div>"

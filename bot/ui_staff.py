@@ -83,10 +83,10 @@ def build(get_service: Callable[[], Any]) -> None:
             )
             verdict = gr.HTML(elem_id="staff-verdict")
             with gr.Row():
-                copy = gr.Button("复制答复 (Alt+C)", size="sm", elem_id="staff-copy")
-                used = gr.Button("已采用", size="sm", variant="primary", elem_id="staff-used")
-                wrong = gr.Button("答案有误", size="sm", variant="stop", elem_id="staff-wrong")
-                gap = gr.Button("知识缺口", size="sm", elem_id="staff-gap")
+                copy = gr.Button("复制答复 (Alt+C)", min_width=100, elem_id="staff-copy")
+                used = gr.Button("已采用", min_width=100, variant="primary", elem_id="staff-used")
+                wrong = gr.Button("答案有误", min_width=100, variant="stop", elem_id="staff-wrong")
+                gap = gr.Button("知识缺口", min_width=100, elem_id="staff-gap")
             note = gr.Textbox(
                 label="备注（答案有误、知识缺口时写明情况）", lines=1, max_length=500, elem_id="staff-note"
             )
