@@ -29,7 +29,7 @@ from bot.logs import configure_logging
 from bot.metrics import Metrics
 from bot.middleware import RequestContextMiddleware
 from bot.schemas import AskRequest, AskResponse, FeedbackRequest, FeedbackResponse, Health, ask_response
-from bot.sse import SSE_HEADERS, iterate_in_thread, sse_event
+from bot.sse import SSE_EVENT_SCHEMA, SSE_HEADERS, iterate_in_thread, sse_event
 from bot.store import Store
 
 log = logging.getLogger("faqbot.api")
@@ -88,7 +88,7 @@ async def ask(body: AskRequest, service: ServiceDep) -> dict[str, Any]:
         200: {
             "description": "SSE：若干 `delta` 事件（答案文字），最后一个 `done` 事件（完整回答、来源、message_id）。"
             " / `delta` events with answer text, then one `done` event with the full answer, citations and message_id.",
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "content": {"text/event-stream": {"schema": SSE_EVENT_SCHEMA}},
         },
         **ERROR_RESPONSES,
     },

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.conversations import HISTORY_TURNS, AskResult
 from bot.deps import ApiKey, ServiceDep
 from bot.http_errors import AUTH_RESPONSES, ERROR_RESPONSES, ApiError, ErrorBody, error_body
-from bot.sse import SSE_HEADERS, iterate_in_thread, sse_event
+from bot.sse import SSE_EVENT_SCHEMA, SSE_HEADERS, iterate_in_thread, sse_event
 from bot.types import Answer
 
 MODEL_ID = "faqbot"
@@ -36,7 +36,7 @@ router = APIRouter(
 
 
 class ChatMessage(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
 
     role: str = Field(description="system | developer | user | assistant | tool")
     content: str | list[dict[str, Any]] | None = Field(
@@ -45,7 +45,7 @@ class ChatMessage(BaseModel):
 
 
 class StreamOptions(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
 
     include_usage: bool = False
 
@@ -53,7 +53,7 @@ class StreamOptions(BaseModel):
 class ChatCompletionRequest(BaseModel):
     """OpenAI 格式的对话请求；未知字段（temperature、tools 等）会被忽略。 / Unknown fields are ignored."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", strict=True)
 
     model: str = Field(
         description=f"模型编号，使用 {MODEL_ID!r} / Model id: {MODEL_ID!r}", examples=[MODEL_ID]
@@ -192,7 +192,7 @@ def get_model(model_id: str) -> ModelCard:
     responses={
         200: {
             "description": "chat.completion，或 stream=true 时的 chat.completion.chunk 事件流 / a completion, or a chunk stream",
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "content": {"text/event-stream": {"schema": SSE_EVENT_SCHEMA}},
         },
         404: {"model": ErrorBody, "description": "没有这个模型 / Unknown model"},
     },

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.conversations import AskResult
 
@@ -13,6 +13,9 @@ Channel = Literal["web", "staff", "wechat", "api"]
 
 class AskRequest(BaseModel):
     """提问 / A question, optionally continuing a conversation."""
+
+    # Strict: 0 is not false and 123 is not a question; wrong types get a clear 422.
+    model_config = ConfigDict(strict=True)
 
     question: str = Field(
         min_length=1,
@@ -82,6 +85,8 @@ def ask_response(result: AskResult, detail: bool = False) -> dict[str, Any]:
 
 class FeedbackRequest(BaseModel):
     """对回答的评价 / Rating of an answer."""
+
+    model_config = ConfigDict(strict=True)
 
     message_id: str = Field(min_length=1, max_length=64, description="回答编号 / The answer's message_id")
     rating: Literal["up", "down"] = Field(description="up 有帮助 / down 没帮助")

@@ -16,6 +16,19 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
+# How an event stream is described in OpenAPI: each event has a name and one JSON ``data`` line.
+SSE_EVENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "event": {
+            "type": "string",
+            "description": "delta | done | error（OpenAI 兼容流无事件名 / unnamed in /v1）",
+        },
+        "data": {"type": "string", "description": "JSON，或 [DONE] / JSON, or [DONE]"},
+    },
+    "required": ["data"],
+}
+
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"}
 
 
