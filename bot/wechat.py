@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import threading
 import time
 from typing import Any
@@ -83,6 +84,11 @@ class WeChatChannel:
                 settings.wechat_app_id, settings.wechat_app_secret, settings.wechat_api_base_url
             )
         self.book = ReplyBook(widget_url=settings.widget_url)
+        # The extractive chain is CPU-bound: more questions at once than cores only makes every
+        # one of them slower and starves the event loop that must say "success" in time. With an
+        # LLM most of a question is spent waiting on HTTP, so more may wait at once.
+        cores = os.cpu_count() or 1
+        self.limiter = anyio.CapacityLimiter(cores * 4 if settings.llm_enabled else cores)
         self._metrics_registered = False
 
     # ------------------------------------------------------------------ GET: the URL check
@@ -160,7 +166,7 @@ class WeChatChannel:
             idle_timeout=SESSION_IDLE_SECONDS,
         )
         try:
-            result = await anyio.to_thread.run_sync(ask)
+            result = await anyio.to_thread.run_sync(ask, limiter=self.limiter)
         except InputError as exc:
             return Reply(exc.message)
         except NotReadyError:
