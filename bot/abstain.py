@@ -9,6 +9,7 @@ for 多少, a price for 多少钱). Thresholds are tuned on the dev split of eva
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -26,6 +27,13 @@ TOPIC_LABELS = {
     "energy": "吉林油田二氧化碳注入",
     "auto": "红旗H6新车",
     "agriculture": "梨树草莓大棚",
+}
+# Words that tell which hotline a declined question belongs to, even when no article matched it.
+TOPIC_WORDS = {
+    "medical_insurance": re.compile(r"医保|医疗保险|门诊|住院|报销|社保卡|医保卡|个人账户|慢性病|药"),
+    "postal": re.compile(r"快递|邮政|邮件|寄|包裹|驿站|物流|派件|揽收"),
+    "gas": re.compile(r"燃气|液化气|天然气|煤气|燃气表|钢瓶"),
+    "power": re.compile(r"停电|断电|电费|电价|用电|供电|电表|电力|国网|线路|跳闸"),
 }
 EXAMPLES = ("个人账户的钱家里人能用吗？", "辽源快递春节打烊吗？", "延边供电公司为返乡人员做了什么？")
 
@@ -68,6 +76,14 @@ def decide(
 def covered_topics(topics: Iterable[str]) -> str:
     labels = [TOPIC_LABELS[t] for t in dict.fromkeys(topics) if t in TOPIC_LABELS]
     return "、".join(labels[:4])
+
+
+def topic_of_question(question: str) -> str | None:
+    """The service a question is about, from its wording alone (for the right hotline in a decline)."""
+    for topic, words in TOPIC_WORDS.items():
+        if words.search(question):
+            return topic
+    return None
 
 
 def handoff_for(settings: Settings, topic: str | None) -> str:

@@ -24,7 +24,7 @@ from typing import Any
 
 from langchain_core.runnables import RunnableLambda, RunnableSequence
 
-from bot.abstain import Thresholds, decide, decline, welcome
+from bot.abstain import Thresholds, decide, decline, topic_of_question, welcome
 from bot.answer import Draft, draft_answer, newest_date, render, verify, word_weights
 from bot.condense import Condensed, condense
 from bot.config import Settings
@@ -170,7 +170,9 @@ class FaqChain:
             state["answer"] = welcome(self.settings, question, loaded.topics, self._examples(loaded))
             return state
         if info.intent != "question":
-            state["answer"] = decline(self.settings, question, question, None, loaded.topics)
+            state["answer"] = decline(
+                self.settings, question, question, topic_of_question(question), loaded.topics
+            )
             return state
         condensed = condense(question, state["history"])
         state["condensed"] = condensed
@@ -270,7 +272,7 @@ class FaqChain:
         ok, _reason = state["decision"]
         hits: list[Hit] = state["hits"]
         if not ok or not draft.segments:
-            topic = _guess_topic(hits, draft)
+            topic = topic_of_question(condensed.rewritten) or _guess_topic(hits, draft)
             answer = decline(self.settings, state["question"], condensed.rewritten, topic, loaded.topics)
             answer.alternatives = _alternatives(hits, [])
             return answer
