@@ -49,9 +49,13 @@ class Inbound:
 
     @property
     def dedupe_key(self) -> str:
-        """WeChat's own advice: messages by MsgId, events by FromUserName + CreateTime."""
+        """WeChat's own advice: messages by MsgId, events by FromUserName + CreateTime.
+
+        The sender is part of a message's key too: should two residents' MsgIds ever collide, one
+        must still not be sent the other's answer.
+        """
         if self.msg_id:
-            return f"msg:{self.msg_id}"
+            return f"msg:{self.openid}:{self.msg_id}"
         return f"event:{self.openid}:{self.create_time}:{self.event}"
 
 
