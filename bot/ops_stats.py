@@ -174,6 +174,10 @@ def dashboard_stats(
         "thumbs_down": [feedback_row(f) for f in fb_rows if f.rating == "down" and f.kind == "resident"][
             :recent
         ],
+        "resident_feedback": {
+            rating: sum(1 for f in fb_rows if f.kind == "resident" and f.rating == rating)
+            for rating in ("up", "down")
+        },
         "staff_counts": {KIND_LABELS[k]: sum(1 for f in fb_rows if f.kind == k) for k in staff_kinds},
         "staff_feedback": [feedback_row(f) for f in fb_rows if f.kind in staff_kinds][:recent],
     }

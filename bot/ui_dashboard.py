@@ -39,10 +39,7 @@ def _kpis(data: dict[str, Any], overall: dict[str, Any]) -> str:
         ("未回答率", f"{data['declined_rate'] * 100:.1f}%"),
         ("P95 响应", f"{data['p95_ms']:.0f} 毫秒"),
         ("累计提问", str(overall.get("messages", "—"))),
-        (
-            "居民好评 / 差评",
-            f"{overall.get('feedback', {}).get('up', '—')} / {overall.get('feedback', {}).get('down', '—')}",
-        ),
+        ("居民好评 / 差评", f"{data['resident_feedback']['up']} / {data['resident_feedback']['down']}"),
     ]
     body = "".join(
         f'<div class="fb-kpi"><div class="fb-kpi-v">{html.escape(v)}</div><div class="fb-kpi-k">{html.escape(k)}</div></div>'
@@ -144,7 +141,16 @@ def build(get_service: Callable[[], Any], get_settings: Callable[[], Any]) -> No
             refresh = gr.Button("刷新", size="sm", scale=0, min_width=80, elem_id="dash-refresh")
         kpis = gr.HTML(elem_id="dash-kpis")
         with gr.Row():
-            daily = _bar("day", "n", "每日提问量", "日期", "提问数", outcome=True, elem_id="dash-daily")
+            daily = _bar(
+                "day",
+                "n",
+                "每日提问量",
+                "日期",
+                "提问数",
+                outcome=True,
+                x_label_angle=-45,
+                elem_id="dash-daily",
+            )
             latency = _bar(
                 "day",
                 "p95_ms",
@@ -152,6 +158,7 @@ def build(get_service: Callable[[], Any], get_settings: Callable[[], Any]) -> No
                 "日期",
                 "毫秒",
                 y_axis_format=",.0f",
+                x_label_angle=-45,
                 elem_id="dash-latency",
             )
         with gr.Row():
@@ -181,10 +188,18 @@ def build(get_service: Callable[[], Any], get_settings: Callable[[], Any]) -> No
         declined_table = gr.Dataframe(
             label="未回答最多的问题", interactive=False, wrap=True, elem_id="dash-declined"
         )
+        # The answer column is the long one; the comment must stay readable next to it.
+        widths = ["11%", "10%", "20%", "39%", "20%"]
         thumbs_down = gr.Dataframe(
-            label="最近的差评（含当时的回答）", interactive=False, wrap=True, elem_id="dash-down"
+            label="最近的差评（含当时的回答）",
+            interactive=False,
+            wrap=True,
+            column_widths=widths,
+            elem_id="dash-down",
         )
-        staff = gr.Dataframe(label="坐席反馈明细", interactive=False, wrap=True, elem_id="dash-staff")
+        staff = gr.Dataframe(
+            label="坐席反馈明细", interactive=False, wrap=True, column_widths=widths, elem_id="dash-staff"
+        )
 
     outputs = [
         kpis,

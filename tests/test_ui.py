@@ -150,5 +150,6 @@ def test_dashboard_counts_days_topics_channels_declines_feedback_and_p95(tmp_pat
     assert [(f["question"], f["comment"]) for f in data["thumbs_down"]] == [
         ("个人账户的钱能给家人用吗", "没说怎么备案")
     ]
+    assert data["resident_feedback"] == {"up": 0, "down": 1}, "staff ratings are not residents' ratings"
     assert data["staff_counts"] == {"已采用": 1, "答案有误": 0, "知识缺口": 1}
     assert {f["kind"] for f in data["staff_feedback"]} == {"已采用", "知识缺口"}
