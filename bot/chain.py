@@ -195,6 +195,7 @@ class FaqChain:
             min_similarity=FAQ_MIN_SIMILARITY,
             min_coverage=FAQ_MIN_COVERAGE,
             crux=crux_word(info, words),
+            segment=loaded.bank.reader.words,
         )
         if match:
             text = match.entry.answer + self._freshness(match.citations)

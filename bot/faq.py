@@ -240,6 +240,7 @@ class FaqBook:
         min_similarity: float,
         min_coverage: float,
         crux: str = "",
+        segment: Callable[[str], Sequence[str]] = tokenize_cached,
     ) -> FaqMatch | None:
         """The entry this question paraphrases, or None.
 
@@ -249,7 +250,7 @@ class FaqBook:
         for entry, sim in self.ranked(qvec, today)[:3]:
             if sim < min_similarity:
                 break
-            if _word_coverage(words, entry, weight, crux) >= min_coverage:
+            if _word_coverage(words, entry, weight, crux, segment) >= min_coverage:
                 return FaqMatch(
                     entry, sim, [_renumber(c, i) for i, c in enumerate(self.citations[entry.id], 1)]
                 )
@@ -260,14 +261,23 @@ def _renumber(c: Citation, n: int) -> Citation:
     return Citation(n, c.doc_id, c.title, c.date, c.quote, c.start, c.end)
 
 
-def _word_coverage(words: Sequence[str], entry: FaqEntry, weight: Callable[[str], float], crux: str) -> float:
-    """Weighted share of the question's words found in the entry's best phrasing (0 if the crux is missing)."""
+def _word_coverage(
+    words: Sequence[str],
+    entry: FaqEntry,
+    weight: Callable[[str], float],
+    crux: str,
+    segment: Callable[[str], Sequence[str]] = tokenize_cached,
+) -> float:
+    """Weighted share of the question's words found in the entry's best phrasing (0 if the crux is missing).
+
+    ``segment`` cuts a phrasing the way the question was cut, so single characters meet ("寄药" vs "药").
+    """
     total = sum(weight(w) for w in words)
     if total <= 0:
         return 0.0
     best = 0.0
     for phrasing in entry.phrasings:
-        text = SentenceText(phrasing, tokenize_cached(phrasing))
+        text = SentenceText(phrasing, (*tokenize_cached(phrasing), *segment(phrasing)))
         credit = {w: match(w, text) for w in words}
         if crux and credit.get(crux, 0.0) < 0.75:
             continue

@@ -1,0 +1,195 @@
+"""The curated FAQ: every answer backed by its quotes, strict matching, status and dates, the ingest check."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from answers_support import KNOWLEDGE, MARKER, article_texts, assert_citations_exact
+
+from bot.chain import FaqChain, build_chain
+from bot.config import Settings
+from bot.dates import absolutise
+from bot.faq import FaqEntry, load_entries, parse_entries
+from bot.index import load_index
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
+QUOTED = re.compile(r"[“‘]([^”’]+)[”’]")
+
+
+def _entries() -> list[FaqEntry]:
+    entries, problems = load_entries(KNOWLEDGE / "faq.yaml")
+    assert problems == []
+    return entries
+
+
+def _quotes(entry: FaqEntry) -> str:
+    """The entry's quotes with relative dates made absolute, as the answer may state them ("2023年1月1日起")."""
+    return " ".join(absolutise(s.quote, dt.date(2023, 1, 3)) for s in entry.sources)
+
+
+def test_faq_has_15_to_25_approved_entries_for_the_four_services() -> None:
+    entries = _entries()
+    approved = [e for e in entries if e.status == "approved"]
+    assert 15 <= len(approved) <= 25
+    docs = {s.doc_id for e in approved for s in e.sources}
+    assert {"cc-medical-outpatient", "postal-baotong", "gas-new-year-eve"} <= docs
+    assert docs & {"power-lishu-strawberry", "yanbian-power-returnees"}
+    assert all(e.owner and e.expires and e.effective_from and e.paraphrases for e in approved)
+
+
+@pytest.mark.parametrize("entry", _entries(), ids=lambda e: e.id)
+def test_every_faq_answer_states_only_what_its_quotes_say(entry: FaqEntry) -> None:
+    texts = article_texts()
+    for source in entry.sources:
+        assert source.quote in texts[source.doc_id], f"{entry.id}: quote not in {source.doc_id}"
+    quotes = _quotes(entry)
+    answer = MARKER.sub("", entry.answer)
+    for number in NUMBER.findall(answer):
+        assert number in quotes, f"{entry.id}: {number} is not in its quotes"
+    for term in QUOTED.findall(answer):
+        assert term in quotes, f"{entry.id}: “{term}” is not in its quotes"
+    markers = {int(n) for n in MARKER.findall(entry.answer)}
+    assert markers == set(range(1, len(entry.sources) + 1)), "every source is cited, and only those"
+
+
+@pytest.fixture(scope="module")
+def chain(seed_index_dir: Path) -> FaqChain:
+    return build_chain(Settings(data_dir=seed_index_dir, knowledge_dir=KNOWLEDGE))
+
+
+@pytest.mark.parametrize("entry", _entries()[::3], ids=lambda e: e.id)
+def test_a_paraphrase_gets_the_curated_answer_with_its_sources(chain: FaqChain, entry: FaqEntry) -> None:
+    answer = chain.ask(entry.paraphrases[0])
+    assert answer.mode == "faq" and answer.answered
+    assert answer.text.split("\n")[0] == entry.answer
+    assert [c.quote for c in answer.citations] == [s.quote for s in entry.sources]
+    assert_citations_exact(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "医保个人账户余额咋查",
+        "医保个人账户里的钱能取现金不",
+        "门诊统筹报销比例是多少",
+        "辽源快递员工资多少钱一个月",
+    ],
+)
+def test_near_misses_never_get_a_curated_answer(chain: FaqChain, question: str) -> None:
+    answer = chain.ask(question)
+    assert answer.mode != "faq"
+    assert not answer.answered
+
+
+def _chain_with_faq(seed_index_dir: Path, tmp_path: Path, embeddings, entries: list[dict], today: dt.date):  # type: ignore[no-untyped-def]
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "faq.yaml").write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    settings = Settings(data_dir=seed_index_dir, knowledge_dir=kb)
+    index = load_index(settings.index_dir, embeddings.model_id)
+    return FaqChain(settings, embeddings, index, today=lambda: today)
+
+
+def _entry(**changes: object) -> dict:
+    base = {
+        "id": "mi-rate-working",
+        "question": "在职职工个人账户计入标准是多少？",
+        "paraphrases": ["上班的人个人账户按工资多少比例计入"],
+        "answer": "2023年起，在职职工个人账户计入标准调整为本人工资的2%[1]。",
+        "sources": [
+            {
+                "doc_id": "cc-medical-outpatient",
+                "quote": "2023年起，在职职工个人账户计入标准调整为本人工资的2%；",
+            }
+        ],
+        "effective_from": dt.date(2023, 1, 1),
+        "expires": dt.date(2027, 6, 30),
+        "owner": "热线知识库组（医保）",
+        "status": "approved",
+    }
+    base.update(changes)
+    return base
+
+
+@pytest.mark.parametrize(
+    ("changes", "today", "curated"),
+    [
+        ({}, dt.date(2026, 11, 28), True),
+        ({"status": "draft"}, dt.date(2026, 11, 28), False),
+        ({}, dt.date(2027, 7, 1), False),
+        ({"effective_from": dt.date(2027, 1, 1)}, dt.date(2026, 11, 28), False),
+        (
+            {"sources": [{"doc_id": "cc-medical-outpatient", "quote": "在职职工个人账户计入标准为3%。"}]},
+            dt.date(2026, 11, 28),
+            False,
+        ),
+    ],
+    ids=["approved", "draft", "expired", "not_yet_in_force", "quote_gone"],
+)
+def test_only_approved_entries_in_force_with_live_quotes_answer(
+    seed_index_dir: Path,
+    tmp_path: Path,
+    embeddings,
+    changes: dict,
+    today: dt.date,
+    curated: bool,  # type: ignore[no-untyped-def]
+) -> None:
+    chain = _chain_with_faq(seed_index_dir, tmp_path, embeddings, [_entry(**changes)], today)
+    answer = chain.ask("上班的人个人账户按工资多少比例计入")
+    assert (answer.mode == "faq") is curated
+    assert answer.answered and "2%" in answer.text, "without the entry the article still answers"
+
+
+def test_invalid_entries_are_reported_and_the_rest_load() -> None:
+    entries, problems = parse_entries(
+        [
+            _entry(),
+            _entry(id="no-marker", answer="没有出处标记的回答。"),
+            _entry(id="bad-status", status="published"),
+            {"id": "missing"},
+        ]
+    )
+    assert [e.id for e in entries] == ["mi-rate-working"]
+    assert len(problems) == 3
+    assert any("no-marker" in p and "[1]" in p for p in problems)
+
+
+def test_ingest_fails_naming_faq_yaml_and_the_entry_whose_quote_is_gone(tmp_path: Path) -> None:
+    kb = tmp_path / "kb"
+    shutil.copytree(KNOWLEDGE, kb)
+    article = kb / "cc-medical-outpatient.md"
+    article.write_text(
+        article.read_text(encoding="utf-8").replace(
+            "门诊报销不再局限于合规药品费用", "门诊报销不只限于合规药品费用"
+        ),
+        encoding="utf-8",
+    )
+    env = {**os.environ, "FAQBOT_DATA_DIR": str(tmp_path / "data"), "FAQBOT_KNOWLEDGE_DIR": str(kb)}
+    run = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ingest", "-q"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert run.returncode != 0
+    assert "faq.yaml" in run.stderr and "mi-outpatient-items" in run.stderr
+    assert "mi-rate-working" not in run.stderr, "entries whose quotes are intact are not reported"
+
+    shutil.copy(KNOWLEDGE / "cc-medical-outpatient.md", article)
+    again = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "ingest", "-q"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    assert again.returncode == 0, again.stderr
