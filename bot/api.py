@@ -20,6 +20,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from bot import admin, openai_compat
+from bot.answer_cache import AnswerCache
 from bot.config import Settings
 from bot.conversations import AskResult, ConversationService
 from bot.deps import RateLimited, RateLimiter, ServiceDep
@@ -204,7 +205,8 @@ def _start_loading(app: FastAPI, service: ConversationService, settings: Setting
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     store = await run_in_threadpool(Store, settings.resolved_database_url)
-    service = ConversationService(None, store, metrics=app.state.metrics)
+    cache = AnswerCache(settings.answer_cache_size, settings.answer_cache_seconds)
+    service = ConversationService(None, store, metrics=app.state.metrics, cache=cache)
     app.state.service = service
     if not settings.api_keys:
         log.warning(

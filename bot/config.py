@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = 30
     # How often a server checks index/CURRENT for a version built by another process; 0 turns it off.
     index_poll_seconds: float = 2.0
+    # Recent first-turn answers kept per process (0 turns the cache off) and for how long.
+    answer_cache_size: int = 2048
+    answer_cache_seconds: float = 600.0
     retention_days: int = 180
     max_body_bytes: int = 64 * 1024
     # BLAS threads; 0 means one per core. More threads than cores make numpy spin.

@@ -12,6 +12,7 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import threading
@@ -21,6 +22,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bot.answer_cache import AnswerCache
 from bot.errors import FaqBotError, InputError
 from bot.metrics import Metrics
 from bot.redact import redact
@@ -96,9 +98,11 @@ class ConversationService:
         metrics: Metrics | None = None,
         history_turns: int = HISTORY_TURNS,
         ready_timeout: float = 60.0,
+        cache: AnswerCache | None = None,
     ) -> None:
         self.store = store
         self.metrics = metrics or Metrics()
+        self.cache = cache if cache is not None else AnswerCache(0, 0)
         self.history_turns = history_turns
         self.ready_timeout = ready_timeout
         self.load_error: str | None = None
@@ -152,7 +156,12 @@ class ConversationService:
         chain = self._chain()
         started = time.perf_counter()
         session, turns = self._history(session, history, idle_timeout)
-        answer = chain.ask(text, turns, detail=detail)
+        key = (chain.index_version, text, detail)
+        answer = self._cached(key) if not turns else None
+        if answer is None:
+            answer = chain.ask(text, turns, detail=detail)
+            if not turns:
+                self.cache.put(key, _copy(answer))
         return self._finish(answer, text, session, channel, started, chain)
 
     def stream(
@@ -186,6 +195,13 @@ class ConversationService:
     ) -> Iterator[str | AskResult]:
         started = time.perf_counter()
         session, turns = self._history(session_id, history, idle_timeout)
+        key = (chain.index_version, text, detail)
+        cached = self._cached(key) if not turns else None
+        if cached is not None:
+            if cached.text:
+                yield cached.text
+            yield self._finish(cached, text, session, channel, started, chain)
+            return
         final: Answer | None = None
         for item in chain.stream(text, turns, detail=detail):
             if isinstance(item, str):
@@ -195,7 +211,16 @@ class ConversationService:
                 final = item
         if final is None:  # pragma: no cover - the chain contract always ends with the Answer
             raise RuntimeError("the chain stream ended without an answer")
+        if not turns:
+            self.cache.put(key, _copy(final))
         yield self._finish(final, text, session, channel, started, chain)
+
+    def _cached(self, key: tuple[str, str, bool]) -> Answer | None:
+        if not self.cache.enabled:
+            return None
+        answer = self.cache.get(key)
+        self.metrics.answer_cache.labels(result="miss" if answer is None else "hit").inc()
+        return None if answer is None else _copy(answer)
 
     def _history(
         self, session_id: str | None, history: Sequence[Turn] | None, idle_timeout: float | None
@@ -278,6 +303,13 @@ class ConversationService:
 
 def _citation_row(data: dict[str, Any]) -> dict[str, Any]:
     return {k: data[k] for k in ("n", "doc_id", "title", "date", "quote") if k in data}
+
+
+def _copy(answer: Answer) -> Answer:
+    """Each caller gets its own Answer, so a channel that edits one cannot change a cached answer."""
+    return dataclasses.replace(
+        answer, citations=list(answer.citations), alternatives=list(answer.alternatives)
+    )
 
 
 def new_id() -> str:

@@ -65,6 +65,12 @@ class Metrics:
             "faqbot_index_info", "The index version being served (value 1)", ["version"], registry=r
         )
         self.index_chunks = Gauge("faqbot_index_chunks", "Chunks in the index being served", registry=r)
+        self.answer_cache = Counter(
+            "faqbot_answer_cache",
+            "First-turn answers served from the cache (hit) or by the chain (miss)",
+            ["result"],
+            registry=r,
+        )
         self.ready = Gauge(
             "faqbot_ready", "1 once the index is loaded and questions can be answered", registry=r
         )

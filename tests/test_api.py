@@ -121,6 +121,30 @@ def test_question_of_500_characters_after_trimming_is_accepted(client: httpx.Cli
     assert client.post("/api/v1/ask", json={"question": question}).status_code == 200
 
 
+def test_repeated_question_is_answered_from_cache_and_still_recorded(
+    server: LiveServer, client: httpx.Client
+) -> None:
+    question = "门诊用的耗材能报吗"
+    store = server.app.state.service.store
+
+    def hits() -> float:
+        match = re.search(r'faqbot_answer_cache_total\{result="hit"\} ([0-9.]+)', client.get("/metrics").text)
+        return float(match.group(1)) if match else 0.0
+
+    before_hits, before_messages = hits(), store.counts()["messages"]
+    first = client.post("/api/v1/ask", json={"question": question}).json()
+    second = client.post("/api/v1/ask", json={"question": question}).json()
+    streamed = sse_events(client.post("/api/v1/ask/stream", json={"question": question}).text)[-1][1]
+    assert second["answer"] == first["answer"] == streamed["answer"]
+    assert len({first["message_id"], second["message_id"], streamed["message_id"]}) == 3
+    assert hits() - before_hits == 2
+    assert store.counts()["messages"] - before_messages == 3
+    # a follow-up depends on its conversation, so it is never taken from the cache
+    follow = client.post("/api/v1/ask", json={"question": question, "session_id": first["session_id"]}).json()
+    assert hits() - before_hits == 2
+    assert follow["message_id"] not in (first["message_id"], second["message_id"])
+
+
 # ---------------------------------------------------------------------- streaming
 def test_stream_sends_deltas_then_one_done_event_with_citations(client: httpx.Client) -> None:
     question = "请问长春市职工医保门诊共济保障机制自何时起正式实施？"
