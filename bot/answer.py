@@ -123,7 +123,12 @@ def score_sentences(
 
 
 def _about(bank: SentenceBank, sid: int, words: Sequence[str]) -> bool:
-    texts = [bank.text(sid), bank.context(sid)]
+    """Whether a sentence is about ``words`` (a place): it or its paragraph's opening names them, or the
+    whole article is about that one place. An article covering several cities is not about each of them."""
+    s = bank.sentences[sid]
+    texts = [bank.text(sid), SentenceText(s.lead)]
+    if len(s.region) <= 1:
+        texts.append(bank.context(sid))
     return all(max(match(w, t) for t in texts) >= 0.8 for w in words)
 
 
