@@ -57,7 +57,7 @@ def candidates(n: int, d: int) -> list[tuple[str, Any]]:
             return index
 
         out.append((f"hnsw M={m} efSearch={ef}", hnsw))
-    nlist = n_lists(n)
+    nlist = max(1, min(n_lists(n), n // 39))  # faiss wants >= 39 training points per list
     for nprobe in (8, 16, 24, 32, 64):
 
         def ivf(nprobe: int = nprobe) -> Any:
@@ -115,12 +115,13 @@ def run(index_dir: Path, repeat: int, limit: int | None) -> dict[str, Any]:
         if isinstance(index, faiss.IndexIVF):
             from bot.dense import update_ivf
 
-            positions = np.arange(n)
-            new_position = positions.copy()
-            new_position[100:110] = -1
-            new_position[110:] -= 10
+            # One article of k chunks changes: its rows go, the rest close up, k new rows are added.
+            a, k = n // 3, max(1, min(10, n // 4))
+            new_position = np.arange(n)
+            new_position[a : a + k] = -1
+            new_position[a + k :] -= k
             t = time.perf_counter()
-            update_ivf(faiss.clone_index(index), new_position, np.arange(n - 10, n), vectors[100:110])
+            update_ivf(faiss.clone_index(index), new_position, np.arange(n - k, n), vectors[a : a + k])
             entry["update_s"] = round(time.perf_counter() - t, 3)
         results[name] = entry
         print(f"{name:34} build {build_s:7.2f} s  recall@10 {entry['recall@10']:.3f}  "
