@@ -32,6 +32,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "msg": record.getMessage(),
+            "pid": record.process,
         }
         request_id = getattr(record, "request_id", None) or request_id_var.get()
         if request_id:

@@ -183,7 +183,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def own_server(workers: int, data_dir: Path, timeout: float = 300.0) -> Iterator[str]:
+def own_server(workers: int, data_dir: Path, cache: bool = True, timeout: float = 300.0) -> Iterator[str]:
     """``faqbot serve`` on a free loopback port, on a temporary copy of the index (the store is throwaway)."""
     index = data_dir / "index"
     if not (index / "CURRENT").is_file():
@@ -197,6 +197,8 @@ def own_server(workers: int, data_dir: Path, timeout: float = 300.0) -> Iterator
         "FAQBOT_RATE_LIMIT_PER_MINUTE": "0",
         "FAQBOT_INDEX_POLL_SECONDS": "0",
     }
+    if not cache:
+        env["FAQBOT_ANSWER_CACHE_SIZE"] = "0"
     log = open(tmp / "server.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen(
         [
@@ -269,6 +271,11 @@ def main(argv: list[str] | None = None) -> int:
         help="ask every question once before measuring, so the figures are those of a warm answer cache "
         "(the steady state of repeated questions); without it most answers are computed by the chain",
     )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="start the server with the answer cache off: every ask runs the chain",
+    )
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = parser.parse_args(argv)
 
@@ -283,7 +290,9 @@ def main(argv: list[str] | None = None) -> int:
     questions = load_questions(args.questions)
 
     with contextlib.ExitStack() as stack:
-        url = args.url or stack.enter_context(own_server(args.workers, args.data_dir))
+        url = args.url or stack.enter_context(
+            own_server(args.workers, args.data_dir, cache=not args.no_cache)
+        )
         results, seconds = asyncio.run(
             run(url, args.concurrency, args.seconds, args.warmup, questions, args.prime)
         )
@@ -294,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
         "workers": args.workers if not args.url else None,
         "concurrency": args.concurrency,
         "primed": args.prime,
+        "answer_cache": None if args.url else not args.no_cache,
         "seconds": seconds,
         "requests": len(lat_ms),
         "requests_per_s": round(len(lat_ms) / seconds, 1),
@@ -313,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{figures['requests']} requests in {seconds:.0f} s with {args.concurrency} clients"
             + (f" ({args.workers} server workers)" if not args.url else "")
             + (", answer cache primed" if args.prime else "")
+            + (", answer cache off" if args.no_cache else "")
         )
         print(f"  requests/s  {figures['requests_per_s']}")
         print(
