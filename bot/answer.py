@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.condense import places
 from bot.dates import absolutise
 from bot.evidence import SentenceBank, SourceSentence
 from bot.lexicon import SentenceText, match
@@ -31,6 +32,8 @@ _POSITIVE = re.compile(r"可以|可由|可通过|可使用|还可|即可|能够|
 READ_HITS = 8
 # A paragraph's first sentence this short is followed by the sentence that carries its facts.
 LEAD_CHARS = 45
+# The shortest piece of a sentence worth quoting next to another one.
+MIN_PIECE = 40
 
 
 @dataclass
@@ -105,16 +108,22 @@ def score_sentences(
         return []
     dense = bank.vectors(ids) @ qvec
     unit, noun = asked_unit(info.norm)
+    names = {w for w in weights if is_name(w)}
     out = []
     for sid, d in zip(ids, dense, strict=True):
         s = bank.sentences[sid]
         own = _credit(weights, [bank.text(sid)])
         lex = coverage_of(weights, own)
         ctx_credit = _credit(weights, [bank.context(sid)])
-        ctx = coverage_of(weights, {w: max(own[w], ctx_credit[w]) for w in weights})
+        both = {w: max(own[w], ctx_credit[w]) for w in weights}
+        ctx = coverage_of(weights, both)
+        # Names (辽源, 邮政管理局) may come from the paragraph, and the article's subject (红旗H6) from its title;
+        # what is asked must be in the sentence itself.
+        titled = _credit(weights, [bank.title(sid)])
+        fit = coverage_of(weights, {w: both[w] if w in names else max(own[w], titled[w]) for w in weights})
         kind_ok = satisfies(info.kind, s.norm)
         score = (
-            0.4 * lex + 0.2 * ctx + 0.4 * float(d) + (0.08 if kind_ok else 0.0) + 0.03 / (1 + rank_of[sid])
+            0.45 * fit + 0.15 * ctx + 0.4 * float(d) + (0.08 if kind_ok else 0.0) + 0.03 / (1 + rank_of[sid])
         )
         score += count_score(unit, noun, s.norm)
         out.append(Scored(sid, score, lex, ctx, float(d), kind_ok, rank_of[sid]))
@@ -122,13 +131,18 @@ def score_sentences(
     return out
 
 
+_NAME_SUFFIX = re.compile(r"(?:局|站|所|公司|分社|社|厅|中心|园区|油田|镇|县|市|区|村)$")
+
+
+def is_name(word: str) -> bool:
+    """A place or organisation: the paragraph or title may supply it for a sentence."""
+    return bool(places(word)) or bool(_NAME_SUFFIX.search(word))
+
+
 def _about(bank: SentenceBank, sid: int, words: Sequence[str]) -> bool:
-    """Whether a sentence is about ``words`` (a place): it or its paragraph's opening names them, or the
-    whole article is about that one place. An article covering several cities is not about each of them."""
-    s = bank.sentences[sid]
-    texts = [bank.text(sid), SentenceText(s.lead)]
-    if len(s.region) <= 1:
-        texts.append(bank.context(sid))
+    """Whether a sentence is about ``words`` (a place): it, its paragraph's opening or its one-place article
+    names them (see ``SentenceBank.context``)."""
+    texts = [bank.text(sid), bank.context(sid)]
     return all(max(match(w, t) for t in texts) >= 0.8 for w in words)
 
 
@@ -208,43 +222,41 @@ def draft_answer(
     draft.best_dense, draft.best_lexical = best.dense, best.lexical
     chosen = [best]
     first = bank.sentences[best.sid]
-    texts = [bank.text(best.sid), bank.context(best.sid)]
-    credit = _credit(weights, texts)
-    used = min(len(first.text), budget)
+    credit = _credit(weights, [bank.text(best.sid), bank.context(best.sid)])
+    allot = {best.sid: min(len(first.text), budget)}
+
+    def add(cand: Scored, length: int) -> None:
+        nonlocal credit
+        chosen.append(cand)
+        allot[cand.sid] = length
+        own = _credit(weights, [bank.text(cand.sid)])
+        credit = {w: max(credit[w], own[w]) for w in weights}
+
+    follower = bank.next_in_paragraph(best.sid)
+    follow = next((c for c in scored if c.sid == follower), None) if follower is not None else None
+    room = budget - allot[best.sid]
+    if follow is not None and len(first.text) <= LEAD_CHARS and not first.lead and room >= MIN_PIECE:
+        # A short paragraph opening ("辽源市邮政管理局积极部署……工作。") announces; the next sentence has the facts.
+        add(follow, min(len(bank.sentences[follow.sid].text), room))
     for cand in scored[1:12]:
         if len(chosen) >= max_sentences:
             break
         s = bank.sentences[cand.sid]
-        if s.doc_id != first.doc_id or used + len(s.text) > budget:
+        room = budget - sum(allot.values())
+        if cand.sid in allot or s.doc_id != first.doc_id or room < MIN_PIECE:
             continue
         own = _credit(weights, [bank.text(cand.sid)])
         gain = sum(weights[w] * max(0.0, own[w] - credit[w]) for w in weights)
         strong = cand.score >= 0.92 * best.score
         fills_kind = not best.kind_ok and cand.kind_ok and cand.score >= 0.75 * best.score
-        if (gain > 0.5 and cand.score >= 0.75 * best.score) or strong or fills_kind:
-            chosen.append(cand)
-            credit = {w: max(credit[w], own[w]) for w in weights}
-            used += len(s.text)
-    follower = bank.next_in_paragraph(best.sid)
-    if (
-        follower is not None
-        and len(chosen) < max_sentences
-        and len(first.text) <= LEAD_CHARS
-        and not first.lead
-        and all(c.sid != follower for c in chosen)
-        and used + len(bank.sentences[follower].text) <= budget
-    ):
-        # A short paragraph opening ("辽源市邮政管理局积极部署……工作。") announces; the next sentence has the facts.
-        follow = next((c for c in scored if c.sid == follower), None)
-        if follow is not None:
-            chosen.append(follow)
-            own = _credit(weights, [bank.text(follower)])
-            credit = {w: max(credit[w], own[w]) for w in weights}
+        fits = len(s.text) <= room
+        if strong or (fits and ((gain > 0.5 and cand.score >= 0.75 * best.score) or fills_kind)):
+            add(cand, min(len(s.text), room))
     chosen.sort(key=lambda c: (bank.sentences[c.sid].doc_id, bank.sentences[c.sid].start))
     for c in chosen:
-        s = bank.sentences[c.sid]
-        source = _trim(s, weights, info, budget) if len(chosen) == 1 else s.text
-        draft.segments.append(Segment(s, source, absolutise(source, s.date)))
+        sentence = bank.sentences[c.sid]
+        source = _trim(sentence, weights, info, allot[c.sid])
+        draft.segments.append(Segment(sentence, source, absolutise(source, sentence.date)))
     draft.coverage = coverage_of(weights, credit)
     draft.kind_ok = any(c.kind_ok for c in chosen)
     draft.opener = _opener(info, bank.sentences[best.sid])

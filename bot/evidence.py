@@ -83,6 +83,7 @@ class SentenceBank:
         self._lru: OrderedDict[int, None] = OrderedDict()
         self._texts: dict[int, SentenceText] = {}
         self._next: dict[int, int] = {}
+        self._titles: dict[str, SentenceText] = {}
         self._contexts: dict[int, SentenceText] = {}
         self._lock = threading.Lock()
         self._df, self._n_chunks = self._document_frequencies(index)
@@ -188,12 +189,22 @@ class SentenceBank:
             found = self._texts[i] = SentenceText(self.sentences[i].text, self.tokens(i))
         return found
 
+    def title(self, i: int) -> SentenceText:
+        """The sentence's article title, prepared for word matching (cached per article)."""
+        s = self.sentences[i]
+        found = self._titles.get(s.doc_id)
+        if found is None:
+            found = self._titles[s.doc_id] = SentenceText(s.title, tokenize_cached(s.title))
+        return found
+
     def context(self, i: int) -> SentenceText:
         """Title, heading and paragraph lead of a sentence, prepared for word matching (cached)."""
         found = self._contexts.get(i)
         if found is None:
             s = self.sentences[i]
-            text = f"{s.title} {s.heading} {s.lead} {' '.join(s.region)}"
+            # An article about one place is about it throughout; one listing several cities is not about each.
+            places = " ".join(s.region) if len(s.region) <= 1 else ""
+            text = f"{s.title} {s.heading} {s.lead} {places}"
             found = self._contexts[i] = SentenceText(text, tokenize_cached(text))
         return found
 

@@ -24,7 +24,7 @@ _FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 
     明白 不明白 一下 问问 想问 想问问 请问 麻烦 谢谢 一直 好几年 好几 几年 眼瞅 眼瞅着 都还没 还没 这个 那个 东西 情况 具体
     自个儿 自个 自己 以前 之前 以后 现在 最近 如今 当时 一起 还是 或者 还得 得 才能 才 让 给 用 去 来 回 到 还 想 说 问 看
     就 要 能 会 可 行 吗 呢 吧 呀 啊 哦 嘛 么 哪 哪个 哪些 哪儿 哪里 什么 什么样 怎么 怎么样 怎样 如何 多少 几 多 都
-    不能 不会 不行 不用 些 是指 是从 是在 指 在于 叫做 变成 一样 时候 的话 有没有 是不是 会不会 能不能 可不可以"""
+    为了 不能 不会 不行 不用 些 是指 是从 是在 指 在于 叫做 变成 一样 时候 的话 有没有 是不是 会不会 能不能 可不可以"""
 FILLERS = frozenset(_FILLER_TEXT.split())
 
 # Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.
@@ -77,6 +77,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "修电": ("报修", "抢修"),
     "多少人": ("名", "人", "位"),
     "车展": ("汽车展",),
+    "大排量": ("发动机",),
     "排量": ("发动机",),
 }
 
@@ -203,8 +204,11 @@ def match(word: str, text: SentenceText) -> float:
     """
     if len(word) >= 2 and word in text.norm:
         return 1.0
-    if len(word) == 1 and (word in text.tokens or (not _HAN.match(word) and word in text.norm)):
-        return 1.0
+    if len(word) == 1:
+        if word in text.tokens or (not _HAN.match(word) and word in text.norm):
+            return 1.0
+        if word in text.norm:
+            return 0.5  # a lone character inside a longer word ("瓶" in "钢瓶"): some evidence, not much
     for synonym in SYNONYMS.get(word, ()):
         if synonym in text.norm:
             return 0.9

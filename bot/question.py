@@ -58,6 +58,8 @@ _GREETING = re.compile(
 _CHITCHAT = re.compile(
     r"谢谢|多谢|辛苦了|拜拜|再见|心情|无聊|唠|聊聊天|陪我|讲个笑话|笑话|你是谁|你叫什么|你几岁|你是机器人|真棒|厉害"
 )
+# Asking for a judgement ("合理吗") is not asking what the articles say; the bot does not give opinions.
+_JUDGEMENT = re.compile(r"合理吗|合理不|合法吗|违法吗|对不对|应不应该|应该吗|有道理吗|公平吗|靠谱吗|好不好")
 _OFF_TOPIC = re.compile(
     r"写一首|写首|写一篇|写篇|作诗|写诗|诗歌|作文|股票|彩票|世界杯|天气预报|翻译|编个|编一个故事|唱歌|算命"
 )
@@ -91,7 +93,7 @@ def classify(question: str) -> QuestionInfo:
         intent = "injection"
     elif _GREETING.match(norm):
         intent = "greeting"
-    elif _OFF_TOPIC.search(norm):
+    elif _OFF_TOPIC.search(norm) or _JUDGEMENT.search(norm):
         intent = "off_topic"
     elif _CHITCHAT.search(norm) and len(norm) <= 20:
         intent = "chitchat"
@@ -163,6 +165,11 @@ def count_score(unit: str, noun: str, sentence_norm: str) -> float:
         best = 0.1
         if noun and noun[:1] in sentence_norm[m.end() : m.end() + 6]:
             return 0.2
+    if not best:
+        # "灌了多少瓶" answered by "钢瓶800余套": the counted thing named right before a number.
+        for m in re.finditer(r"\d[\d.]*\s*(?:余|多)?", sentence_norm):
+            if unit in sentence_norm[max(0, m.start() - 3) : m.start()]:
+                return 0.1
     return best
 
 
