@@ -109,17 +109,26 @@ def score_sentences(
     dense = bank.vectors(ids) @ qvec
     unit, noun = asked_unit(info.norm)
     names = {w for w in weights if is_name(w)}
+    memo: dict[int, dict[str, float]] = {}
+
+    def shared(text: SentenceText) -> dict[str, float]:
+        """Credits against a paragraph opening or title, which many sentences share: matched once."""
+        found = memo.get(id(text))
+        if found is None:
+            found = memo[id(text)] = _credit(weights, [text])
+        return found
+
     out = []
     for sid, d in zip(ids, dense, strict=True):
         s = bank.sentences[sid]
         own = _credit(weights, [bank.text(sid)])
         lex = coverage_of(weights, own)
-        ctx_credit = _credit(weights, [bank.context(sid)])
+        ctx_credit = shared(bank.context(sid))
         both = {w: max(own[w], ctx_credit[w]) for w in weights}
         ctx = coverage_of(weights, both)
         # Names (辽源, 邮政管理局) may come from the paragraph, and the article's subject (红旗H6) from its title;
         # what is asked must be in the sentence itself.
-        titled = _credit(weights, [bank.title(sid)])
+        titled = shared(bank.title(sid))
         fit = coverage_of(weights, {w: both[w] if w in names else max(own[w], titled[w]) for w in weights})
         kind_ok = satisfies(info.kind, s.norm)
         score = (
