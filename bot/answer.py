@@ -19,7 +19,7 @@ from bot.condense import places
 from bot.dates import absolutise
 from bot.evidence import SentenceBank, SourceSentence
 from bot.lexicon import SentenceText, match
-from bot.question import QuestionInfo, asked_unit, count_score, crux_word, satisfies
+from bot.question import DEFINITION, QuestionInfo, asked_unit, count_score, crux_word, satisfies
 from bot.types import Citation, Hit
 
 MARKER = re.compile(r"\[\d+\]")
@@ -135,6 +135,8 @@ def score_sentences(
             0.45 * fit + 0.15 * ctx + 0.4 * float(d) + (0.08 if kind_ok else 0.0) + 0.03 / (1 + rank_of[sid])
         )
         score += count_score(unit, noun, s.norm)
+        if info.define and DEFINITION.search(s.norm):
+            score += 0.08
         out.append(Scored(sid, score, lex, ctx, float(d), kind_ok, rank_of[sid]))
     out.sort(key=lambda x: -x.score)
     return out

@@ -33,6 +33,10 @@ _NUMBER = re.compile(
 _PERCENT = re.compile(r"比例|百分之|百分比|百分点|几成|多少成|报百分")
 _UNIT = re.compile(r"(?:几|多少)\s*([个项次位套户辆栋亩吨人棵秒组条家座名万亿元倍])")
 _NAMED = re.compile(r"(?:负责人|站长|所长|书记|厅长|主任|班长|队长|市长|经理|记者|工)[\u4e00-\u9fff]{2,3}")
+_DEFINE = re.compile(
+    r"啥意思|什么意思|是啥|是什么|指啥|指什么|是指|意义|图个啥|图啥|干什么的|做什么的|干啥的"
+)
+DEFINITION = re.compile(r"即|是指|就是|是由|指的是|意味着|关键一环")
 _PERSON = re.compile(r"谁|叫啥|叫什么|名字|哪位|哪俩|哪两")
 _PLACE = re.compile(r"哪里|哪儿|哪个地方|在哪|去哪|什么地方|啥地方|哪个(?:园区|车展|市|县|区)")
 _YESNO = re.compile(
@@ -77,6 +81,8 @@ class QuestionInfo:
     kind: Kind
     yesno: bool
     intent: Intent
+    # "门诊共济是啥意思": a definition is wanted, which articles give with 即/是指/是由.
+    define: bool = False
 
 
 def classify(question: str) -> QuestionInfo:
@@ -97,7 +103,9 @@ def classify(question: str) -> QuestionInfo:
         intent = "off_topic"
     elif _CHITCHAT.search(norm) and len(norm) <= 20:
         intent = "chitchat"
-    return QuestionInfo(question, norm, _kind(norm), bool(_YESNO.search(norm)), intent)
+    return QuestionInfo(
+        question, norm, _kind(norm), bool(_YESNO.search(norm)), intent, bool(_DEFINE.search(norm))
+    )
 
 
 def _kind(norm: str) -> Kind:
