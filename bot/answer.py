@@ -109,6 +109,7 @@ def score_sentences(
     dense = bank.vectors(ids) @ qvec
     unit, noun = asked_unit(info.norm)
     names = {w for w in weights if is_name(w)}
+    asked_places = {m.group(1) for m in places(info.norm)}
     memo: dict[int, dict[str, float]] = {}
 
     def shared(text: SentenceText) -> dict[str, float]:
@@ -135,6 +136,11 @@ def score_sentences(
             0.45 * fit + 0.15 * ctx + 0.4 * float(d) + (0.08 if kind_ok else 0.0) + 0.03 / (1 + rank_of[sid])
         )
         score += count_score(unit, noun, s.norm)
+        if asked_places:
+            # "长春…检查了哪些分拨中心": a sentence about 吉林市 is about the wrong city.
+            named = {m.group(1) for m in places(f"{s.norm} {s.lead}")}
+            if named and not named & asked_places:
+                score -= 0.15
         if info.define and DEFINITION.search(s.norm):
             score += 0.08
         out.append(Scored(sid, score, lex, ctx, float(d), kind_ok, rank_of[sid]))

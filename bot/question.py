@@ -24,6 +24,7 @@ _PRICE = re.compile(
 )
 _PHONE = re.compile(r"电话|热线|号码|手机号|联系方式|客服")
 _DURATION = re.compile(r"多久|多长时间|几天|几个小时|多少天|多长时间")
+_CLOCK = re.compile(r"几点|几点钟|上班时间|下班时间|几点上班|几点下班|开门|关门|营业时间|办公时间")
 _TIME = re.compile(
     r"什么时候|啥时候|啥时|何时|哪天|哪一天|几号|几点|哪年|哪一年|几月|什么时间|啥时间|日期|从哪天"
 )
@@ -50,6 +51,7 @@ _NUMERIC = re.compile(
 _DATE = re.compile(
     r"\d+\s*年|\d+\s*月|\d+\s*日|\d+\s*点|\d+\s*时|[上下]午|傍晚|晚上|早上|凌晨|今年|去年|明年|近日|春节|元旦|跨年"
 )
+_CLOCK_IN_SOURCE = re.compile(r"\d+\s*点|\d+:\d+|[上下]午|傍晚|晚上|早上|凌晨|中午")
 _PERCENT_IN_SOURCE = re.compile(r"%|百分之|\d成|[一二三四五六七八九]成")
 _PRICE_IN_SOURCE = re.compile(r"\d[\d.]*\s*(?:元|块|万元|亿元)")
 _PHONE_IN_SOURCE = re.compile(r"\d{5,}|\d{3,4}-\d{7,8}")
@@ -115,12 +117,16 @@ def _kind(norm: str) -> Kind:
         return "phone"
     if _DURATION.search(norm):
         return "duration"
+    if _CLOCK.search(norm):
+        return "clock"
     if _TIME.search(norm):
         return "time"
     if _PERCENT.search(norm):
         return "percent"
     if _PERSON.search(norm):
         return "person"
+    if "哪几" in norm:  # "去了哪几个市": which ones, not how many
+        return "what"
     if _NUMBER.search(norm):
         return "number"
     if _PLACE.search(norm):
@@ -140,6 +146,8 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         return bool(_PHONE_IN_SOURCE.search(sentence_norm))
     if kind == "duration":
         return bool(_DURATION_IN_SOURCE.search(sentence_norm))
+    if kind == "clock":
+        return bool(_CLOCK_IN_SOURCE.search(sentence_norm))
     if kind == "time":
         return bool(_DATE.search(sentence_norm))
     if kind == "person":
@@ -152,7 +160,7 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
 
 
 # The kinds whose answer is a specific fact the source either states or does not.
-STRICT_KINDS: frozenset[str] = frozenset({"price", "phone", "duration", "time", "percent", "number"})
+STRICT_KINDS: frozenset[str] = frozenset({"price", "phone", "duration", "clock", "time", "percent", "number"})
 
 
 def asked_unit(norm: str) -> tuple[str, str]:
