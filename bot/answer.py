@@ -275,7 +275,8 @@ def draft_answer(
         source = _trim(sentence, weights, info, allot[c.sid])
         draft.segments.append(Segment(sentence, source, absolutise(source, sentence.date)))
     draft.coverage = coverage_of(weights, credit)
-    draft.kind_ok = any(c.kind_ok for c in chosen)
+    # A clock time must be in the best sentence itself: "几点下班" is not answered by a 傍晚6点 elsewhere.
+    draft.kind_ok = best.kind_ok if info.kind == "clock" else any(c.kind_ok for c in chosen)
     draft.opener = _opener(info, bank.sentences[best.sid])
     crux = crux_word(info, list(weights))
     if crux:

@@ -31,6 +31,7 @@ _TAIL = re.compile(r"[呢啊呀吧嘛哪]*\s*[?？。!！]*\s*$")
 _PRONOUN = re.compile(
     r"(?:这个|那个|这些|那些|这家|那家|这种|那种|该|这|那|它们|他们|它|他|她)([\u4e00-\u9fff]{0,2})"
 )
+_BARE_PRONOUN = re.compile(r"^(?:他们|她们|它们|他|她|它|这|那)(?![个些里边])")
 _ORG_TAIL = re.compile(r"^(?:分社|分公司|公司|市|县|区|镇|村|局|站|所|厅|中心|园区|社)")
 _PEOPLE = (
     "在职职工",
@@ -213,6 +214,8 @@ def condense(question: str, history: Sequence[object]) -> Condensed:
         return Condensed(question, _with_mark(resolved), True, focus=own)
     span = _subject_span(prev)
     if span and span not in core:
+        # "他们去了哪些区？" -> "<subject>去了哪些区？": the bare pronoun gives way to the subject.
+        core = _BARE_PRONOUN.sub("", core, count=1)
         return Condensed(question, _with_mark(span + core), True, focus=own)
     return Condensed(question, question, True, focus=own)
 

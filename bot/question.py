@@ -65,7 +65,9 @@ _CHITCHAT = re.compile(
     r"谢谢|多谢|辛苦了|拜拜|再见|心情|无聊|唠|聊聊天|陪我|讲个笑话|笑话|你是谁|你叫什么|你几岁|你是机器人|真棒|厉害"
 )
 # Asking for a judgement ("合理吗") is not asking what the articles say; the bot does not give opinions.
-_JUDGEMENT = re.compile(r"合理吗|合理不|合法吗|违法吗|对不对|应不应该|应该吗|有道理吗|公平吗|靠谱吗|好不好")
+_JUDGEMENT = re.compile(
+    r"合理吗|合理不|合法吗|违法吗|对不对|应不应该|应该吗|有道理吗|公平吗|靠谱吗|好不好|(?:怎么样|咋样|如何)[?？。!！\s]*$"
+)
 _OFF_TOPIC = re.compile(
     r"写一首|写首|写一篇|写篇|作诗|写诗|诗歌|作文|股票|彩票|世界杯|天气预报|翻译|编个|编一个故事|唱歌|算命"
 )
@@ -191,7 +193,7 @@ def count_score(unit: str, noun: str, sentence_norm: str) -> float:
 
 # What a procedure, ability or where-to question turns on: the action right after these markers.
 _HOW_MARKER = re.compile(r"怎么|咋|如何|怎样")
-_CAN_MARKER = re.compile(r"能不能|可不可以|可以|能否|能|有没有|会不会")
+_CAN_MARKER = re.compile(r"能不能|可不可以|可以|能否|能|有没有|会不会|有")
 _WHERE_MARKER = re.compile(r"去哪|在哪|找谁|哪里|哪儿")
 
 
