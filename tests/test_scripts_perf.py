@@ -100,3 +100,15 @@ def test_profile_scripts_print_a_call_tree(tiny_kb: Path, tmp_path: Path) -> Non
     assert profile_ingest.main(["--knowledge", str(tiny_kb), "--change", "postal-baotong.md", "--out", str(tmp_path / "i.txt")]) == 0
     text = (tmp_path / "i.txt").read_text()
     assert text.startswith("ingest incremental") and "build_index" in text
+
+
+def test_http_matrix_runs_each_worker_and_client_count_and_plots(seed_index_dir: Path, tmp_path: Path) -> None:
+    import bench_http_matrix
+
+    out, chart = tmp_path / "http.json", tmp_path / "http.png"
+    args = ["--data-dir", str(seed_index_dir), "--workers", "1", "--clients", "1", "2", "--seconds", "1", "--warmup", "0.2"]
+    assert bench_http_matrix.main([*args, "--out", str(out), "--chart", str(chart)]) == 0
+    rows = json.loads(out.read_text())["http"]["rows"]
+    assert [(r["workers"], r["clients"]) for r in rows] == [(1, 1), (1, 2)]
+    assert all(r["requests"] > 0 and r["errors"] == 0 for r in rows)
+    assert chart.stat().st_size > 0
