@@ -38,6 +38,9 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
         log_level=args.log_level,
         access_log=False,  # the app writes its own JSON access log with the request id
         timeout_graceful_shutdown=30,
+        # Longer than a reverse proxy's idle timeout (nginx and most load balancers: 60 s), so the proxy,
+        # not the server, closes idle connections and never sends a request into one being closed.
+        timeout_keep_alive=65,
         server_header=False,
     )
     return 0

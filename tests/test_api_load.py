@@ -69,7 +69,8 @@ def test_200_concurrent_asks_and_their_feedback_are_all_stored(server: LiveServe
     before = store.counts()
 
     async def run() -> tuple[list[httpx.Response], list[httpx.Response]]:
-        limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+        # Idle connections are dropped by the client before the server's 5 s keep-alive ends, as browsers do.
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=200, keepalive_expiry=1.0)
         async with httpx.AsyncClient(base_url=server.url, timeout=180, limits=limits) as client:
             asks = await asyncio.gather(
                 *(client.post("/api/v1/ask", json={"question": q, "channel": "web"}) for q in questions(200))
@@ -151,7 +152,7 @@ def test_admin_reindex_swaps_the_index_without_failing_a_request(
     assert during > 0  # residents kept getting answers while the new version was built
     assert httpx.get(server.url + "/readyz").json()["index_version"] == report["version"]
     body = httpx.post(
-        server.url + "/api/v1/ask", json={"question": "长春市图书馆春节期间几点开门？"}, timeout=60
+        server.url + "/api/v1/ask", json={"question": "长春市图书馆春节期间开放吗？"}, timeout=60
     ).json()
     assert body["answered"] is True, body
     assert "cc-library-spring-festival" in {c["doc_id"] for c in body["citations"]}
