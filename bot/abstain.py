@@ -64,6 +64,8 @@ def decide(
         return (True, "ok") if draft.best_dense >= limits.swapped_dense else (False, "low_similarity")
     if info.kind in STRICT_KINDS and not draft.kind_ok:
         return False, f"kind_{info.kind}_missing"
+    if not draft.years_ok:
+        return False, "year_missing"
     if draft.crux and draft.crux_credit < limits.min_crux:
         return False, f"crux_missing:{draft.crux}"
     if draft.coverage < limits.min_coverage and not (

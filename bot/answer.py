@@ -19,7 +19,7 @@ from bot.condense import places
 from bot.dates import absolutise
 from bot.evidence import SentenceBank, SourceSentence
 from bot.lexicon import SentenceText, match
-from bot.question import DEFINITION, QuestionInfo, asked_unit, count_score, crux_word, satisfies
+from bot.question import DEFINITION, QuestionInfo, asked_unit, asked_years, count_score, crux_word, satisfies
 from bot.types import Citation, Hit
 
 MARKER = re.compile(r"\[\d+\]")
@@ -74,6 +74,8 @@ class Draft:
     # For how/can/where questions: the action asked about, and how well the chosen sentences contain it.
     crux: str = ""
     crux_credit: float = 1.0
+    # Every year the question names appears in the chosen sentences (dates made absolute).
+    years_ok: bool = True
 
 
 def word_weights(bank: SentenceBank, words: Sequence[str]) -> dict[str, float]:
@@ -275,6 +277,11 @@ def draft_answer(
         source = _trim(sentence, weights, info, allot[c.sid])
         draft.segments.append(Segment(sentence, source, absolutise(source, sentence.date)))
     draft.coverage = coverage_of(weights, credit)
+    years = asked_years(info.norm)
+    if years:
+        # "2025年按多少计入" is not answered by sentences about 2023 and 2024.
+        shown = " ".join(absolutise(seg.sentence.text, seg.sentence.date) for seg in draft.segments)
+        draft.years_ok = all(y in shown for y in years)
     # A clock time must be in the best sentence itself: "几点下班" is not answered by a 傍晚6点 elsewhere.
     draft.kind_ok = best.kind_ok if info.kind == "clock" else any(c.kind_ok for c in chosen)
     draft.opener = _opener(info, bank.sentences[best.sid])

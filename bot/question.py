@@ -24,7 +24,11 @@ _PRICE = re.compile(
 )
 _PHONE = re.compile(r"电话|热线|号码|手机号|联系方式|客服")
 _DURATION = re.compile(r"多久|多长时间|几天|几个小时|多少天|多长时间")
-_CLOCK = re.compile(r"几点|几点钟|上班时间|下班时间|几点上班|几点下班|开门|关门|营业时间|办公时间")
+_HOURS = re.compile(
+    r"(?:几点|啥时候|什么时候)(?:开门|关门|上班|下班|营业|开放|闭馆)|营业时间|办公时间|上班时间|下班时间"
+)
+_ADDRESS = re.compile(r"在哪(?:里|儿)?(?:呢|啊|呀)?[?？]?$|地址|具体位置|怎么走")
+_CLOCK = re.compile(r"几点|几点钟|开门|关门")
 _TIME = re.compile(
     r"什么时候|啥时候|啥时|何时|哪天|哪一天|几号|几点|哪年|哪一年|几月|什么时间|啥时间|日期|从哪天"
 )
@@ -51,6 +55,8 @@ _NUMERIC = re.compile(
 _DATE = re.compile(
     r"\d+\s*年|\d+\s*月|\d+\s*日|\d+\s*点|\d+\s*时|[上下]午|傍晚|晚上|早上|凌晨|今年|去年|明年|近日|春节|元旦|跨年"
 )
+_HOURS_IN_SOURCE = re.compile(r"营业|办公|开放|上班|下班|开门|关门|闭馆")
+_ADDRESS_IN_SOURCE = re.compile(r"位于|地址|坐落|[\u4e00-\u9fff]{1,6}(?:路|街|大街|大道)\d*号?")
 _CLOCK_IN_SOURCE = re.compile(r"\d+\s*点|\d+:\d+|[上下]午|傍晚|晚上|早上|凌晨|中午")
 _PERCENT_IN_SOURCE = re.compile(r"%|百分之|\d成|[一二三四五六七八九]成")
 _PRICE_IN_SOURCE = re.compile(r"\d[\d.]*\s*(?:元|块|万元|亿元)")
@@ -115,6 +121,10 @@ def classify(question: str) -> QuestionInfo:
 def _kind(norm: str) -> Kind:
     if _PRICE.search(norm):
         return "price"
+    if _HOURS.search(norm):
+        return "hours"
+    if _ADDRESS.search(norm):
+        return "address"
     if _PHONE.search(norm):
         return "phone"
     if _DURATION.search(norm):
@@ -148,6 +158,10 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         return bool(_PHONE_IN_SOURCE.search(sentence_norm))
     if kind == "duration":
         return bool(_DURATION_IN_SOURCE.search(sentence_norm))
+    if kind == "hours":
+        return bool(_HOURS_IN_SOURCE.search(sentence_norm)) and bool(_CLOCK_IN_SOURCE.search(sentence_norm))
+    if kind == "address":
+        return bool(_ADDRESS_IN_SOURCE.search(sentence_norm))
     if kind == "clock":
         return bool(_CLOCK_IN_SOURCE.search(sentence_norm))
     if kind == "time":
@@ -162,7 +176,17 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
 
 
 # The kinds whose answer is a specific fact the source either states or does not.
-STRICT_KINDS: frozenset[str] = frozenset({"price", "phone", "duration", "clock", "time", "percent", "number"})
+STRICT_KINDS: frozenset[str] = frozenset(
+    {"price", "phone", "address", "hours", "duration", "clock", "time", "percent", "number"}
+)
+
+
+_YEAR = re.compile(r"(?<!\d)(\d{4}|\d{2})\s*年")
+
+
+def asked_years(norm: str) -> set[str]:
+    """Years a question names, two-digit ones read as 20xx ("24年1月开始" -> {"2024"})."""
+    return {y if len(y) == 4 else f"20{y}" for y in _YEAR.findall(norm)}
 
 
 def asked_unit(norm: str) -> tuple[str, str]:

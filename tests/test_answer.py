@@ -128,3 +128,19 @@ def test_question_kinds_and_crux_words() -> None:
     assert crux_word(info, ["医保", "卡", "丢", "补办"]) == "补办"
     info = classify("家里燃气泄漏了咋办")
     assert crux_word(info, ["燃气", "泄漏"]) == "泄漏"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "退休人员个人账户2025年按多少计入",
+        "松原瑞禾苗物流园区在哪",
+        "CNG加气站几点关门",
+        "草莓大棚用电有补贴吗",
+        "燃气公司几点下班",
+    ],
+)
+def test_questions_the_articles_only_seem_to_answer_are_declined(chain: FaqChain, question: str) -> None:
+    """A year, an address, opening hours or a subsidy the articles never state: near misses, not answers."""
+    answer = chain.ask(question)
+    assert not answer.answered, answer.text
