@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 
 from bot.config import Settings
@@ -24,10 +23,6 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("faqbot: --workers must be at least 1.", file=sys.stderr)
         return 2
-    if args.workers > 1 and settings.threads <= 0:
-        # Workers are separate processes that read FAQBOT_* themselves; share the cores out between
-        # them, or N workers each running one BLAS thread per core would oversubscribe the machine.
-        os.environ["FAQBOT_THREADS"] = str(max(1, (os.cpu_count() or 1) // args.workers))
     uvicorn.run(
         APP_FACTORY,
         factory=True,

@@ -226,7 +226,9 @@ def own_server(workers: int, data_dir: Path, cache: bool = True, timeout: float 
         ready = 0
         while ready < workers * 4:  # every worker must have loaded the index: ask /readyz until many say yes
             if proc.poll() is not None or time.monotonic() > deadline:
-                sys.exit(f"bench_http: the server did not start; see {tmp / 'server.log'}")
+                log.flush()
+                tail = (tmp / "server.log").read_text(encoding="utf-8", errors="replace").splitlines()[-20:]
+                sys.exit("bench_http: the server did not start:\n" + "\n".join(tail))
             ready = ready + 1 if _ready(url) else 0
             time.sleep(0.25 if ready == 0 else 0.02)
         yield url
