@@ -72,7 +72,7 @@ _CHITCHAT = re.compile(
 )
 # Asking for a judgement ("合理吗") is not asking what the articles say; the bot does not give opinions.
 _JUDGEMENT = re.compile(
-    r"合理吗|合理不|合法吗|违法吗|对不对|应不应该|应该吗|有道理吗|公平吗|靠谱吗|好不好|(?:怎么样|咋样|如何)[?？。!！\s]*$"
+    r"合理吗|合理不|合法吗|违法吗|对不对|应不应该|应该吗|有道理吗|公平吗|靠谱吗|好不好|值不值|值得买吗"
 )
 _OFF_TOPIC = re.compile(
     r"写一首|写首|写一篇|写篇|作诗|写诗|诗歌|作文|股票|彩票|世界杯|天气预报|翻译|编个|编一个故事|唱歌|算命"
@@ -216,7 +216,7 @@ def count_score(unit: str, noun: str, sentence_norm: str) -> float:
 
 
 # What a procedure, ability or where-to question turns on: the action right after these markers.
-_HOW_MARKER = re.compile(r"怎么|咋|如何|怎样")
+_HOW_MARKER = re.compile(r"怎么(?!样)|咋(?!样)|如何|怎样")  # "需求咋样" asks how things are, not how to
 _CAN_MARKER = re.compile(r"能不能|可不可以|可以|能否|能|有没有|会不会|有")
 _WHERE_MARKER = re.compile(r"去哪|在哪|找谁|哪里|哪儿")
 
@@ -224,20 +224,32 @@ _WHERE_MARKER = re.compile(r"去哪|在哪|找谁|哪里|哪儿")
 def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
     """The question word the answer must contain for a how/can/where question ("医保卡丢了怎么补办" -> "补办").
 
-    It is the first content word from the marker on (a lone character only if nothing longer follows), else
-    the last one before it ("燃气泄漏了咋办" -> "泄漏"); "" for other questions.
+    It is the first word of two or more characters from the marker on; else, for how/can questions, a lone
+    character after it ("怎么交" -> "交"); else the last word before it ("燃气泄漏了咋办" -> "泄漏",
+    "研讨会在哪开的" -> "研讨会"); "" for other questions.
     """
     norm = info.norm
-    match = _HOW_MARKER.search(norm) or _WHERE_MARKER.search(norm)
+    match = _HOW_MARKER.search(norm)
+    where = False
+    if match is None:
+        match = _WHERE_MARKER.search(norm)
+        where = match is not None
     if match is None and info.kind == "yesno":
         match = _CAN_MARKER.search(norm)
     if match is None:
         return ""
     after = sorted((norm.find(w, match.start()), w) for w in words if norm.find(w, match.start()) >= 0)
-    longer = [w for _, w in after if len(w) >= 2]
-    if longer:
-        return longer[0]
+    before = sorted(
+        (norm.rfind(w, 0, match.start()), w) for w in words if norm.rfind(w, 0, match.start()) >= 0
+    )
+    after_long = [w for _, w in after if len(w) >= 2]
+    before_long = [w for _, w in reversed(before) if len(w) >= 2]
+    if after_long:
+        return after_long[0]
+    if after and not where:
+        return after[0][1]  # "怎么交", "咋查": the action is often one character
+    if before_long:
+        return before_long[0]
     if after:
         return after[0][1]
-    before = [(norm.rfind(w, 0, match.start()), w) for w in words if norm.rfind(w, 0, match.start()) >= 0]
-    return max(before)[1] if before else ""
+    return before[-1][1] if before else ""
