@@ -245,7 +245,7 @@ class FaqChain:
             required=loaded.bank.reader.words(condensed.swapped) if condensed.swapped else (),
         )
         state["draft"] = draft
-        ok, reason = decide(draft, info, self.thresholds, swapped=bool(condensed.swapped))
+        ok, reason = decide(draft, info, self.thresholds, swapped=self._same_article(condensed, draft, state))
         state["decision"] = (ok, reason)
         if ok and self.llm is not None:
             passages = _passages(state["hits"])
@@ -293,6 +293,17 @@ class FaqChain:
         )
 
     # ----------------------------------------------------------------- helpers
+    @staticmethod
+    def _same_article(condensed: Condensed, draft: Draft, state: dict[str, Any]) -> bool:
+        """A "辽源呢？" answered from the article the conversation was already in: the earlier question's
+        wording need not fit the new place exactly. Moving to another article ("延边呢？" after 梨树 大棚)
+        must clear the usual bar."""
+        if not condensed.swapped or not draft.segments:
+            return False
+        history = state["history"]
+        earlier = set(history[-1].doc_ids) if history and getattr(history[-1], "doc_ids", ()) else set()
+        return not earlier or draft.segments[0].sentence.doc_id in earlier
+
     def _freshness(self, citations: list[Citation]) -> str:
         newest = newest_date(citations)
         if newest is None:

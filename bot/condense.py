@@ -31,6 +31,17 @@ _TAIL = re.compile(r"[呢啊呀吧嘛哪]*\s*[?？。!！]*\s*$")
 _PRONOUN = re.compile(
     r"(?:这个|那个|这些|那些|这家|那家|这种|那种|该|这|那|它们|他们|它|他|她)([\u4e00-\u9fff]{0,2})"
 )
+# How residents name the groups the articles name ("那退休的呢？").
+_PEOPLE_ALIASES = {
+    "退休的": "退休人员",
+    "退休职工": "退休人员",
+    "退休老人": "退休人员",
+    "在职的": "在职职工",
+    "上班的": "在职职工",
+    "公用户": "公用用户",
+    "居民户": "居民用户",
+    "居民": "居民用户",
+}
 _BARE_PRONOUN = re.compile(r"^(?:他们|她们|它们|他|她|它|这|那)(?![个些里边])")
 _ORG_TAIL = re.compile(r"^(?:分社|分公司|公司|市|县|区|镇|村|局|站|所|厅|中心|园区|社)")
 _PEOPLE = (
@@ -143,7 +154,7 @@ def _swap(prev: str, target: str) -> str | None:
         old = prev_places[0]
         start, end = old.start(), old.end()
         new_place = target_places[0]
-        if new_place.group(0)[-1] not in "省市县区镇乡村州" and old.group(0)[-1] in "市县区镇":
+        if new_place.group(0)[-1] not in "省市县区镇乡村州" and old.group(0)[-1] == "市":
             # "辽源" for "松原市": keep the earlier question's 市/县 so the name reads as it did.
             target = target.replace(new_place.group(0), new_place.group(0) + old.group(0)[-1], 1)
         rest = target.replace(target_places[0].group(0), "", 1)
@@ -205,6 +216,7 @@ def condense(question: str, history: Sequence[object]) -> Condensed:
     core = _TAIL.sub("", _LEAD.sub("", norm))
     core = _FILLER.sub("", core)
     ends_with_ne = norm.rstrip("?？。！! ").endswith("呢")
+    core = _PEOPLE_ALIASES.get(core, core)
     if ends_with_ne and core and (places(core) or any(g in core for g in _PEOPLE)):
         swapped = _swap(prev, core)
         if swapped:

@@ -111,3 +111,18 @@ def test_rewrite_rules_without_the_index() -> None:
         == "红旗H6百公里加速多少秒？"
     )
     assert ask("带动了多少人就业？") == "带动了多少人就业？", "no history, nothing to inherit"
+
+
+def test_group_swap_uses_the_articles_name_for_the_group(chain: FaqChain) -> None:
+    first, second = _talk(chain, "在职职工个人账户计入标准是多少？", "那退休的呢？")
+    assert "2%" in first.text
+    assert second.rewritten_question.startswith("退休人员")
+    assert second.answered and "2.8%" in second.text
+
+
+def test_swap_to_a_place_another_article_covers_must_fit_that_article(chain: FaqChain) -> None:
+    """ "延边呢？" after 梨树's greenhouses: 延边's article says nothing about greenhouses, so decline."""
+    first, second = _talk(chain, "梨树县温室大棚有多少栋？", "延边呢？")
+    assert "3.25万栋" in first.text
+    assert "延边" in second.rewritten_question
+    assert not second.answered
