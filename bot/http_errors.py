@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.errors import FaqBotError, InputError
@@ -228,6 +229,17 @@ def install_error_handlers(app: FastAPI) -> None:
         log.error("request failed: %s", exc)
         return error_response(
             503, "unavailable", "服务暂时不可用，请稍后再试。", str(exc), headers={"Retry-After": "5"}
+        )
+
+    @app.exception_handler(SQLAlchemyError)
+    async def _database(_request: Request, exc: SQLAlchemyError) -> JSONResponse:
+        log.error("database unavailable: %s", type(exc).__name__)
+        return error_response(
+            503,
+            "store_unavailable",
+            "服务暂时不可用，请稍后再试。",
+            "The database is unavailable.",
+            headers={"Retry-After": "5"},
         )
 
     @app.exception_handler(Exception)

@@ -29,7 +29,7 @@ SSE_EVENT_SCHEMA: dict[str, Any] = {
     "required": ["data"],
 }
 
-SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"}
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
 def sse_event(data: Any, event: str | None = None) -> str:

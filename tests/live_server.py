@@ -43,7 +43,9 @@ class LiveServer:
 
 
 @contextmanager
-def live_server(app: FastAPI, *, ready_timeout: float = 120.0) -> Iterator[LiveServer]:
+def live_server(
+    app: FastAPI, *, ready_timeout: float = 120.0, wait_ready: bool = True
+) -> Iterator[LiveServer]:
     port = free_port()
     config = uvicorn.Config(
         app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
@@ -60,7 +62,9 @@ def live_server(app: FastAPI, *, ready_timeout: float = 120.0) -> Iterator[LiveS
         deadline = time.monotonic() + ready_timeout
         while True:
             try:
-                if server.started and httpx.get(url + "/readyz", timeout=5).status_code == 200:
+                if server.started and (
+                    not wait_ready or httpx.get(url + "/readyz", timeout=5).status_code == 200
+                ):
                     break
             except httpx.TransportError:
                 pass
