@@ -152,8 +152,9 @@ async def feedback(body: FeedbackRequest, service: ServiceDep) -> FeedbackRespon
     return FeedbackResponse()
 
 
+# Probes are async on purpose: they must answer even while every worker thread is busy with questions.
 @router.get("/healthz", tags=["operations"], response_model=Health, summary="进程存活 / Process is alive")
-def healthz() -> Health:
+async def healthz() -> Health:
     return Health(status="ok")
 
 
@@ -164,7 +165,7 @@ def healthz() -> Health:
     responses={503: {"model": Health, "description": "索引尚未加载 / Index not loaded yet"}},
     summary="可以回答问题 / Index loaded, ready to answer",
 )
-def readyz(request: Request) -> Any:
+async def readyz(request: Request) -> Any:
     service: ConversationService | None = getattr(request.app.state, "service", None)
     if service is not None and service.ready:
         return Health(status="ready", ready=True, index_version=service.index_version())
@@ -185,7 +186,7 @@ def readyz(request: Request) -> Any:
     },
     summary="Prometheus 指标 / Prometheus metrics",
 )
-def metrics(request: Request) -> Response:
+async def metrics(request: Request) -> Response:
     m: Metrics = request.app.state.metrics
     service: ConversationService | None = getattr(request.app.state, "service", None)
     if service is not None:
