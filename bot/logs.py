@@ -45,15 +45,20 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
+# "faqbot.*" are the serving layers' loggers; modules named by ``__name__`` log as "bot.*".
+LOGGERS = ("faqbot", "bot")
+
+
 def configure_logging(level: int = logging.INFO) -> None:
-    """Send the ``faqbot`` loggers to stderr as JSON lines (idempotent)."""
-    logger = logging.getLogger("faqbot")
-    logger.setLevel(level)
-    if not any(getattr(h, _HANDLER_FLAG, False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(JsonFormatter())
-        setattr(handler, _HANDLER_FLAG, True)
-        logger.addHandler(handler)
+    """Send faqbot's loggers to stderr as JSON lines (idempotent)."""
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(level)
+        if not any(getattr(h, _HANDLER_FLAG, False) for h in logger.handlers):
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(JsonFormatter())
+            setattr(handler, _HANDLER_FLAG, True)
+            logger.addHandler(handler)
 
 
 def uvicorn_log_config(level: str = "info") -> dict[str, Any]:
