@@ -194,7 +194,7 @@ async def metrics(request: Request) -> Response:
     return Response(m.render(), media_type=m.content_type)
 
 
-def _start_loading(app: FastAPI, service: ConversationService, settings: Settings) -> threading.Thread:
+def _start_loading(service: ConversationService, settings: Settings) -> threading.Thread:
     thread = threading.Thread(
         target=admin.load_chain_into, args=(service, settings), name="faqbot-index-loader", daemon=True
     )
@@ -215,7 +215,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         )
     if not settings.rate_limit_per_minute:
         log.warning("FAQBOT_RATE_LIMIT_PER_MINUTE=0: the per-IP rate limit is off.")
-    _start_loading(app, service, settings)
+    _start_loading(service, settings)
     watcher = admin.IndexWatcher(app, settings.index_poll_seconds)
     watcher.start()
     try:
