@@ -99,11 +99,7 @@ class SentenceBank:
     # ------------------------------------------------------------------ IDF
     @staticmethod
     def _document_frequencies(index: KnowledgeIndex) -> tuple[dict[str, int], int]:
-        size = len(index.vocab)
-        counts = np.zeros(size, dtype=np.int64)
-        for ids in index.token_ids:
-            if len(ids):
-                counts[np.unique(ids)] += 1
+        counts = index.chunk_frequencies()  # off the BM25 matrix: no pass over 100k chunks at start-up
         by_id = {i: t for t, i in index.vocab.items()}
         return {by_id[i]: int(c) for i, c in enumerate(counts) if c}, len(index.token_ids)
 

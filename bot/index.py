@@ -81,6 +81,22 @@ class KnowledgeIndex:
     def documents(self) -> dict[str, dict[str, Any]]:
         return dict(self.manifest["documents"])
 
+    def chunk_frequencies(self) -> np.ndarray:
+        """How many chunks contain each vocabulary id (BM25's document frequency).
+
+        Read off the BM25 matrix (one entry per term and chunk) instead of a pass over every
+        chunk's tokens, which took seconds of a 100k-chunk server's start.
+        """
+        size = len(self.vocab)
+        scores = getattr(self.bm25, "scores", None)
+        if isinstance(scores, dict) and "indptr" in scores and len(scores["indptr"]) > size:
+            return np.diff(np.asarray(scores["indptr"][: size + 1], dtype=np.int64))
+        counts = np.zeros(size, dtype=np.int64)
+        for ids in self.token_ids:
+            if len(ids):
+                counts[np.unique(ids)] += 1
+        return counts
+
 
 def current_version(index_dir: Path) -> str | None:
     pointer = index_dir / CURRENT
