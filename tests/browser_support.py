@@ -87,7 +87,7 @@ def chromium() -> Iterator[Any]:
     """Debian's Chromium under Playwright, headless."""
     from playwright.sync_api import sync_playwright
 
-    assert Path(CHROMIUM).exists(), "chromium is missing: run `bash scripts/install_browser_deps.sh`"
+    assert Path(CHROMIUM).exists(), "chromium is missing: run `bash scripts/install_test_deps.sh`"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
