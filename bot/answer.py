@@ -19,7 +19,16 @@ from bot.condense import places
 from bot.dates import absolutise
 from bot.evidence import SentenceBank, SourceSentence
 from bot.lexicon import SentenceText, match
-from bot.question import DEFINITION, QuestionInfo, asked_unit, asked_years, count_score, crux_word, satisfies
+from bot.question import (
+    DEFINITION,
+    STRICT_KINDS,
+    QuestionInfo,
+    asked_unit,
+    asked_years,
+    count_score,
+    crux_word,
+    satisfies,
+)
 from bot.types import Citation, Hit
 
 MARKER = re.compile(r"\[\d+\]")
@@ -133,11 +142,14 @@ def score_sentences(
         # what is asked must be in the sentence itself.
         titled = shared(bank.title(sid))
         fit = coverage_of(weights, {w: both[w] if w in names else max(own[w], titled[w]) for w in weights})
-        kind_ok = satisfies(info.kind, s.norm)
+        counted = count_score(unit, noun, s.norm)
+        # "绑定几个人": a sentence with some number is not an answer; it must count people.
+        must_count = info.kind == "number" and unit and (unit != "个" or noun[:1] == "人")
+        kind_ok = satisfies(info.kind, s.norm) and (not must_count or counted > 0)
         score = (
             0.45 * fit + 0.15 * ctx + 0.4 * float(d) + (0.08 if kind_ok else 0.0) + 0.03 / (1 + rank_of[sid])
         )
-        score += count_score(unit, noun, s.norm)
+        score += counted
         if asked_places:
             # "长春…检查了哪些分拨中心": a sentence about 吉林市 is about the wrong city.
             named = {m.group(1) for m in places(f"{s.norm} {s.lead}")}
@@ -234,6 +246,11 @@ def draft_answer(
     if required:
         # "辽源呢？": only sentences about 辽源 (in the sentence or its paragraph, title or region) may answer.
         scored = [c for c in scored if _about(bank, c.sid, required)]
+    if scored and info.kind in STRICT_KINDS and not scored[0].kind_ok:
+        # "解决了多少问题": a close sentence that states a number beats a closer one that does not.
+        stating = next((c for c in scored[1:8] if c.kind_ok and c.score >= 0.8 * scored[0].score), None)
+        if stating is not None:
+            scored = [stating, *[c for c in scored if c is not stating]]
     draft = Draft(scored=scored)
     if not scored:
         return draft

@@ -232,6 +232,10 @@ class FaqChain:
         condensed: Condensed = state["condensed"]
         info: QuestionInfo = state["rewritten_info"]
         weights = word_weights(loaded.bank, loaded.bank.reader.words(condensed.rewritten))
+        if condensed.followup and not condensed.swapped:
+            # Words carried over from earlier turns find the passage; the answer must fit what was asked now.
+            own = set(loaded.bank.reader.words(condensed.question))
+            weights = {w: (v if w in own else 0.5 * v) for w, v in weights.items()}
         detail = state["detail"]
         budget = DETAIL_CHARS if detail else self.settings.short_answer_chars
         draft = draft_answer(

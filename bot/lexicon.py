@@ -24,7 +24,7 @@ _FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 
     明白 不明白 一下 问问 想问 想问问 请问 麻烦 谢谢 一直 好几年 好几 几年 眼瞅 眼瞅着 都还没 还没 这个 那个 东西 情况 具体
     自个儿 自个 自己 以前 之前 以后 现在 最近 如今 当时 一起 还是 或者 还得 得 才能 才 让 给 用 去 来 回 到 还 想 说 问 看
     就 要 能 会 可 行 吗 呢 吧 呀 啊 哦 嘛 么 哪 哪个 哪些 哪儿 哪里 什么 什么样 怎么 怎么样 怎样 如何 多少 几 多 都
-    为了 不能 不会 不行 不用 些 是指 是从 是在 指 在于 叫做 变成 一样 时候 的话 有没有 是不是 会不会 能不能 可不可以"""
+    一共 总共 说白了 正常 一个月 每个月 俺家 那部分 到底是 为了 不能 不会 不行 不用 些 是指 是从 是在 指 在于 叫做 变成 一样 时候 的话 有没有 是不是 会不会 能不能 可不可以"""
 FILLERS = frozenset(_FILLER_TEXT.split())
 
 # Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.
@@ -77,6 +77,30 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "修电": ("报修", "抢修"),
     "多少人": ("名", "人", "位"),
     "车展": ("汽车展",),
+    "帐户": ("账户",),
+    "个人帐户": ("个人账户",),
+    "闺女": ("家庭成员",),
+    "女儿": ("家庭成员",),
+    "儿子": ("家庭成员",),
+    "老头": ("家庭成员",),
+    "老婆": ("家庭成员",),
+    "老公": ("家庭成员",),
+    "爱人": ("家庭成员",),
+    "父母": ("家庭成员",),
+    "片子": ("检查",),
+    "出事": ("隐患", "异常", "断电"),
+    "划": ("计入",),
+    "收发": ("寄递", "投递"),
+    "保障": ("确保", "保证", "保障"),
+    "外头": ("室外",),
+    "度": ("摄氏度", "温度"),
+    "出毛病": ("报修", "抢修", "故障"),
+    "坏了": ("报修", "抢修", "故障"),
+    "手机": ("app", "线上", "网上"),
+    "好久没": ("长期",),
+    "破百": ("百公里加速",),
+    "马力": ("功率",),
+    "大马力": ("功率",),
     "年底": ("岁尾", "年末", "年终"),
     "开始": ("起", "启动", "实施"),
     "家属": ("家庭成员",),
@@ -119,6 +143,13 @@ def pinyin_of(text: str) -> tuple[str, ...]:
 _INTERROGATIVE = re.compile(r"多少|几|哪|啥|咋|何|谁|什么|百分之|百分比")
 
 
+@lru_cache(maxsize=1)
+def _places() -> re.Pattern[str]:
+    from bot.condense import JILIN_PLACES
+
+    return re.compile("|".join(sorted(map(re.escape, set(JILIN_PLACES)), key=len, reverse=True)))
+
+
 class WordReader:
     """Reads the content words of a question, repairing what a pinyin keyboard and jieba break.
 
@@ -146,8 +177,10 @@ class WordReader:
         """
         if word in self._vocabulary or len(word) < 2 or not all(_HAN.match(ch) for ch in word):
             return word
-        if general_rarity(word) < 0.9:
-            return word
+        from bot.words import _SEGMENTER
+
+        if _SEGMENTER.get().FREQ.get(word, 0):
+            return word  # a real word ("收发", "出事"), not a typo of one that sounds the same
         return self._sounds.get(pinyin_of(word), word)
 
     def words(self, text: str) -> tuple[str, ...]:
@@ -156,7 +189,16 @@ class WordReader:
             return found
         from bot.words import _SEGMENTER, _STOPWORDS
 
-        tokens = [t.strip() for t in _SEGMENTER.get().cut(normalize(text), HMM=False)]
+        tokenizer = _SEGMENTER.get()
+        tokens: list[str] = []
+        norm = normalize(text)
+        pos = 0
+        # Place names are kept whole ("梨树种草莓" is 梨树 + 种草莓, not 梨 + 树种 + 草莓).
+        for m in _places().finditer(norm):
+            tokens.extend(t.strip() for t in tokenizer.cut(norm[pos : m.start()], HMM=False))
+            tokens.append(m.group(0))
+            pos = m.end()
+        tokens.extend(t.strip() for t in tokenizer.cut(norm[pos:], HMM=False))
         tokens = [t for t in tokens if t]
         merged: list[str] = []
         i = 0
@@ -221,14 +263,13 @@ def match(word: str, text: SentenceText) -> float:
     """
     if len(word) >= 2 and word in text.norm:
         return 1.0
-    if len(word) == 1:
-        if word in text.tokens or (not _HAN.match(word) and word in text.norm):
-            return 1.0
-        if word in text.norm:
-            return 0.5  # a lone character inside a longer word ("瓶" in "钢瓶"): some evidence, not much
+    if len(word) == 1 and (word in text.tokens or (not _HAN.match(word) and word in text.norm)):
+        return 1.0
     for synonym in SYNONYMS.get(word, ()):
         if synonym in text.norm:
             return 0.9
+    if len(word) == 1 and word in text.norm:
+        return 0.5  # a lone character inside a longer word ("瓶" in "钢瓶"): some evidence, not much
     return _partial(word, text) if len(word) >= 3 else 0.0
 
 

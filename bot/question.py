@@ -197,11 +197,18 @@ def asked_unit(norm: str) -> tuple[str, str]:
     return match.group(1), re.sub(r"[^\u4e00-\u9fff]", "", norm[match.end() : match.end() + 2])
 
 
+# Measure words that count the same things ("多少人" is answered by "近百名", "100余位").
+_UNIT_ALIKE = {"人": "人|名|位", "名": "人|名|位", "位": "人|名|位", "家": "家|个"}
+
+
 def count_score(unit: str, noun: str, sentence_norm: str) -> float:
     """0.1 when a sentence states a count in that unit ("500余亩"), 0.2 when what is counted follows it."""
     if not unit:
         return 0.0
-    pattern = r"[\d一二两三四五六七八九十百千万亿.]+\s*(?:余|多)?\s*(?:万|亿)?" + re.escape(unit)
+    if unit == "个" and noun[:1] == "人":
+        unit, noun = "人", ""
+    units = _UNIT_ALIKE.get(unit, re.escape(unit))
+    pattern = r"[\d一二两三四五六七八九十百千万亿.]+\s*(?:余|多)?\s*(?:万|亿)?(?:" + units + ")"
     best = 0.0
     for m in re.finditer(pattern, sentence_norm):
         best = 0.1

@@ -144,3 +144,29 @@ def test_questions_the_articles_only_seem_to_answer_are_declined(chain: FaqChain
     """A year, an address, opening hours or a subsidy the articles never state: near misses, not answers."""
     answer = chain.ask(question)
     assert not answer.answered, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("俺家老头退休了 他那个医保个人账户现在一个月给划多少啊", "2.8%"),
+        ("门诊看病拍个片子能给报不", "做检查"),
+        ("跨年夜外头多少度", "零下20摄氏度"),
+        ("梨树那边能在手机上办电不", "网上国网"),
+        ("红旗H6几秒破百", "6.8秒"),
+    ],
+)
+def test_northeastern_everyday_wording_is_understood(chain: FaqChain, question: str, fact: str) -> None:
+    answer = chain.ask(question)
+    assert answer.answered and fact in answer.text
+
+
+def test_a_real_word_is_not_respelt_as_a_homophone(chain: FaqChain) -> None:
+    """ "收发" sounds like the article's "首发" (a car launch) but is a word of its own."""
+    answer = chain.ask("快过年了快递还能正常收发不")
+    assert answer.answered and {c.doc_id for c in answer.citations} == {"postal-baotong"}
+
+
+def test_counting_people_needs_a_count_of_people(chain: FaqChain) -> None:
+    assert not chain.ask("家庭共济能绑定几个人").answered
+    assert "近百名" in chain.ask("跨年夜昆仑燃气有多少人在一线").text
