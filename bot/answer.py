@@ -43,6 +43,7 @@ READ_HITS = 8
 LEAD_CHARS = 45
 # The shortest piece of a sentence worth quoting next to another one.
 MIN_PIECE = 40
+CRUX_MAX_CHARS = 30
 
 
 @dataclass
@@ -302,7 +303,8 @@ def draft_answer(
     # A clock time must be in the best sentence itself: "几点下班" is not answered by a 傍晚6点 elsewhere.
     draft.kind_ok = best.kind_ok if info.kind == "clock" else any(c.kind_ok for c in chosen)
     draft.opener = _opener(info, bank.sentences[best.sid])
-    crux = crux_word(info, list(weights))
+    # Long, rambling questions ask several things at once; their first "能不能" is not the point of them all.
+    crux = crux_word(info, list(weights)) if len(info.norm) <= CRUX_MAX_CHARS else ""
     if crux:
         draft.crux, draft.crux_credit = crux, credit.get(crux, 0.0)
     missing = {w: weights[w] * (1.0 - credit[w]) for w in weights if credit[w] < 0.5}

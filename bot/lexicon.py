@@ -24,7 +24,7 @@ _FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 
     明白 不明白 一下 问问 想问 想问问 请问 麻烦 谢谢 一直 好几年 好几 几年 眼瞅 眼瞅着 都还没 还没 这个 那个 东西 情况 具体
     自个儿 自个 自己 以前 之前 以后 现在 最近 如今 当时 一起 还是 或者 还得 得 才能 才 让 给 用 去 来 回 到 还 想 说 问 看
     就 要 能 会 可 行 吗 呢 吧 呀 啊 哦 嘛 么 哪 哪个 哪些 哪儿 哪里 什么 什么样 怎么 怎么样 怎样 如何 多少 几 多 都
-    一共 总共 说白了 正常 一个月 每个月 俺家 那部分 到底是 为了 不能 不会 不行 不用 些 是指 是从 是在 指 在于 叫做 变成 一样 时候 的话 有没有 是不是 会不会 能不能 可不可以"""
+    周到 挺好 你好 您好 就是 帮 帮着 看看 拿来 准备 一共 总共 说白了 正常 一个月 每个月 俺家 那部分 到底是 为了 不能 不会 不行 不用 些 是指 是从 是在 指 在于 叫做 变成 一样 时候 的话 有没有 是不是 会不会 能不能 可不可以"""
 FILLERS = frozenset(_FILLER_TEXT.split())
 
 # Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.
@@ -77,6 +77,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "修电": ("报修", "抢修"),
     "多少人": ("名", "人", "位"),
     "车展": ("汽车展",),
+    "老家": ("返乡",),
     "帐户": ("账户",),
     "个人帐户": ("个人账户",),
     "闺女": ("家庭成员",),
@@ -179,9 +180,15 @@ class WordReader:
             return word
         from bot.words import _SEGMENTER
 
-        if _SEGMENTER.get().FREQ.get(word, 0):
-            return word  # a real word ("收发", "出事"), not a typo of one that sounds the same
-        return self._sounds.get(pinyin_of(word), word)
+        target = self._sounds.get(pinyin_of(word))
+        if target is None or len(target) != len(word):
+            return word
+        changed = sum(a != b for a, b in zip(word, target, strict=True))
+        if changed != 1 and not (len(word) >= 4 and changed <= len(word) // 2):
+            return word  # a typo changes a character ("医宝"); "住人" is not a misspelt "主任"
+        if _SEGMENTER.get().FREQ.get(word, 0) and not _places().fullmatch(target):
+            return word  # a real word ("收发", "出事"), unless it stands for a place ("辽远" -> 辽源)
+        return target
 
     def words(self, text: str) -> tuple[str, ...]:
         found = self._cache.get(text)

@@ -36,7 +36,7 @@ _NUMBER = re.compile(
     r"多少|几[个项次位套户辆栋亩吨人棵秒组条家座]|几|百分之|比例|多大|多高|多长|多远|多重|排量|功率|扭矩"
 )
 _PERCENT = re.compile(r"比例|百分之|百分比|百分点|几成|多少成|报百分")
-_UNIT = re.compile(r"(?:几|多少)\s*([个项次位套户辆栋亩吨人棵秒组条家座名万亿元倍])")
+_UNIT = re.compile(r"(?:几|多少)\s*([个项次位套户辆栋亩吨人棵秒组条家座名万亿元倍级])")
 _NAMED = re.compile(r"(?:负责人|站长|所长|书记|厅长|主任|班长|队长|市长|经理|记者|工)[\u4e00-\u9fff]{2,3}")
 _DEFINE = re.compile(
     r"啥意思|什么意思|是啥|是什么|指啥|指什么|是指|意义|图个啥|图啥|干什么的|做什么的|干啥的"
@@ -50,7 +50,7 @@ _YESNO = re.compile(
 _HOW = re.compile(r"怎么|咋|如何|怎样|啥招|什么办法|什么措施|哪些措施")
 
 _NUMERIC = re.compile(
-    r"\d|[一二两三四五六七八九十百千万亿]+(?:余|多)?[个项次位套户辆栋亩吨人棵秒组条家座万亿元%]|%"
+    r"\d|[一二两三四五六七八九十百千万亿]+(?:余|多)?[个项次位套户辆栋亩吨人棵秒组条家座万亿元级%]|%"
 )
 _DATE = re.compile(
     r"\d+\s*年|\d+\s*月|\d+\s*日|\d+\s*点|\d+\s*时|[上下]午|傍晚|晚上|早上|凌晨|今年|去年|明年|近日|春节|元旦|跨年"
@@ -228,6 +228,10 @@ _CAN_MARKER = re.compile(r"能不能|可不可以|可以|能否|能|有没有|�
 _WHERE_MARKER = re.compile(r"去哪|在哪|找谁|哪里|哪儿")
 
 
+# Words too general to be what a question turns on ("会不会有问题").
+_GENERIC = frozenset({"问题", "情况", "事情", "事", "东西", "帮助", "影响"})
+
+
 def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
     """The question word the answer must contain for a how/can/where question ("医保卡丢了怎么补办" -> "补办").
 
@@ -245,6 +249,7 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
         match = _CAN_MARKER.search(norm)
     if match is None:
         return ""
+    words = [w for w in words if w not in _GENERIC]
     after = sorted((norm.find(w, match.start()), w) for w in words if norm.find(w, match.start()) >= 0)
     before = sorted(
         (norm.rfind(w, 0, match.start()), w) for w in words if norm.rfind(w, 0, match.start()) >= 0

@@ -170,3 +170,20 @@ def test_a_real_word_is_not_respelt_as_a_homophone(chain: FaqChain) -> None:
 def test_counting_people_needs_a_count_of_people(chain: FaqChain) -> None:
     assert not chain.ask("家庭共济能绑定几个人").answered
     assert "近百名" in chain.ask("跨年夜昆仑燃气有多少人在一线").text
+
+
+def test_typos_are_respelt_only_when_one_character_slipped(chain: FaqChain) -> None:
+    from bot.evidence import SentenceBank
+
+    bank: SentenceBank = chain._loaded.bank
+    assert "辽源" in bank.reader.words("辽远快递员有返岗补帖吗")
+    assert "补贴" in bank.reader.words("辽远快递员有返岗补帖吗")
+    assert "主任" not in bank.reader.words("家里好长时间没住人了")
+    assert "首发" not in bank.reader.words("快递还能正常收发不")
+
+
+def test_long_rambling_question_is_still_answered(chain: FaqChain) -> None:
+    answer = chain.ask(
+        "请问一下啊 我是在外地打工的 快过年了准备回延边老家 家里好长时间没住人了 电路会不会有问题 供电公司能帮着看看不"
+    )
+    assert answer.answered and {c.doc_id for c in answer.citations} == {"yanbian-power-returnees"}
