@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from langchain_core.runnables import RunnableLambda, RunnableSequence
+from langchain_core.runnables import Runnable, RunnableLambda
 
 from bot.abstain import Thresholds, decide, decline, topic_of_question, welcome
 from bot.answer import Draft, draft_answer, newest_date, render, verify, word_weights
@@ -94,7 +94,7 @@ class FaqChain:
         self.thresholds = thresholds or Thresholds()
         self._swap_lock = threading.Lock()
         self._loaded = self._load(index)
-        self._pipeline: RunnableSequence = (
+        self._pipeline: Runnable[dict[str, Any], Answer] = (
             RunnableLambda(self._condense, name="condense")
             | RunnableLambda(self._faq, name="faq")
             | RunnableLambda(self._retrieve, name="retrieve")

@@ -15,7 +15,20 @@ from typing import Literal
 from bot.chunk import normalize
 
 Kind = Literal[
-    "price", "phone", "duration", "time", "percent", "number", "person", "place", "yesno", "how", "what"
+    "price",
+    "phone",
+    "address",
+    "hours",
+    "duration",
+    "clock",
+    "time",
+    "percent",
+    "number",
+    "person",
+    "place",
+    "yesno",
+    "how",
+    "what",
 ]
 Intent = Literal["question", "greeting", "chitchat", "injection", "off_topic"]
 
