@@ -419,8 +419,6 @@ def load_index(index_dir: Path, model_id: str | None = None, version: str | None
     vocab = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
     dense_index = faiss.read_index(str(path / "dense.faiss"))
     if dense.kind_of(dense_index) == dense.IVF:
-        faiss.extract_index_ivf(dense_index).nprobe = int(
-            manifest.get("dense", {}).get("nprobe", dense.NPROBE)
-        )
+        faiss.extract_index_ivf(dense_index).nprobe = dense.NPROBE
     bm25 = sparse.load_model(path / "bm25", vocab, len(chunks)) if chunks else bm25s.BM25(method="lucene")
     return KnowledgeIndex(path, manifest, chunks, vectors, dense_index, bm25, token_ids, vocab)
