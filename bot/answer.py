@@ -44,6 +44,8 @@ LEAD_CHARS = 45
 # The shortest piece of a sentence worth quoting next to another one.
 MIN_PIECE = 40
 CRUX_MAX_CHARS = 30
+# A second sentence scoring this close to the best one is quoted too (in part if need be).
+STRONG = 0.85
 
 
 @dataclass
@@ -284,7 +286,7 @@ def draft_answer(
             continue
         own = _credit(weights, [bank.text(cand.sid)])
         gain = sum(weights[w] * max(0.0, own[w] - credit[w]) for w in weights)
-        strong = cand.score >= 0.92 * best.score
+        strong = cand.score >= STRONG * best.score
         fills_kind = not best.kind_ok and cand.kind_ok and cand.score >= 0.75 * best.score
         fits = len(s.text) <= room
         if strong or (fits and ((gain > 0.5 and cand.score >= 0.75 * best.score) or fills_kind)):
