@@ -73,15 +73,29 @@ def build_postings(lengths: np.ndarray, flat: np.ndarray, vocab_size: int) -> Po
 def update_postings(
     old: Postings, new_position: np.ndarray, added: tuple[np.ndarray, np.ndarray, np.ndarray], vocab_size: int
 ) -> Postings:
-    """Keep the entries of surviving documents (renumbered by ``new_position``, -1 = dropped), add ``added``."""
-    old_terms = np.repeat(np.arange(old.vocab_size, dtype=np.int64), np.diff(old.indptr))
+    """Keep the entries of surviving documents (renumbered by ``new_position``, -1 = dropped), add ``added``.
+
+    Surviving entries keep their term-major order, so the added ones (a changed article's few
+    hundred) are inserted into it rather than the whole matrix being sorted again.
+    """
     moved = new_position[old.docs]
     keep = moved >= 0
-    terms = np.concatenate([old_terms[keep], added[0]])
-    docs = np.concatenate([moved[keep], added[1]])
-    tf = np.concatenate([old.tf[keep], added[2]])
-    # Timsort on an already sorted run plus a short tail: linear, not n log n.
-    return _csr(terms, docs, tf, vocab_size, presorted=False)
+    grow = vocab_size - old.vocab_size
+    dropped = np.flatnonzero(~keep)  # few: the changed articles' entries
+    indptr = old.indptr - np.searchsorted(dropped, old.indptr)
+    if grow:
+        indptr = np.concatenate([indptr, np.full(grow, indptr[-1])])
+    docs = moved[keep]
+    tf = old.tf[keep]
+    terms, new_docs, new_tf = added
+    if len(terms):
+        order = np.argsort(terms, kind="stable")
+        terms, new_docs, new_tf = terms[order], new_docs[order], new_tf[order]
+        at = indptr[terms + 1]  # after the kept entries of the same term
+        docs = np.insert(docs, at, new_docs)
+        tf = np.insert(tf, at, new_tf)
+        indptr = indptr + np.concatenate([[0], np.cumsum(np.bincount(terms, minlength=vocab_size))])
+    return Postings(indptr.astype(np.int64, copy=False), docs.astype(np.int32, copy=False), tf.astype(np.float32, copy=False))
 
 
 def score_matrix(postings: Postings, lengths: np.ndarray) -> np.ndarray:
