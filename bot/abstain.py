@@ -66,6 +66,8 @@ def decide(
         return False, f"kind_{info.kind}_missing"
     if not draft.years_ok:
         return False, "year_missing"
+    if not draft.places_ok:
+        return False, "other_place"
     if draft.crux and draft.crux_credit < limits.min_crux:
         return False, f"crux_missing:{draft.crux}"
     if draft.coverage < limits.min_coverage and not (

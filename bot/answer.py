@@ -88,6 +88,8 @@ class Draft:
     crux_credit: float = 1.0
     # Every year the question names appears in the chosen sentences (dates made absolute).
     years_ok: bool = True
+    # Every place the question names is where the chosen sentences are about.
+    places_ok: bool = True
 
 
 def word_weights(bank: SentenceBank, words: Sequence[str]) -> dict[str, float]:
@@ -239,6 +241,7 @@ def draft_answer(
     budget: int,
     max_sentences: int,
     required: Sequence[str] = (),
+    parts: Sequence[Sequence[str]] = (),
 ) -> Draft:
     """Choose up to ``max_sentences`` sentences (best first, shown in source order) within ``budget`` chars.
 
@@ -246,6 +249,7 @@ def draft_answer(
     almost as well, from the same article, while the budget lasts.
     """
     scored = score_sentences(bank, hits, info, weights, qvec)
+    asked = {m.group(1) for m in places(info.norm)}
     if required:
         # "辽源呢？": only sentences about 辽源 (in the sentence or its paragraph, title or region) may answer.
         scored = [c for c in scored if _about(bank, c.sid, required)]
@@ -291,11 +295,55 @@ def draft_answer(
         fits = len(s.text) <= room
         if strong or (fits and ((gain > 0.5 and cand.score >= 0.75 * best.score) or fills_kind)):
             add(cand, min(len(s.text), room))
+    for part in parts:
+        # "能花我个人账户的钱吗 用之前得先干啥": the second question gets its own best sentence.
+        words = [w for w in part if w in weights]
+        if not words or len(chosen) >= max_sentences:
+            continue
+        part_weights = {w: weights[w] for w in words}
+        candidates = [c for c in scored[:12] if bank.sentences[c.sid].doc_id == first.doc_id]
+        pick = max(
+            candidates,
+            key=lambda c: coverage_of(part_weights, _credit(part_weights, [bank.text(c.sid)])),
+            default=None,
+        )
+        if (
+            pick is not None
+            and pick.sid not in allot
+            and coverage_of(part_weights, _credit(part_weights, [bank.text(pick.sid)])) >= 0.5
+        ):
+            need = min(len(bank.sentences[pick.sid].text), budget // 2)
+            longest = max(allot, key=lambda sid: allot[sid])
+            spare = budget - sum(allot.values())
+            if spare < need and allot[longest] - (need - spare) >= MIN_PIECE:
+                allot[longest] -= need - spare  # each question gets part of the budget
+                spare = need
+            if spare >= MIN_PIECE:
+                add(pick, min(len(bank.sentences[pick.sid].text), spare))
     chosen.sort(key=lambda c: (bank.sentences[c.sid].doc_id, bank.sentences[c.sid].start))
+    draft.opener = _opener(info, bank.sentences[best.sid])
     for c in chosen:
         sentence = bank.sentences[c.sid]
         source = _trim(sentence, weights, info, allot[c.sid])
         draft.segments.append(Segment(sentence, source, absolutise(source, sentence.date)))
+    for _ in range(len(draft.segments) + 1):
+        over = len(draft.opener) + sum(len(seg.display) for seg in draft.segments) - budget
+        if over <= 0:
+            break
+        # Dates made absolute ("近日（2023年1月3日报道）") and the 可以 opener take room too: cut the longest piece.
+        seg = max(draft.segments, key=lambda x: len(x.display))
+        source = _trim(seg.sentence, weights, info, max(MIN_PIECE, len(seg.source) - over))
+        if len(source) >= len(seg.source):
+            source = seg.source[: max(MIN_PIECE, len(seg.source) - over)]
+        seg.source, seg.display = source, absolutise(source, seg.sentence.date)
+    if asked:
+        # "吉林市…门诊共济": an article about 长春 does not answer for 吉林市.
+        for place in asked:
+            if not any(
+                place in seg.sentence.norm or place in seg.sentence.lead or place in seg.sentence.region
+                for seg in draft.segments
+            ):
+                draft.places_ok = False
     draft.coverage = coverage_of(weights, credit)
     years = asked_years(info.norm)
     if years:
@@ -304,7 +352,6 @@ def draft_answer(
         draft.years_ok = all(y in shown for y in years)
     # A clock time must be in the best sentence itself: "几点下班" is not answered by a 傍晚6点 elsewhere.
     draft.kind_ok = best.kind_ok if info.kind == "clock" else any(c.kind_ok for c in chosen)
-    draft.opener = _opener(info, bank.sentences[best.sid])
     # Long, rambling questions ask several things at once; their first "能不能" is not the point of them all.
     crux = crux_word(info, list(weights)) if len(info.norm) <= CRUX_MAX_CHARS else ""
     if crux:

@@ -32,7 +32,7 @@ from bot.dates import freshness_line
 from bot.evidence import SentenceBank
 from bot.faq import FaqBook
 from bot.index import KnowledgeIndex, load_index
-from bot.question import QuestionInfo, classify, crux_word
+from bot.question import QuestionInfo, classify, crux_word, question_parts
 from bot.retrieve import retrieve_hybrid
 from bot.types import Answer, Citation, Hit
 from bot.words import warm_up
@@ -247,6 +247,7 @@ class FaqChain:
             budget=budget,
             max_sentences=4 if detail else 3,
             required=loaded.bank.reader.words(condensed.swapped) if condensed.swapped else (),
+            parts=[loaded.bank.reader.words(p) for p in question_parts(condensed.rewritten)],
         )
         state["draft"] = draft
         ok, reason = decide(draft, info, self.thresholds, swapped=self._same_article(condensed, draft, state))

@@ -278,3 +278,17 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
     if after:
         return after[0][1]
     return before[-1][1] if before else ""
+
+
+_PART_END = re.compile(r"(?<=[吗呢么])|[?？!！。；;]|\s+")
+_ASKS = re.compile(r"吗|呢|么|啥|什么|怎么|咋|如何|哪|几|多少|谁|是否|能不能|可不可以|有没有|不$")
+
+
+def question_parts(question: str) -> list[str]:
+    """The separate questions of a message that asks more than one ("能花我的钱吗 用之前得先干啥").
+
+    Returns [] for a single question, so callers only do extra work when there is a second one.
+    """
+    pieces = [p for p in _PART_END.split(normalize(question)) if p and len(p) >= 3]
+    asking = [p for p in pieces if _ASKS.search(p)]
+    return asking if len(asking) >= 2 else []
