@@ -187,3 +187,15 @@ def test_long_rambling_question_is_still_answered(chain: FaqChain) -> None:
         "请问一下啊 我是在外地打工的 快过年了准备回延边老家 家里好长时间没住人了 电路会不会有问题 供电公司能帮着看看不"
     )
     assert answer.answered and {c.doc_id for c in answer.citations} == {"yanbian-power-returnees"}
+
+
+def test_two_questions_in_one_message_both_get_a_quote(chain: FaqChain) -> None:
+    answer = chain.ask("辽源灌装站站长是谁 那天全天充装了多少套钢瓶")
+    assert answer.answered and "杨博" in answer.text and "800余套" in answer.text
+    assert len(body(answer.text)) <= chain.settings.short_answer_chars
+    assert_citations_exact(answer)
+
+
+def test_an_article_about_another_city_does_not_answer(chain: FaqChain) -> None:
+    assert not chain.ask("吉林市啥时候开始实行职工医保门诊共济").answered
+    assert chain.ask("长春啥时候开始实行职工医保门诊共济").answered
