@@ -273,9 +273,9 @@ def run_answer_eval(settings: Settings, args: argparse.Namespace) -> int:
     if getattr(args, "report", None):
         from bot.eval_report import write_report
 
-        path = write_report(
-            Path(args.report), results, command=_command(args), index_version=chain.index_version
-        )
+        # BLAS threads change latency a lot on a busy 2-core machine, so the report says how it was run.
+        command = (f"FAQBOT_THREADS={settings.threads} " if settings.threads else "") + _command(args)
+        path = write_report(Path(args.report), results, command=command, index_version=chain.index_version)
         print(f"\nreport written to {path}")
     return 0
 
