@@ -34,10 +34,14 @@ def _embeddings(spec: str, threads: int) -> VectorEmbeddings:
     return make_embeddings(spec, threads)
 
 
-def embeddings_for(settings: Settings) -> VectorEmbeddings:
-    """One embedder per (model, threads) per process: the model loads once."""
-    limit_threads(settings.blas_threads)
-    return _embeddings(settings.embedding, settings.blas_threads)
+def embeddings_for(settings: Settings, *, batch: bool = False) -> VectorEmbeddings:
+    """One embedder per (model, threads) per process: the model loads once.
+
+    ``batch`` is for ingest, which may use every core; answering embeds one question at a time.
+    """
+    threads = settings.blas_threads if batch else settings.query_threads
+    limit_threads(threads)
+    return _embeddings(settings.embedding, threads)
 
 
 def ingest_paths(
@@ -58,7 +62,7 @@ def ingest_paths(
         return IngestResult(
             [], loaded.errors, BuildReport(version=""), fatal=f"no article could be loaded from {where}; the index was not changed."
         )
-    embeddings = embeddings_for(settings)
+    embeddings = embeddings_for(settings, batch=True)
     report = build_index(
         loaded.documents,
         settings.index_dir,

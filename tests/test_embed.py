@@ -50,11 +50,12 @@ def test_blas_threads_never_exceed_the_cores() -> None:
     assert blas <= cores and omp <= cores
 
 
-def test_settings_threads_default_to_one_per_core() -> None:
+def test_ingest_uses_one_thread_per_core_and_answering_one_thread() -> None:
     from bot.config import Settings
 
-    assert Settings().blas_threads == (os.cpu_count() or 1)
-    assert Settings(threads=1000).blas_threads == (os.cpu_count() or 1)
+    cores = os.cpu_count() or 1
+    assert Settings().blas_threads == cores and Settings().query_threads == 1
+    assert Settings(threads=1000).blas_threads == cores and Settings(threads=1000).query_threads == cores
     assert Settings(threads=1).blas_threads == 1
 
 
