@@ -21,9 +21,9 @@ import numpy as np
 FLAT = "flat"
 IVF = "ivf"
 HNSW = "hnsw"  # read for indexes written before IVF replaced it; never built any more
-# docs/performance.md: one exact search costs ~55 ms at 100k chunks here (~11 ms at 20k), an IVF
-# search under 1 ms. At 100k chunks on the dev questions, hybrid hit@1 with nprobe=64 equals exact
-# search (0.804); nprobe=24 loses 3 points, nprobe=8 as many again.
+# docs/performance.md: exact search is 0.8 ms at 10k chunks on an idle machine but 53 ms at 100k
+# under load (OpenMP threads sharing busy cores); an IVF search stays under 1 ms. At 100k chunks on
+# the dev questions, hybrid hit@1 with nprobe=64 equals exact search (0.804); nprobe=24 loses 3 points.
 IVF_THRESHOLD = 20_000
 NPROBE = 64
 TRAIN_PER_LIST = 48
