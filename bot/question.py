@@ -97,6 +97,9 @@ _INJECTION = re.compile(
 )
 
 
+_WORDY = re.compile(r"[\u4e00-\u9fffa-z]")
+
+
 @dataclass(frozen=True)
 class QuestionInfo:
     text: str
@@ -122,7 +125,8 @@ def classify(question: str) -> QuestionInfo:
         intent = "injection"
     elif _GREETING.match(norm):
         intent = "greeting"
-    elif _OFF_TOPIC.search(norm) or _JUDGEMENT.search(norm):
+    elif not _WORDY.search(norm) or _OFF_TOPIC.search(norm) or _JUDGEMENT.search(norm):
+        # "0", "？": nothing is asked, so nothing may be answered.
         intent = "off_topic"
     elif _CHITCHAT.search(norm) and len(norm) <= 20:
         intent = "chitchat"
