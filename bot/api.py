@@ -228,11 +228,12 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def serving_settings(settings: Settings) -> Settings:
-    """One BLAS thread per request unless FAQBOT_THREADS says otherwise.
+    """One BLAS thread for everything a server does, unless FAQBOT_THREADS says otherwise.
 
-    A server answers many questions at once and each already runs on its own thread; BLAS threads
-    per question on top of that oversubscribe the cores (measured on 2 cores, 32 clients, no answer
-    cache: 24 requests/s with 2 BLAS threads, 115 with 1).
+    Answering already defaults to one thread per question (``Settings.query_threads``); this also caps
+    an admin reindex running inside the server, whose per-core batch threads would otherwise compete
+    with the questions being answered (measured on 2 cores, 32 clients, no answer cache: 24 requests/s
+    with 2 BLAS threads, 115 with 1).
     """
     if settings.threads > 0:
         return settings
