@@ -78,7 +78,10 @@ def decide(
 
 
 def covered_topics(topics: Iterable[str]) -> str:
-    labels = [TOPIC_LABELS[t] for t in dict.fromkeys(topics) if t in TOPIC_LABELS]
+    """The knowledge base's topics for a decline, residents' services first (TOPIC_LABELS order), not
+    whichever articles happen to come first: a decline must not hide that postal or power questions are covered."""
+    present = set(topics)
+    labels = [label for topic, label in TOPIC_LABELS.items() if topic in present]
     return "、".join(labels[:4])
 
 
