@@ -23,7 +23,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,12 +34,33 @@ from bot import dense, sparse
 from bot.chunk import chunk_document
 from bot.embed import VectorEmbeddings
 from bot.errors import IndexMismatchError, IndexMissingError
+from bot.index_files import (
+    BASE_FILES,
+    DELTA,
+    Delta,
+    RowView,
+    compose_bm25,
+    compose_chunks,
+    compose_dense,
+    compose_tokens,
+    fsync_dir,
+    link_base,
+    read_delta,
+    read_order,
+    read_tokens,
+    write_delta,
+    write_json,
+)
 from bot.types import Chunk, Document
 from bot.words import tokenize
 
 FORMAT = 1
 CURRENT = "CURRENT"
 KEEP_VERSIONS = 3
+# A delta is folded into a new base once it (plus the base rows it made dead) passes this share of
+# the chunks: 5k rows at 100k, small enough that loading it stays a fraction of a second.
+REBASE_FRACTION = 0.05
+REBASE_MIN_ROWS = 32
 
 Progress = Callable[[str, int, int], None]
 
@@ -54,6 +75,7 @@ class BuildReport:
     chunks: int = 0
     embedded_chunks: int = 0
     seconds: float = 0.0
+    layout: str = ""  # "full" | "delta" (base shared with the previous version) | "rebase"
 
 
 @dataclass
@@ -106,19 +128,6 @@ def current_version(index_dir: Path) -> str | None:
     return name if name and (index_dir / name / "manifest.json").is_file() else None
 
 
-def _write_json(path: Path, data: Any) -> None:
-    # No indent: json's C encoder only runs without one, and the manifest of 28k articles took 1.3 s.
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _switch_current(index_dir: Path, version: str) -> None:
     tmp = index_dir / f".{CURRENT}.{uuid.uuid4().hex}"
     with open(tmp, "w", encoding="utf-8") as fh:
@@ -126,7 +135,7 @@ def _switch_current(index_dir: Path, version: str) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, index_dir / CURRENT)
-    _fsync_dir(index_dir)
+    fsync_dir(index_dir)
 
 
 def _chunk_text_for_embedding(chunk: Chunk) -> str:
@@ -134,67 +143,87 @@ def _chunk_text_for_embedding(chunk: Chunk) -> str:
     return f"{chunk.title}\n{chunk.text}"
 
 
-@dataclass
-class _Previous:
-    """What an incremental build reuses from the current version, read without parsing every chunk."""
+class StaleDocumentsError(RuntimeError):
+    """A document passed without its text (its file was not re-read) has to be chunked again.
 
-    path: Path
-    manifest: dict[str, Any]
-    jsonl: bytes  # chunks.jsonl as stored
-    line_starts: np.ndarray  # byte offset of each chunk's line, plus the end of the file
-    ranges: dict[str, tuple[int, int]]  # doc_id -> its chunks' positions [start, stop)
-    vectors: np.ndarray  # memory-mapped
-    lengths: np.ndarray
-    flat: np.ndarray
-    bounds: np.ndarray
-    vocab: dict[str, int]
+    Happens only when another ingest switched ``CURRENT`` between the caller's file scan and this
+    build; the caller scans again reading every file.
+    """
 
 
-def _load_previous(index_dir: Path, model_id: str, size: int, overlap: int) -> _Previous | None:
+def _compatible_manifest(index_dir: Path, model_id: str, size: int, overlap: int) -> tuple[Path, dict[str, Any]] | None:
     name = current_version(index_dir)
     if name is None:
         return None
     path = index_dir / name
     try:
         manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    try:
         if (
             manifest.get("format") != FORMAT
             or manifest["embedding"]["model_id"] != model_id
             or manifest["chunker"] != {"size": size, "overlap": overlap}
         ):
             return None
-        jsonl = (path / "chunks.jsonl").read_bytes()
-        if jsonl and not jsonl.endswith(b"\n"):
-            jsonl += b"\n"
-        # Line offsets without splitting 100k lines: unchanged articles are copied as byte ranges.
-        ends = np.flatnonzero(np.frombuffer(jsonl, dtype=np.uint8) == 10) + 1
-        line_starts = np.concatenate([[0], ends]).astype(np.int64)
-        n_lines = len(ends)
+    except (KeyError, TypeError):
+        return None
+    return path, manifest
+
+
+def reusable_documents(index_dir: Path, model_id: str, chunk_size: int, chunk_overlap: int) -> dict[str, dict[str, Any]]:
+    """The current version's per-document records (hash, stat, metadata) if a build could reuse them."""
+    found = _compatible_manifest(index_dir, model_id, chunk_size, chunk_overlap)
+    return dict(found[1]["documents"]) if found else {}
+
+
+@dataclass
+class _Previous:
+    """What an incremental build reuses from the current version, read without touching the base's rows."""
+
+    path: Path
+    manifest: dict[str, Any]
+    order: np.ndarray  # storage id per position
+    n_base: int
+    base_vectors: np.ndarray  # memory-mapped
+    delta: Delta
+    ranges: dict[str, tuple[int, int]]  # doc_id -> its chunks' positions [start, stop)
+    vocab: dict[str, int]
+
+
+def _load_previous(index_dir: Path, model_id: str, size: int, overlap: int) -> _Previous | None:
+    found = _compatible_manifest(index_dir, model_id, size, overlap)
+    if found is None:
+        return None
+    path, manifest = found
+    try:
+        n = int(manifest["n_chunks"])
+        n_base = int(manifest.get("layout", {}).get("base_rows", n))
+        base_vectors = np.load(path / "vectors.npy", mmap_mode="r", allow_pickle=False)
+        dimension = int(manifest["embedding"]["dimension"])
+        delta = read_delta(path, dimension)
+        order = read_order(path, n)
+        if order is None:
+            order = np.arange(n, dtype=np.int64)
+        if len(base_vectors) != n_base or len(order) != n or (n and int(order.max()) >= n_base + delta.rows):
+            return None
         # Chunks are stored grouped by document, in the manifest's document order.
         ranges: dict[str, tuple[int, int]] = {}
         start = 0
         for doc_id, info in manifest["documents"].items():
             ranges[doc_id] = (start, start + int(info["chunks"]))
             start += int(info["chunks"])
-        if start != n_lines:
-            ranges = {}
-            for i in range(n_lines):
-                line = jsonl[line_starts[i] : line_starts[i + 1]]
-                doc_id = json.loads(line)["doc_id"]
-                first, _ = ranges.get(doc_id, (i, i))
-                ranges[doc_id] = (first, i + 1)
-        vectors = np.load(path / "vectors.npy", mmap_mode="r", allow_pickle=False)
-        with np.load(path / "tokens.npz", allow_pickle=False) as z:
-            lengths, flat = z["lengths"], z["ids"]
+        if start != n:
+            return None
         vocab = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError):
         return None  # an unreadable version is rebuilt from scratch rather than trusted
-    bounds = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    return _Previous(path, manifest, jsonl, line_starts, ranges, vectors, lengths, flat, bounds, vocab)
+    return _Previous(path, manifest, order, n_base, base_vectors, delta, ranges, vocab)
 
 
 def _previous_dense(previous: _Previous, kind: str, n_chunks: int) -> Any | None:
-    """The current version's IVF index, if it can be updated in place for ``n_chunks`` chunks."""
+    """The current base's IVF index, if it can be updated in place for ``n_chunks`` chunks."""
     info = previous.manifest.get("dense", {})
     if kind != dense.IVF or info.get("kind") != dense.IVF:
         return None
@@ -207,9 +236,16 @@ def _previous_dense(previous: _Previous, kind: str, n_chunks: int) -> Any | None
         index = faiss.read_index(str(previous.path / "dense.faiss"))
     except RuntimeError:
         return None
-    if dense.kind_of(index) != dense.IVF or index.ntotal != len(previous.line_starts) - 1:
+    if dense.kind_of(index) != dense.IVF or index.ntotal != previous.n_base:
         return None
     return index
+
+
+def _rebase_due(previous: _Previous, n: int, delta_rows: int, live_base_rows: int) -> bool:
+    """A delta that has grown (or a base that is mostly dead) is folded into a new base."""
+    if dense.choose_kind(n) != previous.manifest.get("dense", {}).get("kind"):
+        return True
+    return delta_rows + (previous.n_base - live_base_rows) > max(REBASE_MIN_ROWS, REBASE_FRACTION * n)
 
 
 def build_index(
@@ -221,13 +257,16 @@ def build_index(
     chunk_overlap: int = 1,
     progress: Progress | None = None,
     full: bool = False,
+    stats: Mapping[str, Sequence[int] | None] | None = None,
 ) -> BuildReport:
     """Write a new index version for ``documents`` and switch ``CURRENT`` to it.
 
     Unless ``full``, documents whose content hash and chunker settings are unchanged keep their
     chunks, vectors and tokens from the current version; only changed and new documents are
-    chunked and embedded. The dense IVF index and the BM25 matrix are then updated rather than
-    rebuilt, so one changed article in a 100k-chunk base costs seconds (docs/performance.md).
+    chunked and embedded, into a small delta next to the shared base (``bot/index_files.py``), so
+    one changed article in a 100k-chunk base costs well under a second here (docs/performance.md).
+    ``stats`` (doc_id -> [size, mtime_ns] of its file) is recorded so the next scan can skip
+    unchanged files. A document with empty ``text`` is a reused record: it must be unchanged.
     """
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -250,6 +289,8 @@ def build_index(
             segments.append(("old", first, stop))
             counts[doc.doc_id] = stop - first
             continue
+        if not doc.text:
+            raise StaleDocumentsError(f"{doc.doc_id} was not re-read but is not in the current index version")
         (report.updated if old else report.added).append(doc.doc_id)
         pieces = chunk_document(doc, chunk_size, chunk_overlap)
         segments.append(("new", len(new_chunks), len(pieces)))
@@ -273,103 +314,58 @@ def build_index(
     if progress:
         progress("index", 0, 1)
 
-    # Lay the new version out: unchanged documents' rows copied, new rows where their documents are.
     n = sum(counts.values())
-    matrix = np.empty((n, dimension), dtype=np.float32)
-    lengths = np.empty(n, dtype=np.int64)
-    token_parts: list[np.ndarray] = []
-    lines: list[bytes] = []
-    n_old = len(previous.line_starts) - 1 if previous else 0
-    new_position = np.full(n_old, -1, dtype=np.int64)
+    new_lines = [(json.dumps(c.to_dict(), ensure_ascii=False) + "\n").encode("utf-8") for c in new_chunks]
+    new_lengths = np.asarray([len(t) for t in new_tokens], dtype=np.int64)
+    new_flat = np.concatenate(new_tokens).astype(np.int32) if new_tokens else np.zeros(0, np.int32)
+    fresh = Delta(new_lines, new_vectors, new_lengths, new_flat)
+
+    # Storage id of every position: the previous version's ids for unchanged documents, -1 for new rows.
+    order = np.full(n, -1, dtype=np.int64)
     added_positions = np.empty(len(new_chunks), dtype=np.int64)
     pos = 0
-    for what, first, size in segments:
+    for what, first, stop in segments:
         if what == "old":
             assert previous is not None
-            stop, size = size, size - first
-            matrix[pos : pos + size] = previous.vectors[first:stop]
-            lengths[pos : pos + size] = previous.lengths[first:stop]
-            token_parts.append(previous.flat[previous.bounds[first] : previous.bounds[stop]])
-            lines.append(previous.jsonl[previous.line_starts[first] : previous.line_starts[stop]])
-            new_position[first:stop] = np.arange(pos, pos + size)
+            order[pos : pos + stop - first] = previous.order[first:stop]
+            pos += stop - first
         else:
-            matrix[pos : pos + size] = new_vectors[first : first + size]
-            for i in range(first, first + size):
-                lengths[pos + i - first] = len(new_tokens[i])
-                token_parts.append(new_tokens[i])
-                lines.append((json.dumps(new_chunks[i].to_dict(), ensure_ascii=False) + "\n").encode("utf-8"))
-            added_positions[first : first + size] = np.arange(pos, pos + size)
-        pos += size
-    flat = np.concatenate(token_parts).astype(np.int32, copy=False) if token_parts else np.zeros(0, np.int32)
-
-    kind = dense.choose_kind(n)
-    dense_index = _previous_dense(previous, kind, n) if previous else None
-    if dense_index is not None:
-        dense.update_ivf(dense_index, new_position, added_positions, new_vectors)
-        trained_on = int(previous.manifest["dense"]["trained_on"]) if previous else n
-    else:
-        dense_index = dense.build(matrix, dimension, kind)
-        trained_on = n
-
-    postings = sparse.load_postings(previous.path / "bm25") if previous else None
-    if postings is not None and previous is not None and postings.vocab_size <= len(vocab):
-        new_lengths = np.asarray([len(t) for t in new_tokens], dtype=np.int64)
-        terms, docs, tf = sparse.entries(
-            new_lengths, np.concatenate(new_tokens) if new_tokens else np.zeros(0, np.int32)
-        )
-        postings = sparse.update_postings(
-            postings, new_position, (terms, added_positions[docs], tf), len(vocab)
-        )
-    else:
-        postings = sparse.build_postings(lengths, flat, len(vocab))
-    bm25 = sparse.to_bm25s(postings, lengths, vocab)
+            added_positions[first : first + stop] = np.arange(pos, pos + stop)
+            pos += stop
 
     version = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
     report.version = version
     tmp = index_dir / f".tmp-{version}"
     tmp.mkdir()
     try:
-        import faiss
-
-        written = [
-            tmp / "chunks.jsonl",
-            tmp / "vectors.npy",
-            tmp / "tokens.npz",
-            tmp / "vocab.json",
-            tmp / "dense.faiss",
-        ]
-        (tmp / "chunks.jsonl").write_bytes(b"".join(lines))
-        np.save(tmp / "vectors.npy", matrix, allow_pickle=False)
-        np.savez(tmp / "tokens.npz", lengths=lengths, ids=flat)
-        _write_json(tmp / "vocab.json", vocab)
-        faiss.write_index(dense_index, str(tmp / "dense.faiss"))
-        if n:
-            written += sparse.save(bm25, postings, tmp / "bm25")
+        n_base = previous.n_base if previous else 0
+        carried = order[order >= n_base] if previous else order[:0]
+        live_base = int(((order >= 0) & (order < n_base)).sum())
+        if previous is not None and not _rebase_due(previous, n, len(carried) + len(new_chunks), live_base):
+            written, layout, dense_info = _write_delta_version(tmp, previous, order, added_positions, fresh)
+            report.layout = "delta"
+        else:
+            written, layout, dense_info = _write_base_version(tmp, previous, order, added_positions, fresh, dimension, vocab)
+            report.layout = "rebase" if previous else "full"
+        write_json(tmp / "vocab.json", vocab)
         manifest = {
             "format": FORMAT,
             "version": version,
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "embedding": {"model_id": embeddings.model_id, "dimension": dimension},
             "chunker": {"size": chunk_size, "overlap": chunk_overlap},
-            "dense": {**dense.describe(dense_index, dense.kind_of(dense_index)), "trained_on": trained_on},
+            "dense": dense_info,
             "n_chunks": n,
-            "documents": {
-                d.doc_id: {
-                    "hash": d.content_hash,
-                    "title": d.title,
-                    "date": d.date.isoformat(),
-                    "path": d.path,
-                    "topics": list(d.topics),
-                    "region": list(d.region),
-                    "chunks": counts[d.doc_id],
-                }
-                for d in documents
-            },
+            "layout": layout,
+            "documents": {d.doc_id: _doc_record(d, counts[d.doc_id], stats) for d in documents},
         }
-        _write_json(tmp / "manifest.json", manifest)
-        sparse.fsync_files([*written, tmp / "manifest.json"])
+        write_json(tmp / "manifest.json", manifest)
+        sparse.fsync_files([*written, tmp / "vocab.json", tmp / "manifest.json"])
+        for folder in (tmp / "bm25", tmp / DELTA, tmp):
+            if folder.is_dir():
+                fsync_dir(folder)
         os.replace(tmp, index_dir / version)
-        _fsync_dir(index_dir)
+        fsync_dir(index_dir)
         _switch_current(index_dir, version)
         if progress:
             progress("index", 1, 1)
@@ -381,6 +377,138 @@ def build_index(
     report.embedded_chunks = len(new_chunks)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _doc_record(doc: Document, chunks: int, stats: Mapping[str, Sequence[int] | None] | None) -> dict[str, Any]:
+    stat = stats.get(doc.doc_id) if stats else None
+    return {
+        "hash": doc.content_hash,
+        "title": doc.title,
+        "date": doc.date.isoformat(),
+        "path": doc.path,
+        "source": doc.source,
+        "topics": list(doc.topics),
+        "region": list(doc.region),
+        "chunks": chunks,
+        "stat": list(stat) if stat else None,
+    }
+
+
+def _write_delta_version(
+    tmp: Path, previous: _Previous, order: np.ndarray, added_positions: np.ndarray, fresh: Delta
+) -> tuple[list[Path], dict[str, Any], dict[str, Any]]:
+    """Share the previous base; the delta holds the carried-over delta rows and the new ones, in position order."""
+    n_base = previous.n_base
+    is_delta = order >= n_base  # carried rows of the previous delta (new rows are -1)
+    is_new = order < 0
+    in_delta = is_delta | is_new
+    delta_order = np.flatnonzero(in_delta)  # positions whose rows go into the new delta, in order
+    old_rows = order[delta_order] - n_base  # previous delta row, or negative for new rows
+    fresh_row = np.full(len(order), -1, dtype=np.int64)
+    fresh_row[added_positions] = np.arange(len(added_positions))
+    lines: list[bytes] = []
+    vectors = np.empty((len(delta_order), previous.base_vectors.shape[1]), dtype=np.float32)
+    lengths = np.empty(len(delta_order), dtype=np.int64)
+    parts: list[np.ndarray] = []
+    old_bounds = np.concatenate([[0], np.cumsum(previous.delta.lengths)]).astype(np.int64)
+    new_bounds = np.concatenate([[0], np.cumsum(fresh.lengths)]).astype(np.int64)
+    for j, (p, r) in enumerate(zip(delta_order.tolist(), old_rows.tolist(), strict=True)):
+        if r >= 0:
+            src, row, bounds = previous.delta, r, old_bounds
+        else:
+            src, row, bounds = fresh, int(fresh_row[p]), new_bounds
+        lines.append(src.lines[row])
+        vectors[j] = src.vectors[row]
+        lengths[j] = src.lengths[row]
+        parts.append(src.flat[bounds[row] : bounds[row + 1]])
+    flat = np.concatenate(parts).astype(np.int32) if parts else np.zeros(0, np.int32)
+    new_order = order.copy()
+    new_order[delta_order] = n_base + np.arange(len(delta_order))
+    link_base(previous.path, tmp)
+    written = write_delta(tmp, Delta(lines, vectors, lengths, flat), new_order)
+    layout = {"base_rows": n_base, "delta_rows": len(delta_order)}
+    return written, layout, dict(previous.manifest["dense"])
+
+
+def _write_base_version(
+    tmp: Path,
+    previous: _Previous | None,
+    order: np.ndarray,
+    added_positions: np.ndarray,
+    fresh: Delta,
+    dimension: int,
+    vocab: dict[str, int],
+) -> tuple[list[Path], dict[str, Any], dict[str, Any]]:
+    """Write every row as a new base, in position order (a full build, or folding a delta in)."""
+    import faiss
+
+    n = len(order)
+    n_base = previous.n_base if previous else 0
+    # Rows not in the previous base (carried delta rows and new ones) are "added" to it.
+    if previous is None:
+        added_pos = np.arange(n, dtype=np.int64)
+    else:
+        added_pos = np.flatnonzero((order < 0) | (order >= n_base))
+    matrix = np.empty((n, dimension), dtype=np.float32)
+    lengths = np.empty(n, dtype=np.int64)
+    lines: list[bytes] = [b""] * n
+    token_parts: list[np.ndarray] = [np.zeros(0, np.int32)] * n
+    fresh_bounds = np.concatenate([[0], np.cumsum(fresh.lengths)]).astype(np.int64)
+    for i, p in enumerate(added_positions.tolist()):
+        matrix[p] = fresh.vectors[i]
+        lengths[p] = fresh.lengths[i]
+        lines[p] = fresh.lines[i]
+        token_parts[p] = fresh.flat[fresh_bounds[i] : fresh_bounds[i + 1]]
+    if previous is not None:
+        kept = np.flatnonzero(order >= 0)
+        storage = order[kept]
+        view = RowView(previous.base_vectors, previous.delta.vectors, None)
+        matrix[kept] = view[storage] if len(storage) else matrix[kept]
+        base_lengths, base_flat = read_tokens(previous.path / "tokens.npz")
+        all_lengths = np.concatenate([base_lengths, previous.delta.lengths]).astype(np.int64)
+        all_flat = np.concatenate([base_flat, previous.delta.flat]).astype(np.int32)
+        bounds = np.concatenate([[0], np.cumsum(all_lengths)]).astype(np.int64)
+        jsonl = (previous.path / "chunks.jsonl").read_bytes()
+        base_lines = jsonl.splitlines(keepends=True) + previous.delta.lines
+        for p, s in zip(kept.tolist(), storage.tolist(), strict=True):
+            lengths[p] = all_lengths[s]
+            lines[p] = base_lines[s]
+            token_parts[p] = all_flat[bounds[s] : bounds[s + 1]]
+    flat = np.concatenate(token_parts).astype(np.int32) if n else np.zeros(0, np.int32)
+
+    kind = dense.choose_kind(n)
+    dense_index = _previous_dense(previous, kind, n) if previous else None
+    postings = sparse.load_postings(previous.path / "bm25") if previous else None
+    pos = np.zeros(0, dtype=np.int64)
+    if previous is not None:
+        pos = np.full(n_base + previous.delta.rows, -1, dtype=np.int64)
+        kept = np.flatnonzero(order >= 0)
+        pos[order[kept]] = kept
+    if dense_index is not None:
+        dense.update_ivf(dense_index, pos[:n_base], added_pos, matrix[added_pos])
+        trained_on = int(previous.manifest["dense"]["trained_on"]) if previous else n
+    else:
+        dense_index = dense.build(matrix, dimension, kind)
+        trained_on = n
+    if postings is not None and postings.vocab_size <= len(vocab):
+        added_flat = [token_parts[p] for p in added_pos.tolist()]
+        terms, docs, tf = sparse.entries(
+            lengths[added_pos], np.concatenate(added_flat).astype(np.int32) if added_flat else np.zeros(0, np.int32)
+        )
+        postings = sparse.update_postings(postings, pos[:n_base], (terms, added_pos[docs], tf), len(vocab))
+    else:
+        postings = sparse.build_postings(lengths, flat, len(vocab))
+    bm25 = sparse.to_bm25s(postings, lengths, vocab)
+
+    written = [tmp / name for name in BASE_FILES]
+    (tmp / "chunks.jsonl").write_bytes(b"".join(lines))
+    np.save(tmp / "vectors.npy", matrix, allow_pickle=False)
+    np.savez(tmp / "tokens.npz", lengths=lengths, ids=flat)
+    faiss.write_index(dense_index, str(tmp / "dense.faiss"))
+    if n:
+        written += sparse.save(bm25, postings, tmp / "bm25")
+    info = {**dense.describe(dense_index, dense.kind_of(dense_index)), "trained_on": trained_on}
+    return written, {"base_rows": n, "delta_rows": 0}, info
 
 
 def _prune(index_dir: Path, keep: int) -> None:
@@ -397,9 +525,6 @@ def _prune(index_dir: Path, keep: int) -> None:
 
 def load_index(index_dir: Path, model_id: str | None = None, version: str | None = None) -> KnowledgeIndex:
     """Load the current (or a named) version. ``model_id`` must match the one the index was built with."""
-    import bm25s
-    import faiss
-
     name = version or current_version(index_dir)
     if name is None:
         raise IndexMissingError(f"no index has been built in {index_dir}: run `faqbot ingest` first.")
@@ -414,17 +539,21 @@ def load_index(index_dir: Path, model_id: str | None = None, version: str | None
         raise IndexMismatchError(
             f"index was built with embedding model {built_with}, this server uses {model_id}: run `faqbot ingest`."
         )
-    with open(path / "chunks.jsonl", encoding="utf-8") as fh:
-        chunks = [Chunk.from_dict(json.loads(line)) for line in fh if line.strip()]
+    n = int(manifest["n_chunks"])
+    order = read_order(path, n)
+    delta = read_delta(path, int(manifest["embedding"]["dimension"]))
+    chunks = compose_chunks(path / "chunks.jsonl", delta, order)
     # Only incremental builds read the raw vectors (FAISS holds its own copy): map, don't load.
-    vectors = np.load(path / "vectors.npy", mmap_mode="r", allow_pickle=False)
-    with np.load(path / "tokens.npz", allow_pickle=False) as z:
-        lengths, flat = z["lengths"], z["ids"]
+    base_vectors = np.load(path / "vectors.npy", mmap_mode="r", allow_pickle=False)
+    vectors = base_vectors if order is None else RowView(base_vectors, delta.vectors, order)
+    lengths, flat = compose_tokens(read_tokens(path / "tokens.npz"), delta, order)
     bounds = np.concatenate([[0], np.cumsum(lengths)])
     token_ids = [flat[bounds[i] : bounds[i + 1]] for i in range(len(lengths))]
     vocab = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
-    dense_index = faiss.read_index(str(path / "dense.faiss"))
+    dense_index = compose_dense(path, base_vectors, delta, order)
     if dense.kind_of(dense_index) == dense.IVF:
+        import faiss
+
         faiss.extract_index_ivf(dense_index).nprobe = dense.NPROBE
-    bm25 = sparse.load_model(path / "bm25", vocab, len(chunks)) if chunks else bm25s.BM25(method="lucene")
+    bm25 = compose_bm25(path, vocab, lengths, len(base_vectors), delta, order)
     return KnowledgeIndex(path, manifest, chunks, vectors, dense_index, bm25, token_ids, vocab)

@@ -5,16 +5,25 @@ Stages take explicit arguments; this is where Settings become those arguments.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from bot.config import Settings
 from bot.embed import VectorEmbeddings, limit_threads, make_embeddings
 from bot.errors import IngestError
-from bot.index import BuildReport, KnowledgeIndex, Progress, build_index, load_index
-from bot.ingest import load_documents
+from bot.index import (
+    BuildReport,
+    KnowledgeIndex,
+    Progress,
+    StaleDocumentsError,
+    build_index,
+    load_index,
+    reusable_documents,
+)
+from bot.ingest import ScanResult, load_file, scan_documents
 from bot.types import Document
 
 
@@ -27,6 +36,10 @@ class IngestResult:
     warnings: list[str] = field(default_factory=list)
     # Curated FAQ entries whose quotes are no longer in the articles (also in ``errors``): ingest fails.
     faq_errors: list[IngestError] = field(default_factory=list)
+    # Knowledge files read and parsed, and files skipped because their size and mtime were unchanged.
+    files_read: int = 0
+    files_reused: int = 0
+    scan_seconds: float = 0.0
 
 
 @lru_cache(maxsize=4)
@@ -56,36 +69,71 @@ def ingest_paths(
     Bad files are reported and skipped. When no article at all could be loaded the previous
     index stays in place and ``fatal`` says why.
     """
-    loaded = load_documents(list(paths or [settings.knowledge_dir]))
-    if not loaded.documents:
-        where = ", ".join(str(p) for p in (paths or [settings.knowledge_dir]))
-        return IngestResult(
-            [], loaded.errors, BuildReport(version=""), fatal=f"no article could be loaded from {where}; the index was not changed."
-        )
+    folders = list(paths or [settings.knowledge_dir])
     embeddings = embeddings_for(settings, batch=True)
-    report = build_index(
+    for attempt in range(2):
+        started = time.perf_counter()
+        # Files whose size and mtime match the current version's records are not read again.
+        known = {} if full or attempt else reusable_documents(
+            settings.index_dir, embeddings.model_id, settings.chunk_size, settings.chunk_overlap
+        )
+        loaded = scan_documents(folders, known)
+        scan_seconds = time.perf_counter() - started
+        if not loaded.documents:
+            where = ", ".join(str(p) for p in folders)
+            return IngestResult(
+                [], loaded.errors, BuildReport(version=""), fatal=f"no article could be loaded from {where}; the index was not changed."
+            )
+        try:
+            report = build_index(
+                loaded.documents,
+                settings.index_dir,
+                embeddings,
+                chunk_size=settings.chunk_size,
+                chunk_overlap=settings.chunk_overlap,
+                progress=progress,
+                full=full,
+                stats=loaded.stats,
+            )
+            break
+        except StaleDocumentsError:
+            if attempt:
+                raise
+            continue  # another ingest switched the index during the scan: read every file this time
+    faq_errors = _check_faq(folders, loaded)
+    return IngestResult(
         loaded.documents,
-        settings.index_dir,
-        embeddings,
-        chunk_size=settings.chunk_size,
-        chunk_overlap=settings.chunk_overlap,
-        progress=progress,
-        full=full,
+        [*loaded.errors, *faq_errors],
+        report,
+        faq_errors=faq_errors,
+        files_read=loaded.read,
+        files_reused=loaded.reused,
+        scan_seconds=scan_seconds,
     )
-    faq_errors = _check_faq(list(paths or [settings.knowledge_dir]), loaded.documents)
-    return IngestResult(loaded.documents, [*loaded.errors, *faq_errors], report, faq_errors=faq_errors)
 
 
-def _check_faq(paths: Sequence[Path], documents: Sequence[Document]) -> list[IngestError]:
-    """The curated FAQ (faq.yaml) of each ingested folder must still quote the articles exactly."""
-    from bot.faq import check_quotes
+def _check_faq(paths: Sequence[Path], loaded: ScanResult) -> list[IngestError]:
+    """The curated FAQ (faq.yaml) of each ingested folder must still quote the articles exactly.
+
+    Articles the scan did not read (unchanged files) are read here only if an entry cites them.
+    """
+    from bot.faq import check_quotes, load_entries
 
     errors: list[IngestError] = []
     for folder in paths:
         faq = Path(folder) / "faq.yaml"
         if Path(folder).is_dir() and faq.is_file():
+            cited = {s.doc_id for entry in load_entries(faq)[0] for s in entry.sources}
+            documents = [_with_text(d) if d.doc_id in cited and not d.text else d for d in loaded.documents]
             errors.extend(check_quotes(faq, documents))
     return errors
+
+
+def _with_text(doc: Document) -> Document:
+    try:
+        return replace(doc, text=load_file(Path(doc.path), Path(doc.path).parent).text)
+    except IngestError:
+        return doc
 
 
 def load_search(settings: Settings) -> tuple[KnowledgeIndex, VectorEmbeddings]:
