@@ -17,6 +17,7 @@ from bot.answer import Draft
 from bot.config import Settings
 from bot.question import STRICT_KINDS, QuestionInfo
 from bot.types import Answer
+from bot.words import tokenize_cached
 
 TOPIC_LABELS = {
     "medical_insurance": "长春职工医保门诊共济",
@@ -68,13 +69,25 @@ def decide(
         return False, "year_missing"
     if not draft.places_ok:
         return False, "other_place"
-    if draft.crux and draft.crux_credit < limits.min_crux:
+    if draft.crux and draft.crux_credit < limits.min_crux and not _abbreviates(draft.crux, draft):
         return False, f"crux_missing:{draft.crux}"
     if draft.coverage < limits.min_coverage and not (
         draft.coverage >= limits.low_coverage and draft.best_dense >= limits.low_coverage_dense
     ):
         return False, "low_coverage"
     return True, "ok"
+
+
+def _abbreviates(crux: str, draft: Draft) -> bool:
+    """A one-character action that is the head of a word the answer uses ("台账咋管" ~ "管理", "咋修" ~ "修理"):
+    residents shorten verbs that way. "咋查" is not answered by "检查", where 查 is not the head."""
+    if len(crux) != 1:
+        return False
+    return any(
+        len(token) >= 2 and token[0] == crux
+        for seg in draft.segments
+        for token in tokenize_cached(seg.sentence.text)
+    )
 
 
 def covered_topics(topics: Iterable[str]) -> str:

@@ -73,6 +73,10 @@ _ADDRESS_IN_SOURCE = re.compile(r"位于|地址|坐落|[\u4e00-\u9fff]{1,6}(?:�
 _CLOCK_IN_SOURCE = re.compile(r"\d+\s*点|\d+:\d+|[上下]午|傍晚|晚上|早上|凌晨|中午")
 _PERCENT_IN_SOURCE = re.compile(r"%|百分之|\d成|[一二三四五六七八九]成")
 _PRICE_IN_SOURCE = re.compile(r"\d[\d.]*\s*(?:元|块|万元|亿元)")
+# Sums a body spends or a scheme pays out, which a "多少钱" question about a price is not asking for.
+_SPENDING = re.compile(r"投资|投入|资金|拨付|补助|补贴|累计|总额|产值|营收|收入")
+# Numbers that are part of a date or a year.
+_DATE_NUMBER = re.compile(r"\d+\s*(?:年|月|日|号)(?:起|以来|前|后|底|初)?")
 _PHONE_IN_SOURCE = re.compile(r"\d{5,}|\d{3,4}-\d{7,8}")
 _DURATION_IN_SOURCE = re.compile(r"\d+\s*(?:分钟|小时|天|个工作日|日内)")
 
@@ -135,8 +139,15 @@ def classify(question: str) -> QuestionInfo:
     )
 
 
+# "好几年", "十几个": an approximate number the resident states, not a 几 question.
+_APPROX = re.compile(r"好几|十几|几十|几百|几千|几万")
+# "国网投了多少钱": an amount spent, which the source states as a sum, not a price.
+_SPENT = re.compile(r"投了|投资|投入|花了|砸了|拨了|拨付|补了")
+
+
 def _kind(norm: str) -> Kind:
-    if _PRICE.search(norm):
+    norm = _APPROX.sub("", norm)
+    if _PRICE.search(norm) and not _SPENT.search(norm):
         return "price"
     if _HOURS.search(norm):
         return "hours"
@@ -170,7 +181,11 @@ def _kind(norm: str) -> Kind:
 def satisfies(kind: Kind, sentence_norm: str) -> bool:
     """Whether a source sentence carries the kind of fact the question asks for."""
     if kind == "price":
-        return bool(_PRICE_IN_SOURCE.search(sentence_norm))
+        # What something costs a resident, not what a project invested ("投资2.1亿元" is no 电价).
+        return any(
+            not _SPENDING.search(sentence_norm[max(0, m.start() - 8) : m.start()])
+            for m in _PRICE_IN_SOURCE.finditer(sentence_norm)
+        )
     if kind == "phone":
         return bool(_PHONE_IN_SOURCE.search(sentence_norm))
     if kind == "duration":
@@ -188,7 +203,8 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
     if kind == "percent":
         return bool(_PERCENT_IN_SOURCE.search(sentence_norm))
     if kind == "number":
-        return bool(_NUMERIC.search(sentence_norm))
+        # A date ("2023年1月1日起") is not a count: "最多能绑几个" is not answered by when a scheme started.
+        return bool(_NUMERIC.search(_DATE_NUMBER.sub("", sentence_norm)))
     return True
 
 
@@ -241,7 +257,12 @@ def count_score(unit: str, noun: str, sentence_norm: str) -> float:
 
 # What a procedure, ability or where-to question turns on: the action right after these markers.
 _HOW_MARKER = re.compile(r"怎么(?!样)|咋(?!样)|如何|怎样")  # "需求咋样" asks how things are, not how to
-_CAN_MARKER = re.compile(r"能不能|可不可以|可以|能否|能|有没有|会不会|有")
+# "有" asks whether something exists ("有微信群吗"), but "没有工作" states a fact and "有人" is "someone".
+_CAN_MARKER = re.compile(r"能不能|可不可以|可以|能否|能|有没有|会不会|(?<!没)有(?!人)")
+# "能给家里老人交…吗": who it is for follows 给/帮/替/为; the action comes after them.
+_FOR_WHOM = re.compile(r"[给帮替为]")
+# "在哪个菜单底下", "去哪些快递公司": the noun after 哪个 says where, it is not what is asked about.
+_WHICH_AFTER = re.compile(r"个|些|家|种|一个")
 _WHERE_MARKER = re.compile(r"去哪|在哪|找谁|哪里|哪儿")
 
 
@@ -267,7 +288,18 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
     if match is None:
         return ""
     words = [w for w in words if w not in _GENERIC]
-    after = sorted((norm.find(w, match.start()), w) for w in words if norm.find(w, match.start()) >= 0)
+    if where and _WHICH_AFTER.match(norm, match.end()):
+        # "去哪些快递公司检查", "在哪个菜单底下": the words after 哪个 name the place asked for; what is asked
+        # about is the thing before the marker ("家庭共济在哪个菜单底下" -> 家庭共济), if any.
+        before = [w for _, w in sorted((norm.rfind(w, 0, match.start()), w) for w in words if norm.rfind(w, 0, match.start()) >= 0)]
+        return next((w for w in reversed(before) if len(w) >= 2), "")
+    marker = match.group(0)
+    after = sorted(
+        (norm.find(w, match.start()), w)
+        for w in words
+        if norm.find(w, match.start()) >= 0 and w not in marker
+    )
+    after = [(i, w) for i, w in after if not _qualifier(norm, match.end(), i)]
     before = sorted(
         (norm.rfind(w, 0, match.start()), w) for w in words if norm.rfind(w, 0, match.start()) >= 0
     )
@@ -282,6 +314,12 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
     if after:
         return after[0][1]
     return before[-1][1] if before else ""
+
+
+def _qualifier(norm: str, marker_end: int, i: int) -> bool:
+    """Whether the word at ``i`` only says for whom ("能给家里老人交": 老人), so the action is a later word."""
+    gap = norm[marker_end:i]
+    return bool(gap) and bool(_FOR_WHOM.match(gap)) and len(gap) <= 3
 
 
 _PART_END = re.compile(r"(?<=[吗呢么])|[?？!！。；;]|\s+")
