@@ -207,7 +207,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     store = await run_in_threadpool(Store, settings.resolved_database_url)
     cache = AnswerCache(settings.answer_cache_size, settings.answer_cache_seconds)
-    service = ConversationService(None, store, metrics=app.state.metrics, cache=cache)
+    service = ConversationService(
+        None, store, metrics=app.state.metrics, cache=cache, slots=settings.answer_slots
+    )
     app.state.service = service
     if not settings.api_keys:
         log.warning(

@@ -12,8 +12,10 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import itertools
 import logging
 import threading
 import time
@@ -99,8 +101,11 @@ class ConversationService:
         history_turns: int = HISTORY_TURNS,
         ready_timeout: float = 60.0,
         cache: AnswerCache | None = None,
+        slots: int = 0,
     ) -> None:
         self.store = store
+        # Questions computed at once in this process (0: no limit); the rest queue in arrival order.
+        self._slots = threading.BoundedSemaphore(slots) if slots > 0 else None
         self.metrics = metrics or Metrics()
         self.cache = cache if cache is not None else AnswerCache(0, 0)
         self.history_turns = history_turns
@@ -159,7 +164,8 @@ class ConversationService:
         key = (chain.index_version, text, detail)
         answer = self._cached(key) if not turns else None
         if answer is None:
-            answer = chain.ask(text, turns, detail=detail)
+            with self._slot():
+                answer = chain.ask(text, turns, detail=detail)
             if not turns:
                 self.cache.put(key, _copy(answer))
         return self._finish(answer, text, session, channel, started, chain)
@@ -203,7 +209,11 @@ class ConversationService:
             yield self._finish(cached, text, session, channel, started, chain)
             return
         final: Answer | None = None
-        for item in chain.stream(text, turns, detail=detail):
+        with self._slot():
+            # The chain does its work before the first delta; what follows is handing out text.
+            items = chain.stream(text, turns, detail=detail)
+            first = next(items)
+        for item in itertools.chain((first,), items):
             if isinstance(item, str):
                 if item:
                     yield item
@@ -214,6 +224,14 @@ class ConversationService:
         if not turns:
             self.cache.put(key, _copy(final))
         yield self._finish(final, text, session, channel, started, chain)
+
+    @contextlib.contextmanager
+    def _slot(self) -> Iterator[None]:
+        if self._slots is None:
+            yield
+            return
+        with self._slots:
+            yield
 
     def _cached(self, key: tuple[str, str, bool]) -> Answer | None:
         if not self.cache.enabled:
