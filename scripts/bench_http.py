@@ -43,6 +43,8 @@ class Results:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
     statuses: dict[int, int] = field(default_factory=dict)
+    # Failures without an HTTP status, by kind ("ConnectionRefusedError"), so a broken run says why.
+    failures: dict[str, int] = field(default_factory=dict)
 
 
 def load_questions(path: Path) -> list[str]:
@@ -111,9 +113,11 @@ async def client(
             await writer.drain()
             status = await read_response(reader)
             done = time.perf_counter()
-        except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError, IndexError):
+        except (OSError, ConnectionError, asyncio.IncompleteReadError, ValueError, IndexError) as exc:
             if sent >= start:
                 results.errors += 1
+                kind = type(exc).__name__
+                results.failures[kind] = results.failures.get(kind, 0) + 1
             if writer is not None:
                 writer.close()
             reader = writer = None
@@ -315,6 +319,7 @@ def main(argv: list[str] | None = None) -> int:
         "mean_ms": round(statistics.fmean(lat_ms), 1) if lat_ms else None,
         "errors": results.errors,
         "statuses": {str(k): v for k, v in sorted(results.statuses.items())},
+        "failures": dict(sorted(results.failures.items())),
         "cpu_count": os.cpu_count(),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
@@ -332,6 +337,8 @@ def main(argv: list[str] | None = None) -> int:
             f"  latency     p50 {figures['p50_ms']} ms   p95 {figures['p95_ms']} ms   p99 {figures['p99_ms']} ms"
         )
         print(f"  errors      {results.errors}   statuses {figures['statuses']}")
+        if results.failures:
+            print(f"  failures    {figures['failures']}")
         print(f"  machine     {os.cpu_count()} cores, load average {figures['load_average']}")
         if results.statuses.get(429):
             print(
