@@ -83,6 +83,8 @@ class Draft:
     # The heaviest question word none of the chosen sentences (nor their context) contains, and its weight.
     missing: str = ""
     missing_weight: float = 0.0
+    # That word's share of the whole question's weight: a near miss asks about one thing the sources lack.
+    missing_share: float = 0.0
     # For how/can/where questions: the action asked about, and how well the chosen sentences contain it.
     crux: str = ""
     crux_credit: float = 1.0
@@ -360,6 +362,7 @@ def draft_answer(
     if missing:
         draft.missing = max(missing, key=lambda w: missing[w])
         draft.missing_weight = missing[draft.missing]
+        draft.missing_share = draft.missing_weight / max(sum(weights.values()), 1e-9)
     return draft
 
 

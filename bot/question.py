@@ -204,8 +204,20 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         return bool(_PERCENT_IN_SOURCE.search(sentence_norm))
     if kind == "number":
         # A date ("2023年1月1日起") is not a count: "最多能绑几个" is not answered by when a scheme started.
-        return bool(_NUMERIC.search(_DATE_NUMBER.sub("", sentence_norm)))
+        # Nor is a place name with a numeral in it ("十家堡镇", "八棵树").
+        return bool(_NUMERIC.search(_without_places(_DATE_NUMBER.sub("", sentence_norm))))
     return True
+
+
+def _without_places(norm: str) -> str:
+    from bot.condense import places  # condense reads words; imported here to keep this module light
+
+    found = places(norm)
+    if not found:
+        return norm
+    for m in reversed(found):
+        norm = norm[: m.start()] + " " + norm[m.end() :]
+    return norm
 
 
 # The kinds whose answer is a specific fact the source either states or does not.
