@@ -1,10 +1,10 @@
 """Sentence-level evidence for answering: every sentence of the index with its offsets, tokens and vector.
 
 The extractive answerer quotes whole source sentences, so it scores sentences, not chunks. Embedding a
-sentence per question would cost milliseconds each; instead the vectors are computed once per index
-version: eagerly for a small knowledge base (the seed has ~100 sentences, ~0.1 s) and lazily per
-retrieved chunk, behind an LRU cache, for a large one. IDF comes from the chunk corpus the BM25 index
-already holds, so it costs nothing at question time.
+sentence costs ~0.7 ms, so the vectors are computed eagerly once per index version for a small knowledge
+base (the seed has ~100 sentences, ~0.1 s) and, for a large one, on demand for the few sentences the
+answerer asks for (``answer.DENSE_CANDIDATES`` a question), behind an LRU cache. IDF comes from the chunk
+corpus the BM25 index already holds, so it costs nothing at question time.
 """
 
 from __future__ import annotations
@@ -49,6 +49,28 @@ EAGER_CHUNK_LIMIT = 2000
 LRU_SENTENCES = 50_000
 
 
+class _LazyText(SentenceText):
+    """A sentence prepared for matching whose tokens are cut only when asked for.
+
+    Word matching reads only the normalised text except for one-character question words, so most questions
+    never need the tokens; at 100k chunks every question meets ~50 sentences not seen before, and cutting them
+    all with jieba was ~5 ms a question.
+    """
+
+    __slots__ = ("_text", "_cut")
+
+    def __init__(self, text: str) -> None:  # noqa: D107 - SentenceText's fields, tokens deferred
+        self.norm = normalize(text)
+        self._text = text
+        self._cut: frozenset[str] | None = None
+
+    @property  # type: ignore[override]
+    def tokens(self) -> frozenset[str]:
+        if self._cut is None:
+            self._cut = frozenset(tokenize_cached(self._text))
+        return self._cut
+
+
 @dataclass(frozen=True)
 class SourceSentence:
     """One sentence of an article; ``text == article.text[start:end]``."""
@@ -86,6 +108,7 @@ class SentenceBank:
         self._titles: dict[str, SentenceText] = {}
         self._contexts: dict[int, SentenceText] = {}
         self._lock = threading.Lock()
+        self.embedded = 0  # sentences embedded on demand since load (large bases only)
         self._df, self._n_chunks = self._document_frequencies(index)
         self.reader = WordReader(self._df)
         self.eager = len(index.chunks) <= eager_limit
@@ -182,7 +205,7 @@ class SentenceBank:
         """The sentence prepared for word matching (cached)."""
         found = self._texts.get(i)
         if found is None:
-            found = self._texts[i] = SentenceText(self.sentences[i].text, self.tokens(i))
+            found = self._texts[i] = _LazyText(self.sentences[i].text)
         return found
 
     def title(self, i: int) -> SentenceText:
@@ -190,7 +213,7 @@ class SentenceBank:
         s = self.sentences[i]
         found = self._titles.get(s.doc_id)
         if found is None:
-            found = self._titles[s.doc_id] = SentenceText(s.title, tokenize_cached(s.title))
+            found = self._titles[s.doc_id] = _LazyText(s.title)
         return found
 
     def context(self, i: int) -> SentenceText:
@@ -201,7 +224,7 @@ class SentenceBank:
             # An article about one place is about it throughout; one listing several cities is not about each.
             places = " ".join(s.region) if len(s.region) <= 1 else ""
             text = f"{s.title} {s.heading} {s.lead} {places}"
-            found = self._contexts[i] = SentenceText(text, tokenize_cached(text))
+            found = self._contexts[i] = _LazyText(text)
         return found
 
     def vectors(self, ids: list[int]) -> np.ndarray:
@@ -213,6 +236,7 @@ class SentenceBank:
         if missing:
             encoded = self.embeddings.encode([self.sentences[i].text for i in missing])
             with self._lock:
+                self.embedded += len(missing)
                 for i, row in zip(missing, encoded, strict=True):
                     self._vectors[i] = row
         with self._lock:
