@@ -272,7 +272,8 @@ _HOW_MARKER = re.compile(r"怎么(?!样)|咋(?!样)|如何|怎样")  # "需求�
 # "有" asks whether something exists ("有微信群吗"), but "没有工作" states a fact and "有人" is "someone".
 _CAN_MARKER = re.compile(r"能不能|可不可以|可以|能否|能|有没有|会不会|(?<!没)有(?!人)")
 # "能给家里老人交…吗": who it is for follows 给/帮/替/为; the action comes after them.
-_FOR_WHOM = re.compile(r"[给帮替为]")
+# The word right after 给 (past a 家里) is who it is for; after "给她" the next word is already the action.
+_FOR_WHOM = re.compile(r"[给帮替为](?:家里|家中|我家|咱家|俺家)?")
 # "在哪个菜单底下", "去哪些快递公司": the noun after 哪个 says where, it is not what is asked about.
 _WHICH_AFTER = re.compile(r"个|些|家|种|一个")
 _WHERE_MARKER = re.compile(r"去哪|在哪|找谁|哪里|哪儿")
@@ -335,8 +336,7 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
 
 def _qualifier(norm: str, marker_end: int, i: int) -> bool:
     """Whether the word at ``i`` only says for whom ("能给家里老人交": 老人), so the action is a later word."""
-    gap = norm[marker_end:i]
-    return bool(gap) and bool(_FOR_WHOM.match(gap)) and len(gap) <= 3
+    return bool(_FOR_WHOM.fullmatch(norm[marker_end:i]))
 
 
 _PART_END = re.compile(r"(?<=[吗呢么])|[?？!！。；;]|\s+")

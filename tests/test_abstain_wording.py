@@ -1,0 +1,112 @@
+"""Abstention that reads residents' wording: what a question asks for, and what the sources must hold to answer it.
+
+Real chain over the seed index (no curated FAQ), real jieba and embedder. The questions are worded differently
+from the eval set on purpose: these check rules, not eval items.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from answers_support import assert_citations_exact
+
+from bot.chain import FaqChain, Turn, answer_to_turn, build_chain
+from bot.condense import condense
+from bot.config import Settings
+from bot.question import classify, crux_word, satisfies
+
+
+@pytest.fixture(scope="module")
+def chain(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> FaqChain:
+    no_faq = tmp_path_factory.mktemp("no-faq")
+    return build_chain(Settings(data_dir=seed_index_dir, knowledge_dir=no_faq))
+
+
+def test_a_date_or_a_place_name_is_not_a_count() -> None:
+    assert not satisfies("number", "2023年1月1日起，长春市正式启动实施职工医保门诊共济保障机制")
+    assert not satisfies("number", "梨树县十家堡镇八棵树的草莓大棚里正迎来最忙碌的时刻")
+    assert satisfies("number", "2022年累计输气4.9亿立方米")
+
+
+def test_an_investment_is_not_a_price_but_answers_how_much_was_spent() -> None:
+    invested = "在梨树县投资2.1亿元实施农网改造升级工程"
+    assert classify("大棚用电一度电多少钱").kind == "price"
+    assert not satisfies("price", invested)
+    assert satisfies("price", "每立方米天然气3元")
+    assert classify("国网在梨树投了多少钱").kind == "number"
+    assert satisfies("number", invested)
+
+
+def test_approximate_numbers_the_resident_states_are_not_asked() -> None:
+    assert classify("出去打工好几年家里开关一直没用 回来会出啥问题").kind != "number"
+
+
+@pytest.mark.parametrize(
+    ("question", "words", "crux"),
+    [
+        # 没有 states a fact; 能 asks
+        (
+            "我老伴没有工作 个人账户能给她交长期护理保险吗",
+            ["老伴", "工作", "个人账户", "交", "长期护理保险"],
+            "长期护理保险",
+        ),
+        # 给…老人 says for whom; the action follows
+        (
+            "个人账户能不能给家里老人交大额医疗费用补助",
+            ["个人账户", "老人", "交", "大额医疗费用补助"],
+            "大额医疗费用补助",
+        ),
+        # 哪个菜单 says where; the thing located is 家庭共济
+        ("家庭共济在哪个菜单底下", ["家庭共济", "菜单"], "家庭共济"),
+        ("去哪个部门投诉", ["部门", "投诉"], ""),
+        ("医保卡丢了怎么补办", ["医保", "卡", "丢", "补办"], "补办"),
+    ],
+)
+def test_crux_is_the_action_or_thing_asked_about(question: str, words: list[str], crux: str) -> None:
+    assert crux_word(classify(question), words) == crux
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("我老伴没有工作 我的个人账户能给她交城乡居民医保吗", "城乡居民基本医疗保险"),
+        ("个人账户能不能给家里孩子交长期护理保险", "长期护理保险"),
+        ("家庭共济在吉林医保公共服务的哪个模块里", "服务大厅"),
+        ("国网在梨树农网改造投了多少钱", "2.1亿元"),
+        ("台账咋管的", "挂账销号管理"),  # 管 heads 管理
+    ],
+)
+def test_resident_wording_is_answered_from_the_source(chain: FaqChain, question: str, fact: str) -> None:
+    answer = chain.ask(question)
+    assert answer.answered, answer.text
+    assert fact in answer.text
+    assert_citations_exact(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "家庭共济账号最多能加几个",  # only dates in the article, no count
+        "梨树农村大棚一度电多少钱",  # an investment sum is no price
+        "医保个人账户里还剩多少钱在哪查",
+    ],
+)
+def test_near_misses_in_resident_wording_are_declined(chain: FaqChain, question: str) -> None:
+    answer = chain.ask(question)
+    assert not answer.answered and answer.mode == "declined", answer.text
+    assert answer.citations == []
+
+
+def test_follow_up_about_another_place_is_declined_when_that_place_lacks_the_thing(chain: FaqChain) -> None:
+    first = chain.ask("延边供电公司发了多少份安全用电传单？")
+    assert first.answered and "150余份" in first.text
+    second = chain.ask("梨树那边呢？", [answer_to_turn(first)])
+    assert not second.answered, (
+        second.text
+    )  # 梨树's article mentions no leaflets: the missing word is the point
+
+
+def test_demonstrative_between_names_keeps_the_whole_subject() -> None:
+    rewritten = condense("那他们咋处理的？", [Turn("吉林市那个调压站冬天容易出啥问题？")]).rewritten
+    assert rewritten.startswith("吉林市那个调压站")
