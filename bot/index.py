@@ -151,13 +151,31 @@ class StaleDocumentsError(RuntimeError):
     """
 
 
+_MANIFEST_CACHE: dict[str, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    """A version's manifest, parsed once per process (ingest reads it for the scan and the build;
+    28k articles are ~0.3 s of JSON). Versions are immutable; the stat guards against reuse of a name."""
+    file = path / "manifest.json"
+    st = file.stat()
+    key = (st.st_ino, st.st_size, st.st_mtime_ns)
+    cached = _MANIFEST_CACHE.get(str(file))
+    if cached and cached[0] == key:
+        return cached[1]
+    manifest = json.loads(file.read_text(encoding="utf-8"))
+    _MANIFEST_CACHE.clear()
+    _MANIFEST_CACHE[str(file)] = (key, manifest)
+    return manifest
+
+
 def _compatible_manifest(index_dir: Path, model_id: str, size: int, overlap: int) -> tuple[Path, dict[str, Any]] | None:
     name = current_version(index_dir)
     if name is None:
         return None
     path = index_dir / name
     try:
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        manifest = _read_manifest(path)
     except (OSError, ValueError):
         return None
     try:
@@ -357,7 +375,11 @@ def build_index(
             "dense": dense_info,
             "n_chunks": n,
             "layout": layout,
-            "documents": {d.doc_id: _doc_record(d, counts[d.doc_id], stats) for d in documents},
+            "documents": {
+                # A document reused from its record (file not re-read) keeps that record as it is.
+                d.doc_id: old_docs[d.doc_id] if not d.text else _doc_record(d, counts[d.doc_id], stats)
+                for d in documents
+            },
         }
         write_json(tmp / "manifest.json", manifest)
         sparse.fsync_files([*written, tmp / "vocab.json", tmp / "manifest.json"])

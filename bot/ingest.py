@@ -295,9 +295,12 @@ class ScanResult(LoadResult):
     reused: int = 0
 
 
-def _walk(root: Path) -> list[Path]:
-    """Every file under ``root`` (no hidden parts), in the order of ``sorted(root.rglob("*"))``."""
-    found: list[Path] = []
+def _walk(root: Path) -> list[str]:
+    """Every file under ``root`` (no hidden parts), in the order of ``sorted(root.rglob("*"))``.
+
+    Strings, not Paths: building and comparing 28k Path objects was half of a re-ingest's scan.
+    """
+    found: list[str] = []
     stack = [str(root)]
     while stack:
         with os.scandir(stack.pop()) as entries:
@@ -307,12 +310,12 @@ def _walk(root: Path) -> list[Path]:
                 if entry.is_dir(follow_symlinks=False):
                     stack.append(entry.path)
                 elif entry.is_file(follow_symlinks=True) and entry.name.lower() not in NOT_ARTICLES:
-                    found.append(Path(entry.path))
-    found.sort()
+                    found.append(entry.path)
+    found.sort(key=lambda path: path.split(os.sep))  # Path order: part by part
     return found
 
 
-def _reused(record: dict[str, Any], path: Path) -> Document:
+def _reused(record: dict[str, Any], path: str) -> Document:
     """The Document a previous ingest recorded for an unchanged file, without its text (not needed
     to keep its chunks; ``bot.index.build_index`` refuses to chunk it)."""
     return Document(
@@ -323,7 +326,7 @@ def _reused(record: dict[str, Any], path: Path) -> Document:
         source=str(record.get("source") or ""),
         topics=tuple(record.get("topics") or ()),
         region=tuple(record.get("region") or ()),
-        path=str(path),
+        path=path,
         content_hash=str(record["hash"]),
     )
 
@@ -346,28 +349,29 @@ def scan_documents(paths: Iterable[Path], known: dict[str, dict[str, Any]] | Non
     result = ScanResult()
     seen: dict[str, str] = {}
     for root in paths:
-        files = [(p, root) for p in _walk(root)] if root.is_dir() else [(root, root.parent)]
-        for path, base in files:
+        files = _walk(root) if root.is_dir() else [str(root)]
+        base = root if root.is_dir() else root.parent
+        for name in files:
             try:
-                st = path.stat()
+                st = os.stat(name)
             except OSError:
                 st = None
-            record = by_path.get(str(path))
+            record = by_path.get(name)
             stat = [st.st_size, st.st_mtime_ns] if st is not None else None
             if record is not None and stat is not None and record["stat"] == stat:
-                doc = _reused(record, path)
+                doc = _reused(record, name)
                 result.reused += 1
             else:
                 try:
-                    doc = load_file(path, base)
+                    doc = load_file(Path(name), base)
                 except IngestError as exc:
                     result.errors.append(exc)
                     continue
                 result.read += 1
             if doc.doc_id in seen:
-                result.errors.append(IngestError(str(path), f"id '{doc.doc_id}' is already used by {seen[doc.doc_id]}"))
+                result.errors.append(IngestError(name, f"id '{doc.doc_id}' is already used by {seen[doc.doc_id]}"))
                 continue
-            seen[doc.doc_id] = str(path)
+            seen[doc.doc_id] = name
             result.documents.append(doc)
             result.stats[doc.doc_id] = stat if stat is not None and stat[1] < racy_ns else None
     return result
