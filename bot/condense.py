@@ -209,12 +209,12 @@ def condense(question: str, history: Sequence[object]) -> Condensed:
     norm = normalize(question).strip()
     own = tuple(tokenize_cached(question))
     if not history:
-        return Condensed(question, question, focus=own)
+        return Condensed(question, asked_part(question), focus=own)
     rewrites = rewrite_history(history)
     prev = rewrites[-1]
     prev_answer = str(getattr(history[-1], "answer", "") or "")
     if not _is_followup(question, norm) or not prev:
-        return Condensed(question, question, focus=own)
+        return Condensed(question, asked_part(question), focus=own)
     core = _TAIL.sub("", _LEAD.sub("", norm))
     core = _FILLER.sub("", core)
     ends_with_ne = norm.rstrip("?？。！! ").endswith("呢")
@@ -232,6 +232,42 @@ def condense(question: str, history: Sequence[object]) -> Condensed:
         core = _BARE_PRONOUN.sub("", core, count=1)
         return Condensed(question, _with_mark(span + core), True, focus=own)
     return Condensed(question, question, True, focus=own)
+
+
+# "……我就想问问……", "……想知道……": what a long message asks comes after these.
+_ASK = re.compile(
+    r"(?:我|俺)?(?:就|只)?(?:是)?(?:想|要)?(?:问问|问一下|请问|打听一下|打听打听|咨询一下|想知道|知道一下)"
+)
+# A message this long, with this much story before the ask, is focused on the ask.
+LONG_MESSAGE = 40
+MIN_STORY = 12
+MIN_ASK = 6
+
+
+def asked_part(question: str) -> str:
+    """What a long, story-first message asks, kept with the names its story gives; else the message itself.
+
+    "大姐你好 我是长春一个厂子的职工 退休前一直交医保 …… 我就想问问我这个个人账户里的钱 能不能……" ->
+    "长春 医保 我这个个人账户里的钱 能不能……": the story's family, illness and workplace are not what the
+    articles must contain, but its place and programme are. A short ask ("想问问去哪补办") keeps the whole
+    message, because then the story holds what is asked about.
+    """
+    norm, orig = _display(question)
+    if len(norm) < LONG_MESSAGE:
+        return question
+    found = [m for m in _ASK.finditer(norm) if m.start() >= MIN_STORY]
+    if not found:
+        return question
+    m = found[-1]
+    ask = orig[m.end() :].strip()
+    if sum(1 for ch in ask if _is_han(ch)) < MIN_ASK:
+        return question
+    story = anchors(norm[: m.start()])
+    story += [
+        group for alias, group in _PEOPLE_ALIASES.items() if alias in norm[: m.start()] and group not in story
+    ]
+    kept = [a for a in story if a not in normalize(ask)]
+    return " ".join([*kept, ask])
 
 
 def _with_mark(text: str) -> str:

@@ -12,7 +12,7 @@ import pytest
 from answers_support import assert_citations_exact
 
 from bot.chain import FaqChain, Turn, answer_to_turn, build_chain
-from bot.condense import condense
+from bot.condense import asked_part, condense
 from bot.config import Settings
 from bot.question import classify, crux_word, satisfies
 
@@ -110,3 +110,21 @@ def test_follow_up_about_another_place_is_declined_when_that_place_lacks_the_thi
 def test_demonstrative_between_names_keeps_the_whole_subject() -> None:
     rewritten = condense("那他们咋处理的？", [Turn("吉林市那个调压站冬天容易出啥问题？")]).rewritten
     assert rewritten.startswith("吉林市那个调压站")
+
+
+def test_a_long_story_first_message_is_answered_on_what_it_asks(chain: FaqChain) -> None:
+    message = (
+        "你好 我是长春一家企业的退休职工 今年六十多了 身体不太好 老去医院拿药 听说现在医保政策改了 "
+        "我想问问我们退休的个人账户现在每个月是按啥标准划钱"
+    )
+    focused = asked_part(message)
+    assert "长春" in focused and "身体" not in focused and focused.endswith("按啥标准划钱")
+    answer = chain.ask(message)
+    assert answer.answered and "2.8%" in answer.text, answer.text
+    assert answer.rewritten_question == focused
+
+
+def test_a_long_message_whose_story_holds_the_question_is_not_cut(chain: FaqChain) -> None:
+    message = "您好 我在长春上班 单位给交的职工医保 上个月医保卡丢了 里面还有钱 想问问去哪补办"
+    assert asked_part(message) == message  # the ask is too short: the story says what is to be 补办
+    assert not chain.ask(message).answered
