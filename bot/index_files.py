@@ -211,3 +211,153 @@ def compose_bm25(
     terms, docs, tf = sparse.entries(delta.lengths, delta.flat)
     postings = sparse.update_postings(postings, pos[:n_base], (terms, pos[n_base:][docs], tf), len(vocab))
     return sparse.to_bm25s(postings, lengths, vocab)
+
+
+@dataclass
+class Previous:
+    """What an incremental build reuses from the current version, read without touching the base's rows."""
+
+    path: Path
+    manifest: dict[str, Any]
+    order: np.ndarray  # storage id per position
+    n_base: int
+    base_vectors: np.ndarray  # memory-mapped
+    delta: Delta
+    ranges: dict[str, tuple[int, int]]  # doc_id -> its chunks' positions [start, stop)
+    vocab: dict[str, int]
+
+
+def previous_dense(previous: Previous, kind: str, n_chunks: int) -> Any | None:
+    """The current base's IVF index, if it can be updated in place for ``n_chunks`` chunks."""
+    info = previous.manifest.get("dense", {})
+    if kind != dense.IVF or info.get("kind") != dense.IVF:
+        return None
+    # Lists trained on a much smaller base get long and slow: retrain when the base has doubled.
+    if n_chunks > 2 * int(info.get("trained_on", 0)):
+        return None
+    import faiss
+
+    try:
+        index = faiss.read_index(str(previous.path / "dense.faiss"))
+    except RuntimeError:
+        return None
+    if dense.kind_of(index) != dense.IVF or index.ntotal != previous.n_base:
+        return None
+    return index
+
+
+def write_delta_version(
+    tmp: Path, previous: Previous, order: np.ndarray, added_positions: np.ndarray, fresh: Delta
+) -> tuple[list[Path], dict[str, Any], dict[str, Any]]:
+    """Share the previous base; the delta holds the carried-over delta rows and the new ones, in position order."""
+    n_base = previous.n_base
+    is_delta = order >= n_base  # carried rows of the previous delta (new rows are -1)
+    is_new = order < 0
+    in_delta = is_delta | is_new
+    delta_order = np.flatnonzero(in_delta)  # positions whose rows go into the new delta, in order
+    old_rows = order[delta_order] - n_base  # previous delta row, or negative for new rows
+    fresh_row = np.full(len(order), -1, dtype=np.int64)
+    fresh_row[added_positions] = np.arange(len(added_positions))
+    lines: list[bytes] = []
+    vectors = np.empty((len(delta_order), previous.base_vectors.shape[1]), dtype=np.float32)
+    lengths = np.empty(len(delta_order), dtype=np.int64)
+    parts: list[np.ndarray] = []
+    old_bounds = np.concatenate([[0], np.cumsum(previous.delta.lengths)]).astype(np.int64)
+    new_bounds = np.concatenate([[0], np.cumsum(fresh.lengths)]).astype(np.int64)
+    for j, (p, r) in enumerate(zip(delta_order.tolist(), old_rows.tolist(), strict=True)):
+        if r >= 0:
+            src, row, bounds = previous.delta, r, old_bounds
+        else:
+            src, row, bounds = fresh, int(fresh_row[p]), new_bounds
+        lines.append(src.lines[row])
+        vectors[j] = src.vectors[row]
+        lengths[j] = src.lengths[row]
+        parts.append(src.flat[bounds[row] : bounds[row + 1]])
+    flat = np.concatenate(parts).astype(np.int32) if parts else np.zeros(0, np.int32)
+    new_order = order.copy()
+    new_order[delta_order] = n_base + np.arange(len(delta_order))
+    link_base(previous.path, tmp)
+    written = write_delta(tmp, Delta(lines, vectors, lengths, flat), new_order)
+    layout = {"base_rows": n_base, "delta_rows": len(delta_order)}
+    return written, layout, dict(previous.manifest["dense"])
+
+
+def write_base_version(
+    tmp: Path,
+    previous: Previous | None,
+    order: np.ndarray,
+    added_positions: np.ndarray,
+    fresh: Delta,
+    dimension: int,
+    vocab: dict[str, int],
+) -> tuple[list[Path], dict[str, Any], dict[str, Any]]:
+    """Write every row as a new base, in position order (a full build, or folding a delta in)."""
+    import faiss
+
+    n = len(order)
+    n_base = previous.n_base if previous else 0
+    # Rows not in the previous base (carried delta rows and new ones) are "added" to it.
+    if previous is None:
+        added_pos = np.arange(n, dtype=np.int64)
+    else:
+        added_pos = np.flatnonzero((order < 0) | (order >= n_base))
+    matrix = np.empty((n, dimension), dtype=np.float32)
+    lengths = np.empty(n, dtype=np.int64)
+    lines: list[bytes] = [b""] * n
+    token_parts: list[np.ndarray] = [np.zeros(0, np.int32)] * n
+    fresh_bounds = np.concatenate([[0], np.cumsum(fresh.lengths)]).astype(np.int64)
+    for i, p in enumerate(added_positions.tolist()):
+        matrix[p] = fresh.vectors[i]
+        lengths[p] = fresh.lengths[i]
+        lines[p] = fresh.lines[i]
+        token_parts[p] = fresh.flat[fresh_bounds[i] : fresh_bounds[i + 1]]
+    if previous is not None:
+        kept = np.flatnonzero(order >= 0)
+        storage = order[kept]
+        view = RowView(previous.base_vectors, previous.delta.vectors, None)
+        matrix[kept] = view[storage] if len(storage) else matrix[kept]
+        base_lengths, base_flat = read_tokens(previous.path / "tokens.npz")
+        all_lengths = np.concatenate([base_lengths, previous.delta.lengths]).astype(np.int64)
+        all_flat = np.concatenate([base_flat, previous.delta.flat]).astype(np.int32)
+        bounds = np.concatenate([[0], np.cumsum(all_lengths)]).astype(np.int64)
+        jsonl = (previous.path / "chunks.jsonl").read_bytes()
+        base_lines = jsonl.splitlines(keepends=True) + previous.delta.lines
+        for p, s in zip(kept.tolist(), storage.tolist(), strict=True):
+            lengths[p] = all_lengths[s]
+            lines[p] = base_lines[s]
+            token_parts[p] = all_flat[bounds[s] : bounds[s + 1]]
+    flat = np.concatenate(token_parts).astype(np.int32) if n else np.zeros(0, np.int32)
+
+    kind = dense.choose_kind(n)
+    dense_index = previous_dense(previous, kind, n) if previous else None
+    postings = sparse.load_postings(previous.path / "bm25") if previous else None
+    pos = np.zeros(0, dtype=np.int64)
+    if previous is not None:
+        pos = np.full(n_base + previous.delta.rows, -1, dtype=np.int64)
+        kept = np.flatnonzero(order >= 0)
+        pos[order[kept]] = kept
+    if dense_index is not None:
+        dense.update_ivf(dense_index, pos[:n_base], added_pos, matrix[added_pos])
+        trained_on = int(previous.manifest["dense"]["trained_on"]) if previous else n
+    else:
+        dense_index = dense.build(matrix, dimension, kind)
+        trained_on = n
+    if postings is not None and postings.vocab_size <= len(vocab):
+        added_flat = [token_parts[p] for p in added_pos.tolist()]
+        terms, docs, tf = sparse.entries(
+            lengths[added_pos], np.concatenate(added_flat).astype(np.int32) if added_flat else np.zeros(0, np.int32)
+        )
+        postings = sparse.update_postings(postings, pos[:n_base], (terms, added_pos[docs], tf), len(vocab))
+    else:
+        postings = sparse.build_postings(lengths, flat, len(vocab))
+    bm25 = sparse.to_bm25s(postings, lengths, vocab)
+
+    written = [tmp / name for name in BASE_FILES]
+    (tmp / "chunks.jsonl").write_bytes(b"".join(lines))
+    np.save(tmp / "vectors.npy", matrix, allow_pickle=False)
+    np.savez(tmp / "tokens.npz", lengths=lengths, ids=flat)
+    faiss.write_index(dense_index, str(tmp / "dense.faiss"))
+    if n:
+        written += sparse.save(bm25, postings, tmp / "bm25")
+    info = {**dense.describe(dense_index, dense.kind_of(dense_index)), "trained_on": trained_on}
+    return written, {"base_rows": n, "delta_rows": 0}, info
