@@ -43,6 +43,7 @@ _PEOPLE_ALIASES = {
     "居民户": "居民用户",
     "居民": "居民用户",
 }
+_PERSONAL = re.compile(r"^(?:他们|她们|它们|他|她|它)")
 _BARE_PRONOUN = re.compile(r"^(?:他们|她们|它们|他|她|它|这|那)(?![个些里边])")
 _ORG_TAIL = re.compile(r"^(?:分社|分公司|公司|市|县|区|镇|村|局|站|所|厅|中心|园区|社)")
 _PEOPLE = (
@@ -178,7 +179,9 @@ def _swap(prev: str, target: str) -> str | None:
 def _resolve_pronoun(core: str, prev: str, prev_answer: str) -> str | None:
     """ "那个站" -> the station the earlier question named; "这个卡" -> the card the earlier answer named."""
     match = _PRONOUN.match(core)
-    if not match:
+    if not match or _PERSONAL.match(core):
+        # "他们通过啥方式督促的": a personal pronoun stands alone; what follows it is not a noun it heads
+        # (reading "通过" as a head found "圆通"). The earlier subject replaces it instead.
         return None
     head = match.group(1)
     prev_norm = normalize(prev)

@@ -128,3 +128,9 @@ def test_a_long_message_whose_story_holds_the_question_is_not_cut(chain: FaqChai
     message = "您好 我在长春上班 单位给交的职工医保 上个月医保卡丢了 里面还有钱 想问问去哪补办"
     assert asked_part(message) == message  # the ask is too short: the story says what is to be 补办
     assert not chain.ask(message).answered
+
+
+def test_a_personal_pronoun_gives_way_to_the_earlier_subject_not_to_a_word_after_it() -> None:
+    earlier = Turn("长春邮政管理局检查了哪些分拨中心？", answer="在京东、极兔、圆通分拨中心和部分品牌网点……")
+    rewritten = condense("他们通过啥方式督促的？", [earlier]).rewritten
+    assert rewritten.startswith("长春邮政管理局") and "圆通" not in rewritten
