@@ -268,7 +268,9 @@ def count_score(unit: str, noun: str, sentence_norm: str) -> float:
 
 
 # What a procedure, ability or where-to question turns on: the action right after these markers.
-_HOW_MARKER = re.compile(r"怎么(?!样)|咋(?!样)|如何|怎样")  # "需求咋样" asks how things are, not how to
+_HOW_MARKER = re.compile(
+    r"(?:怎么|咋)(?:办|弄|整|搞)|怎么(?!样)|咋(?!样)|如何|怎样"
+)  # "需求咋样" asks how things are, not how to
 # "有" asks whether something exists ("有微信群吗"), but "没有工作" states a fact and "有人" is "someone".
 _CAN_MARKER = re.compile(r"能不能|可不可以|可以|能否|能|有没有|会不会|(?<!没)有(?!人)")
 # "能给家里老人交…吗": who it is for follows 给/帮/替/为; the action comes after them.

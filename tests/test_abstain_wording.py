@@ -134,3 +134,8 @@ def test_a_personal_pronoun_gives_way_to_the_earlier_subject_not_to_a_word_after
     earlier = Turn("长春邮政管理局检查了哪些分拨中心？", answer="在京东、极兔、圆通分拨中心和部分品牌网点……")
     rewritten = condense("他们通过啥方式督促的？", [earlier]).rewritten
     assert rewritten.startswith("长春邮政管理局") and "圆通" not in rewritten
+
+
+def test_zan_ban_asks_what_to_do_about_the_thing_named_before_it() -> None:
+    assert crux_word(classify("调压器冻堵咋办的"), ["调压器", "冻堵", "办"]) == "冻堵"
+    assert crux_word(classify("家里燃气泄漏了怎么办"), ["燃气", "泄漏", "办"]) == "泄漏"
