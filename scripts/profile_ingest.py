@@ -57,7 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         head = (
             f"ingest {'incremental' if article else 'full'}: {len(result.documents)} documents, "
             f"{result.report.chunks} chunks, {result.report.embedded_chunks} embedded, "
-            f"{time.perf_counter() - started:.2f} s\n"
+            f"{time.perf_counter() - started:.2f} s (file scan {result.scan_seconds:.2f} s: "
+            f"{result.files_read} files read, {result.files_reused} unchanged by size+mtime; "
+            f"index {result.report.layout} {result.report.seconds:.2f} s)\n"
         )
         text = profiler.output_text(unicode=True, color=False, show_all=False)
         print(head + text)
