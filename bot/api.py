@@ -247,7 +247,7 @@ def serving_settings(settings: Settings) -> Settings:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The whole app: JSON API, SSE, OpenAI-compatible, admin, operations, and the channels."""
     settings = serving_settings(settings or Settings())
-    configure_logging()
+    configure_logging(getattr(logging, settings.log_level.upper()))
     app = FastAPI(
         title="faqbot 民生问答 API",
         description=DESCRIPTION,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -76,6 +76,8 @@ class Settings(BaseSettings):
     # BLAS threads; 0 = automatic: one per core for a batch ingest, one per question when answering
     # (questions run concurrently, each on its own thread). Never more than the cores: numpy spins.
     threads: int = 0
+    # The app's own log lines (JSON on stderr): "info" logs every answer (redacted), "warning" only problems.
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
     # Questions one server process computes at once; 0 = automatic (see ``answer_slots``).
     answer_concurrency: int = 0
 

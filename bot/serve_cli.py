@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from bot.config import Settings
@@ -23,14 +24,17 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("faqbot: --workers must be at least 1.", file=sys.stderr)
         return 2
+    level = args.log_level or settings.log_level
+    # Each worker process builds its app (and Settings) from the environment: hand the level down that way.
+    os.environ["FAQBOT_LOG_LEVEL"] = level
     uvicorn.run(
         APP_FACTORY,
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
-        log_config=uvicorn_log_config(args.log_level),
-        log_level=args.log_level,
+        log_config=uvicorn_log_config(level),
+        log_level=level,
         access_log=False,  # the app writes its own JSON access log with the request id
         timeout_graceful_shutdown=30,
         # Longer than a reverse proxy's idle timeout (nginx and most load balancers: 60 s), so the proxy,
@@ -75,7 +79,9 @@ def add_arguments(sub_serve: argparse.ArgumentParser, sub_purge: argparse.Argume
         "--workers", type=int, default=1, help="worker processes (default 1; e.g. one per core)"
     )
     sub_serve.add_argument(
-        "--log-level", default="info", choices=["debug", "info", "warning", "error"], help="default info"
+        "--log-level",
+        choices=["debug", "info", "warning", "error"],
+        help="faqbot's and uvicorn's log lines (default FAQBOT_LOG_LEVEL, else info; warning drops per-answer lines)",
     )
     sub_purge.add_argument("--days", type=int, help="keep this many days instead of FAQBOT_RETENTION_DAYS")
     sub_purge.add_argument("--json", action="store_true", help="print what was deleted as JSON")
