@@ -29,6 +29,8 @@ from bot.types import Document
 
 @dataclass
 class IngestResult:
+    # Every article of the knowledge base; those whose file was not re-read (size and mtime as last
+    # recorded) carry their metadata and hash but an empty ``text``.
     documents: list[Document]
     errors: list[IngestError]
     report: BuildReport
