@@ -69,7 +69,8 @@ _DATE = re.compile(
     r"\d+\s*年|\d+\s*月|\d+\s*日|\d+\s*点|\d+\s*时|[上下]午|傍晚|晚上|早上|凌晨|今年|去年|明年|近日|春节|元旦|跨年"
 )
 _HOURS_IN_SOURCE = re.compile(r"营业|办公|开放|上班|下班|开门|关门|闭馆")
-_ADDRESS_IN_SOURCE = re.compile(r"位于|地址|坐落|[\u4e00-\u9fff]{1,6}(?:路|街|大街|大道)\d*号?")
+# A road with its number ("人民大街1234号"); "用电线路" is no address.
+_ADDRESS_IN_SOURCE = re.compile(r"位于|地址|坐落|[\u4e00-\u9fff]{1,6}(?:路|街|大街|大道)\d+号")
 _CLOCK_IN_SOURCE = re.compile(r"\d+\s*点|\d+:\d+|[上下]午|傍晚|晚上|早上|凌晨|中午")
 _PERCENT_IN_SOURCE = re.compile(r"%|百分之|\d成|[一二三四五六七八九]成")
 _PRICE_IN_SOURCE = re.compile(r"\d[\d.]*\s*(?:元|块|万元|亿元)")
@@ -329,11 +330,28 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
         return after_long[0]
     if after and not where:
         return after[0][1]  # "怎么交", "咋查": the action is often one character
+    broken = _broken_word(norm, before, match.start())
+    if broken:
+        return broken
     if before_long:
         return before_long[0]
     if after:
         return after[0][1]
     return before[-1][1] if before else ""
+
+
+def _broken_word(norm: str, before: Sequence[tuple[int, str]], marker_start: int) -> str:
+    """Single characters right before the marker that the cut left apart ("断缴了咋办" -> 断 缴): together they are
+    the word asked about, one the knowledge base does not know ("断缴"), so no source sentence contains it."""
+    run: list[tuple[int, str]] = []
+    end = marker_start
+    for i, w in reversed(before):
+        gap = norm[i + len(w) : end]
+        if len(w) != 1 or (gap and (run or gap not in ("了", "的", "了的"))):
+            break
+        run.insert(0, (i, w))
+        end = i
+    return "".join(w for _, w in run) if len(run) >= 2 else ""
 
 
 def _qualifier(norm: str, marker_end: int, i: int) -> bool:

@@ -139,3 +139,12 @@ def test_a_personal_pronoun_gives_way_to_the_earlier_subject_not_to_a_word_after
 def test_zan_ban_asks_what_to_do_about_the_thing_named_before_it() -> None:
     assert crux_word(classify("调压器冻堵咋办的"), ["调压器", "冻堵", "办"]) == "冻堵"
     assert crux_word(classify("家里燃气泄漏了怎么办"), ["燃气", "泄漏", "办"]) == "泄漏"
+
+
+def test_a_word_the_cut_broke_apart_is_the_crux_and_declines() -> None:
+    assert crux_word(classify("职工医保断缴了咋办"), ["职工医保", "断", "缴"]) == "断缴"
+
+
+def test_a_power_line_is_not_an_address(chain: FaqChain) -> None:
+    assert not satisfies("address", "为辖区内返乡务工人员检查用电线路及设备")
+    assert not chain.ask("延边供电公司在哪").answered
