@@ -112,6 +112,11 @@ def topic_of_question(question: str) -> str | None:
     return None
 
 
+def topics_named(text: str) -> set[str]:
+    """Every service a text names by its wording ("过年快递停不停" -> {"postal"})."""
+    return {topic for topic, words in TOPIC_WORDS.items() if words.search(text)}
+
+
 def handoff_for(settings: Settings, topic: str | None) -> str:
     if topic and topic in settings.topic_handoff:
         return settings.topic_handoff[topic]

@@ -107,6 +107,15 @@ def _is_followup(question: str, norm: str) -> bool:
     return not anchors(core)
 
 
+def _changes_service(norm: str, prev: str) -> bool:
+    """A short question naming another service than the earlier one ("过年快递停不停" after a 门诊共济 question)
+    is a new question: the earlier subject must not be glued onto it."""
+    from bot.abstain import topics_named  # abstain builds on answer, which reads this module
+
+    now = topics_named(norm)
+    return bool(now) and not now & topics_named(normalize(prev))
+
+
 def _display(text: str) -> tuple[str, str]:
     """(normalised, original) when normalising kept every offset (it does for Chinese text), else twice normalised."""
     norm = normalize(text)
@@ -216,7 +225,7 @@ def condense(question: str, history: Sequence[object]) -> Condensed:
     rewrites = rewrite_history(history)
     prev = rewrites[-1]
     prev_answer = str(getattr(history[-1], "answer", "") or "")
-    if not _is_followup(question, norm) or not prev:
+    if not _is_followup(question, norm) or not prev or _changes_service(norm, prev):
         return Condensed(question, asked_part(question), focus=own)
     core = _TAIL.sub("", _LEAD.sub("", norm))
     core = _FILLER.sub("", core)

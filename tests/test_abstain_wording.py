@@ -148,3 +148,11 @@ def test_a_word_the_cut_broke_apart_is_the_crux_and_declines() -> None:
 def test_a_power_line_is_not_an_address(chain: FaqChain) -> None:
     assert not satisfies("address", "为辖区内返乡务工人员检查用电线路及设备")
     assert not chain.ask("延边供电公司在哪").answered
+
+
+def test_a_short_question_about_another_service_is_not_glued_to_the_earlier_subject(chain: FaqChain) -> None:
+    first = chain.ask("延边供电公司上门服务了多少次？")
+    second = chain.ask("门诊开药能报销吗", [answer_to_turn(first)])
+    assert second.rewritten_question == "门诊开药能报销吗"
+    assert second.answered and "开药" in second.text
+    assert {c.doc_id for c in second.citations} == {"cc-medical-outpatient"}
