@@ -228,7 +228,8 @@ class FaqChain:
         return state
 
     def _retrieve(self, state: dict[str, Any]) -> dict[str, Any]:
-        if "answer" in state:
+        # A curated answer still retrieves (~0.3 ms): hotline staff get the passages around it to check.
+        if "answer" in state and state["answer"].mode != "faq":
             return state
         loaded: _Loaded = state["loaded"]
         condensed: Condensed = state["condensed"]
@@ -288,6 +289,8 @@ class FaqChain:
         loaded: _Loaded = state["loaded"]
         if "answer" in state:
             answer: Answer = state["answer"]
+            if answer.mode == "faq" and "hits" in state:
+                answer.alternatives = _alternatives(state["hits"], answer.citations)
             return answer
         condensed: Condensed = state["condensed"]
         draft: Draft = verify(state["draft"])

@@ -174,3 +174,14 @@ def test_reload_switches_to_a_new_index_version_and_swap_keeps_old_one_usable(
     assert chain.index_version == old_version
     assert not chain.ask("吉林省图书馆春节几点开门？").answered
     assert load_index(settings.index_dir, embeddings.model_id).version != old_version
+
+
+def test_curated_answer_also_offers_staff_the_passages_around_it(chain: FaqChain) -> None:
+    answer = chain.ask("退休人员个人账户每月划多少钱")
+    assert answer.mode == "faq" and answer.answered
+    assert answer.alternatives, "staff checking a curated answer see the closest other passages"
+    texts = article_texts()
+    for alt in answer.alternatives:
+        assert texts[alt.doc_id][alt.start : alt.end] == alt.quote
+        for cited in answer.citations:  # not the passage the curated answer already quotes
+            assert not (alt.doc_id == cited.doc_id and alt.start <= cited.start < alt.end)
