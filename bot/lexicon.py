@@ -164,7 +164,14 @@ def pinyin_of(text: str) -> tuple[str, ...]:
     return tuple(_char_pinyin(ch) for ch in text)
 
 
-_INTERROGATIVE = re.compile(r"多少|几|哪|啥|咋|何|谁|什么|百分之|百分比")
+# An interrogative and the measure word it counts in ("几辆车" -> 车, "哪些地方" -> 地方, "多少条" -> nothing): the
+# kind of question already records both, and ``question.asked_unit`` requires a count in that unit. Measure
+# words it does not check (种) stay words; so do those that name what is
+# counted (人, 户, 亩, 钱, 度). 何 only as an interrogative (有何, 为何), not inside 任何.
+_COUNTERS = "个项次位套辆栋条棵秒组座台张份处件些点号样"
+_INTERROGATIVE = re.compile(rf"(?:多少|几|哪|啥|咋|(?<!任)何|谁|什么|百分之|百分比)[{_COUNTERS}]?")
+_COUNTER = re.compile(rf"[{_COUNTERS}]")
+_ASKS_COUNT = re.compile(r"(?:多少|几|哪)$")
 
 
 @lru_cache(maxsize=1)
@@ -252,10 +259,15 @@ class WordReader:
             merged.append(tokens[i])
             i += 1
         out: dict[str, None] = {}
-        for token in merged:
-            if _INTERROGATIVE.search(token):
+        previous = ""
+        for raw in merged:
+            token = raw
+            if _COUNTER.fullmatch(token) and _ASKS_COUNT.search(previous):
+                token = ""  # "有多少 条": the measure word cut apart from its interrogative
+            elif _INTERROGATIVE.search(token):
                 # "有何意义" -> "意义", "多少钱" -> "钱": the kind of question already records the interrogative.
                 token = _INTERROGATIVE.sub("", token).lstrip("有是在")
+            previous = raw
             if not token or not _WORD_OK.search(token) or token in _STOPWORDS or token in FILLERS:
                 continue
             out.setdefault(self._spelled(token), None)

@@ -49,7 +49,7 @@ _NUMBER = re.compile(
     r"多少|几[个项次位套户辆栋亩吨人棵秒组条家座]|几|百分之|比例|多大|多高|多长|多远|多重|排量|功率|扭矩"
 )
 _PERCENT = re.compile(r"比例|百分之|百分比|百分点|几成|多少成|报百分")
-_UNIT = re.compile(r"(?:几|多少)\s*([个项次位套户辆栋亩吨人棵秒组条家座名万亿元倍级])")
+_UNIT = re.compile(r"(?:几|多少)\s*([个项次位套户辆栋亩吨人棵秒组条家座名万亿元倍级台张份处件])")
 _NAMED = re.compile(r"(?:负责人|站长|所长|书记|厅长|主任|班长|队长|市长|经理|记者|工)[\u4e00-\u9fff]{2,3}")
 _DEFINE = re.compile(
     r"啥意思|什么意思|是啥|是什么|指啥|指什么|是指|意义|图个啥|图啥|干什么的|做什么的|干啥的"
@@ -244,7 +244,7 @@ def asked_unit(norm: str) -> tuple[str, str]:
 
 
 # Measure words that count the same things ("多少人" is answered by "近百名", "100余位").
-_UNIT_ALIKE = {"人": "人|名|位", "名": "人|名|位", "位": "人|名|位", "家": "家|个"}
+_UNIT_ALIKE = {"人": "人|名|位", "名": "人|名|位", "位": "人|名|位", "家": "家|个", "张": "张|份", "份": "份|张"}
 
 
 def count_score(unit: str, noun: str, sentence_norm: str) -> float:

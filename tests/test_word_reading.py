@@ -1,0 +1,37 @@
+"""How the chain reads a resident's words: interrogatives with their measure words, pinyin-keyboard typos
+that are real words, and matching on word boundaries. Real seed index and real chain (curated FAQ included)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from answers_support import KNOWLEDGE, assert_citations_exact
+
+from bot.chain import FaqChain, build_chain
+from bot.config import Settings
+
+
+@pytest.fixture(scope="module")
+def chain(seed_index_dir: Path) -> FaqChain:
+    return build_chain(Settings(data_dir=seed_index_dir, knowledge_dir=KNOWLEDGE))
+
+
+def test_how_many_vehicles_question_is_answered_with_the_count(chain: FaqChain) -> None:
+    """ "几辆车": the measure word goes with 几; what is counted (车) is what the sentence must have."""
+    answer = chain.ask("德惠加气母站进了几辆车")
+    assert answer.answered and "6辆CNG槽车" in answer.text
+    assert_citations_exact(answer)
+
+
+def test_count_in_a_unit_the_sources_never_count_in_is_declined(chain: FaqChain) -> None:
+    """ "几台灌装机": the article counts 钢瓶 in 套, never machines in 台."""
+    answer = chain.ask("辽源灌装站有几台灌装机")
+    assert not answer.answered and answer.citations == []
+
+
+def test_which_places_question_keeps_its_noun(chain: FaqChain) -> None:
+    words = chain._loaded.bank.reader.words
+    assert words("督导组去了哪些地方") == ("督导组", "地方")
+    assert "任" not in words("任何人都能用吗"), "任何 is no interrogative"
+    assert "条" not in words("地方提出的问题有多少条")
