@@ -272,7 +272,7 @@ class FaqChain:
         if ok and self.llm is not None:
             passages = _passages(state["hits"])
             try:
-                llm_answer = self.llm.answer(condensed.rewritten, passages)
+                llm_answer = self.llm.answer(condensed.rewritten, passages, detail=detail)
             except Exception:  # the LLM is optional: any failure falls back to the extractive answer
                 log.exception("LLM answerer failed; using the extractive answer")
                 llm_answer = None

@@ -127,3 +127,15 @@ def test_requests_the_chain_declines_never_reach_the_llm(chain: FaqChain, llm: F
 
     assert answer.answered is False and answer.mode == "declined"
     assert llm.requests == []
+
+
+def test_asking_for_detail_lets_the_llm_write_a_longer_answer(chain: FaqChain, llm: FakeLLM) -> None:
+    llm.respond(cite(STRAWBERRY_FACT, "100余位返乡农民"))
+    chain.ask(STRAWBERRY_QUESTION)
+    chain.ask(STRAWBERRY_QUESTION, detail=True)
+
+    def limit(i: int) -> int:
+        system = llm.requests[i]["messages"][0]["content"]
+        return int(re.search(r"不超过(\d+)个字", system).group(1))  # type: ignore[union-attr]
+
+    assert limit(1) > limit(0)
