@@ -171,6 +171,8 @@ def pinyin_of(text: str) -> tuple[str, ...]:
 _COUNTERS = "个项次位套辆栋条棵秒组座台张份处件些点号样"
 _INTERROGATIVE = re.compile(rf"(?:多少|几|哪|啥|咋|(?<!任)何|谁|什么|百分之|百分比)[{_COUNTERS}]?")
 _COUNTER = re.compile(rf"[{_COUNTERS}]")
+# The longest knowledge-base term a misspelling is compared with by sound.
+_TERM_CHARS = 6
 _ASKS_COUNT = re.compile(r"(?:多少|几|哪)$")
 
 
@@ -194,7 +196,7 @@ class WordReader:
         self._vocabulary = set(vocabulary)
         self._sounds: dict[tuple[str, ...], str] = {}
         for word in sorted(self._vocabulary):
-            if 2 <= len(word) <= 4 and all(_HAN.match(ch) for ch in word):
+            if 2 <= len(word) <= _TERM_CHARS and all(_HAN.match(ch) for ch in word):
                 self._sounds.setdefault(pinyin_of(word), word)
         self._cache: dict[str, tuple[str, ...]] = {}
 
@@ -218,6 +220,49 @@ class WordReader:
             return word  # a typo changes a character ("医宝"); "住人" is not a misspelt "主任"
         if _SEGMENTER.get().FREQ.get(word, 0) and not _places().fullmatch(target):
             return word  # a real word ("收发", "出事"), unless it stands for a place ("辽远" -> 辽源)
+        return target
+
+    def _slipped_terms(self, tokens: list[str]) -> list[str]:
+        """Neighbouring words that together sound like one term of the knowledge base with one character
+        slipped ("门诊 共计" -> 门诊共济, "长期 护理 保鲜" -> 长期护理保险).
+
+        A pinyin keyboard offers a real word (共计) for the slipped part, which ``_spelled`` rightly leaves
+        alone by itself ("共计" is a word). Beside a neighbour that is the term's other part, and that the
+        knowledge base uses, it can only be the term. The slipped part must be a word the knowledge base
+        does not use, so two of its own words that happen to sound like a third stay as they are.
+        """
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            for j in range(min(len(tokens), i + 3), i + 1, -1):
+                term = self._slipped_term(tokens[i:j])
+                if term:
+                    out.append(term)
+                    i = j
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+    def _slipped_term(self, parts: list[str]) -> str:
+        candidate = "".join(parts)
+        if not 3 <= len(candidate) <= _TERM_CHARS or candidate in self._vocabulary:
+            return ""
+        if not all(_HAN.match(ch) for ch in candidate):
+            return ""
+        target = self._sounds.get(pinyin_of(candidate))
+        if target is None or len(target) != len(candidate):
+            return ""
+        slipped = [k for k, (a, b) in enumerate(zip(candidate, target, strict=True)) if a != b]
+        if len(slipped) != 1:
+            return ""
+        start = 0
+        for part in parts:
+            inside = start <= slipped[0] < start + len(part)
+            if inside == (part in self._vocabulary):
+                return ""  # the slipped part must be foreign to the articles, the others their own words
+            start += len(part)
         return target
 
     def words(self, text: str) -> tuple[str, ...]:
@@ -258,6 +303,7 @@ class WordReader:
                 continue
             merged.append(tokens[i])
             i += 1
+        merged = self._slipped_terms(merged)
         out: dict[str, None] = {}
         previous = ""
         for raw in merged:

@@ -35,3 +35,19 @@ def test_which_places_question_keeps_its_noun(chain: FaqChain) -> None:
     assert words("督导组去了哪些地方") == ("督导组", "地方")
     assert "任" not in words("任何人都能用吗"), "任何 is no interrogative"
     assert "条" not in words("地方提出的问题有多少条")
+
+
+def test_real_word_typed_for_a_term_beside_its_other_half_is_read_as_the_term(chain: FaqChain) -> None:
+    """A pinyin keyboard offers 共计 (a real word) for 共济; beside 门诊 it can only be 门诊共济."""
+    answer = chain.ask("门诊共计是啥意思")
+    assert answer.answered and "家庭成员共用共享" in answer.text
+    assert {c.doc_id for c in answer.citations} == {"cc-medical-outpatient"}
+    words = chain._loaded.bank.reader.words
+    assert "长期护理保险" in words("个人账户的钱能交长期护理保鲜不")
+
+
+def test_homophone_real_word_without_the_terms_other_half_stays_itself(chain: FaqChain) -> None:
+    words = chain._loaded.bank.reader.words
+    assert "共计" in words("住院费用共计能报多少"), "no neighbour makes 共计 part of a term"
+    assert "医院" in words("门诊慢性病能在哪些医院报"), "医院 is not a misspelt 亿元"
+    assert not chain.ask("住院费用共计能报多少").answered
