@@ -244,7 +244,17 @@ def asked_unit(norm: str) -> tuple[str, str]:
 
 
 # Measure words that count the same things ("多少人" is answered by "近百名", "100余位").
-_UNIT_ALIKE = {"人": "人|名|位", "名": "人|名|位", "位": "人|名|位", "家": "家|个", "张": "张|份", "份": "份|张"}
+# 台 counts vehicles and machines as well as 辆 does ("进了几台车" in the north-east).
+_UNIT_ALIKE = {
+    "人": "人|名|位",
+    "名": "人|名|位",
+    "位": "人|名|位",
+    "家": "家|个",
+    "张": "张|份",
+    "份": "份|张",
+    "台": "台|辆|部",
+    "辆": "辆|台|部",
+}
 
 
 def count_score(unit: str, noun: str, sentence_norm: str) -> float:
@@ -260,6 +270,11 @@ def count_score(unit: str, noun: str, sentence_norm: str) -> float:
         best = 0.1
         if noun and noun[:1] in sentence_norm[m.end() : m.end() + 6]:
             return 0.2
+    if not best and unit != "个":
+        # "派了几组人" answered by "5个督导组": a count in 个 of things whose name ends in the unit.
+        named = r"[\d一二两三四五六七八九十百千万亿]+\s*(?:余|多)?个[\u4e00-\u9fff]{0,4}?(?:" + units + ")"
+        if re.search(named, sentence_norm):
+            best = 0.1
     if not best:
         # "灌了多少瓶" answered by "钢瓶800余套": the counted thing named right before a number.
         for m in re.finditer(r"\d[\d.]*\s*(?:余|多)?", sentence_norm):

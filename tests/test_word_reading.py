@@ -51,3 +51,14 @@ def test_homophone_real_word_without_the_terms_other_half_stays_itself(chain: Fa
     assert "共计" in words("住院费用共计能报多少"), "no neighbour makes 共计 part of a term"
     assert "医院" in words("门诊慢性病能在哪些医院报"), "医院 is not a misspelt 亿元"
     assert not chain.ask("住院费用共计能报多少").answered
+
+
+def test_vehicles_counted_in_tai_are_answered_by_a_count_in_liang(chain: FaqChain) -> None:
+    answer = chain.ask("跨年那天晚上德惠加气站进了几台槽车")
+    assert answer.answered and "6辆CNG槽车" in answer.text
+
+
+def test_how_many_groups_is_answered_by_a_count_of_named_groups(chain: FaqChain) -> None:
+    """ "几组人" is answered by "5个督导组": 个 counts things whose name ends in 组."""
+    answer = chain.ask("吉林市邮政业安全中心和邮政管理局一共派了几组人")
+    assert answer.answered and "5个督导组" in answer.text
