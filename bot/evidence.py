@@ -57,26 +57,48 @@ LRU_SENTENCES = 50_000
 _IDF_CEILING = math.log(1.0 + (1.0 - RARE_SHARE) / RARE_SHARE)
 
 
-class _LazyText(SentenceText):
-    """A sentence prepared for matching whose tokens are cut only when asked for.
+class _Tokens:
+    """A text's jieba tokens, cut only when a word that could be one of them is looked up.
 
-    Word matching reads only the normalised text except for one-character question words, so most questions
-    never need the tokens; at 100k chunks every question meets ~50 sentences not seen before, and cutting them
-    all with jieba was ~5 ms a question.
+    A token is a piece of the normalised text, so a word the text does not contain is answered without jieba.
+    Word matching looks up only one-character question words (做, 管, 户) here; at 100k chunks every
+    question meets ~50 sentences not seen before, and cutting them all was ~5 ms of an answer.
     """
 
-    __slots__ = ("_text", "_cut")
+    __slots__ = ("_text", "_norm", "_cut")
 
-    def __init__(self, text: str) -> None:  # noqa: D107 - SentenceText's fields, tokens deferred
-        self.norm = normalize(text)
+    def __init__(self, text: str, norm: str) -> None:
         self._text = text
+        self._norm = norm
         self._cut: frozenset[str] | None = None
 
-    @property  # type: ignore[override]
-    def tokens(self) -> frozenset[str]:
+    def _tokens(self) -> frozenset[str]:
         if self._cut is None:
             self._cut = frozenset(tokenize_cached(self._text))
         return self._cut
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and word in self._norm and word in self._tokens()
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._tokens())
+
+    def __len__(self) -> int:
+        return len(self._tokens())
+
+
+class _LazyText(SentenceText):
+    """A sentence prepared for matching whose tokens are cut only when needed (see ``_Tokens``)."""
+
+    __slots__ = ("_lazy",)
+
+    def __init__(self, text: str) -> None:  # noqa: D107 - SentenceText's fields, tokens deferred
+        self.norm = normalize(text)
+        self._lazy = _Tokens(text, self.norm)
+
+    @property  # type: ignore[override]
+    def tokens(self) -> _Tokens:  # type: ignore[override]
+        return self._lazy
 
 
 @dataclass(frozen=True)
