@@ -45,6 +45,7 @@ _PEOPLE_ALIASES = {
 }
 _PERSONAL = re.compile(r"^(?:他们|她们|它们|他|她|它)")
 _BARE_PRONOUN = re.compile(r"^(?:他们|她们|它们|他|她|它|这|那)(?![个些里边])")
+_ORG_END = re.compile(r"(?:分社|公司|局|站|所|厅|中心|园区|社|厂|队|组)$")
 _ORG_TAIL = re.compile(r"^(?:分社|分公司|公司|市|县|区|镇|村|局|站|所|厅|中心|园区|社)")
 _PEOPLE = (
     "在职职工",
@@ -140,8 +141,12 @@ def _subject_span(prev: str) -> str:
             end = max(end, e)
         else:
             break
+    # Only an organisation's name has a modifier before the anchor ("淮安高中压" 调压站); before a programme
+    # ("在哪儿开通" 家庭共济) it is the question's own words.
+    organisation = bool(_ORG_END.search(norm[spans[0][0] : spans[0][1]]))
     while (
-        start > 0
+        organisation
+        and start > 0
         and spans[0][0] - start < 6
         and norm[start - 1] not in _NAME_STOP
         and _is_han(norm[start - 1])

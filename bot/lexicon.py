@@ -164,16 +164,19 @@ def pinyin_of(text: str) -> tuple[str, ...]:
     return tuple(_char_pinyin(ch) for ch in text)
 
 
-# An interrogative and the measure word it counts in ("几辆车" -> 车, "哪些地方" -> 地方, "多少条" -> nothing): the
-# kind of question already records both, and ``question.asked_unit`` requires a count in that unit. Measure
-# words it does not check (种) stay words; so do those that name what is
-# counted (人, 户, 亩, 钱, 度). 何 only as an interrogative (有何, 为何), not inside 任何.
+# An interrogative and the measure word it counts in ("几辆车" -> 车, "多少条" -> nothing): the kind of question
+# already records both, and ``question.asked_unit`` requires a count in that unit. Measure words it does not
+# check (种) stay words; so do those that name what is counted (人, 户, 亩, 钱, 度). "哪些地方", "啥地方" ask
+# where, which the place kind records (in "地方上报的问题" 地方 is local government, a content word).
+# 何 only as an interrogative (有何, 为何), not inside 任何.
 _COUNTERS = "个项次位套辆栋条棵秒组座台张份处件些点号样"
-_INTERROGATIVE = re.compile(rf"(?:多少|几|哪|啥|咋|(?<!任)何|谁|什么|百分之|百分比)[{_COUNTERS}]?")
-_COUNTER = re.compile(rf"[{_COUNTERS}]")
+_INTERROGATIVE = re.compile(
+    rf"(?:多少|几|哪|啥|咋|(?<!任)何|谁|什么|百分之|百分比)(?:[{_COUNTERS}]?(?:地方|地儿)|[{_COUNTERS}])?"
+)
+_COUNTER = re.compile(rf"[{_COUNTERS}]|地方|地儿")
+_ASKS_COUNT = re.compile(r"(?:(?:多少|几|哪)[个些]?|什么|啥)$")
 # The longest knowledge-base term a misspelling is compared with by sound.
 _TERM_CHARS = 6
-_ASKS_COUNT = re.compile(r"(?:多少|几|哪)$")
 
 
 @lru_cache(maxsize=1)
@@ -181,6 +184,30 @@ def _places() -> re.Pattern[str]:
     from bot.condense import JILIN_PLACES
 
     return re.compile("|".join(sorted(map(re.escape, set(JILIN_PLACES)), key=len, reverse=True)))
+
+
+def _slip_size_ok(word: str, target: str) -> bool:
+    """Whether ``word`` differs from the same-sounding ``target`` as a typo does: in one character, or in at
+    most half of a long word."""
+    if len(word) != len(target):
+        return False
+    changed = sum(a != b for a, b in zip(word, target, strict=True))
+    return changed == 1 or (len(word) >= 4 and 1 <= changed <= len(word) // 2)
+
+
+def _without_filler_runs(tokens: list[str]) -> list[str]:
+    """Tokens without fillers the cut split apart ("干 啥", "图 个 啥"): 干 alone would read as a content word."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for j in (i + 3, i + 2):
+            if j <= len(tokens) and "".join(tokens[i:j]) in FILLERS:
+                i = j
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
 
 
 class WordReader:
@@ -201,7 +228,12 @@ class WordReader:
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def _joinable(self, text: str) -> bool:
-        return text in SYNONYMS or pinyin_of(text) in self._sounds
+        """Single characters the cut left apart that make a known colloquial term or a slip for an article word
+        ("医 宝" ~ 医保); "站 是" sounds like 展示 but with every character changed it is no slip."""
+        if text in SYNONYMS:
+            return True
+        target = self._sounds.get(pinyin_of(text))
+        return target is not None and _slip_size_ok(text, target)
 
     def _spelled(self, word: str) -> str:
         """The knowledge base's spelling of a misspelt word that sounds like one of its words ("草梅" -> "草莓").
@@ -215,8 +247,7 @@ class WordReader:
         target = self._sounds.get(pinyin_of(word))
         if target is None or len(target) != len(word):
             return word
-        changed = sum(a != b for a, b in zip(word, target, strict=True))
-        if changed != 1 and not (len(word) >= 4 and changed <= len(word) // 2):
+        if not _slip_size_ok(word, target):
             return word  # a typo changes a character ("医宝"); "住人" is not a misspelt "主任"
         if _SEGMENTER.get().FREQ.get(word, 0) and not _places().fullmatch(target):
             return word  # a real word ("收发", "出事"), unless it stands for a place ("辽远" -> 辽源)
@@ -294,6 +325,8 @@ class WordReader:
                         len(candidate) <= 4
                         and all(_HAN.match(ch) for ch in candidate)
                         and self._joinable(candidate)
+                        # "这 是" are two function words, not a slip for the article's "这是"
+                        and not all(t in _STOPWORDS or t in FILLERS for t in tokens[i:j])
                     ):
                         joined = candidate
                         i = j
@@ -303,13 +336,15 @@ class WordReader:
                 continue
             merged.append(tokens[i])
             i += 1
-        merged = self._slipped_terms(merged)
+        merged = _without_filler_runs(self._slipped_terms(merged))
         out: dict[str, None] = {}
         previous = ""
         for raw in merged:
             token = raw
-            if _COUNTER.fullmatch(token) and _ASKS_COUNT.search(previous):
-                token = ""  # "有多少 条": the measure word cut apart from its interrogative
+            if token in FILLERS:
+                token = ""  # "干啥", "图个啥": a filler as a whole, not 干 once its 啥 is stripped
+            elif _COUNTER.fullmatch(token) and _ASKS_COUNT.search(previous):
+                token = ""  # "有多少 条", "哪些 地方": cut apart from its interrogative
             elif _INTERROGATIVE.search(token):
                 # "有何意义" -> "意义", "多少钱" -> "钱": the kind of question already records the interrogative.
                 token = _INTERROGATIVE.sub("", token).lstrip("有是在")

@@ -177,7 +177,8 @@ def test_typos_are_respelt_only_when_one_character_slipped(chain: FaqChain) -> N
 
     bank: SentenceBank = chain._loaded.bank
     assert "辽源" in bank.reader.words("辽远快递员有返岗补帖吗")
-    assert "补贴" in bank.reader.words("辽远快递员有返岗补帖吗")
+    # The misspelt question reads exactly as the correctly spelt one: 返岗 + 补帖 is the term 返岗补贴.
+    assert bank.reader.words("辽远快递员有返岗补帖吗") == bank.reader.words("辽源快递员有返岗补贴吗")
     assert "主任" not in bank.reader.words("家里好长时间没住人了")
     assert "首发" not in bank.reader.words("快递还能正常收发不")
 

@@ -30,9 +30,10 @@ def test_count_in_a_unit_the_sources_never_count_in_is_declined(chain: FaqChain)
     assert not answer.answered and answer.citations == []
 
 
-def test_which_places_question_keeps_its_noun(chain: FaqChain) -> None:
+def test_interrogatives_leave_no_junk_words(chain: FaqChain) -> None:
     words = chain._loaded.bank.reader.words
-    assert words("督导组去了哪些地方") == ("督导组", "地方")
+    assert words("督导组去了哪些地方") == ("督导组",), "哪些地方 asks where"
+    assert "地方" in words("地方提出的问题有多少条"), "local governments"
     assert "任" not in words("任何人都能用吗"), "任何 is no interrogative"
     assert "条" not in words("地方提出的问题有多少条")
 
@@ -62,3 +63,12 @@ def test_how_many_groups_is_answered_by_a_count_of_named_groups(chain: FaqChain)
     """ "几组人" is answered by "5个督导组": 个 counts things whose name ends in 组."""
     answer = chain.ask("吉林市邮政业安全中心和邮政管理局一共派了几组人")
     assert answer.answered and "5个督导组" in answer.text
+
+
+def test_follow_up_takes_the_programme_not_the_earlier_questions_words(chain: FaqChain) -> None:
+    from bot.chain import answer_to_turn
+
+    first = chain.ask("在哪儿开通家庭共济账号？")
+    follow = chain.ask("开通后家里人能用来买啥？", [answer_to_turn(first)])
+    assert follow.rewritten_question.startswith("家庭共济"), follow.rewritten_question
+    assert "哪儿" not in follow.rewritten_question
