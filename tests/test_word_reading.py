@@ -72,3 +72,10 @@ def test_follow_up_takes_the_programme_not_the_earlier_questions_words(chain: Fa
     follow = chain.ask("开通后家里人能用来买啥？", [answer_to_turn(first)])
     assert follow.rewritten_question.startswith("家庭共济"), follow.rewritten_question
     assert "哪儿" not in follow.rewritten_question
+
+
+def test_from_what_to_what_question_quotes_the_shift_the_article_describes(chain: FaqChain) -> None:
+    """ "从啥保障转成啥保障" is the article's "由个人积累保障转向社会互助共济保障"."""
+    answer = chain.ask("门诊共济到底图个啥 是从啥保障转成啥保障了")
+    assert answer.answered and "社会互助共济保障" in answer.text
+    assert_citations_exact(answer)
