@@ -26,7 +26,8 @@ _FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 
     就 要 能 会 可 行 吗 呢 吧 呀 啊 哦 嘛 么 哪 哪个 哪些 哪儿 哪里 什么 什么样 怎么 怎么样 怎样 如何 多少 几 多 都
     周到 挺好 你好 您好 就是 帮 帮着 看看 拿来 准备 一共 总共 说白了 正常 一个月 每个月 俺家 那部分 到底是 为了 不能 不会 不行 不用 些 是指 是从 是在 指 在于 叫做 变成 一样 时候 的话 有没有 是不是 会不会 能不能 可不可以
     行不行 中不中 好使不 真事儿 假事儿 真的假的 大姐 大哥 大爷 大娘 大妈 师傅 同志 要是 如果 一句话 说明白 操作
-    底下 上头 里头 上来 下去 出来 早点 往 那帮 那帮人 好几个 好几年 好几天 好几次 好个 好年 好天 好次 人是 能干"""
+    底下 上头 里头 上来 下去 出来 早点 往 那帮 那帮人 好几个 好几年 好几天 好几次 好个 好年 好天 好次 人是 能干
+    怎么弄 怎么整 怎么搞 怎么办 真的 是真的 有人管 人管"""
 FILLERS = frozenset(_FILLER_TEXT.split())
 
 # Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.
@@ -145,6 +146,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "寄": ("寄递",),
     "开通": ("建立",),
     "转成": ("转向", "转为", "转变"),  # 从A转成B: 由A转向B
+    "吃药": ("药品",),
+    "吃饭": ("饮食",),
 }
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -196,13 +199,21 @@ def _slip_size_ok(word: str, target: str) -> bool:
     return changed == 1 or (len(word) >= 4 and 1 <= changed <= len(word) // 2)
 
 
-def _without_filler_runs(tokens: list[str]) -> list[str]:
-    """Tokens without fillers the cut split apart ("干 啥", "图 个 啥"): 干 alone would read as a content word."""
+def _phrases(tokens: list[str]) -> list[str]:
+    """Tokens with the thesaurus' phrases the cut split apart put back together ("快递 公司" -> 快递公司, read as
+    the articles' 快递企业) and without fillers it split ("干 啥", "图 个 啥": 干 alone would be a content word)."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
         for j in (i + 3, i + 2):
-            if j <= len(tokens) and "".join(tokens[i:j]) in FILLERS:
+            if j > len(tokens):
+                continue
+            joined = "".join(tokens[i:j])
+            if joined in FILLERS:
+                i = j
+                break
+            if joined in SYNONYMS:
+                out.append(joined)
                 i = j
                 break
         else:
@@ -337,7 +348,7 @@ class WordReader:
                 continue
             merged.append(tokens[i])
             i += 1
-        merged = _without_filler_runs(self._slipped_terms(merged))
+        merged = _phrases(self._slipped_terms(merged))
         out: dict[str, None] = {}
         previous = ""
         for raw in merged:

@@ -79,3 +79,17 @@ def test_from_what_to_what_question_quotes_the_shift_the_article_describes(chain
     answer = chain.ask("门诊共济到底图个啥 是从啥保障转成啥保障了")
     assert answer.answered and "社会互助共济保障" in answer.text
     assert_citations_exact(answer)
+
+
+def test_phrases_the_cut_splits_are_read_whole(chain: FaqChain) -> None:
+    """ "快递 公司" is the thesaurus' 快递公司 (the articles' 快递企业); "有没有人管" and "怎么弄" ask, they name nothing."""
+    answer = chain.ask("长春的快递公司过年期间员工吃饭和福利有没有人管")
+    assert answer.answered and "饮食标准及福利待遇" in answer.text
+    assert_citations_exact(answer)
+    words = chain._loaded.bank.reader.words
+    assert "怎么弄" not in words("她个人账户的钱我看病能用不 要怎么弄")
+
+
+def test_complaint_about_fees_is_still_declined(chain: FaqChain) -> None:
+    for question in ("快递公司乱收费有没有人管", "快递公司不给送货上门有没有人管", "老人办医保卡要带啥材料"):
+        assert not chain.ask(question).answered, question
