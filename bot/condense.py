@@ -64,7 +64,7 @@ _PEOPLE = (
 class Condensed:
     """The question the chain retrieves with, and which of its words the user actually typed."""
 
-    question: str
+    question: str  # the words the resident typed (a pronoun stands for the subject it was replaced with)
     rewritten: str
     followup: bool = False
     # A "X呢？" question: the earlier question asked again about X (a place or group).
@@ -246,8 +246,12 @@ def condense(question: str, history: Sequence[object]) -> Condensed:
     span = _subject_span(prev)
     if span and span not in core:
         # "他们去了哪些区？" -> "<subject>去了哪些区？": the bare pronoun gives way to the subject.
+        bare = _BARE_PRONOUN.match(core)
         core = _BARE_PRONOUN.sub("", core, count=1)
-        return Condensed(question, _with_mark(span + core), True, focus=own)
+        rewritten = _with_mark(span + core)
+        # "那他们咋处理的": the pronoun the resident typed is the subject, so its words are theirs, not carried
+        # over at half weight (then 处理 alone picked "污水处理厂" in another article).
+        return Condensed(rewritten if bare else question, rewritten, True, focus=own)
     return Condensed(question, question, True, focus=own)
 
 
@@ -310,7 +314,7 @@ def rewrite_history(history: Sequence[object]) -> list[str]:
 
 @dataclass(frozen=True)
 class _T:
-    question: str
+    question: str  # the words the resident typed (a pronoun stands for the subject it was replaced with)
     rewritten: str = ""
     answer: str = ""
 

@@ -93,3 +93,14 @@ def test_phrases_the_cut_splits_are_read_whole(chain: FaqChain) -> None:
 def test_complaint_about_fees_is_still_declined(chain: FaqChain) -> None:
     for question in ("快递公司乱收费有没有人管", "快递公司不给送货上门有没有人管", "老人办医保卡要带啥材料"):
         assert not chain.ask(question).answered, question
+
+
+def test_pronoun_follow_up_is_not_answered_from_another_article(chain: FaqChain) -> None:
+    """ "他们" is the station the resident asked about: its words are theirs, so 处理 alone (in 污水处理厂 of the
+    ecology article) no longer outweighs it."""
+    from bot.chain import answer_to_turn
+
+    first = chain.ask("吉林市那个调压站冬天容易出啥问题？")
+    assert first.answered and "冻堵" in first.text
+    follow = chain.ask("那他们咋处理的？", [answer_to_turn(first)])
+    assert {c.doc_id for c in follow.citations} <= {"gas-new-year-eve"}, follow.text
