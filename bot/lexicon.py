@@ -237,6 +237,10 @@ class WordReader:
         for word in sorted(self._vocabulary):
             if 2 <= len(word) <= _TERM_CHARS and all(_HAN.match(ch) for ch in word):
                 self._sounds.setdefault(pinyin_of(word), word)
+        for word in sorted(SYNONYMS):
+            # The thesaurus' colloquial words are known words too ("动天" is a slip for 冬天, read as 冬季).
+            if 2 <= len(word) <= _TERM_CHARS and all(_HAN.match(ch) for ch in word):
+                self._sounds.setdefault(pinyin_of(word), word)
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def _joinable(self, text: str) -> bool:
@@ -303,8 +307,10 @@ class WordReader:
         start = 0
         for part in parts:
             inside = start <= slipped[0] < start + len(part)
-            if inside == (part in self._vocabulary):
-                return ""  # the slipped part must be foreign to the articles, the others their own words
+            if inside and part in self._vocabulary:
+                return ""  # the slipped part must be foreign to the articles ...
+            if not inside and len(part) >= 2 and part not in self._vocabulary:
+                return ""  # ... and the other words their own ("门诊 慢行 病": 门诊, and 病 of 慢性病)
             start += len(part)
         return target
 

@@ -104,3 +104,23 @@ def test_pronoun_follow_up_is_not_answered_from_another_article(chain: FaqChain)
     assert first.answered and "冻堵" in first.text
     follow = chain.ask("那他们咋处理的？", [answer_to_turn(first)])
     assert {c.doc_id for c in follow.citations} <= {"gas-new-year-eve"}, follow.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("动天调压器容易出啥毛病", "冻堵"),  # 动天: a slip for the thesaurus' 冬天 (the article's 冬季)
+        ("门诊慢行病能在哪些医院报", "三级(市级)及以下"),  # 门诊 慢行 病: the term 门诊慢性病
+        ("23年退休的人个人账户按养老金平均水平的几个点划", "4%"),  # 点划 is no misspelt 电话
+    ],
+)
+def test_pinyin_typos_are_read_as_the_word_meant(chain: FaqChain, question: str, fact: str) -> None:
+    answer = chain.ask(question)
+    assert answer.answered and fact in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", ["红旗h6夺少钱", "红旗h6售家多少", "农村大棚用电电家是多少", "门诊统筹报销比理是多少"])
+def test_misspelt_price_or_share_question_is_still_declined(chain: FaqChain, question: str) -> None:
+    """The cue (多少钱, 售价, 电价, 比例) is read through its typo, so no sentence without a price answers."""
+    answer = chain.ask(question)
+    assert not answer.answered and answer.citations == []
