@@ -110,10 +110,11 @@ def _credit(weights: dict[str, float], texts: Sequence[SentenceText]) -> dict[st
 
 
 def coverage_of(weights: dict[str, float], credit: dict[str, float]) -> float:
-    """Weighted share of the question's words that a text contains."""
+    """Weighted share of the question's words that a text contains; 0 for a question that names nothing
+    ("请问一下", "是真的吗"): no sentence can be shown to answer it."""
     total = sum(weights.values())
     if total <= 0:
-        return 1.0
+        return 0.0
     return sum(weights[w] * credit[w] for w in weights) / total
 
 

@@ -237,8 +237,9 @@ class WordReader:
         for word in sorted(self._vocabulary):
             if 2 <= len(word) <= _TERM_CHARS and all(_HAN.match(ch) for ch in word):
                 self._sounds.setdefault(pinyin_of(word), word)
-        for word in sorted(SYNONYMS):
-            # The thesaurus' colloquial words are known words too ("动天" is a slip for 冬天, read as 冬季).
+        for word in sorted(SYNONYMS) + sorted(FILLERS):
+            # The thesaurus' colloquial words and the fillers are known words too ("动天" is a slip for 冬天,
+            # read as 冬季; "家理", "一局话" are 家里, 一句话, which say nothing).
             if 2 <= len(word) <= _TERM_CHARS and all(_HAN.match(ch) for ch in word):
                 self._sounds.setdefault(pinyin_of(word), word)
         self._cache: dict[str, tuple[str, ...]] = {}
@@ -369,7 +370,9 @@ class WordReader:
             previous = raw
             if not token or not _WORD_OK.search(token) or token in _STOPWORDS or token in FILLERS:
                 continue
-            out.setdefault(self._spelled(token), None)
+            spelled = self._spelled(token)
+            if spelled not in FILLERS:  # "家理" is 家里, which says nothing
+                out.setdefault(spelled, None)
         result = tuple(out)
         if len(self._cache) < 50_000:
             self._cache[text] = result

@@ -124,3 +124,15 @@ def test_misspelt_price_or_share_question_is_still_declined(chain: FaqChain, que
     """The cue (多少钱, 售价, 电价, 比例) is read through its typo, so no sentence without a price answers."""
     answer = chain.ask(question)
     assert not answer.answered and answer.citations == []
+
+
+@pytest.mark.parametrize("question", ["请问一下", "是真的吗", "这是干啥的", "有没有人管", "尼好"])
+def test_message_that_names_nothing_is_not_answered(chain: FaqChain, question: str) -> None:
+    """Only fillers (or a typo of one: 尼好): no sentence can be shown to answer it."""
+    answer = chain.ask(question)
+    assert not answer.answered and answer.citations == []
+
+
+def test_typo_of_a_filler_is_dropped_like_the_filler(chain: FaqChain) -> None:
+    words = chain._loaded.bank.reader.words
+    assert words("个人账户能不能给家理老人交大额医疗费用补助") == words("个人账户能不能给家里老人交大额医疗费用补助")
