@@ -315,11 +315,11 @@ def _walk(root: Path) -> list[str]:
     return found
 
 
-def _reused(record: dict[str, Any], path: str) -> Document:
+def _reused(doc_id: str, record: dict[str, Any], path: str) -> Document:
     """The Document a previous ingest recorded for an unchanged file, without its text (not needed
     to keep its chunks; ``bot.index.build_index`` refuses to chunk it)."""
     return Document(
-        doc_id=str(record["doc_id"]),
+        doc_id=doc_id,
         title=str(record["title"]),
         date=dt.date.fromisoformat(record["date"]),
         text="",
@@ -340,10 +340,8 @@ def scan_documents(paths: Iterable[Path], known: dict[str, dict[str, Any]] | Non
     each is ~0.1 s. A file whose stat changed is read; if its content hash is unchanged it is still
     not re-embedded (``build_index`` compares hashes). Deleted files are simply not found.
     """
-    by_path: dict[str, dict[str, Any]] = {}
-    for doc_id, record in (known or {}).items():
-        if record.get("stat") and record.get("path"):
-            by_path[str(record["path"])] = {**record, "doc_id": doc_id}
+    known = known or {}
+    by_path = {str(r["path"]): doc_id for doc_id, r in known.items() if r.get("stat") and r.get("path")}
     started_ns = time.time_ns()
     racy_ns = started_ns - int(RACY_SECONDS * 1e9)
     result = ScanResult()
@@ -356,10 +354,10 @@ def scan_documents(paths: Iterable[Path], known: dict[str, dict[str, Any]] | Non
                 st = os.stat(name)
             except OSError:
                 st = None
-            record = by_path.get(name)
+            known_id = by_path.get(name)
             stat = [st.st_size, st.st_mtime_ns] if st is not None else None
-            if record is not None and stat is not None and record["stat"] == stat:
-                doc = _reused(record, name)
+            if known_id is not None and stat is not None and known[known_id]["stat"] == stat:
+                doc = _reused(known_id, known[known_id], name)
                 result.reused += 1
             else:
                 try:

@@ -44,7 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     original = article.read_text(encoding="utf-8") if article else None
     try:
         settings = Settings(data_dir=data, knowledge_dir=args.knowledge)
-        embeddings_for(settings).warm_up()
+        embeddings_for(settings, batch=True).warm_up()
+        if article is not None:
+            from bot.words import warm_up
+
+            warm_up()  # jieba's dictionary: a fixed cost of the process, not of the update profiled here
         if article is not None:
             if args.data is None:
                 ingest_paths(settings)
