@@ -3,7 +3,7 @@
 Residents write "医宝个人帐户能给我媳妇用不"; the article says "职工医保个人账户资金可由家庭成员共用共享".
 Exact word overlap misses that, and a near-miss detector built on exact overlap would decline it. So a
 question word counts as present in a sentence when the sentence has it, a synonym from the small domain
-thesaurus below, or a same-sounding word (pinyin without tones: 医宝/医保, 快第/快递, 共电/供电 — the typos
+thesaurus (``bot.thesaurus``), or a same-sounding word (pinyin without tones: 医宝/医保, 快第/快递, 共电/供电 — the typos
 a pinyin keyboard makes). Colloquial fillers (咋整, 那疙瘩, 俺们) carry no content and weigh nothing;
 words the knowledge base never uses weigh by how rare they are in general Chinese, so "补办" weighs a lot
 and "钱" little.
@@ -17,138 +17,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from bot.chunk import normalize
-
-# Colloquial and conversational words that say nothing about what is asked.
-_FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 图个 图个啥 啥意思 意思 是啥 那边 这边 那疙瘩 那嘎达 疙瘩 嘎达 那块 这块
-    俺 俺们 咱 咱们 我家 我们家 家里 屯子 听人 听人说 听说 人说 老邻居 邻居 楼下 心里 犯嘀咕 嘀咕 挺 到底 究竟 为啥 为什么
-    明白 不明白 一下 问问 想问 想问问 请问 麻烦 谢谢 一直 好几年 好几 几年 眼瞅 眼瞅着 都还没 还没 这个 那个 东西 情况 具体
-    自个儿 自个 自己 以前 之前 以后 现在 最近 如今 当时 一起 还是 或者 还得 得 才能 才 让 给 用 去 来 回 到 还 想 说 问 看
-    就 要 能 会 可 行 吗 呢 吧 呀 啊 哦 嘛 么 哪 哪个 哪些 哪儿 哪里 什么 什么样 怎么 怎么样 怎样 如何 多少 几 多 都
-    周到 挺好 你好 您好 就是 帮 帮着 看看 拿来 准备 一共 总共 说白了 正常 一个月 每个月 俺家 那部分 到底是 为了 不能 不会 不行 不用 些 是指 是从 是在 指 在于 叫做 变成 一样 时候 的话 有没有 是不是 会不会 能不能 可不可以
-    行不行 中不中 好使不 真事儿 假事儿 真的假的 大姐 大哥 大爷 大娘 大妈 师傅 同志 要是 如果 一句话 说明白 操作
-    底下 上头 里头 上来 下去 出来 早点 往 那帮 那帮人 好几个 好几年 好几天 好几次 好个 好年 好天 好次 人是 能干
-    怎么弄 怎么整 怎么搞 怎么办 真的 是真的 有人管 人管"""
-FILLERS = frozenset(_FILLER_TEXT.split())
-
-# Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "家里人": ("家庭成员", "家庭"),
-    "家人": ("家庭成员", "家庭"),
-    "媳妇": ("家庭成员",),
-    "老伴": ("家庭成员",),
-    "爸妈": ("家庭成员",),
-    "我妈": ("家庭成员",),
-    "我爸": ("家庭成员",),
-    "孩子": ("家庭成员",),
-    "钱": ("资金", "费用", "元"),
-    "算": ("计入", "计算"),
-    "处理": ("整改", "解决"),
-    "往上提": ("提升", "提高"),
-    "涨": ("提升", "提高", "上升"),
-    "提高": ("提升",),
-    "保证": ("确保", "保障"),
-    "交": ("缴纳",),
-    "上班": ("在职", "上岗", "返岗"),
-    "在职的": ("在职职工",),
-    "退休的": ("退休人员",),
-    "医院": ("医疗机构",),
-    "长护险": ("长期护理保险",),
-    "门慢": ("门诊慢性病",),
-    "报": ("报销",),
-    "能报": ("报销",),
-    "买": ("支付", "购买"),
-    "买药": ("药品",),
-    "药": ("药品",),
-    "花": ("支付", "使用"),
-    "过年": ("春节", "新年"),
-    "年前": ("春节",),
-    "冬天": ("冬季",),
-    "打工": ("务工",),
-    "回来": ("返乡", "返岗"),
-    "回家": ("返乡",),
-    "消毒": ("消杀",),
-    "快递公司": ("快递企业", "企业"),
-    "快递点": ("网点", "驿站"),
-    "送": ("派送", "配送", "投递"),
-    "检查费": ("检查",),
-    "拍片": ("检查",),
-    "多冷": ("零下", "摄氏度"),
-    "冷": ("零下", "严寒"),
-    "几点": ("点",),
-    "电": ("用电", "供电"),
-    "修": ("报修", "抢修"),
-    "修电": ("报修", "抢修"),
-    "多少人": ("名", "人", "位"),
-    "车展": ("汽车展",),
-    "老家": ("返乡",),
-    "电路": ("线路",),
-    "外地": ("在外", "外出"),
-    "帐户": ("账户",),
-    "个人帐户": ("个人账户",),
-    "闺女": ("家庭成员",),
-    "女儿": ("家庭成员",),
-    "儿子": ("家庭成员",),
-    "老头": ("家庭成员",),
-    "老婆": ("家庭成员",),
-    "老公": ("家庭成员",),
-    "爱人": ("家庭成员",),
-    "父母": ("家庭成员",),
-    "片子": ("检查",),
-    "出事": ("隐患", "异常", "断电", "安全"),
-    "划": ("计入",),
-    "收发": ("寄递", "投递"),
-    "保障": ("确保", "保证", "保障"),
-    "外头": ("室外",),
-    "度": ("摄氏度", "温度"),
-    "出毛病": ("报修", "抢修", "故障"),
-    "坏了": ("报修", "抢修", "故障"),
-    "手机": ("app", "线上", "网上"),
-    "好久没": ("长期",),
-    "破百": ("百公里加速",),
-    "马力": ("功率",),
-    "大马力": ("功率",),
-    "年底": ("岁尾", "年末", "年终"),
-    "开始": ("起", "启动", "实施"),
-    "家属": ("家庭成员",),
-    "级别": ("级",),
-    "好长时间": ("长期",),
-    "长时间": ("长期",),
-    "好久": ("长期",),
-    "很久": ("长期",),
-    "没用": ("闲置",),
-    "不用": ("闲置",),
-    "容易": ("易",),
-    "爱": ("易", "容易"),  # 爱出毛病: tends to
-    "外面": ("室外",),
-    "那天": ("当天", "当晚"),
-    "晚上": ("晚", "夜"),
-    "出去": ("外出", "在外"),
-    "网上": ("线上", "微信公众号", "网上"),
-    "自己": ("自助",),
-    "大排量": ("发动机",),
-    "排量": ("发动机",),
-    "那口子": ("家庭成员",),
-    "全家": ("家庭成员", "家庭"),
-    "孙子": ("家庭成员",),
-    "人手": ("人员", "人力"),
-    "邮政局": ("邮政管理局", "邮政"),
-    "好处": ("福利", "待遇", "补贴"),
-    "天冷": ("严寒", "冬季", "零下"),
-    "检查": ("督导", "巡检", "排查"),
-    "罐子": ("钢瓶",),
-    "气罐": ("钢瓶",),
-    "煤气罐": ("钢瓶",),
-    "液化气罐": ("钢瓶",),
-    "一天": ("全天", "当天", "每天"),
-    "电线": ("线路", "电路"),
-    "小哥": ("快递员", "一线人员", "从业人员"),
-    "省里": ("全省",),
-    "寄": ("寄递",),
-    "开通": ("建立",),
-    "转成": ("转向", "转为", "转变"),  # 从A转成B: 由A转向B
-    "吃药": ("药品",),
-    "吃饭": ("饮食",),
-}
+from bot.thesaurus import FILLERS, SYNONYMS
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _WORD_OK = re.compile(r"[\w%]", re.UNICODE)
@@ -166,6 +35,33 @@ def _char_pinyin(ch: str) -> str:
 def pinyin_of(text: str) -> tuple[str, ...]:
     """Toneless pinyin per character (non-Chinese characters as themselves)."""
     return tuple(_char_pinyin(ch) for ch in text)
+
+
+# Words that say what kind of answer is wanted, which a pinyin keyboard misspells ("红旗h6夺少钱", "售家多少",
+# "报销比理是多少"): read with their typo, a price question lost its kind and was answered with a sentence
+# that has no price. Only words whose same-sounding spellings are not ordinary phrases (价格 ~ 加个, 几点 ~ 积点,
+# 电话 ~ "几个点划" are).
+_CUES = ("多少", "售价", "电价", "气价", "比例", "合理")
+
+
+@lru_cache(maxsize=1)
+def _cue_sounds() -> dict[tuple[str, ...], str]:
+    return {pinyin_of(cue): cue for cue in _CUES}
+
+
+def respell_cues(norm: str) -> str:
+    """``norm`` with misspelt question cues respelt ("夺少钱" -> "多少钱"); a real word ("合力") stays itself."""
+    from bot.words import _SEGMENTER
+
+    sounds = _cue_sounds()
+    sound = pinyin_of(norm)
+    out = list(norm)
+    for i in range(len(norm) - 1):
+        cue = sounds.get(sound[i : i + 2])
+        span = norm[i : i + 2]
+        if cue and cue != span and not _SEGMENTER.get().FREQ.get(span, 0):
+            out[i : i + 2] = list(cue)
+    return "".join(out)
 
 
 # An interrogative and the measure word it counts in ("几辆车" -> 车, "多少条" -> nothing): the kind of question

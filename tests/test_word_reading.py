@@ -119,7 +119,9 @@ def test_pinyin_typos_are_read_as_the_word_meant(chain: FaqChain, question: str,
     assert answer.answered and fact in answer.text, answer.text
 
 
-@pytest.mark.parametrize("question", ["红旗h6夺少钱", "红旗h6售家多少", "农村大棚用电电家是多少", "门诊统筹报销比理是多少"])
+@pytest.mark.parametrize(
+    "question", ["红旗h6夺少钱", "红旗h6售家多少", "农村大棚用电电家是多少", "门诊统筹报销比理是多少"]
+)
 def test_misspelt_price_or_share_question_is_still_declined(chain: FaqChain, question: str) -> None:
     """The cue (多少钱, 售价, 电价, 比例) is read through its typo, so no sentence without a price answers."""
     answer = chain.ask(question)
@@ -135,4 +137,6 @@ def test_message_that_names_nothing_is_not_answered(chain: FaqChain, question: s
 
 def test_typo_of_a_filler_is_dropped_like_the_filler(chain: FaqChain) -> None:
     words = chain._loaded.bank.reader.words
-    assert words("个人账户能不能给家理老人交大额医疗费用补助") == words("个人账户能不能给家里老人交大额医疗费用补助")
+    assert words("个人账户能不能给家理老人交大额医疗费用补助") == words(
+        "个人账户能不能给家里老人交大额医疗费用补助"
+    )
