@@ -73,7 +73,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     ):
         table.add_row(label, str(value))
     console.print(table)
-    console.print(f"index version {report.version} in {report.seconds:.1f} s")
+    if report.layout == "unchanged":
+        console.print(f"nothing changed: index version {report.version} stays current")
+    else:
+        console.print(f"index version {report.version} in {report.seconds:.1f} s")
     for err in errors:
         console.print(f"[red]error[/red] {escape(err.path)}: {escape(err.reason)}", soft_wrap=True, highlight=False)
     if result.fatal:

@@ -77,7 +77,8 @@ class BuildReport:
     chunks: int = 0
     embedded_chunks: int = 0
     seconds: float = 0.0
-    layout: str = ""  # "full" | "delta" (base shared with the previous version) | "rebase"
+    # "full" | "delta" (base shared with the previous version) | "rebase" | "unchanged" (nothing written)
+    layout: str = ""
 
 
 @dataclass
@@ -288,6 +289,14 @@ def build_index(
             new_tokens.append(np.asarray([vocab.setdefault(t, len(vocab)) for t in words], dtype=np.int32))
     new_ids = {d.doc_id for d in documents}
     report.removed = sorted(d for d in old_docs if d not in new_ids)
+    if previous is not None and _nothing_changed(documents, old_docs, counts, stats, report):
+        # Same articles, same records: the current version stays. A new one would only make every
+        # server reload an identical index (seconds and twice the memory at 100k chunks).
+        report.version = previous.path.name
+        report.layout = "unchanged"
+        report.chunks = sum(counts.values())
+        report.seconds = time.perf_counter() - started
+        return report
 
     dimension = int(embeddings.dimension)
     new_vectors = np.zeros((len(new_chunks), dimension), dtype=np.float32)
@@ -368,6 +377,19 @@ def build_index(
     report.embedded_chunks = len(new_chunks)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _nothing_changed(
+    documents: Sequence[Document],
+    old_docs: Mapping[str, Any],
+    counts: Mapping[str, int],
+    stats: Mapping[str, Sequence[int] | None] | None,
+    report: BuildReport,
+) -> bool:
+    if report.added or report.updated or report.removed or list(old_docs) != [d.doc_id for d in documents]:
+        return False
+    # A re-read file (touched, same content) changes its record's size/mtime: that must be written.
+    return all(not d.text or _doc_record(d, counts[d.doc_id], stats) == old_docs[d.doc_id] for d in documents)
 
 
 def _doc_record(doc: Document, chunks: int, stats: Mapping[str, Sequence[int] | None] | None) -> dict[str, Any]:

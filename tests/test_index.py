@@ -116,5 +116,5 @@ def test_killed_ingest_leaves_the_previous_index_serving(tmp_path: Path, embeddi
         assert retrieve_hybrid(index, embeddings, "液化气灌装站一天充装多少钱瓶", 1)[0].chunk.doc_id == "gas-new-year-eve"
 
     # A later ingest still works despite the debris of the killed ones.
-    build_index(load_documents([KNOWLEDGE]).documents, index_dir, embeddings)
+    build_index(load_documents([KNOWLEDGE]).documents, index_dir, embeddings, full=True)
     assert current_version(index_dir) != before

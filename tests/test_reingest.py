@@ -51,6 +51,19 @@ def test_second_ingest_of_an_unchanged_folder_reads_no_file(tmp_path: Path, know
     assert again.report.embedded_chunks == 0 and len(again.report.unchanged) == 8
 
 
+def test_ingest_with_nothing_changed_keeps_the_serving_version(tmp_path: Path, knowledge: Path) -> None:
+    settings = _settings(tmp_path, knowledge)
+    first = ingest_paths(settings).report.version
+    again = ingest_paths(settings).report
+    assert again.layout == "unchanged" and again.version == first
+    assert current_version(settings.index_dir) == first  # running servers have nothing to reload
+    assert [p.name for p in settings.index_dir.iterdir() if p.is_dir()] == [first]
+    # A touched file gets its new size and time recorded, in a new version, still embedding nothing.
+    os.utime(knowledge / "postal-baotong.md", (time.time() - 30, time.time() - 30))
+    touched = ingest_paths(settings).report
+    assert touched.version != first and touched.embedded_chunks == 0
+
+
 def test_touching_a_file_without_changing_it_re_embeds_nothing(tmp_path: Path, knowledge: Path) -> None:
     settings = _settings(tmp_path, knowledge)
     ingest_paths(settings)
