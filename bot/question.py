@@ -22,6 +22,7 @@ Kind = Literal[
     "hours",
     "duration",
     "clock",
+    "month",
     "time",
     "percent",
     "number",
@@ -37,7 +38,9 @@ _PRICE = re.compile(
     r"多少钱|几块|几元|多钱|价格|价钱|售价|收费标准|怎么收费|多少费用|费用是多少|一斤|一罐多少|单价|电价|气价"
 )
 _PHONE = re.compile(r"电话|热线|号码|手机号|联系方式|客服")
-_DURATION = re.compile(r"多久|多长时间|几天|几个小时|多少天|多长时间")
+_DURATION = re.compile(r"多久|多长时间|几天|几个小时|多少天|多少年|几年")
+# "几月份能摘": a month, which a year ("2022年以来") does not give.
+_MONTH = re.compile(r"几月|哪个月|哪月|什么月份|啥月份")
 _HOURS = re.compile(
     r"(?:几点|啥时候|什么时候)(?:开门|关门|上班|下班|营业|开放|闭馆)|营业时间|办公时间|上班时间|下班时间"
 )
@@ -80,7 +83,10 @@ _SPENDING = re.compile(r"投资|投入|资金|拨付|补助|补贴|累计|总额
 # Numbers that are part of a date or a year.
 _DATE_NUMBER = re.compile(r"\d+\s*(?:年|月|日|号)(?:起|以来|前|后|底|初)?")
 _PHONE_IN_SOURCE = re.compile(r"\d{5,}|\d{3,4}-\d{7,8}")
-_DURATION_IN_SOURCE = re.compile(r"\d+\s*(?:分钟|小时|天|个工作日|日内)")
+_DURATION_IN_SOURCE = re.compile(
+    r"\d+\s*(?:分钟|小时|天|个工作日|日内)|(?<!\d)\d{1,2}\s*(?:多|余)?年(?![\d级底初起])|[一二两三四五六七八九十]+(?:多|余)?年"
+)
+_MONTH_IN_SOURCE = re.compile(r"\d+\s*月")
 
 _GREETING = re.compile(
     r"^(?:你好|您好|你们好|哈喽|嗨|hi|hello|hey|在吗|在不在|在么|早上好|上午好|下午好|晚上好|早|有人吗|小助手)"
@@ -159,6 +165,8 @@ def _kind(norm: str) -> Kind:
         return "phone"
     if _DURATION.search(norm):
         return "duration"
+    if _MONTH.search(norm):
+        return "month"
     if _CLOCK.search(norm):
         return "clock"
     if _TIME.search(norm):
@@ -198,6 +206,8 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         return bool(_ADDRESS_IN_SOURCE.search(sentence_norm))
     if kind == "clock":
         return bool(_CLOCK_IN_SOURCE.search(sentence_norm))
+    if kind == "month":
+        return bool(_MONTH_IN_SOURCE.search(sentence_norm))
     if kind == "time":
         return bool(_DATE.search(sentence_norm))
     if kind == "person":
@@ -224,7 +234,7 @@ def _without_places(norm: str) -> str:
 
 # The kinds whose answer is a specific fact the source either states or does not.
 STRICT_KINDS: frozenset[str] = frozenset(
-    {"price", "phone", "address", "hours", "duration", "clock", "time", "percent", "number"}
+    {"price", "phone", "address", "hours", "duration", "clock", "month", "time", "percent", "number"}
 )
 
 

@@ -140,3 +140,14 @@ def test_typo_of_a_filler_is_dropped_like_the_filler(chain: FaqChain) -> None:
     assert words("个人账户能不能给家理老人交大额医疗费用补助") == words(
         "个人账户能不能给家里老人交大额医疗费用补助"
     )
+
+
+@pytest.mark.parametrize("question", ["草莓大棚的草莓几月份能摘", "二氧化碳注入多少年了"])
+def test_month_or_years_question_needs_a_month_or_years_in_the_source(chain: FaqChain, question: str) -> None:
+    """A year ("2022年以来") is neither a month nor a number of years."""
+    assert not chain.ask(question).answered
+
+
+def test_month_question_is_answered_by_a_dated_sentence(chain: FaqChain) -> None:
+    answer = chain.ask("长春门诊共济几月开始实施的")
+    assert answer.answered and "1月1日" in answer.text
