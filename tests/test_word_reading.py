@@ -142,9 +142,11 @@ def test_typo_of_a_filler_is_dropped_like_the_filler(chain: FaqChain) -> None:
     )
 
 
-@pytest.mark.parametrize("question", ["草莓大棚的草莓几月份能摘", "二氧化碳注入多少年了"])
-def test_month_or_years_question_needs_a_month_or_years_in_the_source(chain: FaqChain, question: str) -> None:
-    """A year ("2022年以来") is neither a month nor a number of years."""
+@pytest.mark.parametrize(
+    "question", ["草莓大棚的草莓几月份能摘", "二氧化碳注入多少年了", "吉林市调压站在哪个街道"]
+)
+def test_month_years_or_street_question_needs_that_fact_in_the_source(chain: FaqChain, question: str) -> None:
+    """A year ("2022年以来") is neither a month nor a number of years; a district (江北) is no street address."""
     assert not chain.ask(question).answered
 
 
