@@ -5,44 +5,30 @@ sentence costs ~0.7 ms, so the vectors are computed eagerly once per index versi
 base (the seed has ~100 sentences, ~0.1 s) and, for a large one, on demand for the few sentences the
 answerer asks for (``answer.DENSE_CANDIDATES`` a question), behind an LRU cache. IDF comes from the chunk
 corpus the BM25 index already holds, so it costs nothing at question time.
+
+For a large base the sentences themselves (offsets, texts prepared for matching, the next sentence of a paragraph)
+are also read on demand, per chunk, and kept for the ``LRU_CHUNKS`` chunks used last: a server answering for weeks
+would otherwise end up holding every sentence of a 100k-chunk base as Python objects. A sentence's id is derived
+from its place in the index (the first chunk holding it, its position there), so an evicted sentence is read again
+identically, and the answers do not depend on what earlier questions left in the caches.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 
-from bot.chunk import normalize, split_sentences
 from bot.embed import VectorEmbeddings
 from bot.index import KnowledgeIndex
 from bot.lexicon import SentenceText, WordReader, general_rarity
+from bot.sentences import LazyText, SourceSentence, prepared_context, prepared_text, source_sentence, units
 from bot.words import tokenize_cached
 
-_ATTRIBUTION = re.compile(r"(?:说|说道|表示|介绍|指出|告诉记者)[。！!]?$")
-
-
-def _units(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of a chunk, with a quotation and its short attribution ("……。”某某说道。") kept as one."""
-    spans: list[tuple[int, int]] = []
-    for sentence in split_sentences(text):
-        if (
-            spans
-            and len(sentence.text) <= 30
-            and _ATTRIBUTION.search(sentence.text)
-            and text[spans[-1][1] - 1] in '”"」』'
-            and "\n" not in text[spans[-1][1] : sentence.start]
-        ):
-            spans[-1] = (spans[-1][0], sentence.end)
-        else:
-            spans.append((sentence.start, sentence.end))
-    return spans
-
+__all__ = ["EAGER_CHUNK_LIMIT", "LRU_CHUNKS", "LRU_SENTENCES", "SentenceBank", "SourceSentence"]
 
 # A word in at most this share of the chunks is as specific as a word gets: its weight stops growing. The plain
 # IDF of the rarest words grows with the base (a word no chunk has: 4.2 on the 31 seed chunks, 7.6 at 1k, 12.2
@@ -54,90 +40,77 @@ RARE_SHARE = 0.01
 # Up to this many chunks every sentence is embedded when the index loads.
 EAGER_CHUNK_LIMIT = 2000
 LRU_SENTENCES = 50_000
+# Chunks whose sentences a large base keeps read (~6 sentences each); a question reads ~8 chunks.
+LRU_CHUNKS = 5_000
+# Below this a question's own chunks could be evicted while it is being answered.
+MIN_CACHED_CHUNKS = 64
+# Sentence id of a large base: position of its first chunk * _STRIDE + its place in that chunk.
+_STRIDE = 1 << 12
 _IDF_CEILING = math.log(1.0 + (1.0 - RARE_SHARE) / RARE_SHARE)
 
 
-class _Tokens:
-    """A text's jieba tokens, cut only when a word that could be one of them is looked up.
+@dataclass(frozen=True)
+class _ChunkSentences:
+    """A chunk of a large base as the bank reads it: its sentences' ids, offsets and paragraph starts."""
 
-    A token is a piece of the normalised text, so a word the text does not contain is answered without jieba.
-    Word matching looks up only one-character question words (做, 管, 户) here; at 100k chunks every
-    question meets ~50 sentences not seen before, and cutting them all was ~5 ms of an answer.
-    """
+    sids: tuple[int, ...]  # in source order; the first may belong to the previous chunk (the overlap)
+    starts: tuple[int, ...]  # offsets in the article, one per sentence
+    opens_paragraph: tuple[bool, ...]
+    owned: tuple[int, ...]  # the ids whose sentence this chunk holds first
 
-    __slots__ = ("_text", "_norm", "_cut")
 
-    def __init__(self, text: str, norm: str) -> None:
-        self._text = text
-        self._norm = norm
-        self._cut: frozenset[str] | None = None
+class _SentenceView:
+    """``bank.sentences`` of a large base: ``[sid]`` reads the sentence (again, if it was evicted)."""
 
-    def _tokens(self) -> frozenset[str]:
-        if self._cut is None:
-            self._cut = frozenset(tokenize_cached(self._text))
-        return self._cut
+    __slots__ = ("_bank",)
 
-    def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and word in self._norm and word in self._tokens()
+    def __init__(self, bank: SentenceBank) -> None:
+        self._bank = bank
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self._tokens())
+    def __getitem__(self, sid: int) -> SourceSentence:
+        found = self._bank._own.get(sid)
+        return found if found is not None else self._bank._read_sentence(sid)
 
     def __len__(self) -> int:
-        return len(self._tokens())
-
-
-class _LazyText(SentenceText):
-    """A sentence prepared for matching whose tokens are cut only when needed (see ``_Tokens``)."""
-
-    __slots__ = ("_lazy",)
-
-    def __init__(self, text: str) -> None:  # noqa: D107 - SentenceText's fields, tokens deferred
-        self.norm = normalize(text)
-        self._lazy = _Tokens(text, self.norm)
-
-    @property  # type: ignore[override]
-    def tokens(self) -> _Tokens:  # type: ignore[override]
-        return self._lazy
-
-
-@dataclass(frozen=True)
-class SourceSentence:
-    """One sentence of an article; ``text == article.text[start:end]``."""
-
-    doc_id: str
-    title: str
-    date: dt.date
-    text: str
-    start: int
-    end: int
-    heading: str
-    topics: tuple[str, ...]
-    region: tuple[str, ...]
-    norm: str  # normalize(text), for substring matching
-    # The first sentence of the paragraph ("" when this is it): it often names who or where the rest is about.
-    lead: str = ""
+        """Sentences held in memory now (not the base's total)."""
+        return len(self._bank._own)
 
 
 class SentenceBank:
-    """The sentences of one index version, with vectors and corpus IDF. Read-only after construction."""
+    """The sentences of one index version, with vectors and corpus IDF. Answers do not change it.
+
+    Small base (``eager``): every sentence is read and embedded at load, ids are 0..n-1. Large base: sentences are
+    read per chunk when a question needs them and kept for the ``lru_chunks`` chunks used last, vectors for the
+    ``LRU_SENTENCES`` sentences used last; ids are stable (see ``_sid``), so eviction never changes an answer.
+    """
 
     def __init__(
-        self, index: KnowledgeIndex, embeddings: VectorEmbeddings, eager_limit: int = EAGER_CHUNK_LIMIT
+        self,
+        index: KnowledgeIndex,
+        embeddings: VectorEmbeddings,
+        eager_limit: int = EAGER_CHUNK_LIMIT,
+        lru_chunks: int = LRU_CHUNKS,
+        lru_sentences: int = LRU_SENTENCES,
     ) -> None:
         self.index = index
         self.embeddings = embeddings
         self.position = {c.chunk_id: i for i, c in enumerate(index.chunks)}
-        self.sentences: list[SourceSentence] = []
+        self.sentences: list[SourceSentence] | _SentenceView = []
         self._by_key: dict[tuple[str, int], int] = {}
         self._by_chunk: dict[int, list[int]] = {}
         self._vectors: dict[int, np.ndarray] = {}
         self._lru: OrderedDict[int, None] = OrderedDict()
         self._texts: dict[int, SentenceText] = {}
-        self._next: dict[int, int] = {}
-        self._titles: dict[str, SentenceText] = {}
+        self._next: dict[int, int | None] = {}
+        self._titles: OrderedDict[str, SentenceText] = OrderedDict()
         self._contexts: dict[int, SentenceText] = {}
-        self._lock = threading.Lock()
+        # Large bases: chunk position -> its sentences (LRU), and the sentences those chunks hold first.
+        self._chunks: OrderedDict[int, _ChunkSentences] = OrderedDict()
+        self._own: dict[int, SourceSentence] = {}
+        self.lru_chunks = max(lru_chunks, MIN_CACHED_CHUNKS)
+        self.lru_sentences = lru_sentences
+        self.chunks_read = 0  # chunks read on demand since load (again after an eviction too)
+        self._lock = threading.RLock()
         self.embedded = 0  # sentences embedded on demand since load (large bases only)
         self._df, self._n_chunks = self._document_frequencies(index)
         self.reader = WordReader(self._df)
@@ -148,6 +121,8 @@ class SentenceBank:
             if self.sentences:
                 matrix = embeddings.encode([s.text for s in self.sentences])
                 self._vectors = {i: matrix[i] for i in range(len(self.sentences))}
+        else:
+            self.sentences = _SentenceView(self)
 
     # ------------------------------------------------------------------ IDF
     @staticmethod
@@ -176,7 +151,7 @@ class SentenceBank:
     def max_idf(self) -> float:
         return self.idf("\x00never\x00")
 
-    # ------------------------------------------------------------ sentences
+    # ------------------------------------------------------ small base (eager)
     def _sentences_of(self, pos: int) -> list[int]:
         found = self._by_chunk.get(pos)
         if found is not None:
@@ -185,7 +160,7 @@ class SentenceBank:
         ids: list[int] = []
         lead = ""
         previous_end = 0
-        for n, (start, end) in enumerate(_units(chunk.text)):
+        for n, (start, end) in enumerate(units(chunk.text)):
             text = chunk.text[start:end]
             new_paragraph = n == 0 or "\n" in chunk.text[previous_end:start]
             if new_paragraph:
@@ -196,47 +171,130 @@ class SentenceBank:
             if i is None:
                 i = len(self.sentences)
                 self._by_key[key] = i
-                self.sentences.append(
-                    SourceSentence(
-                        doc_id=chunk.doc_id,
-                        title=chunk.title,
-                        date=chunk.date,
-                        text=text,
-                        start=chunk.start + start,
-                        end=chunk.start + end,
-                        heading=chunk.heading,
-                        topics=chunk.topics,
-                        region=chunk.region,
-                        norm=normalize(text),
-                        lead="" if lead == text else lead,
-                    )
-                )
+                self.sentences.append(source_sentence(chunk, start, end, lead))  # type: ignore[union-attr]
             if ids and not new_paragraph:
                 self._next.setdefault(ids[-1], i)
             ids.append(i)
         self._by_chunk[pos] = ids
         return ids
 
+    # ------------------------------------------------------ large base (lazy)
+    def _unit_starts(self, pos: int) -> tuple[int, ...]:
+        read = self._chunks.get(pos)
+        if read is not None:
+            return read.starts
+        chunk = self.index.chunks[pos]
+        return tuple(chunk.start + start for start, _ in units(chunk.text))
+
+    def _sid(self, pos: int, offset: int, n: int) -> int:
+        """Id of the sentence at ``offset`` of chunk ``pos`` (its ``n``-th): the first chunk holding it decides,
+        as when a small base reads its chunks in order (a document's chunks are consecutive positions)."""
+        doc_id = self.index.chunks[pos].doc_id
+        while pos > 0:
+            prev = self.index.chunks[pos - 1]
+            if prev.doc_id != doc_id or not prev.start <= offset < prev.end:
+                break
+            starts = self._unit_starts(pos - 1)
+            if offset not in starts:
+                break
+            pos, n = pos - 1, starts.index(offset)
+        return pos * _STRIDE + n
+
+    def _read(self, pos: int) -> _ChunkSentences:
+        """A chunk's sentences, read now or kept from before (then used last); the caller holds the lock."""
+        found = self._chunks.get(pos)
+        if found is not None:
+            self._chunks.move_to_end(pos)
+            return found
+        self.chunks_read += 1
+        chunk = self.index.chunks[pos]
+        sids, starts, opens, owned = [], [], [], []
+        lead = ""
+        previous_end = 0
+        for n, (start, end) in enumerate(units(chunk.text)):
+            text = chunk.text[start:end]
+            new_paragraph = n == 0 or "\n" in chunk.text[previous_end:start]
+            if new_paragraph:
+                lead = text
+            previous_end = end
+            sid = self._sid(pos, chunk.start + start, n)
+            if sid // _STRIDE == pos:
+                owned.append(sid)
+                self._own[sid] = source_sentence(chunk, start, end, lead)
+            sids.append(sid)
+            starts.append(chunk.start + start)
+            opens.append(new_paragraph)
+        read = self._chunks[pos] = _ChunkSentences(tuple(sids), tuple(starts), tuple(opens), tuple(owned))
+        while len(self._chunks) > self.lru_chunks:
+            _, old = self._chunks.popitem(last=False)
+            for sid in old.owned:
+                self._own.pop(sid, None)
+                self._texts.pop(sid, None)
+                self._contexts.pop(sid, None)
+                self._next.pop(sid, None)
+        return read
+
+    def _read_sentence(self, sid: int) -> SourceSentence:
+        with self._lock:
+            found = self._own.get(sid)
+            if found is None:
+                self._read(sid // _STRIDE)
+                found = self._own[sid]
+            return found
+
+    def _follower(self, sid: int) -> int | None:
+        """The next sentence of ``sid``'s paragraph: in its chunk, or at the start of the following ones."""
+        pos = sid // _STRIDE
+        doc_id = self.index.chunks[pos].doc_id
+        while pos < len(self.index.chunks) and self.index.chunks[pos].doc_id == doc_id:
+            read = self._read(pos)
+            if sid not in read.sids:
+                return None
+            n = read.sids.index(sid) + 1
+            if n < len(read.sids):
+                return None if read.opens_paragraph[n] else read.sids[n]
+            pos += 1
+        return None
+
+    # -------------------------------------------------------------- access
     def sentences_for_chunk(self, chunk_id: str) -> list[int]:
         """Indices (into ``self.sentences``) of a chunk's sentences, in source order."""
         pos = self.position[chunk_id]
         if self.eager:
             return self._by_chunk[pos]
         with self._lock:
-            return self._sentences_of(pos)
+            return list(self._read(pos).sids)
 
     def next_in_paragraph(self, i: int) -> int | None:
         """The sentence right after ``i`` in the same paragraph, if the index holds one."""
-        return self._next.get(i)
+        if self.eager:
+            return self._next.get(i)
+        with self._lock:
+            if i not in self._next:
+                follower = self._follower(i)
+                self._read(i // _STRIDE)  # its owner may have been pushed out by the chunks read after it
+                self._next[i] = follower
+            return self._next[i]
 
     def tokens(self, i: int) -> tuple[str, ...]:
         return tokenize_cached(self.sentences[i].text)
+
+    def _cached(self, store: dict[int, SentenceText], i: int, make) -> SentenceText:  # type: ignore[no-untyped-def]
+        """A large base's per-sentence cache entry, kept only while the sentence's chunk is (evicted with it)."""
+        with self._lock:
+            self._read(i // _STRIDE)
+            found = store.get(i)
+            if found is None:
+                found = store[i] = make(self._own[i])
+            return found
 
     def text(self, i: int) -> SentenceText:
         """The sentence prepared for word matching (cached)."""
         found = self._texts.get(i)
         if found is None:
-            found = self._texts[i] = _LazyText(self.sentences[i].text)
+            if not self.eager:
+                return self._cached(self._texts, i, prepared_text)
+            found = self._texts[i] = LazyText(self.sentences[i].text)
         return found
 
     def title(self, i: int) -> SentenceText:
@@ -244,19 +302,32 @@ class SentenceBank:
         s = self.sentences[i]
         found = self._titles.get(s.doc_id)
         if found is None:
-            found = self._titles[s.doc_id] = _LazyText(s.title)
+            with self._lock:
+                found = self._titles[s.doc_id] = LazyText(s.title)
+                if not self.eager and len(self._titles) > self.lru_chunks:
+                    self._titles.popitem(last=False)
         return found
 
     def context(self, i: int) -> SentenceText:
         """Title, heading and paragraph lead of a sentence, prepared for word matching (cached)."""
         found = self._contexts.get(i)
         if found is None:
-            s = self.sentences[i]
-            # An article about one place is about it throughout; one listing several cities is not about each.
-            places = " ".join(s.region) if len(s.region) <= 1 else ""
-            text = f"{s.title} {s.heading} {s.lead} {places}"
-            found = self._contexts[i] = _LazyText(text)
+            if not self.eager:
+                return self._cached(self._contexts, i, prepared_context)
+            found = self._contexts[i] = prepared_context(self.sentences[i])
         return found
+
+    def cached(self) -> dict[str, int]:
+        """How many entries each per-sentence cache holds (bounded for a large base)."""
+        return {
+            "chunks": len(self._chunks) if not self.eager else len(self._by_chunk),
+            "sentences": len(self.sentences),
+            "texts": len(self._texts),
+            "contexts": len(self._contexts),
+            "next": len(self._next),
+            "titles": len(self._titles),
+            "vectors": len(self._vectors),
+        }
 
     def vectors(self, ids: list[int]) -> np.ndarray:
         """Unit vectors of the given sentences, embedding (and caching) the ones not seen yet."""
@@ -275,7 +346,7 @@ class SentenceBank:
                 self._lru[i] = None
                 self._lru.move_to_end(i)
             out = np.vstack([self._vectors[i] for i in ids]) if ids else np.zeros((0, 1), np.float32)
-            while len(self._lru) > LRU_SENTENCES:
+            while len(self._lru) > self.lru_sentences:
                 old, _ = self._lru.popitem(last=False)
                 self._vectors.pop(old, None)
         return out
