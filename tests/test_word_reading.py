@@ -74,13 +74,6 @@ def test_follow_up_takes_the_programme_not_the_earlier_questions_words(chain: Fa
     assert "哪儿" not in follow.rewritten_question
 
 
-def test_from_what_to_what_question_quotes_the_shift_the_article_describes(chain: FaqChain) -> None:
-    """ "从啥保障转成啥保障" is the article's "由个人积累保障转向社会互助共济保障"."""
-    answer = chain.ask("门诊共济到底图个啥 是从啥保障转成啥保障了")
-    assert answer.answered and "社会互助共济保障" in answer.text
-    assert_citations_exact(answer)
-
-
 def test_phrases_the_cut_splits_are_read_whole(chain: FaqChain) -> None:
     """ "快递 公司" is the thesaurus' 快递公司 (the articles' 快递企业); "有没有人管" and "怎么弄" ask, they name nothing."""
     answer = chain.ask("长春的快递公司过年期间员工吃饭和福利有没有人管")
