@@ -190,6 +190,8 @@ class WordReader:
         return out
 
     def _slipped_term(self, parts: list[str]) -> str:
+        if all(part in self._vocabulary for part in parts):
+            return ""  # nothing slipped (checked first: it is the common case and needs no pinyin)
         candidate = "".join(parts)
         if not 3 <= len(candidate) <= _TERM_CHARS or candidate in self._vocabulary:
             return ""
