@@ -51,7 +51,18 @@ PLACES = [
     "阜新", "辽阳", "铁岭", "朝阳", "葫芦岛", "呼和浩特", "包头", "赤峰", "通辽", "石家庄", "唐山", "保定",
     "太原", "大同", "济南", "青岛", "烟台", "郑州", "洛阳", "武汉", "宜昌", "长沙", "岳阳", "南昌", "赣州",
 ]  # fmt: skip
-SEED_DISTRICTS = ["梅河新区", "丰满区", "龙潭区", "船营区", "昌邑区", "高新区", "经开区", "江北", "铁东", "通潭"]
+SEED_DISTRICTS = [
+    "梅河新区",
+    "丰满区",
+    "龙潭区",
+    "船营区",
+    "昌邑区",
+    "高新区",
+    "经开区",
+    "江北",
+    "铁东",
+    "通潭",
+]
 DISTRICTS = [
     "南关", "宽城", "朝阳", "二道", "绿园", "东昌", "二道江", "浑江", "江源", "洮北", "宁江", "龙山", "西安",
     "铁西", "河东", "河西", "城南", "城北", "站前", "新城", "南岗", "道里", "道外", "香坊", "沈河", "皇姑",
@@ -74,7 +85,21 @@ NAMES = [
 SEED_COURIERS = ["京东", "极兔", "圆通", "顺丰", "韵达", "中通"]
 COURIERS = ["申通", "德邦", "百世", "丰网", "跨越", "安能", "优速", "天天", "宅急送", "速尔"]
 SEED_OILFIELDS = ["吉林油田", "吉林石化"]
-OILFIELDS = ["大庆", "辽河", "长庆", "胜利", "大港", "华北", "冀东", "吐哈", "塔里木", "青海", "玉门", "江汉", "中原"]
+OILFIELDS = [
+    "大庆",
+    "辽河",
+    "长庆",
+    "胜利",
+    "大港",
+    "华北",
+    "冀东",
+    "吐哈",
+    "塔里木",
+    "青海",
+    "玉门",
+    "江汉",
+    "中原",
+]
 SEED_MODELS = ["红旗H6", "红旗H5"]
 MODELS = ["红旗H7", "红旗H9", "红旗HS3", "红旗HS5", "红旗HS7", "红旗E-QM5", "红旗E-HS9", "红旗L5", "红旗HQ9"]
 SEED_PEOPLE = [
@@ -110,7 +135,8 @@ _CLAUSE_RE = re.compile(r"[^，。；！？]+[，。；！？]?")
 _OPENER_RE = re.compile(r"^本报讯")
 _BYLINE_RE = re.compile(r"本报记者|^——")
 TITLE_VERBS = ["：", "开展", "推进", "做好", "关于", "全力", "持续"]
-# Share of an article's clauses drawn from seed articles of other topics.
+# Off-topic clauses per on-topic one: uniform in this range / 0.65, i.e. 19-35 % of an article's clauses come from
+# seed articles of other topics (27 % on average; the generated bases are measured with exactly this).
 OFF_TOPIC_SHARE = (0.15, 0.35)
 # At most this many on-topic clauses an article (~1,000 characters: 3 to 4 chunks, as before).
 MAX_ON_TOPIC = 45
@@ -237,7 +263,11 @@ def _pick(rng: random.Random, clauses: list[Clause], n: int) -> list[Clause]:
 
 
 def synthetic_document(
-    i: int, seed_docs: list[Document], pool: list[Clause], rng: random.Random, held_out: frozenset[str] = frozenset()
+    i: int,
+    seed_docs: list[Document],
+    pool: list[Clause],
+    rng: random.Random,
+    held_out: frozenset[str] = frozenset(),
 ) -> Document:
     """An article about one seed article's topic, of clauses drawn from the seed articles.
 
@@ -315,8 +345,15 @@ def _front_matter(doc: Document) -> str:
     )
 
 
-def generate(n_chunks: int, out_dir: Path, *, knowledge_dir: Path = REPO / "knowledge", seed: int = 7,
-             chunk_size: int = 300, chunk_overlap: int = 1) -> dict[str, int]:
+def generate(
+    n_chunks: int,
+    out_dir: Path,
+    *,
+    knowledge_dir: Path = REPO / "knowledge",
+    seed: int = 7,
+    chunk_size: int = 300,
+    chunk_overlap: int = 1,
+) -> dict[str, int]:
     """Write the real articles plus synthetic ones into ``out_dir`` until about ``n_chunks`` chunks.
 
     Returns counts: documents, chunks, characters (of chunk text).
@@ -348,7 +385,9 @@ def generate(n_chunks: int, out_dir: Path, *, knowledge_dir: Path = REPO / "know
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("chunks", type=int, help="target number of chunks (real articles included)")
     parser.add_argument("out", type=Path, help="folder to (re)create")
     parser.add_argument("--seed", type=int, default=7)
