@@ -5,6 +5,7 @@ Stages take explicit arguments; this is where Settings become those arguments.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -73,6 +74,10 @@ def ingest_paths(
     """
     folders = list(paths or [settings.knowledge_dir])
     embeddings = embeddings_for(settings, batch=True)
+    # The model's weights and jieba's dictionary load (~1 s) on the other core while the files are
+    # scanned: a one-article re-ingest from the command line waited for both after the scan.
+    if WARM_UP_WHILE_SCANNING:
+        threading.Thread(target=_warm_up, args=(embeddings,), name="faqbot-ingest-warm-up", daemon=True).start()
     for attempt in range(2):
         started = time.perf_counter()
         # Files whose size and mtime match the current version's records are not read again.
@@ -112,6 +117,23 @@ def ingest_paths(
         files_reused=loaded.reused,
         scan_seconds=scan_seconds,
     )
+
+
+WARM_UP_WHILE_SCANNING = True  # measured at 100k, one changed article: `faqbot ingest` 4.7 -> 4.2 s (load 2.7)
+
+
+def _warm_up(embeddings: VectorEmbeddings) -> None:
+    from bot.embed import BundledEmbeddings
+    from bot.words import warm_up
+
+    try:
+        warm_up()
+        # Only the bundled numpy model: a torch import still running in a daemon thread when a short
+        # ingest exits can abort the interpreter's shutdown.
+        if isinstance(embeddings, BundledEmbeddings):
+            embeddings.warm_up()
+    except Exception:  # the ingest itself loads them again and reports what is wrong
+        return
 
 
 def _check_faq(paths: Sequence[Path], loaded: ScanResult) -> list[IngestError]:
