@@ -75,7 +75,9 @@ def test_years_in_synthetic_articles_are_near_the_article_date(synthetic: list[D
     years = [(int(y), d.date.year) for d in synthetic for y in re.findall(r"(?<!\d)(\d{4})(?=年)", d.text)]
     assert len(years) > 50
     # The seed articles (2023) speak of 2021 to 2024; a synthetic article moves them with its own date.
-    assert all(date - 3 <= year <= date + 2 for year, date in years), [p for p in years if not p[0] - p[1] in range(-3, 3)][:5]
+    assert all(date - 3 <= year <= date + 2 for year, date in years), [
+        p for p in years if p[0] - p[1] not in range(-3, 3)
+    ][:5]
 
 
 def test_varied_sentences_keep_the_size_of_their_figures_and_move_years_with_the_date(
@@ -144,7 +146,9 @@ def test_synthetic_articles_name_other_places_organisations_and_people(synthetic
     seed_names = [n for n, kind in synth_kb._KIND.items() if kind != "keep" and n not in ("吉林",)]
     leaks = [(d.doc_id, n) for d in synthetic for n in seed_names if n in d.text.replace("吉林省", "")]
     assert not leaks, leaks[:5]
-    assert not any(re.search(r"吉林(?!省|医保|电力|日报)", d.text.replace("国网吉林电力", "")) for d in synthetic)
+    assert not any(
+        re.search(r"吉林(?!省|医保|电力|日报)", d.text.replace("国网吉林电力", "")) for d in synthetic
+    )
     regions = collections.Counter(r for d in synthetic for r in d.region)
     assert len(regions) > 40 and regions.most_common(1)[0][1] < 0.1 * len(synthetic)
     stations = collections.Counter(m for d in synthetic for m in re.findall(r"(\w{2})高中压调压站", d.text))
@@ -158,7 +162,9 @@ def test_no_clause_appears_in_most_synthetic_articles(synthetic: list[Document])
     assert sum("走笔" in d.text for d in synthetic) < 0.05 * len(synthetic)
 
 
-def test_synthetic_base_is_the_same_for_the_same_seed_and_differs_for_another(tmp_path: Path, kb: Path) -> None:
+def test_synthetic_base_is_the_same_for_the_same_seed_and_differs_for_another(
+    tmp_path: Path, kb: Path
+) -> None:
     again = tmp_path / "again"
     other = tmp_path / "other"
     synth_kb.generate(600, again)
