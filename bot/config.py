@@ -103,7 +103,8 @@ class Settings(BaseSettings):
         """How many questions a process answers at the same time; the others wait their turn, in order.
 
         The extractive answer is pure CPU under Python's GIL: two questions in one process do not run
-        faster side by side, they interleave and both finish late (measured: p95 grew ~3x at 32 clients).
+        faster side by side, they interleave and both finish late (seed, 32 clients, 2 workers: p95 332 ms
+        interleaved, 235 ms one at a time, at the same ~200 requests/s; docs/performance.md).
         So one at a time per process; ``--workers`` adds processes for the other cores. With an LLM the
         time is spent waiting on the network, so many questions may wait at once.
         """
