@@ -25,7 +25,15 @@ import numpy as np
 from bot.embed import VectorEmbeddings
 from bot.index import KnowledgeIndex
 from bot.lexicon import SentenceText, WordReader, general_rarity
-from bot.sentences import LazyText, SourceSentence, prepared_context, prepared_text, source_sentence, units
+from bot.sentences import (
+    LazyText,
+    SourceSentence,
+    paragraph_units,
+    prepared_context,
+    prepared_text,
+    source_sentence,
+    units,
+)
 from bot.words import tokenize_cached
 
 __all__ = ["EAGER_CHUNK_LIMIT", "LRU_CHUNKS", "LRU_SENTENCES", "SentenceBank", "SourceSentence"]
@@ -158,21 +166,14 @@ class SentenceBank:
             return found
         chunk = self.index.chunks[pos]
         ids: list[int] = []
-        lead = ""
-        previous_end = 0
-        for n, (start, end) in enumerate(units(chunk.text)):
-            text = chunk.text[start:end]
-            new_paragraph = n == 0 or "\n" in chunk.text[previous_end:start]
-            if new_paragraph:
-                lead = text
-            previous_end = end
-            key = (chunk.doc_id, chunk.start + start)
+        for u in paragraph_units(chunk.text):
+            key = (chunk.doc_id, chunk.start + u.start)
             i = self._by_key.get(key)
             if i is None:
                 i = len(self.sentences)
                 self._by_key[key] = i
-                self.sentences.append(source_sentence(chunk, start, end, lead))  # type: ignore[union-attr]
-            if ids and not new_paragraph:
+                self.sentences.append(source_sentence(chunk, u.start, u.end, u.lead))  # type: ignore[union-attr]
+            if ids and not u.opens_paragraph:
                 self._next.setdefault(ids[-1], i)
             ids.append(i)
         self._by_chunk[pos] = ids
@@ -209,21 +210,14 @@ class SentenceBank:
         self.chunks_read += 1
         chunk = self.index.chunks[pos]
         sids, starts, opens, owned = [], [], [], []
-        lead = ""
-        previous_end = 0
-        for n, (start, end) in enumerate(units(chunk.text)):
-            text = chunk.text[start:end]
-            new_paragraph = n == 0 or "\n" in chunk.text[previous_end:start]
-            if new_paragraph:
-                lead = text
-            previous_end = end
-            sid = self._sid(pos, chunk.start + start, n)
+        for u in paragraph_units(chunk.text):
+            sid = self._sid(pos, chunk.start + u.start, u.n)
             if sid // _STRIDE == pos:
                 owned.append(sid)
-                self._own[sid] = source_sentence(chunk, start, end, lead)
+                self._own[sid] = source_sentence(chunk, u.start, u.end, u.lead)
             sids.append(sid)
-            starts.append(chunk.start + start)
-            opens.append(new_paragraph)
+            starts.append(chunk.start + u.start)
+            opens.append(u.opens_paragraph)
         read = self._chunks[pos] = _ChunkSentences(tuple(sids), tuple(starts), tuple(opens), tuple(owned))
         while len(self._chunks) > self.lru_chunks:
             _, old = self._chunks.popitem(last=False)

@@ -35,6 +35,32 @@ def units(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+@dataclass(frozen=True)
+class Unit:
+    """One sentence unit of a chunk: its span in the chunk, whether it opens a paragraph, and that
+    paragraph's first unit (which often names who or where the rest is about)."""
+
+    n: int
+    start: int
+    end: int
+    opens_paragraph: bool
+    lead: str
+
+
+def paragraph_units(text: str) -> list[Unit]:
+    """``units(text)`` with their paragraph structure."""
+    out: list[Unit] = []
+    lead = ""
+    previous_end = 0
+    for n, (start, end) in enumerate(units(text)):
+        opens = n == 0 or "\n" in text[previous_end:start]
+        if opens:
+            lead = text[start:end]
+        previous_end = end
+        out.append(Unit(n, start, end, opens, lead))
+    return out
+
+
 class _Tokens:
     """A text's jieba tokens, cut only when a word that could be one of them is looked up.
 
