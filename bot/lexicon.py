@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from bot.chunk import normalize
@@ -97,27 +97,36 @@ def _slip_size_ok(word: str, target: str) -> bool:
     return changed == 1 or (len(word) >= 4 and 1 <= changed <= len(word) // 2)
 
 
-def _phrases(tokens: list[str]) -> list[str]:
-    """Tokens with the thesaurus' phrases the cut split apart put back together ("快递 公司" -> 快递公司, read as
-    the articles' 快递企业) and without fillers it split ("干 啥", "图 个 啥": 干 alone would be a content word)."""
+def _merge_runs(tokens: list[str], pick: Callable[[list[str]], str | None]) -> list[str]:
+    """Tokens with runs of 3, else 2, neighbours replaced by what ``pick`` reads them as: a word, or ""
+    to drop the run; ``None`` leaves the run alone."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for j in (i + 3, i + 2):
-            if j > len(tokens):
-                continue
-            joined = "".join(tokens[i:j])
-            if joined in FILLERS:
-                i = j
-                break
-            if joined in SYNONYMS:
-                out.append(joined)
+        for j in range(min(len(tokens), i + 3), i + 1, -1):
+            word = pick(tokens[i:j])
+            if word is not None:
+                if word:
+                    out.append(word)
                 i = j
                 break
         else:
             out.append(tokens[i])
             i += 1
     return out
+
+
+def _thesaurus_phrase(parts: list[str]) -> str | None:
+    joined = "".join(parts)
+    if joined in FILLERS:
+        return ""
+    return joined if joined in SYNONYMS else None
+
+
+def _phrases(tokens: list[str]) -> list[str]:
+    """Tokens with the thesaurus' phrases the cut split apart put back together ("快递 公司" -> 快递公司, read as
+    the articles' 快递企业) and without fillers it split ("干 啥", "图 个 啥": 干 alone would be a content word)."""
+    return _merge_runs(tokens, _thesaurus_phrase)
 
 
 class WordReader:
@@ -177,19 +186,7 @@ class WordReader:
         knowledge base uses, it can only be the term. The slipped part must be a word the knowledge base
         does not use, so two of its own words that happen to sound like a third stay as they are.
         """
-        out: list[str] = []
-        i = 0
-        while i < len(tokens):
-            for j in range(min(len(tokens), i + 3), i + 1, -1):
-                term = self._slipped_term(tokens[i:j])
-                if term:
-                    out.append(term)
-                    i = j
-                    break
-            else:
-                out.append(tokens[i])
-                i += 1
-        return out
+        return _merge_runs(tokens, lambda parts: self._slipped_term(parts) or None)
 
     def _slipped_term(self, parts: list[str]) -> str:
         if all(part in self._vocabulary for part in parts):
