@@ -50,6 +50,26 @@ def seed_index_dir(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Path
     return data_dir
 
 
+@pytest.fixture(scope="session")
+def synthetic_kb(tmp_path_factory: pytest.TempPathFactory, embeddings):  # type: ignore[no-untyped-def]
+    """Settings of a base built once: the seed articles plus ~300 chunks of synthetic look-alikes
+    (scripts/synth_kb.py), ingested. Read-only: tests build their own chains on it."""
+    import sys
+
+    from bot.config import Settings
+    from bot.service import ingest_paths
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    from synth_kb import generate
+
+    work = tmp_path_factory.mktemp("synthetic-kb")
+    generate(300, work / "knowledge")
+    settings = Settings(data_dir=work / "data", knowledge_dir=work / "knowledge")
+    result = ingest_paths(settings, [settings.knowledge_dir])
+    assert not result.fatal and not result.errors
+    return settings
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path, seed_index_dir: Path) -> Path:
     """A private data dir holding a copy of the seed index (FAQBOT_DATA_DIR points at it)."""

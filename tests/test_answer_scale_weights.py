@@ -5,29 +5,15 @@ Built on a real index of the seed articles plus synthetic look-alikes (scripts/s
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from bot.chain import FaqChain, build_chain
 from bot.config import Settings
-from bot.service import ingest_paths
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def larger_chain(tmp_path_factory: pytest.TempPathFactory, embeddings) -> FaqChain:  # type: ignore[no-untyped-def]
-    sys.path.insert(0, str(REPO / "scripts"))
-    from synth_kb import generate
-
-    work = tmp_path_factory.mktemp("larger-kb")
-    generate(300, work / "knowledge")
-    settings = Settings(data_dir=work / "data", knowledge_dir=work / "knowledge")
-    result = ingest_paths(settings, [settings.knowledge_dir])
-    assert not result.fatal and not result.errors
-    return build_chain(settings)
+def larger_chain(synthetic_kb: Settings) -> FaqChain:
+    return build_chain(synthetic_kb)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
 import threading
 
 import pytest
@@ -19,23 +18,14 @@ from bot.chain import FaqChain, build_chain
 from bot.config import Settings
 from bot.evidence import SentenceBank
 from bot.sentences import units
-from bot.service import ingest_paths
 
 CAP_CHUNKS = 64
 CAP_VECTORS = 100
 
 
 @pytest.fixture(scope="module")
-def chain(tmp_path_factory: pytest.TempPathFactory, embeddings) -> FaqChain:  # type: ignore[no-untyped-def]
-    sys.path.insert(0, str(REPO / "scripts"))
-    from synth_kb import generate
-
-    work = tmp_path_factory.mktemp("bounded-bank")
-    generate(300, work / "knowledge")
-    settings = Settings(data_dir=work / "data", knowledge_dir=work / "knowledge")
-    result = ingest_paths(settings, [settings.knowledge_dir])
-    assert not result.fatal and not result.errors
-    built = build_chain(settings)
+def chain(synthetic_kb: Settings) -> FaqChain:
+    built = build_chain(synthetic_kb)
     assert len(built._loaded.index.chunks) > 4 * CAP_CHUNKS
     return built
 
