@@ -18,7 +18,7 @@ import numpy as np
 from bot.condense import places
 from bot.dates import absolutise
 from bot.evidence import SentenceBank, SourceSentence
-from bot.lexicon import SentenceText, match
+from bot.lexicon import SentenceText, match, word_plan
 from bot.question import (
     DEFINITION,
     STRICT_KINDS,
@@ -104,6 +104,36 @@ def word_weights(bank: SentenceBank, words: Sequence[str]) -> dict[str, float]:
     return {w: bank.weight(w) for w in words}
 
 
+class _Credits:
+    """The question's words matched against many texts, as tuples in word order.
+
+    Scoring matches every question word against every sentence, its paragraph context and its title
+    (~80 sentences a question); a text seen before (a paragraph lead or title that many sentences share)
+    is matched once.
+    """
+
+    __slots__ = ("words", "weights", "total", "_plans", "_memo")
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        self.words = tuple(weights)
+        self.weights = tuple(weights.values())
+        self.total = sum(self.weights)
+        self._plans = tuple(word_plan(w) for w in self.words)
+        self._memo: dict[str, tuple[float, ...]] = {}
+
+    def of(self, text: SentenceText) -> tuple[float, ...]:
+        found = self._memo.get(text.norm)
+        if found is None:
+            found = self._memo[text.norm] = tuple(plan.match(text) for plan in self._plans)
+        return found
+
+    def coverage(self, credit: Sequence[float]) -> float:
+        """``coverage_of`` for a credit tuple."""
+        if self.total <= 0:
+            return 0.0
+        return sum(w * c for w, c in zip(self.weights, credit, strict=True)) / self.total
+
+
 def _credit(weights: dict[str, float], texts: Sequence[SentenceText]) -> dict[str, float]:
     """Per question word, the best match (0..1) over the given texts."""
     return {w: max((match(w, t) for t in texts), default=0.0) for w in weights}
@@ -145,27 +175,21 @@ def score_sentences(
     unit, noun = asked_unit(info.norm)
     names = {w for w in weights if is_name(w)}
     asked_places = {m.group(1) for m in places(info.norm)}
-    memo: dict[int, dict[str, float]] = {}
-
-    def shared(text: SentenceText) -> dict[str, float]:
-        """Credits against a paragraph opening or title, which many sentences share: matched once."""
-        found = memo.get(id(text))
-        if found is None:
-            found = memo[id(text)] = _credit(weights, [text])
-        return found
-
+    credits = _Credits(weights)
+    named_word = tuple(w in names for w in credits.words)
     out = []
     for sid in ids:
         s = bank.sentences[sid]
-        own = _credit(weights, [bank.text(sid)])
-        lex = coverage_of(weights, own)
-        ctx_credit = shared(bank.context(sid))
-        both = {w: max(own[w], ctx_credit[w]) for w in weights}
-        ctx = coverage_of(weights, both)
+        own = credits.of(bank.text(sid))
+        lex = credits.coverage(own)
+        both = tuple(map(max, own, credits.of(bank.context(sid))))
+        ctx = credits.coverage(both)
         # Names (辽源, 邮政管理局) may come from the paragraph, and the article's subject (红旗H6) from its title;
         # what is asked must be in the sentence itself.
-        titled = shared(bank.title(sid))
-        fit = coverage_of(weights, {w: both[w] if w in names else max(own[w], titled[w]) for w in weights})
+        titled = credits.of(bank.title(sid))
+        fit = credits.coverage(
+            tuple(b if n else max(o, t) for b, n, o, t in zip(both, named_word, own, titled, strict=True))
+        )
         counted = count_score(unit, noun, s.norm)
         # "绑定几个人": a sentence with some number is not an answer; it must count people.
         must_count = info.kind == "number" and unit and (unit != "个" or noun[:1] == "人")

@@ -302,28 +302,56 @@ def match(word: str, text: SentenceText) -> float:
 
     Misspellings were already respelt by ``WordReader``, so exact matching finds them.
     """
-    if len(word) >= 2 and word in text.norm:
-        return 1.0
-    if len(word) == 1 and (word in text.tokens or (not _HAN.match(word) and word in text.norm)):
-        return 1.0
-    for synonym in SYNONYMS.get(word, ()):
-        if synonym in text.norm:
-            return 0.9
-    if len(word) == 1 and word in text.norm:
-        return 0.5  # a lone character inside a longer word ("瓶" in "钢瓶"): some evidence, not much
-    return _partial(word, text) if len(word) >= 3 else 0.0
+    return word_plan(word).match(text)
 
 
-def _partial(word: str, text: SentenceText) -> float:
-    """Credit for a long word whose parts the text has ("开关插座" in "开关、插座"; "输气量" via "输气")."""
-    from bot.words import tokenize_cached
+class WordPlan:
+    """One question word prepared for matching many sentences: its synonyms and, for a long word, its parts
+    and the characters each covers. Answering matches ~6 words against ~80 sentences a question; working
+    these out once per word instead of per pair halved the cost of scoring sentences (measured)."""
 
-    covered = [False] * len(word)
-    for part in tokenize_cached(word):
-        if len(part) >= 2 and part != word and part in text.norm:
-            i = word.find(part)
-            while i >= 0:
-                covered[i : i + len(part)] = [True] * len(part)
-                i = word.find(part, i + 1)
-    share = sum(covered) / len(word)
-    return 0.9 * share if share >= 0.5 else 0.0
+    __slots__ = ("word", "_long", "_plain", "_synonyms", "_parts")
+
+    def __init__(self, word: str) -> None:
+        from bot.words import tokenize_cached
+
+        self.word = word
+        self._long = len(word) >= 2
+        self._plain = len(word) == 1 and not _HAN.match(word)
+        self._synonyms = tuple(SYNONYMS.get(word, ()))
+        parts: list[tuple[str, frozenset[int]]] = []
+        if len(word) >= 3:
+            for part in dict.fromkeys(tokenize_cached(word)):
+                if len(part) >= 2 and part != word:
+                    at: set[int] = set()
+                    i = word.find(part)
+                    while i >= 0:
+                        at.update(range(i, i + len(part)))
+                        i = word.find(part, i + 1)
+                    parts.append((part, frozenset(at)))
+        self._parts = tuple(parts)
+
+    def match(self, text: SentenceText) -> float:
+        norm, word = text.norm, self.word
+        inside = word in norm
+        if inside and (self._long or self._plain or word in text.tokens):
+            return 1.0
+        for synonym in self._synonyms:
+            if synonym in norm:
+                return 0.9
+        if inside:
+            return 0.5  # a lone character inside a longer word ("瓶" in "钢瓶"): some evidence, not much
+        if not self._parts:
+            return 0.0
+        # Credit for a long word whose parts the text has ("开关插座" in "开关、插座"; "输气量" via "输气").
+        covered: set[int] = set()
+        for part, at in self._parts:
+            if part in norm:
+                covered |= at
+        share = len(covered) / len(word)
+        return 0.9 * share if share >= 0.5 else 0.0
+
+
+@lru_cache(maxsize=8192)
+def word_plan(word: str) -> WordPlan:
+    return WordPlan(word)
