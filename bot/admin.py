@@ -20,6 +20,7 @@ from fastapi.concurrency import run_in_threadpool
 from bot.config import Settings
 from bot.conversations import ConversationService
 from bot.deps import AdminKey, ServiceDep, SettingsDep
+from bot import heap
 from bot.errors import FaqBotError
 from bot.http_errors import AUTH_RESPONSES, ERROR_RESPONSES, ApiError
 from bot.index import current_version
@@ -53,6 +54,7 @@ def load_chain_into(service: ConversationService, settings: Settings) -> None:
         log.exception("index not loaded")
         return
     service.attach_chain(chain)
+    heap.settle()
     log.info(
         "index loaded",
         extra={
@@ -79,6 +81,7 @@ def reload_if_changed(service: ConversationService, settings: Settings, trigger:
         if version == service.chain.index_version:
             return version
         loaded = service.chain.reload()
+        heap.settle()
         service.metrics.set_index(loaded)
         service.metrics.reloads.labels(trigger=trigger).inc()
         log.info("index swapped", extra={"fields": {"index_version": loaded, "trigger": trigger}})
@@ -131,6 +134,8 @@ def _reindex(service: ConversationService, settings: Settings) -> dict[str, Any]
             version = service.index_version()
         else:
             version = service.chain.reload()
+            if version != previous:
+                heap.settle()
             service.metrics.set_index(version)
         service.metrics.reloads.labels(trigger="admin").inc()
         report = result.report

@@ -1,0 +1,43 @@
+"""The loaded index is kept out of the garbage collector's walks, without keeping old versions alive."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+
+import pytest
+
+from bot import heap
+
+
+@pytest.fixture
+def settled():  # type: ignore[no-untyped-def]
+    yield heap
+    gc.unfreeze()  # the rest of the test session collects normally
+
+
+def test_loaded_index_is_frozen_so_a_full_collection_does_not_walk_it(settings, settled) -> None:  # type: ignore[no-untyped-def]
+    from bot.chain import build_chain
+
+    chain = build_chain(settings)
+    settled.settle()
+    assert chain.ask("门诊共济是什么？").answered
+    frozen = gc.get_freeze_count()
+    # The chunk records and the sentence bank are among the frozen objects: the collector no longer visits them.
+    assert frozen > 50_000
+    assert not any(o is chain.index.chunks for o in gc.get_objects(generation=2))
+
+
+def test_swapping_the_index_frees_the_old_version_even_though_it_was_frozen(settings, settled) -> None:  # type: ignore[no-untyped-def]
+    from bot.chain import build_chain
+    from bot.index import load_index
+
+    chain = build_chain(settings)
+    settled.settle()
+    old = weakref.ref(chain.index)
+    old_bank = weakref.ref(chain._loaded.bank)
+    chain.swap_index(load_index(settings.index_dir, chain.embeddings.model_id))
+    settled.settle()
+    assert old() is None
+    assert old_bank() is None
+    assert chain.ask("门诊共济是什么？").answered
