@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from langchain_core.runnables import Runnable, RunnableConfig
+from langchain_core.runnables import Runnable, RunnableConfig, RunnableSequence
+from langchain_core.runnables.config import ensure_config, get_callback_manager_for_config
 
 from bot.abstain import Thresholds, decide, decline, topic_of_question, welcome
 from bot.answer import Draft, draft_answer, newest_date, render, verify, word_weights
@@ -67,9 +68,8 @@ def answer_to_turn(answer: Answer) -> Turn:
 class Step(Runnable[dict[str, Any], Any]):
     """One named stage of the chain: a plain function of the state dict, as an LCEL Runnable.
 
-    ``RunnableLambda`` would do the same, but it opens a callback run and inspects the function's
-    signature on every call: ~0.1 ms a step, ~0.5 ms a question over five steps (measured), a tenth of
-    a whole extractive answer. The sequence still reports one run to callbacks; the steps add nothing.
+    Invoked as a Runnable (inside the sequence, when someone listens) it reports its own run, named after
+    the stage, to the callbacks; ``Pipeline`` calls ``func`` directly when nobody does.
     """
 
     def __init__(self, func: Callable[[dict[str, Any]], Any], name: str) -> None:
@@ -77,7 +77,32 @@ class Step(Runnable[dict[str, Any], Any]):
         self.name = name
 
     def invoke(self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any) -> Any:
-        return self.func(input)
+        return self._call_with_config(self.func, input, config, run_type="chain")
+
+
+class Pipeline(Runnable[dict[str, Any], Any]):
+    """The chain's steps as one LCEL Runnable: the ``Step | Step | …`` sequence whenever anyone listens.
+
+    A ``RunnableSequence`` opens a callback run, patches the config and copies the context for every step:
+    ~0.45 ms a question (measured), a quarter of an extractive answer's work besides embedding the question.
+    When the configured callback manager has no handlers (no callbacks passed or inherited from a calling
+    chain, no tracer, no debug), nobody would receive those events, so the steps run in order directly;
+    otherwise the sequence runs them and reports each step. Checking costs ~15 µs.
+    """
+
+    def __init__(self, *steps: Step) -> None:
+        self.steps = steps
+        self.sequence: RunnableSequence = RunnableSequence(*steps)
+
+    def invoke(self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any) -> Any:
+        config = ensure_config(config)
+        manager = get_callback_manager_for_config(config)
+        if manager.handlers or manager.inheritable_handlers:
+            return self.sequence.invoke(input, config, **kwargs)
+        state: Any = input
+        for step in self.steps:
+            state = step.func(state)
+        return state
 
 
 @dataclass(frozen=True)
@@ -110,12 +135,12 @@ class FaqChain:
         self.thresholds = thresholds or Thresholds()
         self._swap_lock = threading.Lock()
         self._loaded = self._load(index)
-        self._pipeline: Runnable[dict[str, Any], Answer] = (
-            Step(self._condense, "condense")
-            | Step(self._faq, "faq")
-            | Step(self._retrieve, "retrieve")
-            | Step(self._answer, "answer")
-            | Step(self._verify, "verify")
+        self._pipeline = Pipeline(
+            Step(self._condense, "condense"),
+            Step(self._faq, "faq"),
+            Step(self._retrieve, "retrieve"),
+            Step(self._answer, "answer"),
+            Step(self._verify, "verify"),
         )
 
     # ------------------------------------------------------------ index versions
@@ -152,9 +177,22 @@ class FaqChain:
         return index.version
 
     # ------------------------------------------------------------------ public
-    def ask(self, question: str, history: Sequence[Turn] = (), *, detail: bool = False) -> Answer:
+    @property
+    def runnable(self) -> Runnable[dict[str, Any], Any]:
+        """The LCEL pipeline (input: the state dict ``ask`` builds), for composing or tracing."""
+        return self._pipeline
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        *,
+        detail: bool = False,
+        config: RunnableConfig | None = None,
+    ) -> Answer:
+        """Answer one question; ``config`` is LCEL's (callbacks, tags), e.g. to trace each step."""
         state = {"question": question, "history": list(history), "detail": detail, "loaded": self._loaded}
-        result: Answer = self._pipeline.invoke(state)
+        result: Answer = self._pipeline.invoke(state, config)
         return result
 
     def stream(

@@ -185,3 +185,27 @@ def test_curated_answer_also_offers_staff_the_passages_around_it(chain: FaqChain
         assert texts[alt.doc_id][alt.start : alt.end] == alt.quote
         for cited in answer.citations:  # not the passage the curated answer already quotes
             assert not (alt.doc_id == cited.doc_id and alt.start <= cited.start < alt.end)
+
+
+def test_a_tracer_passed_in_the_config_sees_every_step_and_the_same_answer(chain: FaqChain) -> None:
+    from langchain_core.callbacks import BaseCallbackHandler
+
+    class Recorder(BaseCallbackHandler):
+        def __init__(self) -> None:
+            self.started: list[str] = []
+
+        def on_chain_start(self, serialized, inputs, **kwargs):  # type: ignore[no-untyped-def]
+            self.started.append(kwargs.get("name") or "")
+
+    question = "门诊共济后个人账户可以给谁用？"
+    plain = chain.ask(question)
+    recorder = Recorder()
+    traced = chain.ask(question, config={"callbacks": [recorder]})
+    assert traced.text == plain.text and traced.citations == plain.citations
+    assert [n for n in recorder.started if n in ("condense", "faq", "retrieve", "answer", "verify")] == [
+        "condense",
+        "faq",
+        "retrieve",
+        "answer",
+        "verify",
+    ]
