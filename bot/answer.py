@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.chunk import normalize
 from bot.condense import places
 from bot.dates import absolutise
 from bot.evidence import SentenceBank, SourceSentence
@@ -27,9 +28,11 @@ from bot.question import (
     QuestionInfo,
     asked_unit,
     asked_years,
+    asks_procedure,
     count_score,
     crux_word,
     satisfies,
+    states_procedure,
 )
 from bot.types import Citation, Hit
 
@@ -54,6 +57,11 @@ STRONG = 0.85
 # on the dev split 12 gave the same answers as embedding all, at 100k chunks and on the seed (8 changed one).
 DENSE_CANDIDATES = 12
 DENSE_WEIGHT = 0.4
+# Words of a part weighing less than this together name nothing (one word of 用/先/得 weighs ~0.3): a part
+# naming nothing needs no sentence of its own, or asks only how.
+PROCEDURE_PART_WEIGHT = 1.0
+# Words that ask for the steps themselves ("需要办啥手续"), not about any one thing.
+PROCEDURE_WORDS = frozenset({"手续", "流程", "步骤", "操作", "办理", "申请", "办"})
 
 
 @dataclass
@@ -250,6 +258,23 @@ def _about(bank: SentenceBank, sid: int, words: Sequence[str]) -> bool:
     return all(max(match(w, t) for t in texts) >= 0.8 for w in words)
 
 
+def _widen(allot: dict[int, int], sid: int, length: int, budget: int) -> None:
+    """Give sentence ``sid`` up to its whole ``length`` within ``budget``, shortening the longest other one
+    (never below ``MIN_PIECE``)."""
+    extra = min(length, budget - MIN_PIECE) - allot[sid]
+    if extra <= 0:
+        return
+    spare = budget - sum(allot.values())
+    others = [other for other in allot if other != sid]
+    if spare < extra and others:
+        longest = max(others, key=lambda other: allot[other])
+        cut = min(extra - spare, allot[longest] - MIN_PIECE)
+        if cut > 0:
+            allot[longest] -= cut
+            spare += cut
+    allot[sid] += max(0, min(extra, spare))
+
+
 def _clauses(text: str) -> list[tuple[int, int]]:
     spans, pos = [], 0
     for m in _CLAUSE_END.finditer(text):
@@ -260,7 +285,9 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _trim(sentence: SourceSentence, weights: dict[str, float], info: QuestionInfo, budget: int) -> str:
+def _trim(
+    sentence: SourceSentence, weights: dict[str, float], info: QuestionInfo, budget: int, how: bool = False
+) -> str:
     """A long sentence cut to ``budget`` characters of whole clauses, keeping what the question asks about.
 
     The window starts at the clause that best matches the question and grows to the right first, because the
@@ -279,8 +306,14 @@ def _trim(sentence: SourceSentence, weights: dict[str, float], info: QuestionInf
             0.3 if satisfies(info.kind, piece.norm) else 0.0
         )
 
-    values = [value(i) for i in range(len(spans))]
-    first = max(range(len(spans)), key=lambda i: (values[i], -i))
+    telling = [i for i in range(len(spans)) if how and states_procedure(normalize(text[spans[i][0] : spans[i][1]]))]
+    if telling:
+        # Quoted for "先干啥": the steps start at the first clause that says through what or where
+        # ("可通过…公众号…模块，自助建立…，完成…后即可…").
+        first = telling[0]
+    else:
+        values = [value(i) for i in range(len(spans))]
+        first = max(range(len(spans)), key=lambda i: (values[i], -i))
     lo, hi = first, first
     while hi + 1 < len(spans) and spans[hi + 1][1] - spans[lo][0] <= budget:
         hi += 1
@@ -309,7 +342,7 @@ def draft_answer(
     budget: int,
     max_sentences: int,
     required: Sequence[str] = (),
-    parts: Sequence[Sequence[str]] = (),
+    parts: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> Draft:
     """Choose up to ``max_sentences`` sentences (best first, shown in source order) within ``budget`` chars.
 
@@ -333,6 +366,9 @@ def draft_answer(
     first = bank.sentences[best.sid]
     credit = _credit(weights, [bank.text(best.sid), bank.context(best.sid)])
     allot = {best.sid: min(len(first.text), budget)}
+
+    supplements: list[Scored] = []  # sentences added only to say more, latest last
+    how_to: set[int] = set()  # sentences chosen to say how to do what is asked
 
     def add(cand: Scored, length: int) -> None:
         nonlocal credit
@@ -361,36 +397,77 @@ def draft_answer(
         fits = len(s.text) <= room
         if strong or (fits and ((gain > 0.5 and cand.score >= 0.75 * best.score) or fills_kind)):
             add(cand, min(len(s.text), room))
-    for part in parts:
+            supplements.append(cand)
+
+    def make_room(need: int) -> int:
+        """Characters left for one more sentence, shortening the longest chosen one if need be."""
+        spare = budget - sum(allot.values())
+        longest = max(allot, key=lambda sid: allot[sid])
+        if spare < need and allot[longest] - (need - spare) >= MIN_PIECE:
+            allot[longest] -= need - spare  # each question gets part of the budget
+            spare = need
+        return spare
+
+    for part_text, part in parts:
         # "能花我个人账户的钱吗 用之前得先干啥": the second question gets its own best sentence.
+        if len(chosen) >= max_sentences and not supplements:
+            break
         words = [w for w in part if w in weights]
-        if not words or len(chosen) >= max_sentences:
-            continue
-        part_weights = {w: weights[w] for w in words}
         candidates = [c for c in scored[:12] if bank.sentences[c.sid].doc_id == first.doc_id]
-        pick = max(
-            candidates,
-            key=lambda c: coverage_of(part_weights, _credit(part_weights, [bank.text(c.sid)])),
-            default=None,
-        )
-        if (
-            pick is not None
-            and pick.sid not in allot
-            and coverage_of(part_weights, _credit(part_weights, [bank.text(pick.sid)])) >= 0.5
-        ):
-            need = min(len(bank.sentences[pick.sid].text), budget // 2)
-            longest = max(allot, key=lambda sid: allot[sid])
-            spare = budget - sum(allot.values())
-            if spare < need and allot[longest] - (need - spare) >= MIN_PIECE:
-                allot[longest] -= need - spare  # each question gets part of the budget
-                spare = need
+        pick: Scored | None = None
+        named = sum(weights[w] for w in words if w not in PROCEDURE_WORDS)
+        if named < PROCEDURE_PART_WEIGHT and asks_procedure(normalize(part_text)):
+            # "用之前得先干啥" names nothing of its own: it asks how to do what the rest of the message is about,
+            # so it is answered by the best sentence of that article that tells how.
+            pick = next((c for c in candidates if states_procedure(bank.sentences[c.sid].norm)), None)
+            if pick is not None:
+                how_to.add(pick.sid)
+                if pick.sid in allot:
+                    # Already quoted (perhaps cut short to say something else too): the steps get their room.
+                    if pick in supplements:
+                        supplements.remove(pick)
+                    _widen(allot, pick.sid, len(bank.sentences[pick.sid].text), budget)
+                    continue
+        elif words:
+            part_weights = {w: weights[w] for w in words}
+            # What the article is about (its title) needs no quote of its own: "门诊共济能给老婆用吗".
+            quoted = _credit(part_weights, [*(bank.text(c.sid) for c in chosen), bank.title(best.sid)])
+            if sum(part_weights[w] for w in words if quoted[w] < 0.5) < PROCEDURE_PART_WEIGHT:
+                continue  # the quotes so far already say every word of this part that matters
+            best_part = max(
+                candidates,
+                key=lambda c: coverage_of(part_weights, _credit(part_weights, [bank.text(c.sid)])),
+                default=None,
+            )
+            if (
+                best_part is not None
+                and coverage_of(part_weights, _credit(part_weights, [bank.text(best_part.sid)])) >= 0.5
+            ):
+                pick = best_part
+        if pick is not None and pick.sid not in allot:
+            # Steps are quoted whole where they fit; any other second question gets half the budget.
+            share = budget - MIN_PIECE if pick.sid in how_to else budget // 2
+            need = min(len(bank.sentences[pick.sid].text), share)
+            spare = make_room(need) if len(chosen) < max_sentences else 0
+            if spare < MIN_PIECE and supplements:
+                # A question the resident asked outright comes before a sentence added only to say more.
+                dropped = supplements.pop()
+                chosen.remove(dropped)
+                del allot[dropped.sid]
+                credit = _credit(weights, [bank.text(best.sid), bank.context(best.sid)])
+                for kept in chosen[1:]:
+                    own = _credit(weights, [bank.text(kept.sid)])
+                    credit = {w: max(credit[w], own[w]) for w in weights}
+                spare = make_room(need)
             if spare >= MIN_PIECE:
                 add(pick, min(len(bank.sentences[pick.sid].text), spare))
     chosen.sort(key=lambda c: (bank.sentences[c.sid].doc_id, bank.sentences[c.sid].start))
+    # "具体咋操作": any quoted sentence that tells how is cut to keep its steps.
+    asks_how = asks_procedure(info.norm)
     draft.opener = _opener(info, bank.sentences[best.sid])
     for c in chosen:
         sentence = bank.sentences[c.sid]
-        source = _trim(sentence, weights, info, allot[c.sid])
+        source = _trim(sentence, weights, info, allot[c.sid], how=c.sid in how_to or asks_how)
         draft.segments.append(Segment(sentence, source, absolutise(source, sentence.date)))
     for _ in range(len(draft.segments) + 1):
         over = len(draft.opener) + sum(len(seg.display) for seg in draft.segments) - budget
@@ -398,7 +475,8 @@ def draft_answer(
             break
         # Dates made absolute ("近日（2023年1月3日报道）") and the 可以 opener take room too: cut the longest piece.
         seg = max(draft.segments, key=lambda x: len(x.display))
-        source = _trim(seg.sentence, weights, info, max(MIN_PIECE, len(seg.source) - over))
+        how = asks_how or any(c.sid in how_to and bank.sentences[c.sid] is seg.sentence for c in chosen)
+        source = _trim(seg.sentence, weights, info, max(MIN_PIECE, len(seg.source) - over), how=how)
         if len(source) >= len(seg.source):
             source = seg.source[: max(MIN_PIECE, len(seg.source) - over)]
         seg.source, seg.display = source, absolutise(source, seg.sentence.date)

@@ -302,7 +302,7 @@ class FaqChain:
             budget=budget,
             max_sentences=4 if detail else 3,
             required=loaded.bank.reader.words(condensed.swapped) if condensed.swapped else (),
-            parts=[loaded.bank.reader.words(p) for p in question_parts(condensed.rewritten)],
+            parts=[(p, loaded.bank.reader.words(p)) for p in question_parts(condensed.rewritten)],
         )
         state["draft"] = draft
         ok, reason = decide(draft, info, self.thresholds, swapped=self._same_article(condensed, draft, state))

@@ -387,6 +387,28 @@ def _qualifier(norm: str, marker_end: int, i: int) -> bool:
     return bool(_FOR_WHOM.fullmatch(norm[marker_end:i]))
 
 
+# A part of a message that asks only what to do ("用之前得先干啥", "要是能的话具体咋操作", "需要办啥手续"),
+# naming nothing itself: it asks for the procedure of what the rest of the message is about.
+_PROCEDURE_ASK = re.compile(
+    r"(?:咋|怎么|如何|怎样)(?:操作|弄|办|办理|申请|开通|绑定|设置|用)|(?:干|做|办)(?:啥|什么)|"
+    r"(?:啥|什么|哪些)(?:手续|流程|步骤)|得先|要先|需要先|去哪(?:办|弄|申请)|在哪(?:办|弄|申请)"
+)
+# A sentence that tells how to do something: a channel, a place, or steps to complete.
+_PROCEDURE_IN_SOURCE = re.compile(
+    r"通过|登录|办理|申请|携带|前往|登记|备案|开通|注册|建立|模块|公众号|app|窗口|流程|手续|拨打|即可"
+)
+
+
+def asks_procedure(part_norm: str) -> bool:
+    """Whether a part of a message asks how to do something (see ``_PROCEDURE_ASK``)."""
+    return bool(_PROCEDURE_ASK.search(part_norm))
+
+
+def states_procedure(sentence_norm: str) -> bool:
+    """Whether a source sentence tells how something is done (through what, where, which steps)."""
+    return bool(_PROCEDURE_IN_SOURCE.search(sentence_norm))
+
+
 _PART_END = re.compile(r"(?<=[吗呢么])|[?？!！。；;]|\s+")
 _ASKS = re.compile(r"吗|呢|么|啥|什么|怎么|咋|如何|哪|几|多少|谁|是否|能不能|可不可以|有没有|不$")
 

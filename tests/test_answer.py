@@ -197,6 +197,25 @@ def test_two_questions_in_one_message_both_get_a_quote(chain: FaqChain) -> None:
     assert_citations_exact(answer)
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "个人账户能给我爸妈用吗？具体咋操作？",
+        "门诊共济能给老婆用吗 去哪办",
+        "家里人看病能用我个人账户的钱不 需要先办啥手续",
+    ],
+)
+def test_asking_also_what_to_do_quotes_the_steps_whole(chain: FaqChain, question: str) -> None:
+    # The second question names nothing itself: it asks how to do what the first is about, so the sentence
+    # that tells how is quoted with its channel and its last step, next to the one that says yes.
+    answer = chain.ask(question)
+    assert answer.answered
+    assert "微信公众号" in answer.text and "备案登记" in answer.text
+    assert "家庭成员可使用个人账户资金" in answer.text
+    assert len(body(answer.text)) <= chain.settings.short_answer_chars
+    assert_citations_exact(answer)
+
+
 def test_an_article_about_another_city_does_not_answer(chain: FaqChain) -> None:
     assert not chain.ask("吉林市啥时候开始实行职工医保门诊共济").answered
     assert chain.ask("长春啥时候开始实行职工医保门诊共济").answered
