@@ -154,6 +154,9 @@ def test_questions_the_articles_only_seem_to_answer_are_declined(chain: FaqChain
         ("跨年夜外头多少度", "零下20摄氏度"),
         ("梨树那边能在手机上办电不", "网上国网"),
         ("红旗H6几秒破百", "6.8秒"),
+        ("延边那边回乡的人家里电线老化了谁给查", "共产党员服务队"),
+        ("长春分拨中心过年还干活不", "不打烊"),
+        ("家里人看病能用我个人账户的钱不", "家庭成员"),
     ],
 )
 def test_northeastern_everyday_wording_is_understood(chain: FaqChain, question: str, fact: str) -> None:
