@@ -17,10 +17,10 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 from fastapi.concurrency import run_in_threadpool
 
+from bot import heap
 from bot.config import Settings
 from bot.conversations import ConversationService
 from bot.deps import AdminKey, ServiceDep, SettingsDep
-from bot import heap
 from bot.errors import FaqBotError
 from bot.http_errors import AUTH_RESPONSES, ERROR_RESPONSES, ApiError
 from bot.index import current_version

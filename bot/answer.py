@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
-from functools import lru_cache
-from operator import mul
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,19 +19,17 @@ from bot.chunk import normalize
 from bot.condense import places
 from bot.dates import absolutise
 from bot.evidence import SentenceBank, SourceSentence
-from bot.lexicon import SentenceText, match, word_plan
+from bot.lexicon import SentenceText
 from bot.question import (
-    DEFINITION,
     STRICT_KINDS,
     QuestionInfo,
-    asked_unit,
     asked_years,
     asks_procedure,
-    count_score,
     crux_word,
     satisfies,
     states_procedure,
 )
+from bot.scoring import Scored, coverage_of, credit_of, score_sentences
 from bot.types import Citation, Hit
 
 MARKER = re.compile(r"\[\d+\]")
@@ -42,8 +38,6 @@ _END_PUNCT = "。！？；!?;…"
 _ABILITY = re.compile(r"能|可以|可|行|给|让|管")
 _NEGATIVE = re.compile(r"不能|不得|不可以|不可|不予|无法|禁止|不允许|不包括|不属于|不能够")
 _POSITIVE = re.compile(r"可以|可由|可通过|可使用|还可|即可|能够|均可|都可|可实现|纳入|可用于|用于")
-# How many retrieved chunks the answerer reads sentences from.
-READ_HITS = 8
 # A paragraph's first sentence this short is followed by the sentence that carries its facts.
 LEAD_CHARS = 45
 # The shortest piece of a sentence worth quoting next to another one.
@@ -51,28 +45,11 @@ MIN_PIECE = 40
 CRUX_MAX_CHARS = 30
 # A second sentence scoring this close to the best one is quoted too (in part if need be).
 STRONG = 0.85
-# Sentences embedded per question: the best by everything but meaning (words, context, kind, rank). The
-# 8 chunks read hold ~40-80 sentences and embedding one costs ~0.7 ms, which made a whole answer 87 ms p95
-# at 100k chunks. Dense similarity is 0.4 of a score, so a sentence far down on words does not catch up:
-# on the dev split 12 gave the same answers as embedding all, at 100k chunks and on the seed (8 changed one).
-DENSE_CANDIDATES = 12
-DENSE_WEIGHT = 0.4
 # Words of a part weighing less than this together name nothing (one word of 用/先/得 weighs ~0.3): a part
 # naming nothing needs no sentence of its own, or asks only how.
 PROCEDURE_PART_WEIGHT = 1.0
 # Words that ask for the steps themselves ("需要办啥手续"), not about any one thing.
 PROCEDURE_WORDS = frozenset({"手续", "流程", "步骤", "操作", "办理", "申请", "办"})
-
-
-@dataclass
-class Scored:
-    sid: int
-    score: float
-    lexical: float  # weighted share of the question's words in the sentence
-    context: float  # the same, counting the title, heading and paragraph lead too
-    dense: float
-    kind_ok: bool
-    rank: int
 
 
 @dataclass
@@ -108,154 +85,6 @@ class Draft:
     years_ok: bool = True
     # Every place the question names is where the chosen sentences are about.
     places_ok: bool = True
-
-
-def word_weights(bank: SentenceBank, words: Sequence[str]) -> dict[str, float]:
-    return {w: bank.weight(w) for w in words}
-
-
-class _Credits:
-    """The question's words matched against many texts, as tuples in word order.
-
-    Scoring matches every question word against every sentence, its paragraph context and its title
-    (~80 sentences a question); a text seen before (a paragraph lead or title that many sentences share)
-    is matched once.
-    """
-
-    __slots__ = ("words", "weights", "total", "_plans", "_memo")
-
-    def __init__(self, weights: dict[str, float]) -> None:
-        self.words = tuple(weights)
-        self.weights = tuple(weights.values())
-        self.total = sum(self.weights)
-        self._plans = tuple(word_plan(w) for w in self.words)
-        self._memo: dict[str, tuple[float, ...]] = {}
-
-    def of(self, text: SentenceText) -> tuple[float, ...]:
-        found = self._memo.get(text.norm)
-        if found is None:
-            found = self._memo[text.norm] = tuple(plan.match(text) for plan in self._plans)
-        return found
-
-    def coverage(self, credit: Iterable[float]) -> float:
-        """``coverage_of`` for credits in word order."""
-        if self.total <= 0:
-            return 0.0
-        return sum(map(mul, self.weights, credit)) / self.total
-
-
-def _credit(weights: dict[str, float], texts: Sequence[SentenceText]) -> dict[str, float]:
-    """Per question word, the best match (0..1) over the given texts."""
-    return {w: max((match(w, t) for t in texts), default=0.0) for w in weights}
-
-
-def coverage_of(weights: dict[str, float], credit: dict[str, float]) -> float:
-    """Weighted share of the question's words that a text contains; 0 for a question that names nothing
-    ("请问一下", "是真的吗"): no sentence can be shown to answer it."""
-    total = sum(weights.values())
-    if total <= 0:
-        return 0.0
-    return sum(weights[w] * credit[w] for w in weights) / total
-
-
-def score_sentences(
-    bank: SentenceBank,
-    hits: list[Hit],
-    info: QuestionInfo,
-    weights: dict[str, float],
-    qvec: np.ndarray,
-    required: Sequence[str] = (),
-) -> list[Scored]:
-    """Score every sentence of the top chunks: word coverage, context coverage, dense similarity, answer kind.
-
-    Only the ``DENSE_CANDIDATES`` best by the other signals are embedded; the rest keep dense 0 and stay
-    behind them. ``required`` (a place) keeps only sentences about it, before the candidates are chosen.
-    """
-    ids: list[int] = []
-    rank_of: dict[int, int] = {}
-    for rank, hit in enumerate(hits[:READ_HITS]):
-        for sid in bank.sentences_for_chunk(hit.chunk.chunk_id):
-            if sid not in rank_of:
-                rank_of[sid] = rank
-                ids.append(sid)
-    if required:
-        ids = [sid for sid in ids if _about(bank, sid, required)]
-    if not ids:
-        return []
-    unit, noun = asked_unit(info.norm)
-    names = {w for w in weights if is_name(w)}
-    asked_places = {m.group(1) for m in places(info.norm)}
-    credits = _Credits(weights)
-    named_word = tuple(w in names for w in credits.words)
-    # "绑定几个人": a sentence with some number is not an answer; it must count people.
-    must_count = info.kind == "number" and unit and (unit != "个" or noun[:1] == "人")
-    out = []
-    for sid in ids:
-        s = bank.sentences[sid]
-        own = credits.of(bank.text(sid))
-        lex = credits.coverage(own)
-        both = tuple(map(max, own, credits.of(bank.context(sid))))
-        ctx = credits.coverage(both)
-        # Names (辽源, 邮政管理局) may come from the paragraph, and the article's subject (红旗H6) from its title;
-        # what is asked must be in the sentence itself.
-        titled = credits.of(bank.title(sid))
-        fit = credits.coverage(
-            map(max, own, titled)
-            if not names
-            else (b if n else max(o, t) for b, n, o, t in zip(both, named_word, own, titled, strict=True))
-        )
-        counted = _count_score(unit, noun, s.norm)
-        kind_ok = _satisfies(info.kind, s.norm) and (not must_count or counted > 0)
-        score = 0.45 * fit + 0.15 * ctx + (0.08 if kind_ok else 0.0) + 0.03 / (1 + rank_of[sid])
-        score += counted
-        if asked_places:
-            # "长春…检查了哪些分拨中心": a sentence about 吉林市 is about the wrong city.
-            named = _places_named(s.norm, s.lead)
-            if named and not named & asked_places:
-                score -= 0.15
-        if info.define and DEFINITION.search(s.norm):
-            score += 0.08
-        out.append(Scored(sid, score, lex, ctx, 0.0, kind_ok, rank_of[sid]))
-    out.sort(key=lambda x: -x.score)
-    top = out[:DENSE_CANDIDATES]
-    for cand, d in zip(top, bank.vectors([c.sid for c in top]) @ qvec, strict=True):
-        cand.dense = float(d)
-        cand.score += DENSE_WEIGHT * cand.dense
-    out.sort(key=lambda x: -x.score)
-    return out
-
-
-# Per-sentence facts that depend on the question only through its kind or unit: the same sentences come back
-# for question after question, and these regular expressions were a fifth of scoring them (measured).
-@lru_cache(maxsize=32768)
-def _satisfies(kind: str, sentence_norm: str) -> bool:
-    return satisfies(kind, sentence_norm)  # type: ignore[arg-type]
-
-
-@lru_cache(maxsize=32768)
-def _count_score(unit: str, noun: str, sentence_norm: str) -> float:
-    return count_score(unit, noun, sentence_norm)
-
-
-@lru_cache(maxsize=32768)
-def _places_named(sentence_norm: str, lead: str) -> frozenset[str]:
-    """The places a sentence or its paragraph's opening names."""
-    return frozenset(m.group(1) for m in places(f"{sentence_norm} {lead}"))
-
-
-_NAME_SUFFIX = re.compile(r"(?:局|站|所|公司|分社|社|厅|中心|园区|油田|镇|县|市|区|村)$")
-
-
-def is_name(word: str) -> bool:
-    """A place or organisation: the paragraph or title may supply it for a sentence."""
-    return bool(places(word)) or bool(_NAME_SUFFIX.search(word))
-
-
-def _about(bank: SentenceBank, sid: int, words: Sequence[str]) -> bool:
-    """Whether a sentence is about ``words`` (a place): it, its paragraph's opening or its one-place article
-    names them (see ``SentenceBank.context``)."""
-    texts = [bank.text(sid), bank.context(sid)]
-    return all(max(match(w, t) for t in texts) >= 0.8 for w in words)
 
 
 def _widen(allot: dict[int, int], sid: int, length: int, budget: int) -> None:
@@ -302,11 +131,13 @@ def _trim(
 
     def value(i: int) -> float:
         piece = SentenceText(text[spans[i][0] : spans[i][1]])
-        return coverage_of(weights, _credit(weights, [piece])) + (
+        return coverage_of(weights, credit_of(weights, [piece])) + (
             0.3 if satisfies(info.kind, piece.norm) else 0.0
         )
 
-    telling = [i for i in range(len(spans)) if how and states_procedure(normalize(text[spans[i][0] : spans[i][1]]))]
+    telling = [
+        i for i in range(len(spans)) if how and states_procedure(normalize(text[spans[i][0] : spans[i][1]]))
+    ]
     if telling:
         # Quoted for "先干啥": the steps start at the first clause that says through what or where
         # ("可通过…公众号…模块，自助建立…，完成…后即可…").
@@ -364,7 +195,7 @@ def draft_answer(
     draft.best_dense, draft.best_lexical = best.dense, best.lexical
     chosen = [best]
     first = bank.sentences[best.sid]
-    credit = _credit(weights, [bank.text(best.sid), bank.context(best.sid)])
+    credit = credit_of(weights, [bank.text(best.sid), bank.context(best.sid)])
     allot = {best.sid: min(len(first.text), budget)}
 
     supplements: list[Scored] = []  # sentences added only to say more, latest last
@@ -374,7 +205,7 @@ def draft_answer(
         nonlocal credit
         chosen.append(cand)
         allot[cand.sid] = length
-        own = _credit(weights, [bank.text(cand.sid)])
+        own = credit_of(weights, [bank.text(cand.sid)])
         credit = {w: max(credit[w], own[w]) for w in weights}
 
     follower = bank.next_in_paragraph(best.sid)
@@ -390,7 +221,7 @@ def draft_answer(
         room = budget - sum(allot.values())
         if cand.sid in allot or s.doc_id != first.doc_id or room < MIN_PIECE:
             continue
-        own = _credit(weights, [bank.text(cand.sid)])
+        own = credit_of(weights, [bank.text(cand.sid)])
         gain = sum(weights[w] * max(0.0, own[w] - credit[w]) for w in weights)
         strong = cand.score >= STRONG * best.score
         fills_kind = not best.kind_ok and cand.kind_ok and cand.score >= 0.75 * best.score
@@ -431,17 +262,17 @@ def draft_answer(
         elif words:
             part_weights = {w: weights[w] for w in words}
             # What the article is about (its title) needs no quote of its own: "门诊共济能给老婆用吗".
-            quoted = _credit(part_weights, [*(bank.text(c.sid) for c in chosen), bank.title(best.sid)])
+            quoted = credit_of(part_weights, [*(bank.text(c.sid) for c in chosen), bank.title(best.sid)])
             if sum(part_weights[w] for w in words if quoted[w] < 0.5) < PROCEDURE_PART_WEIGHT:
                 continue  # the quotes so far already say every word of this part that matters
             best_part = max(
                 candidates,
-                key=lambda c: coverage_of(part_weights, _credit(part_weights, [bank.text(c.sid)])),
+                key=lambda c: coverage_of(part_weights, credit_of(part_weights, [bank.text(c.sid)])),
                 default=None,
             )
             if (
                 best_part is not None
-                and coverage_of(part_weights, _credit(part_weights, [bank.text(best_part.sid)])) >= 0.5
+                and coverage_of(part_weights, credit_of(part_weights, [bank.text(best_part.sid)])) >= 0.5
             ):
                 pick = best_part
         if pick is not None and pick.sid not in allot:
@@ -454,9 +285,9 @@ def draft_answer(
                 dropped = supplements.pop()
                 chosen.remove(dropped)
                 del allot[dropped.sid]
-                credit = _credit(weights, [bank.text(best.sid), bank.context(best.sid)])
+                credit = credit_of(weights, [bank.text(best.sid), bank.context(best.sid)])
                 for kept in chosen[1:]:
-                    own = _credit(weights, [bank.text(kept.sid)])
+                    own = credit_of(weights, [bank.text(kept.sid)])
                     credit = {w: max(credit[w], own[w]) for w in weights}
                 spare = make_room(need)
             if spare >= MIN_PIECE:

@@ -26,7 +26,7 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableSequence
 from langchain_core.runnables.config import ensure_config, get_callback_manager_for_config
 
 from bot.abstain import Thresholds, decide, decline, topic_of_question, welcome
-from bot.answer import Draft, draft_answer, newest_date, render, verify, word_weights
+from bot.answer import Draft, draft_answer, newest_date, render, verify
 from bot.condense import Condensed, condense
 from bot.config import Settings
 from bot.dates import freshness_line
@@ -35,6 +35,7 @@ from bot.faq import FaqBook
 from bot.index import KnowledgeIndex, load_index
 from bot.question import QuestionInfo, classify, crux_word, question_parts
 from bot.retrieve import retrieve_hybrid
+from bot.scoring import word_weights
 from bot.types import Answer, Citation, Hit
 from bot.words import warm_up
 

@@ -3,7 +3,7 @@
 The extractive answerer quotes whole source sentences, so it scores sentences, not chunks. Embedding a
 sentence costs ~0.7 ms, so the vectors are computed eagerly once per index version for a small knowledge
 base (the seed has ~100 sentences, ~0.1 s) and, for a large one, on demand for the few sentences the
-answerer asks for (``answer.DENSE_CANDIDATES`` a question), behind an LRU cache. IDF comes from the chunk
+answerer asks for (``scoring.DENSE_CANDIDATES`` a question), behind an LRU cache. IDF comes from the chunk
 corpus the BM25 index already holds, so it costs nothing at question time.
 
 For a large base the sentences themselves (offsets, texts prepared for matching, the next sentence of a paragraph)

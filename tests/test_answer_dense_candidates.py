@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-import bot.answer as answer_module
-from bot.answer import draft_answer, render, word_weights
+import bot.scoring as scoring_module
+from bot.answer import draft_answer, render
 from bot.evidence import SentenceBank
 from bot.question import classify
 from bot.retrieve import retrieve_hybrid
+from bot.scoring import word_weights
 
 QUESTIONS = Path(__file__).resolve().parents[1] / "eval" / "questions.jsonl"
 
@@ -38,7 +39,7 @@ def test_large_base_embeds_at_most_a_dozen_sentences_per_question(seed_index, em
     for question in _dev_questions()[:40]:
         before = on_demand.embedded
         lazy_text = _answer_text(on_demand, seed_index, embeddings, question)
-        assert on_demand.embedded - before <= answer_module.DENSE_CANDIDATES, question
+        assert on_demand.embedded - before <= scoring_module.DENSE_CANDIDATES, question
         assert lazy_text == _answer_text(eager, seed_index, embeddings, question), question
     assert 0 < on_demand.embedded < len(eager.sentences)
 
@@ -51,7 +52,7 @@ def test_embedding_only_candidates_changes_no_dev_answer(
     bank = SentenceBank(seed_index, embeddings)
     questions = _dev_questions()
     pruned = [_answer_text(bank, seed_index, embeddings, q) for q in questions]
-    monkeypatch.setattr(answer_module, "DENSE_CANDIDATES", 10**6)  # every sentence read gets its similarity
+    monkeypatch.setattr(scoring_module, "DENSE_CANDIDATES", 10**6)  # every sentence read gets its similarity
     every = [_answer_text(bank, seed_index, embeddings, q) for q in questions]
     changed = [q for q, a, b in zip(questions, pruned, every, strict=True) if a != b]
     # Measured: no dev answer changes (with 8 candidates, one did).

@@ -1,0 +1,191 @@
+"""Scoring the sentences of the retrieved chunks against a question: words, context, kind, meaning.
+
+Split from ``bot.answer`` (which composes the answer from the best of them). Every question word is
+matched against every sentence, its paragraph context and its article title; this is the hot loop of
+answering, so the question's words are prepared once (``_Credits``, ``WordPlan``) and per-sentence facts that
+depend on the question only through its kind or unit are cached.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from operator import mul
+
+import numpy as np
+
+from bot.condense import places
+from bot.evidence import SentenceBank
+from bot.lexicon import SentenceText, match, word_plan
+from bot.question import DEFINITION, QuestionInfo, asked_unit, count_score, satisfies
+from bot.types import Hit
+
+# How many retrieved chunks the answerer reads sentences from.
+READ_HITS = 8
+# Sentences embedded per question: the best by everything but meaning (words, context, kind, rank). The
+# 8 chunks read hold ~40-80 sentences and embedding one costs ~0.7 ms, which made a whole answer 87 ms p95
+# at 100k chunks. Dense similarity is 0.4 of a score, so a sentence far down on words does not catch up:
+# on the dev split 12 gave the same answers as embedding all, at 100k chunks and on the seed (8 changed one).
+DENSE_CANDIDATES = 12
+DENSE_WEIGHT = 0.4
+
+
+@dataclass
+class Scored:
+    sid: int
+    score: float
+    lexical: float  # weighted share of the question's words in the sentence
+    context: float  # the same, counting the title, heading and paragraph lead too
+    dense: float
+    kind_ok: bool
+    rank: int
+
+
+def word_weights(bank: SentenceBank, words: Sequence[str]) -> dict[str, float]:
+    return {w: bank.weight(w) for w in words}
+
+
+class _Credits:
+    """The question's words matched against many texts, as tuples in word order.
+
+    Scoring matches every question word against every sentence, its paragraph context and its title
+    (~80 sentences a question); a text seen before (a paragraph lead or title that many sentences share)
+    is matched once.
+    """
+
+    __slots__ = ("words", "weights", "total", "_plans", "_memo")
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        self.words = tuple(weights)
+        self.weights = tuple(weights.values())
+        self.total = sum(self.weights)
+        self._plans = tuple(word_plan(w) for w in self.words)
+        self._memo: dict[str, tuple[float, ...]] = {}
+
+    def of(self, text: SentenceText) -> tuple[float, ...]:
+        found = self._memo.get(text.norm)
+        if found is None:
+            found = self._memo[text.norm] = tuple(plan.match(text) for plan in self._plans)
+        return found
+
+    def coverage(self, credit: Iterable[float]) -> float:
+        """``coverage_of`` for credits in word order."""
+        if self.total <= 0:
+            return 0.0
+        return sum(map(mul, self.weights, credit)) / self.total
+
+
+def credit_of(weights: dict[str, float], texts: Sequence[SentenceText]) -> dict[str, float]:
+    """Per question word, the best match (0..1) over the given texts."""
+    return {w: max((match(w, t) for t in texts), default=0.0) for w in weights}
+
+
+def coverage_of(weights: dict[str, float], credit: dict[str, float]) -> float:
+    """Weighted share of the question's words that a text contains; 0 for a question that names nothing
+    ("请问一下", "是真的吗"): no sentence can be shown to answer it."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    return sum(weights[w] * credit[w] for w in weights) / total
+
+
+def score_sentences(
+    bank: SentenceBank,
+    hits: list[Hit],
+    info: QuestionInfo,
+    weights: dict[str, float],
+    qvec: np.ndarray,
+    required: Sequence[str] = (),
+) -> list[Scored]:
+    """Score every sentence of the top chunks: word coverage, context coverage, dense similarity, answer kind.
+
+    Only the ``DENSE_CANDIDATES`` best by the other signals are embedded; the rest keep dense 0 and stay
+    behind them. ``required`` (a place) keeps only sentences about it, before the candidates are chosen.
+    """
+    ids: list[int] = []
+    rank_of: dict[int, int] = {}
+    for rank, hit in enumerate(hits[:READ_HITS]):
+        for sid in bank.sentences_for_chunk(hit.chunk.chunk_id):
+            if sid not in rank_of:
+                rank_of[sid] = rank
+                ids.append(sid)
+    if required:
+        ids = [sid for sid in ids if about_place(bank, sid, required)]
+    if not ids:
+        return []
+    unit, noun = asked_unit(info.norm)
+    names = {w for w in weights if is_name(w)}
+    asked_places = {m.group(1) for m in places(info.norm)}
+    credits = _Credits(weights)
+    named_word = tuple(w in names for w in credits.words)
+    # "绑定几个人": a sentence with some number is not an answer; it must count people.
+    must_count = info.kind == "number" and unit and (unit != "个" or noun[:1] == "人")
+    out = []
+    for sid in ids:
+        s = bank.sentences[sid]
+        own = credits.of(bank.text(sid))
+        lex = credits.coverage(own)
+        both = tuple(map(max, own, credits.of(bank.context(sid))))
+        ctx = credits.coverage(both)
+        # Names (辽源, 邮政管理局) may come from the paragraph, and the article's subject (红旗H6) from its title;
+        # what is asked must be in the sentence itself.
+        titled = credits.of(bank.title(sid))
+        fit = credits.coverage(
+            map(max, own, titled)
+            if not names
+            else (b if n else max(o, t) for b, n, o, t in zip(both, named_word, own, titled, strict=True))
+        )
+        counted = _count_score(unit, noun, s.norm)
+        kind_ok = _satisfies(info.kind, s.norm) and (not must_count or counted > 0)
+        score = 0.45 * fit + 0.15 * ctx + (0.08 if kind_ok else 0.0) + 0.03 / (1 + rank_of[sid])
+        score += counted
+        if asked_places:
+            # "长春…检查了哪些分拨中心": a sentence about 吉林市 is about the wrong city.
+            named = _places_named(s.norm, s.lead)
+            if named and not named & asked_places:
+                score -= 0.15
+        if info.define and DEFINITION.search(s.norm):
+            score += 0.08
+        out.append(Scored(sid, score, lex, ctx, 0.0, kind_ok, rank_of[sid]))
+    out.sort(key=lambda x: -x.score)
+    top = out[:DENSE_CANDIDATES]
+    for cand, d in zip(top, bank.vectors([c.sid for c in top]) @ qvec, strict=True):
+        cand.dense = float(d)
+        cand.score += DENSE_WEIGHT * cand.dense
+    out.sort(key=lambda x: -x.score)
+    return out
+
+
+# Per-sentence facts that depend on the question only through its kind or unit: the same sentences come back
+# for question after question, and these regular expressions were a fifth of scoring them (measured).
+@lru_cache(maxsize=32768)
+def _satisfies(kind: str, sentence_norm: str) -> bool:
+    return satisfies(kind, sentence_norm)  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=32768)
+def _count_score(unit: str, noun: str, sentence_norm: str) -> float:
+    return count_score(unit, noun, sentence_norm)
+
+
+@lru_cache(maxsize=32768)
+def _places_named(sentence_norm: str, lead: str) -> frozenset[str]:
+    """The places a sentence or its paragraph's opening names."""
+    return frozenset(m.group(1) for m in places(f"{sentence_norm} {lead}"))
+
+
+_NAME_SUFFIX = re.compile(r"(?:局|站|所|公司|分社|社|厅|中心|园区|油田|镇|县|市|区|村)$")
+
+
+def is_name(word: str) -> bool:
+    """A place or organisation: the paragraph or title may supply it for a sentence."""
+    return bool(places(word)) or bool(_NAME_SUFFIX.search(word))
+
+
+def about_place(bank: SentenceBank, sid: int, words: Sequence[str]) -> bool:
+    """Whether a sentence is about ``words`` (a place): it, its paragraph's opening or its one-place article
+    names them (see ``SentenceBank.context``)."""
+    texts = [bank.text(sid), bank.context(sid)]
+    return all(max(match(w, t) for t in texts) >= 0.8 for w in words)
