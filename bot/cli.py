@@ -9,10 +9,15 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings, get_settings
 from bot.errors import FaqBotError
+
+if TYPE_CHECKING:
+    from bot.ingest_worker import IngestWorker
 
 EXAMPLES = {
     "ingest": "faqbot ingest                 # (re)build the index from knowledge/\n  faqbot ingest docs/ extra.pdf",
@@ -31,6 +36,15 @@ def _print_json(data: object) -> None:
 
 # ---------------------------------------------------------------- ingest
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.ingest_worker import IngestWorker
+
+    # First thing, before the imports below: a helper process loads jieba and the model on the
+    # other core while this one scans the files (bot/ingest_worker.py).
+    with IngestWorker(settings.embedding) if not args.full else nullcontext() as worker:
+        return _ingest(args, settings, worker)
+
+
+def _ingest(args: argparse.Namespace, settings: Settings, worker: IngestWorker | None) -> int:
     from rich.console import Console
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
@@ -56,7 +70,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
                 tasks[stage] = bar.add_task({"embed": "embedding", "index": "indexing"}.get(stage, stage), total=total)
             bar.update(tasks[stage], completed=done, total=total)
 
-        result = ingest_paths(settings, paths, progress=progress, full=args.full)
+        result = ingest_paths(settings, paths, progress=progress, full=args.full, worker=worker)
     report, errors = result.report, result.errors
     table = Table(title="faqbot ingest", show_header=True)
     table.add_column("what")
@@ -211,12 +225,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = get_settings()
-        return int(args.func(args, settings) or 0)
+        code = int(args.func(args, settings) or 0)
     except FaqBotError as exc:
         print(f"faqbot: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    if argv is None and args.func is cmd_ingest:
+        _exit_now(code)
+    return code
+
+
+def _exit_now(code: int) -> None:
+    """End ``faqbot ingest`` without freeing its objects one by one: at 100k chunks the manifest's
+    52k records and documents took 0.4 s to tear down, after the index was written and fsynced.
+    Only for the command line (``main()`` without arguments); a caller's process goes on."""
+    import os
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

@@ -47,6 +47,7 @@ from bot.index_files import (
     compose_tokens,
     fsync_dir,
     read_delta,
+    read_json,
     read_order,
     read_tokens,
     write_base_version,
@@ -166,7 +167,7 @@ def _read_manifest(path: Path) -> dict[str, Any]:
     cached = _MANIFEST_CACHE.get(str(file))
     if cached and cached[0] == key:
         return cached[1]
-    manifest = json.loads(file.read_text(encoding="utf-8"))
+    manifest = read_json(file)
     _MANIFEST_CACHE.clear()
     _MANIFEST_CACHE[str(file)] = (key, manifest)
     return manifest
@@ -223,7 +224,7 @@ def _load_previous(index_dir: Path, model_id: str, size: int, overlap: int) -> P
             start += int(info["chunks"])
         if start != n:
             return None
-        vocab = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
+        vocab = read_json(path / "vocab.json")
     except (OSError, ValueError, KeyError):
         return None  # an unreadable version is rebuilt from scratch rather than trusted
     return Previous(path, manifest, order, n_base, base_vectors, delta, ranges, vocab)
@@ -246,6 +247,7 @@ def build_index(
     progress: Progress | None = None,
     full: bool = False,
     stats: Mapping[str, Sequence[int] | None] | None = None,
+    tokenize_many: Callable[[list[str]], list[list[str]]] | None = None,
 ) -> BuildReport:
     """Write a new index version for ``documents`` and switch ``CURRENT`` to it.
 
@@ -255,6 +257,8 @@ def build_index(
     one changed article in a 100k-chunk base costs well under a second here (docs/performance.md).
     ``stats`` (doc_id -> [size, mtime_ns] of its file) is recorded so the next scan can skip
     unchanged files. A document with empty ``text`` is a reused record: it must be unchanged.
+    ``tokenize_many`` tokenizes the new chunks' texts (default ``bot.words.tokenize`` each; the
+    command line passes a helper process that has jieba loaded, ``bot/ingest_worker.py``).
     """
     started = time.perf_counter()
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -283,10 +287,11 @@ def build_index(
         pieces = chunk_document(doc, chunk_size, chunk_overlap)
         segments.append(("new", len(new_chunks), len(pieces)))
         counts[doc.doc_id] = len(pieces)
-        for chunk in pieces:
-            new_chunks.append(chunk)
-            words = tokenize(f"{chunk.heading} {chunk.text}")
-            new_tokens.append(np.asarray([vocab.setdefault(t, len(vocab)) for t in words], dtype=np.int32))
+        new_chunks.extend(pieces)
+    token_texts = [f"{chunk.heading} {chunk.text}" for chunk in new_chunks]
+    chunk_words = (tokenize_many or _tokenize_each)(token_texts) if token_texts else []
+    for words in chunk_words:
+        new_tokens.append(np.asarray([vocab.setdefault(t, len(vocab)) for t in words], dtype=np.int32))
     new_ids = {d.doc_id for d in documents}
     report.removed = sorted(d for d in old_docs if d not in new_ids)
     if previous is not None and _nothing_changed(documents, old_docs, counts, stats, report):
@@ -379,6 +384,10 @@ def build_index(
     return report
 
 
+def _tokenize_each(texts: list[str]) -> list[list[str]]:
+    return [tokenize(text) for text in texts]
+
+
 def _nothing_changed(
     documents: Sequence[Document],
     old_docs: Mapping[str, Any],
@@ -425,7 +434,7 @@ def load_index(index_dir: Path, model_id: str | None = None, version: str | None
     if name is None:
         raise IndexMissingError(f"no index has been built in {index_dir}: run `faqbot ingest` first.")
     path = index_dir / name
-    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    manifest = read_json(path / "manifest.json")
     if manifest.get("format") != FORMAT:
         raise IndexMismatchError(
             f"index {name} has format {manifest.get('format')}, this faqbot reads format {FORMAT}: run `faqbot ingest`."
@@ -445,7 +454,7 @@ def load_index(index_dir: Path, model_id: str | None = None, version: str | None
     lengths, flat = compose_tokens(read_tokens(path / "tokens.npz"), delta, order)
     bounds = np.concatenate([[0], np.cumsum(lengths)])
     token_ids = [flat[bounds[i] : bounds[i + 1]] for i in range(len(lengths))]
-    vocab = json.loads((path / "vocab.json").read_text(encoding="utf-8"))
+    vocab = read_json(path / "vocab.json")
     dense_index = compose_dense(path, base_vectors, delta, order)
     if dense.kind_of(dense_index) == dense.IVF:
         import faiss

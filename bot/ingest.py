@@ -299,26 +299,43 @@ def _walk(root: Path) -> list[str]:
     """Every file under ``root`` (no hidden parts), in the order of ``sorted(root.rglob("*"))``.
 
     Strings, not Paths: building and comparing 28k Path objects was half of a re-ingest's scan.
+    Each folder's entries are sorted by name and sub-folders visited in place, which is that
+    part-by-part order without splitting and comparing 52k whole paths (0.1-0.2 s at 100k chunks).
     """
     found: list[str] = []
-    stack = [str(root)]
-    while stack:
-        with os.scandir(stack.pop()) as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-                elif entry.is_file(follow_symlinks=True) and entry.name.lower() not in NOT_ARTICLES:
-                    found.append(entry.path)
-    found.sort(key=lambda path: path.split(os.sep))  # Path order: part by part
+
+    def visit(folder: str) -> None:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=_entry_name)
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                visit(entry.path)
+            elif entry.is_file(follow_symlinks=True) and entry.name.lower() not in NOT_ARTICLES:
+                found.append(entry.path)
+
+    visit(str(root))
     return found
+
+
+def _entry_name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+_new_document = object.__new__
 
 
 def _reused(doc_id: str, record: dict[str, Any], path: str) -> Document:
     """The Document a previous ingest recorded for an unchanged file, without its text (not needed
-    to keep its chunks; ``bot.index.build_index`` refuses to chunk it)."""
-    return Document(
+    to keep its chunks; ``bot.index.build_index`` refuses to chunk it).
+
+    Filled in directly rather than through the frozen dataclass's ``__init__`` (one
+    ``object.__setattr__`` per field): half the cost, 0.1 s of a 52k-article scan. ``Document``
+    has no ``__post_init__`` or slots to bypass, so the result is the same object.
+    """
+    doc = _new_document(Document)
+    doc.__dict__.update(
         doc_id=doc_id,
         title=str(record["title"]),
         date=dt.date.fromisoformat(record["date"]),
@@ -329,6 +346,7 @@ def _reused(doc_id: str, record: dict[str, Any], path: str) -> Document:
         path=path,
         content_hash=str(record["hash"]),
     )
+    return doc
 
 
 def scan_documents(paths: Iterable[Path], known: dict[str, dict[str, Any]] | None = None) -> ScanResult:
@@ -356,8 +374,9 @@ def scan_documents(paths: Iterable[Path], known: dict[str, dict[str, Any]] | Non
                 st = None
             known_id = by_path.get(name)
             stat = [st.st_size, st.st_mtime_ns] if st is not None else None
-            if known_id is not None and stat is not None and known[known_id]["stat"] == stat:
-                doc = _reused(known_id, known[known_id], name)
+            record = known[known_id] if known_id is not None else None
+            if record is not None and stat is not None and record["stat"] == stat:
+                doc = _reused(known_id, record, name)  # type: ignore[arg-type]
                 result.reused += 1
             else:
                 try:

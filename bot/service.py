@@ -25,6 +25,7 @@ from bot.index import (
     reusable_documents,
 )
 from bot.ingest import ScanResult, load_file, scan_documents
+from bot.ingest_worker import IngestWorker, WorkerEmbeddings
 from bot.types import Document
 
 
@@ -66,18 +67,22 @@ def ingest_paths(
     *,
     progress: Progress | None = None,
     full: bool = False,
+    worker: IngestWorker | None = None,
 ) -> IngestResult:
     """Load the knowledge files and write a new index version (incremental unless ``full``).
 
     Bad files are reported and skipped. When no article at all could be loaded the previous
-    index stays in place and ``fatal`` says why.
+    index stays in place and ``fatal`` says why. ``worker``: helper processes that have been
+    loading jieba and the model since the caller started them (``faqbot ingest``,
+    bot/ingest_worker.py); they tokenize and embed the new chunks when at most
+    ``WORKER_MAX_FILES`` files were read, and are ended here otherwise. The caller closes them.
     """
     folders = list(paths or [settings.knowledge_dir])
     embeddings = embeddings_for(settings, batch=True)
     # The model's weights and jieba's dictionary load (~1 s) on the other core while the files are
     # scanned: a one-article re-ingest from the command line waited for both after the scan.
-    if WARM_UP_WHILE_SCANNING:
-        threading.Thread(target=_warm_up, args=(embeddings,), name="faqbot-ingest-warm-up", daemon=True).start()
+    if worker is None and WARM_UP_WHILE_SCANNING:
+        _start_warm_up(embeddings)
     for attempt in range(2):
         started = time.perf_counter()
         # Files whose size and mtime match the current version's records are not read again.
@@ -86,6 +91,10 @@ def ingest_paths(
         )
         loaded = scan_documents(folders, known)
         scan_seconds = time.perf_counter() - started
+        if worker is not None and loaded.read > WORKER_MAX_FILES:
+            worker.close()  # more than a few articles: embed here, on every BLAS thread
+            worker = None
+            _start_warm_up(embeddings)
         if not loaded.documents:
             where = ", ".join(str(p) for p in folders)
             return IngestResult(
@@ -95,12 +104,13 @@ def ingest_paths(
             report = build_index(
                 loaded.documents,
                 settings.index_dir,
-                embeddings,
+                WorkerEmbeddings(worker, embeddings) if worker is not None else embeddings,
                 chunk_size=settings.chunk_size,
                 chunk_overlap=settings.chunk_overlap,
                 progress=progress,
                 full=full,
                 stats=loaded.stats,
+                tokenize_many=worker.tokenize_many if worker is not None else None,
             )
             break
         except StaleDocumentsError:
@@ -120,6 +130,13 @@ def ingest_paths(
 
 
 WARM_UP_WHILE_SCANNING = True  # measured at 100k, one changed article: `faqbot ingest` 4.7 -> 4.2 s (load 2.7)
+# With a helper process (``faqbot ingest``), it embeds the new chunks when at most this many files
+# were read. More: the helper, on one BLAS thread, would be slower than loading the model here.
+WORKER_MAX_FILES = 32
+
+
+def _start_warm_up(embeddings: VectorEmbeddings) -> None:
+    threading.Thread(target=_warm_up, args=(embeddings,), name="faqbot-ingest-warm-up", daemon=True).start()
 
 
 def _warm_up(embeddings: VectorEmbeddings) -> None:
@@ -141,12 +158,12 @@ def _check_faq(paths: Sequence[Path], loaded: ScanResult) -> list[IngestError]:
 
     Articles the scan did not read (unchanged files) are read here only if an entry cites them.
     """
-    from bot.faq import check_quotes, load_entries
-
     errors: list[IngestError] = []
     for folder in paths:
         faq = Path(folder) / "faq.yaml"
         if Path(folder).is_dir() and faq.is_file():
+            from bot.faq import check_quotes, load_entries  # only then: its imports are 40 ms of a CLI ingest
+
             cited = {s.doc_id for entry in load_entries(faq)[0] for s in entry.sources}
             documents = [_with_text(d) if d.doc_id in cited and not d.text else d for d in loaded.documents]
             errors.extend(check_quotes(faq, documents))
