@@ -229,7 +229,11 @@ class FaqChain:
                 self.settings, question, question, topic_of_question(question), loaded.topics
             )
             return state
-        condensed = condense(question, state["history"])
+        history = state["history"]
+        cited = getattr(history[-1], "doc_ids", ()) if history else ()
+        documents = loaded.index.documents
+        prev_topics = {t for doc_id in cited for t in documents.get(doc_id, {}).get("topics", ())}
+        condensed = condense(question, history, prev_topics)
         state["condensed"] = condensed
         state["rewritten_info"] = classify(condensed.rewritten) if condensed.rewritten != question else info
         state["qvec"] = self.embeddings.encode_query(condensed.rewritten)

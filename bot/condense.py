@@ -44,6 +44,9 @@ _PEOPLE_ALIASES = {
     "居民": "居民用户",
 }
 _PERSONAL = re.compile(r"^(?:他们|她们|它们|他|她|它)")
+# "供电所给他们提供了啥服务": a pronoun after 给/为/帮/对 is whom something is done for, never the question's own
+# subject, so it points back into the conversation even when the question names someone else.
+_OBJECT_PRONOUN = re.compile(r"[给为帮替对跟和让](?:他们|她们|它们|他|她|它)")
 _BARE_PRONOUN = re.compile(r"^(?:他们|她们|它们|他|她|它|这|那)(?![个些里边])")
 _ORG_END = re.compile(r"(?:分社|公司|局|站|所|厅|中心|园区|社|厂|队|组)$")
 _ORG_TAIL = re.compile(r"^(?:分社|分公司|公司|市|县|区|镇|村|局|站|所|厅|中心|园区|社)")
@@ -103,18 +106,20 @@ def _is_followup(question: str, norm: str) -> bool:
         return True
     if len(core) <= 4:
         return True
-    if _PRONOUN.match(core):
+    if _PRONOUN.match(core) or _OBJECT_PRONOUN.search(core):
         return True
     return not anchors(core)
 
 
-def _changes_service(norm: str, prev: str) -> bool:
+def _changes_service(norm: str, prev: str, prev_topics: Iterable[str] = ()) -> bool:
     """A short question naming another service than the earlier one ("过年快递停不停" after a 门诊共济 question)
-    is a new question: the earlier subject must not be glued onto it."""
+    is a new question: the earlier subject must not be glued onto it. The services of the article that
+    answered the earlier question count as its own ("供电所给他们…" after a question on 梨树's strawberry
+    greenhouses, answered from an article on their power supply)."""
     from bot.abstain import topics_named  # abstain builds on answer, which reads this module
 
     now = topics_named(norm)
-    return bool(now) and not now & topics_named(normalize(prev))
+    return bool(now) and not now & (topics_named(normalize(prev)) | set(prev_topics))
 
 
 def _display(text: str) -> tuple[str, str]:
@@ -217,8 +222,9 @@ def _resolve_pronoun(core: str, prev: str, prev_answer: str) -> str | None:
     return None
 
 
-def condense(question: str, history: Sequence[object]) -> Condensed:
-    """Rewrite ``question`` from the earlier turns (each with .question, .rewritten, .answer).
+def condense(question: str, history: Sequence[object], prev_topics: Iterable[str] = ()) -> Condensed:
+    """Rewrite ``question`` from the earlier turns (each with .question, .rewritten, .answer); ``prev_topics``
+    are the services of the articles the last answer cited.
 
     >>> condense("辽源呢？", [_T("松原市邮政管理局去了哪个物流园区检查？")]).rewritten
     '辽源市邮政管理局去了哪个物流园区检查？'
@@ -230,7 +236,7 @@ def condense(question: str, history: Sequence[object]) -> Condensed:
     rewrites = rewrite_history(history)
     prev = rewrites[-1]
     prev_answer = str(getattr(history[-1], "answer", "") or "")
-    if not _is_followup(question, norm) or not prev or _changes_service(norm, prev):
+    if not _is_followup(question, norm) or not prev or _changes_service(norm, prev, prev_topics):
         return Condensed(question, asked_part(question), focus=own)
     core = _TAIL.sub("", _LEAD.sub("", norm))
     core = _FILLER.sub("", core)

@@ -225,12 +225,14 @@ def stage_query(work: Path, repeat: int) -> dict[str, Any]:
 
 
 def stage_answer(work: Path) -> dict[str, Any]:
+    from bot import heap
     from bot.chain import build_chain
 
     settings = settings_for(work)
     started = time.perf_counter()
     chain = build_chain(settings)
     build_s = time.perf_counter() - started
+    heap.settle()  # as `faqbot serve` does once the index is loaded
     rows = load_questions()
     durations, correct, in_scope_correct, in_scope = [], 0, 0, 0
     for row in rows:

@@ -126,3 +126,17 @@ def test_swap_to_a_place_another_article_covers_must_fit_that_article(chain: Faq
     assert "3.25万栋" in first.text
     assert "延边" in second.rewritten_question
     assert not second.answered
+
+
+def test_them_after_gei_points_back_even_when_the_question_names_someone(chain: FaqChain) -> None:
+    # "给他们" is whom the 供电所 serves, the growers of the earlier question, not 延边's returning workers.
+    first, second = _talk(chain, "梨树县的草莓大棚有多少亩？", "供电所给他们提供了啥服务？")
+    assert first.answered
+    assert second.answered and {c.doc_id for c in second.citations} == {"power-lishu-strawberry"}
+    assert "梨树" in second.rewritten_question
+
+
+def test_another_service_asked_about_them_is_still_a_new_question(chain: FaqChain) -> None:
+    # The gas station's article says nothing about couriers: the earlier subject must not make it look covered.
+    _first, second = _talk(chain, "辽源液化气灌装站一天充装多少钢瓶？", "快递公司给他们送货吗？")
+    assert not second.answered
