@@ -53,15 +53,19 @@ class _Flush:
 
 
 _STOP = object()
+# How long the writer waits for more messages to write in the same transaction. Nothing waits on it: the
+# answer is sent before its row is written, and readers look at the queue first (``recent_turns``).
+LINGER_SECONDS = 0.05
 
 
 class Store:
     """The conversation store. Thread-safe; one per process."""
 
-    def __init__(self, url: str, *, batch_size: int = 500) -> None:
+    def __init__(self, url: str, *, batch_size: int = 500, linger: float = LINGER_SECONDS) -> None:
         self.engine = make_engine(url)
         create_schema(self.engine)
         self._batch_size = batch_size
+        self._linger = linger
         self._queue: queue.Queue[Any] = queue.Queue()
         self._pending: dict[str, MessageRecord] = {}
         self._pending_lock = threading.Lock()
@@ -121,6 +125,7 @@ class Store:
     def _write_loop(self) -> None:
         while True:
             item = self._queue.get()
+            deadline = time.monotonic() + self._linger
             batch: list[MessageRecord] = []
             markers: list[_Flush] = []
             stop = False
@@ -131,10 +136,12 @@ class Store:
                     markers.append(item)
                 else:
                     batch.append(item)
-                if stop or len(batch) >= self._batch_size:
+                if stop or markers or len(batch) >= self._batch_size:
                     break
                 try:
-                    item = self._queue.get_nowait()
+                    # Wait a little for more: one transaction per message cost ~0.4 ms of CPU each, one per
+                    # four ~0.12 ms (measured). A flush or stop marker ends the wait at once.
+                    item = self._queue.get(timeout=max(0.0, deadline - time.monotonic()))
                 except queue.Empty:
                     break
             if batch:
