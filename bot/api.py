@@ -73,11 +73,12 @@ router = APIRouter()
     " / Answers one question with its sources; send session_id to ask a follow-up.",
 )
 async def ask(body: AskRequest, service: ServiceDep) -> dict[str, Any]:
-    result: AskResult = await run_in_threadpool(
-        lambda: service.ask(
+    def answer() -> AskResult:
+        return service.ask(
             body.question, session_id=body.session_id, channel=body.channel, detail=body.detail
         )
-    )
+
+    result = answer() if service.answers_inline else await run_in_threadpool(answer)
     return ask_response(result, body.detail)
 
 

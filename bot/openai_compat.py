@@ -206,9 +206,11 @@ async def chat_completions(body: ChatCompletionRequest, service: ServiceDep) -> 
     prompt_tokens = sum(count_tokens(message_text(m.content)) for m in body.messages)
     created = int(time.time())
     if not body.stream:
-        result: AskResult = await run_in_threadpool(
-            lambda: service.ask(question, channel="openai", history=history)
-        )
+
+        def answer() -> AskResult:
+            return service.ask(question, channel="openai", history=history)
+
+        result = answer() if service.answers_inline else await run_in_threadpool(answer)
         content = result.answer.text + footnotes(result.answer)
         return {
             "id": f"chatcmpl-{result.message_id}",

@@ -42,7 +42,9 @@ class WatchedChain(FaqChain):
 
 @pytest.fixture(scope="module")
 def chain(seed_index_dir: Path) -> FaqChain:
-    return build_chain(Settings(data_dir=seed_index_dir, knowledge_dir=Path(__file__).parents[1] / "knowledge"))
+    return build_chain(
+        Settings(data_dir=seed_index_dir, knowledge_dir=Path(__file__).parents[1] / "knowledge")
+    )
 
 
 QUESTIONS = [
@@ -100,3 +102,41 @@ def test_one_question_at_a_time_per_process_unless_an_llm_is_waited_on() -> None
 def test_answer_concurrency_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("FAQBOT_ANSWER_CONCURRENCY", "4")
     assert Settings().answer_slots == 4
+
+
+def test_a_question_waiting_on_a_slow_llm_does_not_hold_up_other_requests(data_dir: Path) -> None:
+    """Extractive answers are computed right on the server's event loop (a few ms of CPU each); a question
+    that waits seconds on a remote model must not be, or health checks and other residents would wait too."""
+    import time
+
+    import httpx
+    from fake_llm import FakeLLM
+    from live_server import live_server
+
+    from bot.api import create_app
+
+    with FakeLLM() as llm:
+        settings = Settings(
+            data_dir=data_dir,
+            knowledge_dir=Path(__file__).parents[1] / "knowledge",
+            llm_base_url=llm.base_url,
+            llm_model="qwen-test",
+            llm_timeout=8.0,
+            rate_limit_per_minute=0,
+        )
+        with live_server(create_app(settings)) as server:
+            llm.reply("六之维农民种植专业合作社梨树分社带动了100余位返乡农民在家门口就业[1]。", delay=3.0)
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                slow = pool.submit(
+                    httpx.post,
+                    server.url + "/api/v1/ask",
+                    json={"question": "六之维合作社梨树分社带动了多少人就业？"},
+                    timeout=30,
+                )
+                time.sleep(0.5)  # the question is now waiting on the model
+                started = time.perf_counter()
+                health = httpx.get(server.url + "/healthz", timeout=10)
+                waited = time.perf_counter() - started
+                assert health.status_code == 200
+                assert waited < 1.5, f"/healthz waited {waited:.1f} s behind a question on a slow LLM"
+                assert slow.result().status_code == 200
