@@ -20,6 +20,7 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
     from bot.logs import uvicorn_log_config
+    from bot.workers import reuse_port_supported, run_workers
 
     if args.workers < 1:
         print("faqbot: --workers must be at least 1.", file=sys.stderr)
@@ -27,21 +28,22 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     level = args.log_level or settings.log_level
     # Each worker process builds its app (and Settings) from the environment: hand the level down that way.
     os.environ["FAQBOT_LOG_LEVEL"] = level
-    uvicorn.run(
-        APP_FACTORY,
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        log_config=uvicorn_log_config(level),
-        log_level=level,
-        access_log=False,  # the app writes its own JSON access log with the request id
-        timeout_graceful_shutdown=30,
+    options = {
+        "app": APP_FACTORY,
+        "factory": True,
+        "log_config": uvicorn_log_config(level),
+        "log_level": level,
+        "access_log": False,  # the app writes its own JSON access log with the request id
+        "timeout_graceful_shutdown": 30,
         # Longer than a reverse proxy's idle timeout (nginx and most load balancers: 60 s), so the proxy,
         # not the server, closes idle connections and never sends a request into one being closed.
-        timeout_keep_alive=65,
-        server_header=False,
-    )
+        "timeout_keep_alive": 65,
+        "server_header": False,
+    }
+    if args.workers > 1 and reuse_port_supported():
+        # One listening socket per process, so connections spread over the workers (see bot.workers).
+        return run_workers(args.workers, args.host, args.port, options)
+    uvicorn.run(**options, host=args.host, port=args.port, workers=args.workers)
     return 0
 
 

@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -81,6 +82,22 @@ def test_serve_with_two_workers_answers_and_shuts_down_without_losing_messages(
 
             with ThreadPoolExecutor(8) as pool:
                 answers = list(pool.map(ask, range(24)))
+
+            # Residents' keep-alive connections opened at the same moment must not all land on one worker.
+            opened = threading.Barrier(12)
+
+            def keep_alive(i: int) -> list[str]:
+                with httpx.Client(timeout=60) as c:
+                    opened.wait()
+                    ids = []
+                    for k in range(2):
+                        r = c.post(url + "/api/v1/ask", json={"question": QUESTIONS[(i + k) % len(QUESTIONS)]})
+                        assert r.status_code == 200, r.text
+                        ids.append(str(r.json()["message_id"]))
+                    return ids
+
+            with ThreadPoolExecutor(12) as pool:
+                kept = [m for ids in pool.map(keep_alive, range(12)) for m in ids]
             models = httpx.get(url + "/v1/models", headers={"Authorization": "Bearer serve-test-key"})
             assert models.json()["data"][0]["id"] == "faqbot"
         finally:
@@ -95,12 +112,14 @@ def test_serve_with_two_workers_answers_and_shuts_down_without_losing_messages(
     with sqlite3.connect(data / "faqbot.sqlite3") as db:
         stored = db.execute("SELECT COUNT(*) FROM messages").fetchone()[0]
         questions = [row[0] for row in db.execute("SELECT question FROM messages")]
-    assert stored == len(answers)
+    assert stored == len(answers) + len(kept)
     assert "我的手机[手机号]能绑定家庭共济吗" in questions
 
     lines = [json.loads(line) for line in log_path.read_text(encoding="utf-8").splitlines() if line.strip()]
     answered = [line for line in lines if line["msg"] == "answered"]
-    assert len(answered) == len(answers)
+    assert len(answered) == len(answers) + len(kept)
     assert len({line["pid"] for line in answered}) == 2  # both workers answered
+    pid_of = {line["message_id"]: line["pid"] for line in answered}
+    assert len({pid_of[m] for m in kept}) == 2, "every keep-alive connection went to the same worker"
     text = log_path.read_text(encoding="utf-8")
     assert "13812345678" not in text and "serve-test-key" not in text
