@@ -44,7 +44,8 @@ def load_chain_into(service: ConversationService, settings: Settings) -> None:
 
     started = time.perf_counter()
     try:
-        chain = build_chain(settings)
+        with heap.paused():
+            chain = build_chain(settings)
     except FaqBotError as exc:
         service.fail_loading(str(exc))
         log.error("index not loaded: %s", exc)

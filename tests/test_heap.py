@@ -41,3 +41,19 @@ def test_swapping_the_index_frees_the_old_version_even_though_it_was_frozen(sett
     assert old() is None
     assert old_bank() is None
     assert chain.ask("门诊共济是什么？").answered
+
+
+def test_loading_the_index_in_the_server_leaves_the_collector_on_and_the_index_frozen(settings, settled) -> None:  # type: ignore[no-untyped-def]
+    from bot.admin import load_chain_into
+    from bot.conversations import ConversationService
+    from bot.store import Store
+
+    store = Store(settings.resolved_database_url)
+    try:
+        service = ConversationService(None, store)
+        load_chain_into(service, settings)
+        assert service.ready and gc.isenabled()
+        assert gc.get_freeze_count() > 50_000
+        assert service.ask("门诊共济是什么？").answer.answered
+    finally:
+        store.close()
