@@ -167,6 +167,51 @@ class WorkerEmbeddings:
         """Nothing to load here: the helper loads the model."""
 
 
+class SplitEmbeddings:
+    """A big ingest's embedder: each batch is embedded half in the model helper and half here, at once.
+
+    Embedding is nearly all of a full ingest (100k chunks: ~21 CPU-minutes) and the bundled encoder
+    keeps one core busy whatever its BLAS threads (its tokenizer is pure Python; its matrices are small),
+    so the second core sat idle. The helper and this process each run one BLAS thread, never more than
+    the two cores. If the helper fails, this process embeds everything from then on.
+    """
+
+    def __init__(self, worker: IngestWorker, local: VectorEmbeddings) -> None:
+        self.worker, self.local = worker, local
+        self.model_id, self.dimension = local.model_id, local.dimension
+        self.failed = False
+        self.helped = 0  # texts the helper embedded
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        import numpy as np
+
+        if self.failed or len(texts) < 8:
+            return self.local.encode(texts, batch_size)
+        half = len(texts) // 2
+        theirs: list[Any] = []
+
+        def remote() -> None:
+            try:
+                theirs.append(self.worker.encode(texts[:half]))
+            except WorkerError:
+                self.failed = True
+
+        thread = threading.Thread(target=remote, name="faqbot-ingest-split", daemon=True)
+        thread.start()
+        mine = self.local.encode(texts[half:], batch_size)
+        thread.join()
+        if not theirs:
+            return np.vstack([self.local.encode(texts[:half], batch_size), mine])
+        self.helped += half
+        return np.vstack([theirs[0], mine])
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self.local.encode_query(text)
+
+    def warm_up(self) -> None:
+        self.local.warm_up()
+
+
 def _serve(args: list[str], stdin: IO[bytes], stdout: IO[bytes]) -> None:
     """A child's loop: load what its kind needs, then answer requests until stdin closes."""
     handle: Any = None

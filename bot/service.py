@@ -6,6 +6,7 @@ Stages take explicit arguments; this is where Settings become those arguments.
 from __future__ import annotations
 
 import gc
+import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -28,7 +29,7 @@ from bot.index import (
     reusable_documents,
 )
 from bot.ingest import ScanResult, load_file, scan_documents
-from bot.ingest_worker import IngestWorker, WorkerEmbeddings
+from bot.ingest_worker import IngestWorker, SplitEmbeddings, WorkerEmbeddings
 from bot.types import Document
 
 if TYPE_CHECKING:  # bot.embed imports langchain-core (0.3 s), which `faqbot ingest` can do without
@@ -89,6 +90,8 @@ def ingest_paths(
     """
     folders = list(paths or [settings.knowledge_dir])
     embeddings = _ingest_embeddings(settings, worker)
+    own_worker: IngestWorker | None = None  # a model helper this call started for a big ingest
+    split = False
     # The model's weights and jieba's dictionary load (~1 s) on the other core while the files are
     # scanned: a one-article re-ingest from the command line waited for both after the scan.
     if worker is None and WARM_UP_WHILE_SCANNING:
@@ -102,7 +105,14 @@ def ingest_paths(
             )
             loaded = scan_documents(folders, known)
         scan_seconds = time.perf_counter() - started
-        if worker is not None and loaded.read > WORKER_MAX_FILES:
+        if loaded.read > WORKER_MAX_FILES and _can_split(settings):
+            # Many articles: half of every batch is embedded in a helper process on the other core.
+            if worker is None:
+                worker = own_worker = IngestWorker(settings.embedding, 1)
+            embeddings = SplitEmbeddings(worker, _one_thread_embeddings(settings))
+            _start_warm_up(embeddings)
+            split = True
+        elif worker is not None and loaded.read > WORKER_MAX_FILES:
             worker.close()  # more than a few articles: embed here, on every BLAS thread
             worker = None
             embeddings = embeddings_for(settings, batch=True)
@@ -122,13 +132,17 @@ def ingest_paths(
                 progress=progress,
                 full=full,
                 stats=loaded.stats,
-                tokenize_many=worker.tokenize_many if worker is not None else None,
+                tokenize_many=worker.tokenize_many if worker is not None and not split else None,
             )
             break
         except StaleDocumentsError:
             if attempt:
                 raise
             continue  # another ingest switched the index during the scan: read every file this time
+        finally:
+            if own_worker is not None:
+                own_worker.close()
+                own_worker = None
     faq_errors = _check_faq(folders, loaded)
     return IngestResult(
         loaded.documents,
@@ -166,6 +180,20 @@ WARM_UP_WHILE_SCANNING = True  # measured at 100k, one changed article: `faqbot 
 # With a helper process (``faqbot ingest``), it embeds the new chunks when at most this many files
 # were read. More: the helper, on one BLAS thread, would be slower than loading the model here.
 WORKER_MAX_FILES = 32
+
+
+def _can_split(settings: Settings) -> bool:
+    """Whether a big ingest embeds on two processes: the bundled model, at least two cores, and no
+    ``FAQBOT_THREADS`` asking for a single thread."""
+    return is_bundled(settings.embedding) and (os.cpu_count() or 1) >= 2 and settings.threads != 1
+
+
+def _one_thread_embeddings(settings: Settings) -> VectorEmbeddings:
+    """This process's half of a split ingest: one BLAS thread, the helper has the other core."""
+    from bot.embed import limit_threads
+
+    limit_threads(1)
+    return _embeddings(settings.embedding, 1)
 
 
 def _ingest_embeddings(settings: Settings, worker: IngestWorker | None) -> VectorEmbeddings:
