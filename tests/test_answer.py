@@ -157,6 +157,7 @@ def test_questions_the_articles_only_seem_to_answer_are_declined(chain: FaqChain
         ("延边那边回乡的人家里电线老化了谁给查", "共产党员服务队"),
         ("长春分拨中心过年还干活不", "不打烊"),
         ("家里人看病能用我个人账户的钱不", "家庭成员"),
+        ("能给我对象交大额医疗补助不", "职工大额医疗费用补助"),
     ],
 )
 def test_northeastern_everyday_wording_is_understood(chain: FaqChain, question: str, fact: str) -> None:
