@@ -50,6 +50,18 @@ def listening_socket(host: str, port: int, backlog: int = 2048) -> socket.socket
     return sock
 
 
+def address_free(host: str, port: int) -> None:
+    """Raise ``OSError`` if anything listens on ``host:port`` — another faqbot too.
+
+    The probe binds without SO_REUSEPORT, which the kernel refuses next to any listener, so a second
+    ``faqbot serve`` on the same port fails at start instead of silently sharing its traffic.
+    """
+    family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(address)
+
+
 def _worker(options: dict[str, Any]) -> None:
     """One server process: its own socket, the app built from the environment by the factory."""
     import uvicorn
@@ -62,7 +74,7 @@ def _worker(options: dict[str, Any]) -> None:
 def run_workers(workers: int, host: str, port: int, uvicorn_options: dict[str, Any]) -> int:
     """Serve with ``workers`` processes until SIGINT/SIGTERM; the exit status for ``faqbot serve``."""
     try:
-        listening_socket(host, port).close()  # fail now, in the parent, if the address is taken
+        address_free(host, port)
     except OSError as exc:
         print(f"faqbot: cannot listen on {host}:{port}: {exc}", file=sys.stderr)
         return 1

@@ -6,7 +6,7 @@ import socket
 
 from conftest import free_port
 
-from bot.workers import listening_socket, reuse_port_supported
+from bot.workers import address_free, listening_socket, reuse_port_supported
 
 
 def test_connections_to_the_port_are_spread_over_every_workers_socket() -> None:
@@ -48,3 +48,19 @@ def test_a_port_in_use_by_another_program_is_refused() -> None:
         except OSError:
             return
         raise AssertionError("bound a port another program is listening on")
+
+
+def test_a_second_server_on_the_same_port_is_refused_at_start() -> None:
+    """Workers share their port with each other, but another faqbot started on it must fail, not split
+    the traffic silently."""
+    port = free_port()
+    address_free("127.0.0.1", port)  # nothing there yet
+    running = listening_socket("127.0.0.1", port)  # a worker of the first server
+    try:
+        try:
+            address_free("127.0.0.1", port)
+        except OSError:
+            return
+        raise AssertionError("a second server could start on a port a faqbot worker listens on")
+    finally:
+        running.close()
