@@ -251,6 +251,17 @@ class SentenceBank:
         return None
 
     # -------------------------------------------------------------- access
+    def neighbour_chunks(self, chunk_id: str) -> list[str]:
+        """The chunks right before and after ``chunk_id`` in the same article."""
+        pos = self.position[chunk_id]
+        chunks = self.index.chunks
+        doc_id = chunks[pos].doc_id
+        return [
+            chunks[p].chunk_id
+            for p in (pos - 1, pos + 1)
+            if 0 <= p < len(chunks) and chunks[p].doc_id == doc_id
+        ]
+
     def sentences_for_chunk(self, chunk_id: str) -> list[int]:
         """Indices (into ``self.sentences``) of a chunk's sentences, in source order."""
         pos = self.position[chunk_id]

@@ -58,3 +58,34 @@ def test_embedding_only_candidates_changes_no_dev_answer(
     # Measured: no dev answer changes (with 8 candidates, one did).
     assert len(changed) <= 1, changed
     assert sum(bool(a) for a in pruned) >= 0.9 * len(questions)
+
+
+def test_the_fact_in_the_chunk_next_to_the_matched_one_is_read_too(seed_index, embeddings) -> None:  # type: ignore[no-untyped-def]
+    """In a large base look-alike articles can crowd the best article's other chunks out of the hits;
+    the chunks beside a top hit, in the same article, are read anyway."""
+    from bot.types import Hit
+
+    bank = SentenceBank(seed_index, embeddings, eager_limit=0)
+    chunks = seed_index.chunks
+    middle = next(
+        i
+        for i in range(1, len(chunks) - 1)
+        if chunks[i - 1].doc_id == chunks[i].doc_id == chunks[i + 1].doc_id
+    )
+    assert bank.neighbour_chunks(chunks[middle].chunk_id) == [
+        chunks[middle - 1].chunk_id,
+        chunks[middle + 1].chunk_id,
+    ]
+    first = next(i for i in range(1, len(chunks)) if chunks[i].doc_id != chunks[i - 1].doc_id)
+    assert chunks[first - 1].chunk_id not in bank.neighbour_chunks(chunks[first].chunk_id)  # another article
+
+    question = "辽源灌装站全天充装了多少钢瓶"
+    info = classify(question)
+    weights = word_weights(bank, bank.reader.words(question))
+    hit = Hit(chunk=chunks[middle], score=1.0)
+    read = {
+        bank.sentences[s.sid].start
+        for s in scoring_module.score_sentences(bank, [hit], info, weights, embeddings.encode_query(question))
+    }
+    for neighbour in (chunks[middle - 1], chunks[middle + 1]):
+        assert any(neighbour.start <= start < neighbour.end for start in read), neighbour.chunk_id
