@@ -16,13 +16,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import KNOWLEDGE, REPO
+from index_support import assert_same_index
 
 from bot.config import Settings
 from bot.index import load_index
 from bot.ingest_worker import IngestWorker, WorkerError
-from bot.retrieve import retrieve_hybrid
 from bot.service import embeddings_for, ingest_paths
-from bot.sparse import scores_for
 from bot.words import tokenize
 
 OLD = time.time() - 3600
@@ -64,19 +63,8 @@ def _assert_same_index(settings: Settings, knowledge: Path, tmp_path: Path) -> N
     rebuilt_settings = Settings(data_dir=tmp_path / "rebuilt", knowledge_dir=knowledge)
     ingest_paths(rebuilt_settings, full=True)
     rebuilt = load_index(rebuilt_settings.index_dir)
-    assert [c.to_dict() for c in incremental.chunks] == [c.to_dict() for c in rebuilt.chunks]
-    assert np.allclose(np.asarray(incremental.vectors), np.asarray(rebuilt.vectors), atol=1e-5)
-    live_terms = [t for t, i in rebuilt.vocab.items() if scores_for(rebuilt.bm25, [i]).any()]
-    assert "供暖" in live_terms and "网点" in live_terms
-    for term in live_terms:
-        assert np.allclose(
-            scores_for(incremental.bm25, [incremental.vocab[term]]), scores_for(rebuilt.bm25, [rebuilt.vocab[term]])
-        ), term
     emb = embeddings_for(rebuilt_settings)
-    for question in QUESTIONS:
-        assert [h.chunk.chunk_id for h in retrieve_hybrid(incremental, emb, question, 5)] == [
-            h.chunk.chunk_id for h in retrieve_hybrid(rebuilt, emb, question, 5)
-        ]
+    assert_same_index(incremental, rebuilt, emb, terms=("供暖", "网点"), questions=QUESTIONS)
 
 
 def test_faqbot_ingest_after_editing_articles_answers_as_a_full_rebuild(tmp_path: Path, knowledge: Path) -> None:
