@@ -1,14 +1,37 @@
-"""One check shared by the incremental-ingest tests: an index answers exactly as a full rebuild does."""
+"""Shared by the incremental-ingest tests: a dated copy of the articles, an editor's save, and the check
+that an index answers exactly as a full rebuild does."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import time
 from collections.abc import Iterable
+from pathlib import Path
 
 import numpy as np
+from conftest import KNOWLEDGE
 
 from bot.index import KnowledgeIndex
 from bot.retrieve import retrieve_hybrid
 from bot.sparse import scores_for
+
+OLD = time.time() - 3600  # an hour ago: older than any scan's "too fresh to trust" window
+
+
+def dated_knowledge(tmp_path: Path) -> Path:
+    """A copy of the seed articles (no FAQ) whose files were last saved an hour ago."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, target, ignore=shutil.ignore_patterns("faq.yaml"))
+    for path in target.iterdir():
+        os.utime(path, (OLD, OLD))
+    return target
+
+
+def edit(path: Path, text: str) -> None:
+    """Write ``text`` and date the file a minute back, as an editor's save some time before the ingest."""
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, (time.time() - 60, time.time() - 60))
 
 
 def assert_same_index(

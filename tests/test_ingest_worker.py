@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import KNOWLEDGE, REPO
-from index_support import assert_same_index
+from conftest import REPO
+from index_support import assert_same_index, dated_knowledge, edit
 
 from bot.config import Settings
 from bot.index import load_index
@@ -24,29 +22,19 @@ from bot.ingest_worker import IngestWorker, WorkerError
 from bot.service import embeddings_for, ingest_paths
 from bot.words import tokenize
 
-OLD = time.time() - 3600
 QUESTIONS = ("供暖期什么时候开始", "家里人能不能用我的医保个人账户", "春节快递网点营业时间")
 
 
 @pytest.fixture
 def knowledge(tmp_path: Path) -> Path:
-    target = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, target, ignore=shutil.ignore_patterns("faq.yaml"))
-    for path in target.iterdir():
-        os.utime(path, (OLD, OLD))
-    return target
-
-
-def _edit(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
-    os.utime(path, (time.time() - 60, time.time() - 60))
+    return dated_knowledge(tmp_path)
 
 
 def _change_three_articles(knowledge: Path) -> None:
     postal = knowledge / "postal-baotong.md"
-    _edit(postal, postal.read_text(encoding="utf-8") + "\n邮政管理部门提醒，春节期间寄递网点营业时间以网点公告为准。\n")
+    edit(postal, postal.read_text(encoding="utf-8") + "\n邮政管理部门提醒，春节期间寄递网点营业时间以网点公告为准。\n")
     (knowledge / "hongqi-h6.md").unlink()
-    _edit(knowledge / "heating.md", "---\ntitle: 供暖通知\ndate: 2023-02-01\n---\n供暖期自10月28日开始，次年4月停止。\n")
+    edit(knowledge / "heating.md", "---\ntitle: 供暖通知\ndate: 2023-02-01\n---\n供暖期自10月28日开始，次年4月停止。\n")
 
 
 def faqbot_ingest(data_dir: Path, knowledge: Path) -> subprocess.CompletedProcess[str]:
@@ -124,7 +112,7 @@ def test_ingest_of_many_files_embeds_half_of_every_batch_in_the_helper_with_the_
 
     settings = Settings(data_dir=tmp_path / "data", knowledge_dir=knowledge)
     for i in range(service.WORKER_MAX_FILES + 1):
-        _edit(knowledge / f"notice-{i:02d}.md", f"---\ntitle: 通知{i}\ndate: 2023-02-01\n---\n第{i}号通知：供暖期自10月28日开始。\n")
+        edit(knowledge / f"notice-{i:02d}.md", f"---\ntitle: 通知{i}\ndate: 2023-02-01\n---\n第{i}号通知：供暖期自10月28日开始。\n")
     with IngestWorker(settings.embedding) as worker:
         result = ingest_paths(settings, worker=worker)
         assert worker.model.answered > 0 and not worker.model.failed and worker.words.answered == 0

@@ -6,39 +6,25 @@ Real files in a temp folder, a real index, ``ingest_paths`` as ``faqbot ingest``
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from pathlib import Path
 
 import pytest
-from conftest import KNOWLEDGE
-from index_support import assert_same_index
+from index_support import assert_same_index, dated_knowledge, edit
 
 from bot.config import Settings
 from bot.index import current_version, load_index
 from bot.retrieve import retrieve_hybrid
 from bot.service import ingest_paths
 
-OLD = time.time() - 3600  # an hour ago: older than any scan's "too fresh to trust" window
-
 
 @pytest.fixture
 def knowledge(tmp_path: Path) -> Path:
-    target = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, target, ignore=shutil.ignore_patterns("faq.yaml"))
-    for path in target.iterdir():
-        os.utime(path, (OLD, OLD))
-    return target
+    return dated_knowledge(tmp_path)
 
 
 def _settings(tmp_path: Path, knowledge: Path, name: str = "data") -> Settings:
     return Settings(data_dir=tmp_path / name, knowledge_dir=knowledge)
-
-
-def _edit(path: Path, text: str) -> None:
-    """Write ``text`` and date the file a minute back, as an editor's save some time before the ingest."""
-    path.write_text(text, encoding="utf-8")
-    os.utime(path, (time.time() - 60, time.time() - 60))
 
 
 def test_second_ingest_of_an_unchanged_folder_reads_no_file(tmp_path: Path, knowledge: Path) -> None:
@@ -79,7 +65,7 @@ def test_changing_one_file_re_embeds_only_its_chunks(tmp_path: Path, knowledge: 
     ingest_paths(settings)
     before = load_index(settings.index_dir)
     article = knowledge / "postal-baotong.md"
-    _edit(article, article.read_text(encoding="utf-8") + "\n邮政管理部门提醒，春节期间寄递网点营业时间以网点公告为准。\n")
+    edit(article, article.read_text(encoding="utf-8") + "\n邮政管理部门提醒，春节期间寄递网点营业时间以网点公告为准。\n")
     result = ingest_paths(settings)
     assert result.files_read == 1 and result.report.updated == ["postal-baotong"]
     index = load_index(settings.index_dir)
@@ -138,12 +124,12 @@ def test_incremental_index_equals_a_full_rebuild(tmp_path: Path, knowledge: Path
     settings = _settings(tmp_path, knowledge)
     ingest_paths(settings)
     medical = knowledge / "cc-medical-outpatient.md"
-    _edit(medical, medical.read_text(encoding="utf-8") + "\n补充说明：具体以医保部门公布为准。\n")
+    edit(medical, medical.read_text(encoding="utf-8") + "\n补充说明：具体以医保部门公布为准。\n")
     (knowledge / "hongqi-h6.md").unlink()
-    _edit(knowledge / "new.md", "---\ntitle: 供暖通知\ndate: 2023-02-01\n---\n供暖期自10月28日开始，次年4月停止。\n")
+    edit(knowledge / "new.md", "---\ntitle: 供暖通知\ndate: 2023-02-01\n---\n供暖期自10月28日开始，次年4月停止。\n")
     ingest_paths(settings)
     postal = knowledge / "postal-baotong.md"
-    _edit(postal, postal.read_text(encoding="utf-8") + "\n网点营业时间以公告为准。\n")
+    edit(postal, postal.read_text(encoding="utf-8") + "\n网点营业时间以公告为准。\n")
     second = ingest_paths(settings)
     assert second.report.layout == "delta"
     incremental = load_index(settings.index_dir)
@@ -162,7 +148,7 @@ def test_an_update_shares_the_unchanged_base_with_the_serving_version(tmp_path: 
     serving = settings.index_dir / str(current_version(settings.index_dir))
     before = load_index(settings.index_dir)
     article = knowledge / "postal-baotong.md"
-    _edit(article, article.read_text(encoding="utf-8") + "\n网点营业时间以公告为准。\n")
+    edit(article, article.read_text(encoding="utf-8") + "\n网点营业时间以公告为准。\n")
     assert ingest_paths(settings).report.layout == "delta"
     new = settings.index_dir / str(current_version(settings.index_dir))
     assert new != serving
@@ -177,7 +163,7 @@ def test_a_delta_that_outgrows_its_base_is_folded_into_a_new_base(tmp_path: Path
     settings = _settings(tmp_path, knowledge)
     ingest_paths(settings)
     for article in sorted(knowledge.glob("*.md")):
-        _edit(article, article.read_text(encoding="utf-8") + "\n以上内容如有变化，以有关部门最新公告为准。\n")
+        edit(article, article.read_text(encoding="utf-8") + "\n以上内容如有变化，以有关部门最新公告为准。\n")
     result = ingest_paths(settings)
     assert result.report.layout == "rebase" and len(result.report.updated) == 8
     version = settings.index_dir / str(current_version(settings.index_dir))
