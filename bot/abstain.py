@@ -47,6 +47,9 @@ class Thresholds:
     # Below min_coverage, still answer when the meaning is this close and coverage at least ``low_coverage``.
     low_coverage: float = 0.45
     low_coverage_dense: float = 0.45
+    # ... and only when the quoted sentence itself has some of the question's words: a sentence matched through
+    # its title and meaning alone ("老人办医保卡要带啥材料" -> the 门诊共济 article's spending list) is a guess.
+    low_coverage_lexical: float = 0.1
     min_crux: float = 0.75
     # One word the chosen sentences lack carrying this much of the question's weight is what was asked about
     # ("延边…发了多少传单" then "梨树那边呢": no leaflets in 梨树). On the dev split every question with a share
@@ -78,7 +81,9 @@ def decide(
     if draft.crux and draft.crux_credit < limits.min_crux and not _abbreviates(draft.crux, draft):
         return False, f"crux_missing:{draft.crux}"
     if draft.coverage < limits.min_coverage and not (
-        draft.coverage >= limits.low_coverage and draft.best_dense >= limits.low_coverage_dense
+        draft.coverage >= limits.low_coverage
+        and draft.best_dense >= limits.low_coverage_dense
+        and draft.best_lexical >= limits.low_coverage_lexical
     ):
         return False, "low_coverage"
     return True, "ok"

@@ -33,7 +33,7 @@ from bot.dates import freshness_line
 from bot.evidence import SentenceBank
 from bot.faq import FaqBook
 from bot.index import KnowledgeIndex, load_index
-from bot.question import QuestionInfo, classify, crux_word, question_parts
+from bot.question import SLOT_WEIGHT, QuestionInfo, classify, crux_word, question_parts, slot_words
 from bot.retrieve import retrieve_hybrid
 from bot.scoring import word_weights
 from bot.types import Answer, Citation, Hit
@@ -292,6 +292,8 @@ class FaqChain:
         condensed: Condensed = state["condensed"]
         info: QuestionInfo = state["rewritten_info"]
         weights = word_weights(loaded.bank, loaded.bank.reader.words(condensed.rewritten))
+        for w in slot_words(info.norm, tuple(weights)):
+            weights[w] *= SLOT_WEIGHT
         if condensed.followup and not condensed.swapped:
             # Words carried over from earlier turns find the passage; the answer must fit what was asked now.
             own = set(loaded.bank.reader.words(condensed.question))

@@ -24,7 +24,8 @@ JILIN_PLACES = (  # noqa: SIM905 - a word list reads best as one string
 ).split()
 _PLACE_SUFFIX = "(?:省|市|县|区|镇|乡|村|州)?"
 _FILLER = re.compile(r"那边|这边|那疙瘩|那嘎达|那块|这块|那里|这里|那儿|这儿|的情况|方面")
-_LEAD = re.compile(r"^(?:那么|那(?![个些种家边里儿天时])|还有|另外|然后|再问一下|再问|再说|又|而)[，,\s]*")
+# "换成长春呢？", "那换到辽源呢": the same question about another place; the lead words may stack.
+_LEAD = re.compile(r"^(?:(?:那么|那(?![个些种家边里儿天时])|还有|另外|然后|再问一下|再问|再说|又|而|换成|换作|换到|改成)[，,\s]*)+")
 # Characters that end a name when reading leftwards from an anchor ("给淮安高中压调压站" stops at 给).
 _NAME_STOP = set("的在给为对是从了我你咱那这去到和与及跟向让把被有都也就还要想能会问请说吗呢啊，,。？?！! ")
 _DEICTIC_GAP = re.compile(r"(?:的)?(?:那个|这个|那家|这家|那座|这座)")

@@ -15,6 +15,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import Any
 
 from bot.chunk import normalize
 from bot.thesaurus import FILLERS, SYNONYMS
@@ -95,6 +96,22 @@ def _slip_size_ok(word: str, target: str) -> bool:
         return False
     changed = sum(a != b for a, b in zip(word, target, strict=True))
     return changed == 1 or (len(word) >= 4 and 1 <= changed <= len(word) // 2)
+
+
+# Interrogatives a cut must not glue to the next word; what they ask is read from the question's kind.
+_WHICH = re.compile(r"哪一|哪个|哪类|哪种|哪些|哪家|什么|啥")
+
+
+def _cut_apart(tokenizer: Any, text: str) -> list[str]:
+    """jieba's cut (no HMM) of ``text``, with each which-word cut off on its own first."""
+    out: list[str] = []
+    pos = 0
+    for m in _WHICH.finditer(text):
+        out.extend(t.strip() for t in tokenizer.cut(text[pos : m.start()], HMM=False))
+        out.append(m.group(0))
+        pos = m.end()
+    out.extend(t.strip() for t in tokenizer.cut(text[pos:], HMM=False))
+    return out
 
 
 def _merge_runs(tokens: list[str], pick: Callable[[list[str]], str | None]) -> list[str]:
@@ -212,23 +229,10 @@ class WordReader:
             start += len(part)
         return target
 
-    def words(self, text: str) -> tuple[str, ...]:
-        found = self._cache.get(text)
-        if found is not None:
-            return found
-        from bot.words import _SEGMENTER, _STOPWORDS
+    def _repaired(self, tokens: list[str]) -> list[str]:
+        """Tokens with slips of a pinyin keyboard and split thesaurus phrases put back together."""
+        from bot.words import _STOPWORDS
 
-        tokenizer = _SEGMENTER.get()
-        tokens: list[str] = []
-        norm = normalize(text)
-        pos = 0
-        # Place names are kept whole ("梨树种草莓" is 梨树 + 种草莓, not 梨 + 树种 + 草莓).
-        for m in _places().finditer(norm):
-            tokens.extend(t.strip() for t in tokenizer.cut(norm[pos : m.start()], HMM=False))
-            tokens.append(m.group(0))
-            pos = m.end()
-        tokens.extend(t.strip() for t in tokenizer.cut(norm[pos:], HMM=False))
-        tokens = [t for t in tokens if t]
         merged: list[str] = []
         i = 0
         while i < len(tokens):
@@ -252,7 +256,35 @@ class WordReader:
                 continue
             merged.append(tokens[i])
             i += 1
-        merged = _phrases(self._slipped_terms(merged))
+        return _phrases(self._slipped_terms(merged))
+
+    def words(self, text: str) -> tuple[str, ...]:
+        found = self._cache.get(text)
+        if found is not None:
+            return found
+        from bot.words import _SEGMENTER, _STOPWORDS
+
+        tokenizer = _SEGMENTER.get()
+        tokens: list[str] = []
+        norm = normalize(text)
+        pos = 0
+        # Place names are kept whole ("梨树种草莓" is 梨树 + 种草莓, not 梨 + 树种 + 草莓), and a which-word ends a
+        # word ("哪一级别的" is 哪一 + 级别, not 哪 + 一级 + 别的).
+        for m in _places().finditer(norm):
+            tokens.extend(_cut_apart(tokenizer, norm[pos : m.start()]))
+            tokens.append(m.group(0))
+            pos = m.end()
+        tokens.extend(_cut_apart(tokenizer, norm[pos:]))
+        tokens = [t for t in tokens if t]
+        # "多少处毛病": the measure word after 多少 belongs to it; joined to the next word it only sounds like
+        # another ("处毛病" ~ 出毛病). Each stretch between such measure words is repaired on its own.
+        pieces: list[list[str]] = [[]]
+        for k, token in enumerate(tokens):
+            if k and len(token) == 1 and token in _COUNTERS and _ASKS_COUNT.search(tokens[k - 1]):
+                pieces += [[token], []]
+            else:
+                pieces[-1].append(token)
+        merged = [w for piece in pieces for w in self._repaired(piece)]
         out: dict[str, None] = {}
         previous = ""
         for raw in merged:

@@ -38,7 +38,8 @@ _PRICE = re.compile(
     r"多少钱|几块|几元|多钱|价格|价钱|售价|收费标准|怎么收费|多少费用|费用是多少|一斤|一罐多少|单价|电价|气价"
 )
 _PHONE = re.compile(r"电话|热线|号码|手机号|联系方式|客服")
-_DURATION = re.compile(r"多久|多长时间|几天|几个小时|多少天|多少年|几年")
+# "输了多少天然气" (or the common slip 天燃气) asks an amount of gas, not how many days.
+_DURATION = re.compile(r"多久|多长时间|几天(?![然燃]气)|几个小时|多少天(?![然燃]气)|多少年|几年")
 # "几月份能摘": a month, which a year ("2022年以来") does not give.
 _MONTH = re.compile(r"几月|哪个月|哪月|什么月份|啥月份")
 _HOURS = re.compile(
@@ -421,3 +422,21 @@ def question_parts(question: str) -> list[str]:
     pieces = [p for p in _PART_END.split(normalize(question)) if p and len(p) >= 3]
     asking = [p for p in pieces if _ASKS.search(p)]
     return asking if len(asking) >= 2 else []
+
+
+# "跟哪个单位一块儿查的", "面向哪类人群", "什么样的服务": the noun after a which/what word names the kind of thing
+# the answer is (单位, 人群, 服务); the answer names the thing itself ("市邮政业安全中心"), rarely its kind.
+# Not "轮椅啥的" (and such), and not the measures a how-question asks for ("有没有啥措施"): answers name those.
+_SLOT = re.compile(r"(?:哪(?:一|个|类|种|家|样|些|一类|一种|一个)|什么样的?|啥样的?|什么(?!的)|啥(?!的))")
+_NOT_SLOT = frozenset({"措施", "办法", "招", "政策", "手续"})
+SLOT_WEIGHT = 0.4
+
+
+def slot_words(norm: str, words: Sequence[str]) -> set[str]:
+    """Question words that directly follow a which/what word: the kind of answer asked for, not its content."""
+    out = set()
+    for m in _SLOT.finditer(norm):
+        for w in words:
+            if len(w) >= 2 and w not in _NOT_SLOT and norm.startswith(w, m.end()):
+                out.add(w)
+    return out

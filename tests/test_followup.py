@@ -140,3 +140,11 @@ def test_another_service_asked_about_them_is_still_a_new_question(chain: FaqChai
     # The gas station's article says nothing about couriers: the earlier subject must not make it look covered.
     _first, second = _talk(chain, "辽源液化气灌装站一天充装多少钢瓶？", "快递公司给他们送货吗？")
     assert not second.answered
+
+
+def test_switch_to_another_place_with_huancheng_answers_about_that_place(chain: FaqChain) -> None:
+    """ "换成吉林市呢？" is "吉林市呢？": the same question about 吉林市, not a new question about 换成."""
+    first, second = _talk(chain, "长春市邮政管理局检查了哪些分拨中心？", "换成吉林市呢？")
+    assert first.answered and second.answered
+    assert second.rewritten_question.startswith("吉林市")
+    assert "5个督导组" in second.text

@@ -151,3 +151,33 @@ def test_count_of_problems_is_not_answered_with_a_count_of_measures(chain: FaqCh
     """ "上报的问题有多少条": "14条政策措施" counts measures, not the problems asked about."""
     answer = chain.ask("生态督导那帮人下去后 地方上报上来的问题有多少条")
     assert "14条政策措施" not in answer.text
+
+
+def test_kind_of_thing_asked_for_need_not_be_in_the_answer(chain: FaqChain) -> None:
+    """ "哪一级别的车", "哪类人": the answer names the class (B+级) or the people, not the words 级别 or 人群."""
+    answer = chain.ask("红旗H6是哪一级别的车")
+    assert answer.answered and "B+级" in answer.text
+    assert_citations_exact(answer)
+    served = chain.ask("延边供电公司上门服务是给哪类人群提供的")
+    assert served.answered and "返乡" in served.text
+    assert {c.doc_id for c in served.citations} == {"yanbian-power-returnees"}
+
+
+def test_which_word_ends_a_word_and_measure_word_stays_with_its_count(chain: FaqChain) -> None:
+    words = chain._loaded.bank.reader.words
+    assert "级别" in words("属于哪一级别的车"), "哪一 + 级别, not 一级 + 别的"
+    assert "出毛病" not in words("一共查出多少处毛病"), "处 counts the 毛病; it is no slip for 出"
+    assert "微信群" in words("有没有微信群能加")
+
+
+def test_amount_of_natural_gas_is_not_a_question_of_days(chain: FaqChain) -> None:
+    """ "多少天然气" asks an amount of gas; read as 多少天 it wanted a duration and was declined."""
+    answer = chain.ask("淮安那个调压站去年一共输送了多少天然气")
+    assert answer.answered and "4.9亿立方米" in answer.text
+    assert_citations_exact(answer)
+
+
+def test_sentence_matched_only_through_its_title_is_not_an_answer(chain: FaqChain) -> None:
+    """Below full coverage, the quoted sentence itself must share the question's words, not only its article."""
+    for question in ("老人办医保卡要带啥材料", "办社保卡需要带什么材料"):
+        assert not chain.ask(question).answered, question
