@@ -148,3 +148,8 @@ def test_switch_to_another_place_with_huancheng_answers_about_that_place(chain: 
     assert first.answered and second.answered
     assert second.rewritten_question.startswith("吉林市")
     assert "5个督导组" in second.text
+
+
+def test_who_led_the_shift_follow_up_names_the_team_leader(chain: FaqChain) -> None:
+    _first, second = _talk(chain, "德惠加气母站跨年那天来了几辆槽车？", "带班的是谁？")
+    assert second.answered and "熊华" in second.text

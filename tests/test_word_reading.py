@@ -181,3 +181,10 @@ def test_sentence_matched_only_through_its_title_is_not_an_answer(chain: FaqChai
     """Below full coverage, the quoted sentence itself must share the question's words, not only its article."""
     for question in ("老人办医保卡要带啥材料", "办社保卡需要带什么材料"):
         assert not chain.ask(question).answered, question
+
+
+def test_long_word_with_a_word_put_between_its_parts_is_matched(chain: FaqChain) -> None:
+    """ "微信群" is the article's "微信服务群": the question is answered from it, not declined."""
+    answer = chain.ask("延边供电公司有微信群吗")
+    assert answer.answered and "微信服务群" in answer.text
+    assert {c.doc_id for c in answer.citations} == {"yanbian-power-returnees"}
