@@ -174,11 +174,13 @@ def draft_answer(
     max_sentences: int,
     required: Sequence[str] = (),
     parts: Sequence[tuple[str, Sequence[str]]] = (),
+    judged: dict[str, float] | None = None,
 ) -> Draft:
     """Choose up to ``max_sentences`` sentences (best first, shown in source order) within ``budget`` chars.
 
     After the best sentence, another is added when it brings question words the chosen ones lack or scores
-    almost as well, from the same article, while the budget lasts.
+    almost as well, from the same article, while the budget lasts. ``judged`` (the same words, other weights)
+    measures how much of the question the chosen sentences cover, when that differs from how they were chosen.
     """
     # "辽源呢？": only sentences about 辽源 (in the sentence or its paragraph, title or region) may answer.
     scored = score_sentences(bank, hits, info, weights, qvec, required)
@@ -319,7 +321,8 @@ def draft_answer(
                 for seg in draft.segments
             ):
                 draft.places_ok = False
-    draft.coverage = coverage_of(weights, credit)
+    judged = judged or weights
+    draft.coverage = coverage_of(judged, credit)
     years = asked_years(info.norm)
     if years:
         # "2025年按多少计入" is not answered by sentences about 2023 and 2024.
@@ -331,11 +334,11 @@ def draft_answer(
     crux = crux_word(info, list(weights)) if len(info.norm) <= CRUX_MAX_CHARS else ""
     if crux:
         draft.crux, draft.crux_credit = crux, credit.get(crux, 0.0)
-    missing = {w: weights[w] * (1.0 - credit[w]) for w in weights if credit[w] < 0.5}
+    missing = {w: judged[w] * (1.0 - credit[w]) for w in judged if credit[w] < 0.5}
     if missing:
         draft.missing = max(missing, key=lambda w: missing[w])
         draft.missing_weight = missing[draft.missing]
-        draft.missing_share = draft.missing_weight / max(sum(weights.values()), 1e-9)
+        draft.missing_share = draft.missing_weight / max(sum(judged.values()), 1e-9)
     return draft
 
 

@@ -292,12 +292,13 @@ class FaqChain:
         condensed: Condensed = state["condensed"]
         info: QuestionInfo = state["rewritten_info"]
         weights = word_weights(loaded.bank, loaded.bank.reader.words(condensed.rewritten))
-        for w in slot_words(info.norm, tuple(weights)):
-            weights[w] *= SLOT_WEIGHT
         if condensed.followup and not condensed.swapped:
             # Words carried over from earlier turns find the passage; the answer must fit what was asked now.
             own = set(loaded.bank.reader.words(condensed.question))
             weights = {w: (v if w in own else 0.5 * v) for w, v in weights.items()}
+        # "哪类人群": a sentence naming 人群 is still the better quote, but one without it may answer.
+        slots = slot_words(info.norm, tuple(weights))
+        judged = {w: v * SLOT_WEIGHT if w in slots else v for w, v in weights.items()} if slots else None
         detail = state["detail"]
         budget = DETAIL_CHARS if detail else self.settings.short_answer_chars
         draft = draft_answer(
@@ -310,6 +311,7 @@ class FaqChain:
             max_sentences=4 if detail else 3,
             required=loaded.bank.reader.words(condensed.swapped) if condensed.swapped else (),
             parts=[(p, loaded.bank.reader.words(p)) for p in question_parts(condensed.rewritten)],
+            judged=judged,
         )
         state["draft"] = draft
         ok, reason = decide(draft, info, self.thresholds, swapped=self._same_article(condensed, draft, state))

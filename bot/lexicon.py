@@ -98,8 +98,9 @@ def _slip_size_ok(word: str, target: str) -> bool:
     return changed == 1 or (len(word) >= 4 and 1 <= changed <= len(word) // 2)
 
 
-# Interrogatives a cut must not glue to the next word; what they ask is read from the question's kind.
-_WHICH = re.compile(r"哪一|哪个|哪类|哪种|哪些|哪家|什么|啥")
+# Which-words a cut must not glue to the next word; what they ask is read from the question's kind. Not 什么
+# or 啥: they end fillers (为什么, 干啥) that must stay whole.
+_WHICH = re.compile(r"哪一|哪个|哪类|哪种|哪些|哪家|什么样|啥样")
 
 
 def _cut_apart(tokenizer: Any, text: str) -> list[str]:
