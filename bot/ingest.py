@@ -236,9 +236,9 @@ def iter_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
     for root in paths:
         if root.is_dir():
             for path in sorted(root.rglob("*")):
-                if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root).parts):
-                    if path.name.lower() not in NOT_ARTICLES:
-                        yield path, root
+                hidden = any(part.startswith(".") for part in path.relative_to(root).parts)
+                if path.is_file() and not hidden and path.name.lower() not in NOT_ARTICLES:
+                    yield path, root
         else:
             yield root, root.parent
 
