@@ -17,6 +17,7 @@ from bot.lexicon import respell_cues
 
 Kind = Literal[
     "price",
+    "spent",
     "phone",
     "address",
     "hours",
@@ -158,8 +159,9 @@ _SPENT = re.compile(r"投了|投资|投入|花了|砸了|拨了|拨付|补了")
 
 def _kind(norm: str) -> Kind:
     norm = _APPROX.sub("", norm)
-    if _PRICE.search(norm) and not _SPENT.search(norm):
-        return "price"
+    if _PRICE.search(norm):
+        # "国网投了多少钱": a sum spent, which the source states in 元 like a price but is no price for residents.
+        return "spent" if _SPENT.search(norm) else "price"
     if _HOURS.search(norm):
         return "hours"
     if _ADDRESS.search(norm):
@@ -199,6 +201,8 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
             not _SPENDING.search(sentence_norm[max(0, m.start() - 8) : m.start()])
             for m in _PRICE_IN_SOURCE.finditer(sentence_norm)
         )
+    if kind == "spent":
+        return bool(_PRICE_IN_SOURCE.search(sentence_norm))
     if kind == "phone":
         return bool(_PHONE_IN_SOURCE.search(sentence_norm))
     if kind == "duration":
@@ -237,7 +241,7 @@ def _without_places(norm: str) -> str:
 
 # The kinds whose answer is a specific fact the source either states or does not.
 STRICT_KINDS: frozenset[str] = frozenset(
-    {"price", "phone", "address", "hours", "duration", "clock", "month", "time", "percent", "number"}
+    {"price", "spent", "phone", "address", "hours", "duration", "clock", "month", "time", "percent", "number"}
 )
 
 
@@ -309,6 +313,7 @@ _FOR_WHOM = re.compile(r"[给帮替为](?:家里|家中|我家|咱家|俺家)?")
 # "在哪个菜单底下", "去哪些快递公司": the noun after 哪个 says where, it is not what is asked about.
 _WHICH_AFTER = re.compile(r"个|些|家|种|一个")
 _WHERE_MARKER = re.compile(r"去哪|在哪|找谁|哪里|哪儿")
+_WHEN_MARKER = re.compile(r"啥时候|什么时候|啥时|何时|哪天|哪一天")
 
 
 # Words too general to be what a question turns on ("会不会有问题").
@@ -330,6 +335,20 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
         where = match is not None
     if match is None and info.kind == "yesno":
         match = _CAN_MARKER.search(norm)
+    if match is None and info.kind == "what":
+        # "要带啥证件": the answer must speak of documents; a sentence about the place is no list of them.
+        for m in _SLOT.finditer(norm):
+            named = next((w for w in words if w in _PAPERS and norm.startswith(w, m.end())), "")
+            if named:
+                return named
+    if match is None and info.kind == "time":
+        # "梨树农网改造啥时候完工": the date must be that of the event asked about, so the answer names it.
+        when = _WHEN_MARKER.search(norm)
+        if when is None:
+            return ""
+        after = sorted((norm.find(w, when.end()), w) for w in words if w not in _GENERIC and w in norm[when.end() :])
+        longer = [w for _, w in after if len(w) >= 2]  # "自何时起正式实施": 正式, not the particle 起
+        return longer[0] if longer else (after[0][1] if after else "")
     if match is None:
         return ""
     words = [w for w in words if w not in _GENERIC]
@@ -428,7 +447,8 @@ def question_parts(question: str) -> list[str]:
 # the answer is (单位, 人群, 服务); the answer names the thing itself ("市邮政业安全中心"), rarely its kind.
 # Not "轮椅啥的" (and such), and not the measures a how-question asks for ("有没有啥措施"): answers name those.
 _SLOT = re.compile(r"(?:哪(?:一|个|类|种|家|样|些|一类|一种|一个)|什么样的?|啥样的?|什么(?!的)|啥(?!的))")
-_NOT_SLOT = frozenset({"措施", "办法", "招", "政策", "手续"})
+_PAPERS = frozenset({"证件", "材料", "证明", "资料"})
+_NOT_SLOT = frozenset({"措施", "办法", "招", "政策", "手续"}) | _PAPERS
 SLOT_WEIGHT = 0.4
 
 

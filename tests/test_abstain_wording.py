@@ -34,8 +34,9 @@ def test_an_investment_is_not_a_price_but_answers_how_much_was_spent() -> None:
     assert classify("大棚用电一度电多少钱").kind == "price"
     assert not satisfies("price", invested)
     assert satisfies("price", "每立方米天然气3元")
-    assert classify("国网在梨树投了多少钱").kind == "number"
-    assert satisfies("number", invested)
+    assert classify("国网在梨树投了多少钱").kind == "spent"
+    assert satisfies("spent", invested)
+    assert not satisfies("spent", "已累计注入二氧化碳268万吨"), "a sum spent is in money"
 
 
 def test_approximate_numbers_the_resident_states_are_not_asked() -> None:

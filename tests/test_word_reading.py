@@ -188,3 +188,22 @@ def test_long_word_with_a_word_put_between_its_parts_is_matched(chain: FaqChain)
     answer = chain.ask("延边供电公司有微信群吗")
     assert answer.answered and "微信服务群" in answer.text
     assert {c.doc_id for c in answer.citations} == {"yanbian-power-returnees"}
+
+
+def test_date_of_another_event_does_not_answer_when_something_happens(chain: FaqChain) -> None:
+    """ "啥时候完工": the article dates when the work began (2022年以来), not when it ends; "啥时候上市" has no date."""
+    for question in ("梨树县的农网改造哪天能干完", "红旗H6什么时候上市销售"):
+        assert not chain.ask(question).answered, question
+    started = chain.ask("长春门诊共济什么时候开始实施的")
+    assert started.answered and "1月1日" in started.text
+
+
+def test_sum_spent_needs_a_sum_of_money_in_the_answer(chain: FaqChain) -> None:
+    """ "花了多少钱" is answered by 投资2.1亿元, never by another number (268万吨) of the same project."""
+    assert not chain.ask("吉林油田CCUS项目花了多少钱").answered
+    invested = chain.ask("国网在梨树县农网改造投了多少钱")
+    assert invested.answered and "2.1亿元" in invested.text
+
+
+def test_what_documents_to_bring_is_declined_when_no_source_lists_any(chain: FaqChain) -> None:
+    assert not chain.ask("去德惠加气母站加气要带什么证件").answered
