@@ -317,7 +317,7 @@ _WHEN_MARKER = re.compile(r"啥时候|什么时候|啥时|何时|哪天|哪一�
 
 
 # Words too general to be what a question turns on ("会不会有问题").
-_GENERIC = frozenset({"问题", "情况", "事情", "事", "东西", "帮助", "影响"})
+_GENERIC = frozenset({"问题", "情况", "事情", "事", "事儿", "这事", "这事儿", "东西", "帮助", "影响"})
 
 
 def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:

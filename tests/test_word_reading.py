@@ -207,3 +207,11 @@ def test_sum_spent_needs_a_sum_of_money_in_the_answer(chain: FaqChain) -> None:
 
 def test_what_documents_to_bring_is_declined_when_no_source_lists_any(chain: FaqChain) -> None:
     assert not chain.ask("去德惠加气母站加气要带什么证件").answered
+
+
+def test_resident_words_for_departments_and_rising_demand_are_read_as_the_articles_say_them(chain: FaqChain) -> None:
+    """厅局 are the article's 部门; "多起来了" asks whether something rose (用电负荷持续上升), 起来 names nothing."""
+    drawn = chain.ask("督导帮扶工作组的人是从几个厅局抽调的")
+    assert drawn.answered and "10个部门" in drawn.text
+    rising = chain.ask("春节前延边用电是不是多起来了")
+    assert rising.answered and "用电负荷持续上升" in rising.text
