@@ -196,6 +196,21 @@ def _swap(prev: str, target: str) -> str | None:
     return None
 
 
+def _named_in_full(norm: str, entity: str) -> str:
+    """ "吉林市淮安高中压调压站…" and 调压站 -> 淮安高中压调压站: the name's modifier before it, up to a place name
+    (the subject span starts at 吉林市 and stops there, the station's name is after it)."""
+    at = norm.find(entity)
+    if at < 0:
+        return entity
+    ends = {m.end() for m in places(norm)}
+    start = at
+    while start > 0 and at - start < 6 and start not in ends and norm[start - 1] not in _NAME_STOP:
+        if not _is_han(norm[start - 1]):
+            break
+        start -= 1
+    return norm[start : at + len(entity)]
+
+
 def _resolve_pronoun(core: str, prev: str, prev_answer: str) -> str | None:
     """ "那个站" -> the station the earlier question named; "这个卡" -> the card the earlier answer named."""
     match = _PRONOUN.match(core)
@@ -219,6 +234,7 @@ def _resolve_pronoun(core: str, prev: str, prev_answer: str) -> str | None:
                 span = _subject_span(prev)
                 if normalize(span).endswith(entity):
                     return span + rest
+                return _named_in_full(source, entity) + rest
             return entity + rest
     return None
 

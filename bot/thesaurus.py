@@ -146,6 +146,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "居民医保": ("城乡居民基本医疗保险",),  # the usual short form
     "三甲": ("三级",),  # 三级甲等
     "厅局": ("部门",),  # the province's departments
+    "值班": ("当班",),
     "地底下": ("地下",),
     "冒气": ("热气",),
     "缺钱": ("资金",),

@@ -153,3 +153,11 @@ def test_switch_to_another_place_with_huancheng_answers_about_that_place(chain: 
 def test_who_led_the_shift_follow_up_names_the_team_leader(chain: FaqChain) -> None:
     _first, second = _talk(chain, "德惠加气母站跨年那天来了几辆槽车？", "带班的是谁？")
     assert second.answered and "熊华" in second.text
+
+
+def test_that_station_after_a_city_and_station_keeps_the_station_name(chain: FaqChain) -> None:
+    """ "吉林市淮安高中压调压站…" then "那个站…": the station is 淮安高中压调压站, not any 调压站 and not 吉林市."""
+    rewritten = condense("那个站冬天当班的人盯着啥？", [Turn("吉林市淮安高中压调压站都给哪些地方供气？")]).rewritten
+    assert rewritten.startswith("淮安高中压调压站")
+    _first, second = _talk(chain, "吉林市淮安高中压调压站都给哪些地方供气？", "那个站冬天值班的人主要盯着啥？")
+    assert second.answered and "运行压力" in second.text
