@@ -27,13 +27,22 @@ from langchain_core.runnables.config import ensure_config, get_callback_manager_
 
 from bot.abstain import Thresholds, decide, decline, topic_of_question, welcome
 from bot.answer import Draft, draft_answer, newest_date, render, verify
+from bot.chunk import normalize
 from bot.condense import Condensed, condense
 from bot.config import Settings
 from bot.dates import freshness_line
 from bot.evidence import SentenceBank
 from bot.faq import FaqBook
 from bot.index import KnowledgeIndex, load_index
-from bot.question import SLOT_WEIGHT, QuestionInfo, classify, crux_word, question_parts, slot_words
+from bot.question import (
+    SLOT_WEIGHT,
+    QuestionInfo,
+    asks_procedure,
+    classify,
+    crux_word,
+    question_parts,
+    slot_words,
+)
 from bot.retrieve import retrieve_hybrid
 from bot.scoring import word_weights
 from bot.types import Answer, Citation, Hit
@@ -310,7 +319,7 @@ class FaqChain:
             budget=budget,
             max_sentences=4 if detail else 3,
             required=loaded.bank.reader.words(condensed.swapped) if condensed.swapped else (),
-            parts=[(p, loaded.bank.reader.words(p)) for p in question_parts(condensed.rewritten)],
+            parts=self._parts(condensed, loaded),
             judged=judged,
         )
         state["draft"] = draft
@@ -331,6 +340,16 @@ class FaqChain:
                     llm_answer.text += self._freshness(llm_answer.citations)
                 state["answer"] = llm_answer
         return state
+
+    @staticmethod
+    def _parts(condensed: Condensed, loaded: _Loaded) -> list[tuple[str, tuple[str, ...]]]:
+        """The separate questions the answer must cover. A follow-up that only asks how ("具体咋弄？" after "个人账户
+        的钱能给家里人用吗？") is one: it is answered with the how-to sentence of the article being talked about."""
+        words = loaded.bank.reader.words
+        parts = [(p, words(p)) for p in question_parts(condensed.rewritten)]
+        if not parts and condensed.followup and asks_procedure(normalize(condensed.question)):
+            parts = [(condensed.question, words(condensed.question))]
+        return parts
 
     def _verify(self, state: dict[str, Any]) -> Answer:
         loaded: _Loaded = state["loaded"]

@@ -193,6 +193,17 @@ def _swap(prev: str, target: str) -> str | None:
                 if other != group and other in prev_norm:
                     i = prev_norm.find(other)
                     return prev_orig[:i] + target + prev_orig[i + len(other) :]
+    suffix = _ORG_END.search(target)
+    if suffix and len(target) >= 3 and not target_places:
+        # "那省工信厅呢？" after "省生态环境厅…": the organisation of the same kind (…厅) the earlier question named.
+        end = prev_norm.find(suffix.group(0))
+        if end > 0:
+            end += len(suffix.group(0))
+            start = end - len(suffix.group(0))
+            while start > 0 and end - start < 10 and prev_norm[start - 1] not in _NAME_STOP and _is_han(prev_norm[start - 1]):
+                start -= 1
+            if prev_norm[start:end] != target:
+                return prev_orig[:start] + target + prev_orig[end:]
     return None
 
 
@@ -259,7 +270,7 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     core = _FILLER.sub("", core)
     ends_with_ne = norm.rstrip("?？。！! ").endswith("呢")
     core = _PEOPLE_ALIASES.get(core, core)
-    if ends_with_ne and core and (places(core) or any(g in core for g in _PEOPLE)):
+    if ends_with_ne and core and (places(core) or any(g in core for g in _PEOPLE) or _ORG_END.search(core)):
         swapped = _swap(prev, core)
         if swapped:
             return Condensed(question, swapped, True, core, tuple(tokenize_cached(core)))

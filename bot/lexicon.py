@@ -242,12 +242,19 @@ class WordReader:
             if len(tokens[i]) == 1 and _HAN.match(tokens[i]):
                 for j in range(min(len(tokens), i + 4), i + 1, -1):
                     candidate = "".join(tokens[i:j])
+                    run = tokens[i:j]
                     if (
                         len(candidate) <= 4
                         and all(_HAN.match(ch) for ch in candidate)
-                        and self._joinable(candidate)
-                        # "这 是" are two function words, not a slip for the article's "这是"
-                        and not all(t in _STOPWORDS or t in FILLERS for t in tokens[i:j])
+                        and (
+                            # "工 信 厅": characters the cut left apart that make a word the articles use
+                            (candidate in self._vocabulary and not any(t in _STOPWORDS or t in FILLERS for t in run))
+                            or (
+                                self._joinable(candidate)
+                                # "这 是" are two function words, not a slip for the article's "这是"
+                                and not all(t in _STOPWORDS or t in FILLERS for t in run)
+                            )
+                        )
                     ):
                         joined = candidate
                         i = j

@@ -161,3 +161,16 @@ def test_that_station_after_a_city_and_station_keeps_the_station_name(chain: Faq
     assert rewritten.startswith("淮安高中压调压站")
     _first, second = _talk(chain, "吉林市淮安高中压调压站都给哪些地方供气？", "那个站冬天值班的人主要盯着啥？")
     assert second.answered and "运行压力" in second.text
+
+
+def test_that_organisation_swap_answers_about_the_new_organisation(chain: FaqChain) -> None:
+    """ "那省工信厅呢？" after a question on 省生态环境厅: asked again about 省工信厅, answered from its own clause."""
+    _first, second = _talk(chain, "省生态环境厅针对环保产业提出了多少条政策措施？", "那省工信厅呢？")
+    assert second.rewritten_question.startswith("省工信厅")
+    assert second.answered and "绿色工厂" in second.text
+
+
+def test_how_to_follow_up_is_answered_with_the_steps(chain: FaqChain) -> None:
+    """ "具体咋弄？" names nothing: it asks how to do what the conversation is about, here the family account."""
+    _first, second = _talk(chain, "长春职工医保个人账户的钱能给家里人用吗？", "具体咋弄？")
+    assert second.answered and "家庭共济" in second.text and "备案登记" in second.text

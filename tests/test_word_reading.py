@@ -215,3 +215,10 @@ def test_resident_words_for_departments_and_rising_demand_are_read_as_the_articl
     assert drawn.answered and "10个部门" in drawn.text
     rising = chain.ask("春节前延边用电是不是多起来了")
     assert rising.answered and "用电负荷持续上升" in rising.text
+
+
+def test_characters_cut_apart_that_make_an_article_word_are_read_as_it(chain: FaqChain) -> None:
+    """A name jieba does not know comes out as single characters; joined they are the article's own token."""
+    words = chain._loaded.bank.reader.words
+    assert not all(len(w) == 1 for w in words("省工信厅介绍了啥政策")), "省工信厅 is not four loose characters"
+    assert "都" not in words("都兴屹是干啥的")
