@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from bot.chunk import normalize
@@ -460,3 +461,16 @@ def slot_words(norm: str, words: Sequence[str]) -> set[str]:
             if len(w) >= 2 and w not in _NOT_SLOT and norm.startswith(w, m.end()):
                 out.add(w)
     return out
+
+
+_MANNER = re.compile(r"(?:什么样|啥样|哪种|哪一种|什么形式|啥形式)的?")
+
+
+@lru_cache(maxsize=4096)
+def manner_pattern(norm: str, words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """ "提供了什么样的服务": a sentence that names the kind of 服务 (“跟踪式”“保姆式”服务, 上门服务) answers it."""
+    m = _MANNER.search(norm)
+    if m is None:
+        return None
+    noun = next((w for w in words if len(w) >= 2 and norm.startswith(w, m.end())), "")
+    return re.compile(r"(?:式|型|性|”|\")" + re.escape(noun)) if noun else None

@@ -19,7 +19,7 @@ import numpy as np
 from bot.condense import places
 from bot.evidence import SentenceBank
 from bot.lexicon import SentenceText, match, word_plan
-from bot.question import DEFINITION, QuestionInfo, asked_unit, count_score, satisfies
+from bot.question import DEFINITION, QuestionInfo, asked_unit, count_score, manner_pattern, satisfies
 from bot.types import Hit
 
 # How many retrieved chunks the answerer reads sentences from.
@@ -129,6 +129,7 @@ def score_sentences(
     names = {w for w in weights if is_name(w)}
     asked_places = {m.group(1) for m in places(info.norm)}
     credits = _Credits(weights)
+    manner = manner_pattern(info.norm, tuple(weights))
     named_word = tuple(w in names for w in credits.words)
     # "绑定几个人": a sentence with some number is not an answer; it must count people.
     must_count = info.kind == "number" and unit and (unit != "个" or noun[:1] == "人")
@@ -157,6 +158,8 @@ def score_sentences(
             if named and not named & asked_places:
                 score -= 0.15
         if info.define and DEFINITION.search(s.norm):
+            score += 0.08
+        if manner is not None and manner.search(s.norm):
             score += 0.08
         out.append(Scored(sid, score, lex, ctx, 0.0, kind_ok, rank_of[sid]))
     out.sort(key=lambda x: -x.score)

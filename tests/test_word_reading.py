@@ -222,3 +222,9 @@ def test_characters_cut_apart_that_make_an_article_word_are_read_as_it(chain: Fa
     words = chain._loaded.bank.reader.words
     assert not all(len(w) == 1 for w in words("省工信厅介绍了啥政策")), "省工信厅 is not four loose characters"
     assert "都" not in words("都兴屹是干啥的")
+
+
+def test_what_kind_of_service_is_answered_with_the_kind(chain: FaqChain) -> None:
+    """ "什么样的服务": the sentence naming the kind of service (“跟踪式”“保姆式”服务) answers it."""
+    answer = chain.ask("十家堡供电所给种草莓的提供啥样的服务")
+    assert answer.answered and "保姆式" in answer.text
