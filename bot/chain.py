@@ -305,6 +305,13 @@ class FaqChain:
             # Words carried over from earlier turns find the passage; the answer must fit what was asked now.
             own = set(loaded.bank.reader.words(condensed.question))
             weights = {w: (v if w in own else 0.5 * v) for w, v in weights.items()}
+        elif condensed.story:
+            # "我家住吉林市江北 烧的是管道天然气 …… 我就想知道…咋保证不断气的": the story's names find the article,
+            # the ask picks the sentence.
+            story = set(loaded.bank.reader.words(condensed.story)) - set(
+                loaded.bank.reader.words(condensed.rewritten[len(condensed.story) :])
+            )
+            weights = {w: (0.5 * v if w in story else v) for w, v in weights.items()}
         # "哪类人群": a sentence naming 人群 is still the better quote, but one without it may answer.
         slots = slot_words(info.norm, tuple(weights))
         judged = {w: v * SLOT_WEIGHT if w in slots else v for w, v in weights.items()} if slots else None

@@ -74,6 +74,8 @@ class Condensed:
     # A "X呢？" question: the earlier question asked again about X (a place or group).
     swapped: str = ""
     focus: tuple[str, ...] = field(default_factory=tuple)
+    # A long, story-first message: the names its story gives, kept beside the ask (see ``asked_part``).
+    story: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -260,12 +262,12 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     norm = normalize(question).strip()
     own = tuple(tokenize_cached(question))
     if not history:
-        return Condensed(question, asked_part(question), focus=own)
+        return _standalone(question, own)
     rewrites = rewrite_history(history)
     prev = rewrites[-1]
     prev_answer = str(getattr(history[-1], "answer", "") or "")
     if not _is_followup(question, norm) or not prev or _changes_service(norm, prev, prev_topics):
-        return Condensed(question, asked_part(question), focus=own)
+        return _standalone(question, own)
     core = _TAIL.sub("", _LEAD.sub("", norm))
     core = _FILLER.sub("", core)
     ends_with_ne = norm.rstrip("?？。！! ").endswith("呢")
@@ -291,7 +293,8 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
 
 # "……我就想问问……", "……想知道……": what a long message asks comes after these.
 _ASK = re.compile(
-    r"(?:我|俺)?(?:就|只)?(?:是)?(?:想|要)?(?:问问|问一下|请问|打听一下|打听打听|咨询一下|想知道|知道一下)"
+    r"(?:我|俺)?(?:就|只)?(?:是)?(?:想|要)?(?:问问|问一下|请问|打听一下|打听打听|咨询一下|想知道|知道一下|想了解)"
+    r"|(?:我|俺)(?:就)?(?:寻思|琢磨|好奇|纳闷)(?:着|了)?"
 )
 # A message this long, with this much story before the ask, is focused on the ask.
 LONG_MESSAGE = 40
@@ -299,8 +302,19 @@ MIN_STORY = 12
 MIN_ASK = 6
 
 
+def _standalone(question: str, own: tuple[str, ...]) -> Condensed:
+    kept, ask = story_and_ask(question)
+    return Condensed(question, " ".join([*kept, ask]) if kept else ask, focus=own, story=" ".join(kept))
+
+
 def asked_part(question: str) -> str:
-    """What a long, story-first message asks, kept with the names its story gives; else the message itself.
+    """What a long, story-first message asks, with the names its story gives (see ``story_and_ask``)."""
+    kept, ask = story_and_ask(question)
+    return " ".join([*kept, ask]) if kept else ask
+
+
+def story_and_ask(question: str) -> tuple[list[str], str]:
+    """(names its story gives, what it asks) for a long, story-first message; ([], the message) for any other.
 
     "大姐你好 我是长春一个厂子的职工 退休前一直交医保 …… 我就想问问我这个个人账户里的钱 能不能……" ->
     "长春 医保 我这个个人账户里的钱 能不能……": the story's family, illness and workplace are not what the
@@ -309,20 +323,19 @@ def asked_part(question: str) -> str:
     """
     norm, orig = _display(question)
     if len(norm) < LONG_MESSAGE:
-        return question
+        return [], question
     found = [m for m in _ASK.finditer(norm) if m.start() >= MIN_STORY]
-    if not found:
-        return question
-    m = found[-1]
+    # The last marker that still leaves a question after it ("我寻思…能不能…" rather than a closing "不知道行不行").
+    m = next((m for m in reversed(found) if sum(1 for ch in orig[m.end() :] if _is_han(ch)) >= MIN_ASK), None)
+    if m is None:
+        return [], question
     ask = orig[m.end() :].strip()
-    if sum(1 for ch in ask if _is_han(ch)) < MIN_ASK:
-        return question
     story = anchors(norm[: m.start()])
     story += [
         group for alias, group in _PEOPLE_ALIASES.items() if alias in norm[: m.start()] and group not in story
     ]
     kept = [a for a in story if a not in normalize(ask)]
-    return " ".join([*kept, ask])
+    return kept, ask
 
 
 def _with_mark(text: str) -> str:

@@ -17,6 +17,7 @@ from bot.chunk import normalize
 from bot.lexicon import respell_cues
 
 Kind = Literal[
+    "division",
     "price",
     "spent",
     "phone",
@@ -39,7 +40,11 @@ Intent = Literal["question", "greeting", "chitchat", "injection", "off_topic"]
 _PRICE = re.compile(
     r"多少钱|几块|几元|多钱|价格|价钱|售价|收费标准|怎么收费|多少费用|费用是多少|一斤|一罐多少|单价|电价|气价"
 )
-_PHONE = re.compile(r"电话|热线|号码|手机号|联系方式|客服")
+# "光打电话问还是派人下去" asks how, not for a number: 打电话 is something done, 打哪个电话 asks the number.
+_PHONE = re.compile(r"(?<!打)电话|热线|号码|手机号|联系方式|客服|打(?:哪个|什么|啥|几号)电话")
+# "在哪个县": a county (city, district…) by name; a sentence naming none does not answer it.
+_DIVISION = re.compile(r"哪个(?:县|市|区|镇|乡|村)|哪(?:县|市|区)")
+_DIVISION_UNITS = "县市区镇乡村州"
 # "输了多少天然气" (or the common slip 天燃气) asks an amount of gas, not how many days.
 _DURATION = re.compile(r"多久|多长时间|几天(?![然燃]气)|几个小时|多少天(?![然燃]气)|多少年|几年")
 # "几月份能摘": a month, which a year ("2022年以来") does not give.
@@ -153,7 +158,7 @@ def classify(question: str) -> QuestionInfo:
 
 
 # "好几年", "十几个": an approximate number the resident states, not a 几 question.
-_APPROX = re.compile(r"好几|十几|几十|几百|几千|几万")
+_APPROX = re.compile(r"好几|十几|几十|几百|几千|几万|那几|这几")  # "那几个人忙活啥": those people, not how many
 # "国网投了多少钱": an amount spent, which the source states as a sum, not a price.
 _SPENT = re.compile(r"投了|投资|投入|花了|砸了|拨了|拨付|补了")
 
@@ -185,6 +190,8 @@ def _kind(norm: str) -> Kind:
         return "what"
     if _NUMBER.search(norm):
         return "number"
+    if _DIVISION.search(norm):
+        return "division"
     if _PLACE.search(norm):
         return "place"
     if _HOW.search(norm):
@@ -202,6 +209,10 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
             not _SPENDING.search(sentence_norm[max(0, m.start() - 8) : m.start()])
             for m in _PRICE_IN_SOURCE.finditer(sentence_norm)
         )
+    if kind == "division":
+        from bot.condense import places  # condense reads questions with this module's helpers
+
+        return any(m.group(0)[-1] in _DIVISION_UNITS for m in places(sentence_norm))
     if kind == "spent":
         return bool(_PRICE_IN_SOURCE.search(sentence_norm))
     if kind == "phone":
@@ -242,7 +253,7 @@ def _without_places(norm: str) -> str:
 
 # The kinds whose answer is a specific fact the source either states or does not.
 STRICT_KINDS: frozenset[str] = frozenset(
-    {"price", "spent", "phone", "address", "hours", "duration", "clock", "month", "time", "percent", "number"}
+    {"division", "price", "spent", "phone", "address", "hours", "duration", "clock", "month", "time", "percent", "number"}
 )
 
 

@@ -10,6 +10,7 @@ from answers_support import KNOWLEDGE, assert_citations_exact
 
 from bot.chain import FaqChain, build_chain
 from bot.config import Settings
+from bot.question import classify
 
 
 @pytest.fixture(scope="module")
@@ -228,3 +229,28 @@ def test_what_kind_of_service_is_answered_with_the_kind(chain: FaqChain) -> None
     """ "什么样的服务": the sentence naming the kind of service (“跟踪式”“保姆式”服务) answers it."""
     answer = chain.ask("十家堡供电所给种草莓的提供啥样的服务")
     assert answer.answered and "保姆式" in answer.text
+
+
+def test_calling_someone_is_not_asking_for_a_number_and_those_few_people_is_no_count(chain: FaqChain) -> None:
+    assert classify("光打电话问还是派人下去").kind != "phone"
+    assert classify("打哪个电话能找到人").kind == "phone"
+    assert classify("那几个人忙活啥呢").kind != "number"
+    busy = chain.ask("跨年那天辽源灌装站那几个人在忙活啥")
+    assert busy.answered and "充装" in busy.text
+
+
+def test_which_county_is_declined_when_no_source_names_a_county(chain: FaqChain) -> None:
+    """ "在哪个县": a sentence about the oilfield's programme names no county, so it does not answer."""
+    assert classify("吉林油田CCUS示范区在哪个县").kind == "division"
+    assert not chain.ask("吉林油田CCUS示范区在哪个县").answered
+    county = chain.ask("六之维合作社梨树分社在哪个县")
+    assert county.answered and "梨树县" in county.text
+
+
+def test_story_first_message_is_answered_from_what_it_asks_after_wondering(chain: FaqChain) -> None:
+    """ "……我寻思…… 这事儿得先在哪个公众号上弄个啥": the ask follows 寻思; the story's names only find the article."""
+    answer = chain.ask(
+        "我是长春一家饭店的服务员 交的职工医保 儿子在外地上班 过年回来咳嗽了 "
+        "我寻思用我个人账户的钱给他在门诊开点药 这事儿得先在哪个公众号上办个啥"
+    )
+    assert answer.answered and "吉林医保公共服务" in answer.text
