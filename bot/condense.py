@@ -280,6 +280,10 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     if resolved:
         return Condensed(question, _with_mark(resolved), True, focus=own)
     span = _subject_span(prev)
+    own_places = {m.group(1) for m in places(core)}
+    if own_places and span and not own_places & {m.group(1) for m in places(span)}:
+        # "那辽源过年快递歇不歇？" after a question on 松原: it names its own place, so 松原's subject stays out.
+        return Condensed(question, question, True, focus=own)
     if span and span not in core:
         # "他们去了哪些区？" -> "<subject>去了哪些区？": the bare pronoun gives way to the subject.
         bare = _BARE_PRONOUN.match(core)

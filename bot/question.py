@@ -325,6 +325,8 @@ _FOR_WHOM = re.compile(r"[给帮替为](?:家里|家中|我家|咱家|俺家)?")
 # "在哪个菜单底下", "去哪些快递公司": the noun after 哪个 says where, it is not what is asked about.
 _WHICH_AFTER = re.compile(r"个|些|家|种|一个")
 _WHERE_MARKER = re.compile(r"去哪|在哪|找谁|哪里|哪儿")
+# One-character verbs that say nothing of which event a date is for ("啥时候开的" is a meeting held or begun).
+_LIGHT_VERBS = frozenset("开办弄搞做干到来去有是用起")
 _WHEN_MARKER = re.compile(r"啥时候|什么时候|啥时|何时|哪天|哪一天")
 
 
@@ -360,7 +362,8 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
             return ""
         after = sorted((norm.find(w, when.end()), w) for w in words if w not in _GENERIC and w in norm[when.end() :])
         longer = [w for _, w in after if len(w) >= 2]  # "自何时起正式实施": 正式, not the particle 起
-        return longer[0] if longer else (after[0][1] if after else "")
+        single = [w for _, w in after if w not in _LIGHT_VERBS]  # "啥时候能提车": 提; "啥时候开的": any event
+        return longer[0] if longer else (single[0] if single else "")
     if match is None:
         return ""
     words = [w for w in words if w not in _GENERIC]

@@ -174,3 +174,18 @@ def test_how_to_follow_up_is_answered_with_the_steps(chain: FaqChain) -> None:
     """ "具体咋弄？" names nothing: it asks how to do what the conversation is about, here the family account."""
     _first, second = _talk(chain, "长春职工医保个人账户的钱能给家里人用吗？", "具体咋弄？")
     assert second.answered and "家庭共济" in second.text and "备案登记" in second.text
+
+
+def test_follow_up_naming_another_place_is_not_glued_to_the_earlier_subject(chain: FaqChain) -> None:
+    """ "那辽源过年快递歇不歇？" after questions on 松原: about 辽源, with nothing of 松原 put in front of it."""
+    answers = _talk(chain, "松原市邮政管理局去了哪个物流园区检查？", "那辽源过年快递歇不歇？")
+    assert "松原" not in answers[1].rewritten_question
+    assert answers[1].answered and "不打烊" in answers[1].text
+
+
+def test_when_was_it_held_follow_up_is_answered_with_the_date(chain: FaqChain) -> None:
+    _first, second, third = _talk(
+        chain, "吉林市秸秆离田那个研讨会是在哪开的？", "啥时候开的？", "会上都说了些啥问题？"
+    )
+    assert second.answered and "11月16日上午" in second.text
+    assert third.answered and "补助资金不足" in third.text
