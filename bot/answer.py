@@ -175,6 +175,8 @@ def draft_answer(
     required: Sequence[str] = (),
     parts: Sequence[tuple[str, Sequence[str]]] = (),
     judged: dict[str, float] | None = None,
+    said: str = "",
+    within: Sequence[str] = (),
 ) -> Draft:
     """Choose up to ``max_sentences`` sentences (best first, shown in source order) within ``budget`` chars.
 
@@ -184,6 +186,13 @@ def draft_answer(
     """
     # "辽源呢？": only sentences about 辽源 (in the sentence or its paragraph, title or region) may answer.
     scored = score_sentences(bank, hits, info, weights, qvec, required)
+    if said or within:
+        # "还有呢？": what the last answer has not said yet, from the article it came from.
+        scored = [
+            c
+            for c in scored
+            if (not within or bank.sentences[c.sid].doc_id in within) and not _said(bank.sentences[c.sid].text, said)
+        ]
     asked = {m.group(1) for m in places(info.norm)}
     if scored and info.kind in STRICT_KINDS and not scored[0].kind_ok:
         # "解决了多少问题": a close sentence that states a number beats a closer one that does not.
@@ -340,6 +349,15 @@ def draft_answer(
         draft.missing_weight = missing[draft.missing]
         draft.missing_share = draft.missing_weight / max(sum(judged.values()), 1e-9)
     return draft
+
+
+def _said(sentence: str, answer: str) -> bool:
+    """Whether an earlier answer quoted this sentence, whole or cut to fit, with its dates made absolute
+    ("近日（2023年1月3日报道），"): its first characters or its last ones are in it."""
+    text = sentence.strip().rstrip("。；;！!？?")
+    if not answer or len(text) < 4:
+        return False
+    return text[:8] in answer or text[-10:] in answer
 
 
 def render(draft: Draft) -> tuple[str, list[Citation]]:

@@ -28,7 +28,7 @@ from langchain_core.runnables.config import ensure_config, get_callback_manager_
 from bot.abstain import Thresholds, decide, decline, topic_of_question, welcome
 from bot.answer import Draft, draft_answer, newest_date, render, verify
 from bot.chunk import normalize
-from bot.condense import Condensed, condense
+from bot.condense import Condensed, condense, places
 from bot.config import Settings
 from bot.dates import freshness_line
 from bot.evidence import SentenceBank
@@ -249,7 +249,7 @@ class FaqChain:
         return state
 
     def _faq(self, state: dict[str, Any]) -> dict[str, Any]:
-        if "answer" in state:
+        if "answer" in state or state["condensed"].more:
             return state
         loaded: _Loaded = state["loaded"]
         condensed: Condensed = state["condensed"]
@@ -325,12 +325,15 @@ class FaqChain:
             state["qvec"],
             budget=budget,
             max_sentences=4 if detail else 3,
-            required=loaded.bank.reader.words(condensed.swapped) if condensed.swapped else (),
+            required=self._required(condensed, loaded),
             parts=self._parts(condensed, loaded),
             judged=judged,
+            said=self._said(condensed, state),
+            within=self._said_from(condensed, state),
         )
         state["draft"] = draft
-        ok, reason = decide(draft, info, self.thresholds, swapped=self._same_article(condensed, draft, state))
+        lenient = condensed.more or self._same_article(condensed, draft, state)
+        ok, reason = decide(draft, info, self.thresholds, swapped=lenient)
         state["decision"] = (ok, reason)
         if ok and self.llm is not None:
             passages = _passages(state["hits"])
@@ -372,6 +375,8 @@ class FaqChain:
         if not ok or not draft.segments:
             topic = topic_of_question(condensed.rewritten) or _guess_topic(hits, draft)
             answer = decline(self.settings, state["question"], condensed.rewritten, topic, loaded.topics)
+            if condensed.more:
+                answer.text = f"关于这个问题，知识库里的内容就是这些了。{answer.handoff}"
             answer.alternatives = _alternatives(hits, [])
             return answer
         text, citations = render(draft)
@@ -390,6 +395,45 @@ class FaqChain:
         )
 
     # ----------------------------------------------------------------- helpers
+    @staticmethod
+    def _required(condensed: Condensed, loaded: _Loaded) -> tuple[str, ...]:
+        """Where the answer's sentences must be about: the new place of a "辽源呢？"; the question's own place for
+        a "还有呢？" (more about 辽源 is not 长春's part of the same article)."""
+        if condensed.swapped:
+            return loaded.bank.reader.words(condensed.swapped)
+        if condensed.more:
+            named = " ".join(m.group(0) for m in places(condensed.rewritten))
+            return loaded.bank.reader.words(named) if named else ()
+        return ()
+
+    @staticmethod
+    def _said(condensed: Condensed, state: dict[str, Any]) -> str:
+        """What the answers to this question said so far, for a "还有呢？" (and a second one after it)."""
+        history = state["history"]
+        if not condensed.more or not history:
+            return ""
+        asked = getattr(history[-1], "rewritten", "") or ""
+        said = []
+        for turn in reversed(history):
+            if (getattr(turn, "rewritten", "") or "") != asked:
+                break
+            said.append(str(getattr(turn, "answer", "") or ""))
+        return "\n".join(said)
+
+    @staticmethod
+    def _said_from(condensed: Condensed, state: dict[str, Any]) -> tuple[str, ...]:
+        """The articles the answers to this question came from, for a "还有呢？" (past a "that is all" too)."""
+        history = state["history"]
+        if not condensed.more or not history:
+            return ()
+        asked = getattr(history[-1], "rewritten", "") or ""
+        for turn in reversed(history):
+            if (getattr(turn, "rewritten", "") or "") != asked:
+                break
+            if getattr(turn, "doc_ids", ()):
+                return tuple(turn.doc_ids)
+        return ()
+
     @staticmethod
     def _same_article(condensed: Condensed, draft: Draft, state: dict[str, Any]) -> bool:
         """A "辽源呢？" answered from the article the conversation was already in: the earlier question's

@@ -25,6 +25,11 @@ JILIN_PLACES = (  # noqa: SIM905 - a word list reads best as one string
 _PLACE_SUFFIX = "(?:省|市|县|区|镇|乡|村|州)?"
 _FILLER = re.compile(r"那边|这边|那疙瘩|那嘎达|那块|这块|那里|这里|那儿|这儿|的情况|方面")
 # "换成长春呢？", "那换到辽源呢": the same question about another place; the lead words may stack.
+# "还有呢？", "还有别的吗", "其他的呢": more of what the last answer was about.
+_MORE = re.compile(
+    r"(?:那)?(?:还有(?:呢|啥|吗|么|什么|没有|别的|其他|其它)?(?:的)?(?:呢|吗|么)?|(?:其他|其它|别的)(?:的)?(?:呢|吗)|然后呢|接着说|继续说?)"
+    r"[?？。!！\s]*"
+)
 _LEAD = re.compile(r"^(?:(?:那么|那(?![个些种家边里儿天时])|还有|另外|然后|再问一下|再问|再说|又|而|换成|换作|换到|改成)[，,\s]*)+")
 # Characters that end a name when reading leftwards from an anchor ("给淮安高中压调压站" stops at 给).
 _NAME_STOP = set("的在给为对是从了我你咱那这去到和与及跟向让把被有都也就还要想能会问请说吗呢啊，,。？?！! ")
@@ -76,6 +81,8 @@ class Condensed:
     focus: tuple[str, ...] = field(default_factory=tuple)
     # A long, story-first message: the names its story gives, kept beside the ask (see ``asked_part``).
     story: str = ""
+    # "还有呢？": the earlier question again, for what its answer did not say yet.
+    more: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -266,6 +273,8 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     rewrites = rewrite_history(history)
     prev = rewrites[-1]
     prev_answer = str(getattr(history[-1], "answer", "") or "")
+    if prev and _MORE.fullmatch(norm):
+        return Condensed(question, prev, True, focus=own, more=True)
     if not _is_followup(question, norm) or not prev or _changes_service(norm, prev, prev_topics):
         return _standalone(question, own)
     core = _TAIL.sub("", _LEAD.sub("", norm))

@@ -189,3 +189,21 @@ def test_when_was_it_held_follow_up_is_answered_with_the_date(chain: FaqChain) -
     )
     assert second.answered and "11月16日上午" in second.text
     assert third.answered and "补助资金不足" in third.text
+
+
+def test_what_else_gives_what_the_last_answer_did_not_say(chain: FaqChain) -> None:
+    """ "还有呢？": the same question again, answered with sentences not quoted yet, about the same place."""
+    first, more = _talk(chain, "辽源邮政管理局要求快递企业做好哪些工作？", "还有呢？")
+    assert first.answered and more.answered
+    assert more.rewritten_question == first.rewritten_question
+    earlier = {c.quote for c in first.citations}
+    assert more.citations and not earlier & {c.quote for c in more.citations}
+    assert all(c.doc_id == "postal-baotong" for c in more.citations)
+    assert "长春" not in more.text and "松原" not in more.text
+
+
+def test_what_else_after_everything_was_said_says_so_and_hands_over(chain: FaqChain) -> None:
+    answers = _talk(chain, "辽源邮政管理局要求快递企业做好哪些工作？", "还有呢？", "还有吗？", "还有别的吗？")
+    last = answers[-1]
+    assert not last.answered and "就是这些了" in last.text and "12305" in last.text
+    assert "液化气" not in last.text, "more of the postal question is never another article"
