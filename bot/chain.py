@@ -40,6 +40,7 @@ from bot.question import (
     asks_procedure,
     classify,
     crux_word,
+    done_for_words,
     question_parts,
     slot_words,
 )
@@ -312,6 +313,10 @@ class FaqChain:
                 loaded.bank.reader.words(condensed.rewritten[len(condensed.story) :])
             )
             weights = {w: (0.5 * v if w in story else v) for w, v in weights.items()}
+        whom = done_for_words(info.norm, tuple(weights))
+        if whom:
+            # "供电所给他们干啥了": the answer is what 供电所 did; the cooperative is whom it was for.
+            weights = {w: (0.5 * v if w in whom else v) for w, v in weights.items()}
         # "哪类人群": a sentence naming 人群 is still the better quote, but one without it may answer.
         slots = slot_words(info.norm, tuple(weights))
         judged = {w: v * SLOT_WEIGHT if w in slots else v for w, v in weights.items()} if slots else None

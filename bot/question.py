@@ -488,3 +488,30 @@ def manner_pattern(norm: str, words: tuple[str, ...]) -> re.Pattern[str] | None:
         return None
     noun = next((w for w in words if len(w) >= 2 and norm.startswith(w, m.end())), "")
     return re.compile(r"(?:式|型|性|”|\")" + re.escape(noun)) if noun else None
+
+
+# "供电所给六之维合作社干啥了": who did it (供电所) is what the answer is about; whom it was done for is context.
+_DONE_FOR = re.compile(
+    r"(?P<actor>[\u4e00-\u9fffa-z0-9]{2,})(?:都|还|又|主要)?[给为帮替](?P<whom>[\u4e00-\u9fffa-z0-9]{1,12}?)"
+    r"(?:都|还|又|主要)?(?:干|做|提供|办|搞|弄|整)了?(?:些|点)?(?:啥|什么|哪些)"
+)
+
+
+def done_for_words(norm: str, words: Sequence[str]) -> set[str]:
+    """Words naming whom something was done for, in a question asking what someone did for them."""
+    m = _DONE_FOR.search(norm)
+    if m is None:
+        return set()
+    whom = m.group("whom")
+    if re.fullmatch(r"(?:他们|她们|它们|他|她|它)", whom):
+        # "六之维合作社…供电所给他们干啥了" (a follow-up, the subject put in front): whom is the earlier subject.
+        return {w for w in words if w in m.group("actor") and not m.group("actor").endswith(w)}
+    return {w for w in words if w in whom and w not in m.group("actor")}
+
+
+def done_for_actor(norm: str, words: Sequence[str]) -> set[str]:
+    """The word right before 给 in such a question: the doer, whom the quoted sentence itself must name."""
+    m = _DONE_FOR.search(norm)
+    if m is None:
+        return set()
+    return {w for w in words if len(w) >= 2 and m.group("actor").endswith(w)}

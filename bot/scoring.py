@@ -19,7 +19,15 @@ import numpy as np
 from bot.condense import places
 from bot.evidence import SentenceBank
 from bot.lexicon import SentenceText, match, word_plan
-from bot.question import DEFINITION, QuestionInfo, asked_unit, count_score, manner_pattern, satisfies
+from bot.question import (
+    DEFINITION,
+    QuestionInfo,
+    asked_unit,
+    count_score,
+    done_for_actor,
+    manner_pattern,
+    satisfies,
+)
 from bot.types import Hit
 
 # How many retrieved chunks the answerer reads sentences from.
@@ -126,11 +134,15 @@ def score_sentences(
     if not ids:
         return []
     unit, noun = asked_unit(info.norm)
-    names = {w for w in weights if is_name(w)}
+    # Names may come from the paragraph or title, but not the doer of "供电所给他们干啥了": every sentence of the
+    # article has 供电所 in its title; the answer is the one saying what it did.
+    actor = done_for_actor(info.norm, tuple(weights))
+    names = {w for w in weights if is_name(w)} - actor
     asked_places = {m.group(1) for m in places(info.norm)}
     credits = _Credits(weights)
     manner = manner_pattern(info.norm, tuple(weights))
     named_word = tuple(w in names for w in credits.words)
+    doer = tuple(w in actor for w in credits.words)
     # "绑定几个人": a sentence with some number is not an answer; it must count people.
     must_count = info.kind == "number" and unit and (unit != "个" or noun[:1] == "人")
     out = []
@@ -143,11 +155,17 @@ def score_sentences(
         # Names (辽源, 邮政管理局) may come from the paragraph, and the article's subject (红旗H6) from its title;
         # what is asked must be in the sentence itself.
         titled = credits.of(bank.title(sid))
-        fit = credits.coverage(
-            map(max, own, titled)
-            if not names
-            else (b if n else max(o, t) for b, n, o, t in zip(both, named_word, own, titled, strict=True))
-        )
+        if actor:
+            fit = credits.coverage(
+                o if d else (b if n else max(o, t))
+                for b, n, d, o, t in zip(both, named_word, doer, own, titled, strict=True)
+            )
+        else:
+            fit = credits.coverage(
+                map(max, own, titled)
+                if not names
+                else (b if n else max(o, t) for b, n, o, t in zip(both, named_word, own, titled, strict=True))
+            )
         counted = _count_score(unit, noun, s.norm)
         kind_ok = _satisfies(info.kind, s.norm) and (not must_count or counted > 0)
         score = 0.45 * fit + 0.15 * ctx + (0.08 if kind_ok else 0.0) + 0.03 / (1 + rank_of[sid])

@@ -207,3 +207,13 @@ def test_what_else_after_everything_was_said_says_so_and_hands_over(chain: FaqCh
     last = answers[-1]
     assert not last.answered and "就是这些了" in last.text and "12305" in last.text
     assert "液化气" not in last.text, "more of the postal question is never another article"
+
+
+def test_what_someone_did_for_them_quotes_what_the_doer_did(chain: FaqChain) -> None:
+    """ "供电所给他们干啥了？" after questions on the cooperative: a sentence saying what 供电所 did, not one about
+    the cooperative that only has 供电所 in its article's title."""
+    *_, done = _talk(chain, "六之维合作社梨树分社种了多少亩草莓？", "供电所给他们干啥了？")
+    assert done.answered
+    assert any("供电所" in c.quote for c in done.citations)
+    direct = chain.ask("供电所给六之维合作社干啥了？")
+    assert direct.answered and any("供电所" in c.quote for c in direct.citations)
