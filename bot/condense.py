@@ -25,6 +25,10 @@ JILIN_PLACES = (  # noqa: SIM905 - a word list reads best as one string
 _PLACE_SUFFIX = "(?:省|市|县|区|镇|乡|村|州)?"
 _FILLER = re.compile(r"那边|这边|那疙瘩|那嘎达|那块|这块|那里|这里|那儿|这儿|的情况|方面")
 # "换成长春呢？", "那换到辽源呢": the same question about another place; the lead words may stack.
+# What an earlier question asked, to ask it again about something else ("那传单呢？").
+_ASKED = re.compile(
+    r"(?:多少|几)[个项次位套户辆栋亩吨人棵条家座名份处件元]?|哪些|哪个|什么时候|啥时候|怎么|咋|在哪|谁|什么|啥"
+)
 # "还有呢？", "还有别的吗", "其他的呢": more of what the last answer was about.
 _MORE = re.compile(
     r"(?:那)?(?:还有(?:呢|啥|吗|么|什么|没有|别的|其他|其它)?(?:的)?(?:呢|吗|么)?|(?:其他|其它|别的)(?:的)?(?:呢|吗)|然后呢|接着说|继续说?)"
@@ -297,6 +301,10 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         # "他们去了哪些区？" -> "<subject>去了哪些区？": the bare pronoun gives way to the subject.
         bare = _BARE_PRONOUN.match(core)
         core = _BARE_PRONOUN.sub("", core, count=1)
+        asked = _ASKED.search(normalize(prev))
+        if ends_with_ne and asked and not _ASKED.search(core) and len(core) <= 6:
+            # "那传单呢？" after "…上门服务了多少次？": the same question about 传单, "延边供电公司传单多少".
+            core += "多少" if asked.group(0)[0] in "多几" else asked.group(0)  # not 传单多少次: 次 counted the visits
         rewritten = _with_mark(span + core)
         # "那他们咋处理的": the pronoun the resident typed is the subject, so its words are theirs, not carried
         # over at half weight (then 处理 alone picked "污水处理厂" in another article).

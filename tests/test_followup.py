@@ -217,3 +217,10 @@ def test_what_someone_did_for_them_quotes_what_the_doer_did(chain: FaqChain) -> 
     assert any("供电所" in c.quote for c in done.citations)
     direct = chain.ask("供电所给六之维合作社干啥了？")
     assert direct.answered and any("供电所" in c.quote for c in direct.citations)
+
+
+def test_what_about_another_thing_asks_the_earlier_question_of_it(chain: FaqChain) -> None:
+    """ "那传单呢？" after "延边供电公司上门服务了多少次？": how many leaflets, answered with 150余份."""
+    _first, second = _talk(chain, "延边供电公司上门服务了多少次？", "那传单呢？")
+    assert "多少" in second.rewritten_question and "传单" in second.rewritten_question
+    assert second.answered and "150余份" in second.text
