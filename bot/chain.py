@@ -412,32 +412,27 @@ class FaqChain:
         return ()
 
     @staticmethod
-    def _said(condensed: Condensed, state: dict[str, Any]) -> str:
-        """What the answers to this question said so far, for a "还有呢？" (and a second one after it)."""
+    def _asked_again(condensed: Condensed, state: dict[str, Any]) -> list[Any]:
+        """For a "还有呢？", the latest turns that asked the question it repeats (a second 还有呢 included)."""
         history = state["history"]
         if not condensed.more or not history:
-            return ""
+            return []
         asked = getattr(history[-1], "rewritten", "") or ""
-        said = []
+        turns = []
         for turn in reversed(history):
             if (getattr(turn, "rewritten", "") or "") != asked:
                 break
-            said.append(str(getattr(turn, "answer", "") or ""))
-        return "\n".join(said)
+            turns.append(turn)
+        return turns
 
-    @staticmethod
-    def _said_from(condensed: Condensed, state: dict[str, Any]) -> tuple[str, ...]:
-        """The articles the answers to this question came from, for a "还有呢？" (past a "that is all" too)."""
-        history = state["history"]
-        if not condensed.more or not history:
-            return ()
-        asked = getattr(history[-1], "rewritten", "") or ""
-        for turn in reversed(history):
-            if (getattr(turn, "rewritten", "") or "") != asked:
-                break
-            if getattr(turn, "doc_ids", ()):
-                return tuple(turn.doc_ids)
-        return ()
+    def _said(self, condensed: Condensed, state: dict[str, Any]) -> str:
+        """What the answers to that question said so far."""
+        return "\n".join(str(getattr(t, "answer", "") or "") for t in self._asked_again(condensed, state))
+
+    def _said_from(self, condensed: Condensed, state: dict[str, Any]) -> tuple[str, ...]:
+        """The articles those answers came from (past a "that is all" too)."""
+        cited = (tuple(getattr(t, "doc_ids", ()) or ()) for t in self._asked_again(condensed, state))
+        return next((docs for docs in cited if docs), ())
 
     @staticmethod
     def _same_article(condensed: Condensed, draft: Draft, state: dict[str, Any]) -> bool:

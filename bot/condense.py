@@ -24,7 +24,6 @@ JILIN_PLACES = (  # noqa: SIM905 - a word list reads best as one string
 ).split()
 _PLACE_SUFFIX = "(?:省|市|县|区|镇|乡|村|州)?"
 _FILLER = re.compile(r"那边|这边|那疙瘩|那嘎达|那块|这块|那里|这里|那儿|这儿|的情况|方面")
-# "换成长春呢？", "那换到辽源呢": the same question about another place; the lead words may stack.
 # What an earlier question asked, to ask it again about something else ("那传单呢？").
 _ASKED = re.compile(
     r"(?:多少|几)[个项次位套户辆栋亩吨人棵条家座名份处件元]?|哪些|哪个|什么时候|啥时候|怎么|咋|在哪|谁|什么|啥"
@@ -34,6 +33,7 @@ _MORE = re.compile(
     r"(?:那)?(?:还有(?:呢|啥|吗|么|什么|没有|别的|其他|其它)?(?:的)?(?:呢|吗|么)?|(?:其他|其它|别的)(?:的)?(?:呢|吗)|然后呢|接着说|继续说?)"
     r"[?？。!！\s]*"
 )
+# "换成长春呢？", "那换到辽源呢": the same question about another place; the lead words may stack.
 _LEAD = re.compile(r"^(?:(?:那么|那(?![个些种家边里儿天时])|还有|另外|然后|再问一下|再问|再说|又|而|换成|换作|换到|改成)[，,\s]*)+")
 # Characters that end a name when reading leftwards from an anchor ("给淮安高中压调压站" stops at 给).
 _NAME_STOP = set("的在给为对是从了我你咱那这去到和与及跟向让把被有都也就还要想能会问请说吗呢啊，,。？?！! ")
@@ -83,7 +83,7 @@ class Condensed:
     # A "X呢？" question: the earlier question asked again about X (a place or group).
     swapped: str = ""
     focus: tuple[str, ...] = field(default_factory=tuple)
-    # A long, story-first message: the names its story gives, kept beside the ask (see ``asked_part``).
+    # A long, story-first message: the names its story gives, kept beside the ask (see ``story_and_ask``).
     story: str = ""
     # "还有呢？": the earlier question again, for what its answer did not say yet.
     more: bool = False
@@ -324,14 +324,14 @@ MIN_ASK = 6
 
 
 def _standalone(question: str, own: tuple[str, ...]) -> Condensed:
-    kept, ask = story_and_ask(question)
-    return Condensed(question, " ".join([*kept, ask]) if kept else ask, focus=own, story=" ".join(kept))
+    kept, _ask = story_and_ask(question)
+    return Condensed(question, asked_part(question), focus=own, story=" ".join(kept))
 
 
 def asked_part(question: str) -> str:
     """What a long, story-first message asks, with the names its story gives (see ``story_and_ask``)."""
     kept, ask = story_and_ask(question)
-    return " ".join([*kept, ask]) if kept else ask
+    return " ".join([*kept, ask])
 
 
 def story_and_ask(question: str) -> tuple[list[str], str]:
