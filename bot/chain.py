@@ -34,16 +34,8 @@ from bot.dates import freshness_line
 from bot.evidence import SentenceBank
 from bot.faq import FaqBook
 from bot.index import KnowledgeIndex, load_index
-from bot.question import (
-    SLOT_WEIGHT,
-    QuestionInfo,
-    asks_procedure,
-    classify,
-    crux_word,
-    done_for_words,
-    question_parts,
-    slot_words,
-)
+from bot.question import QuestionInfo, asks_procedure, classify, crux_word, question_parts
+from bot.question_focus import SLOT_WEIGHT, done_for_words, slot_words
 from bot.retrieve import retrieve_hybrid
 from bot.scoring import word_weights
 from bot.types import Answer, Citation, Hit

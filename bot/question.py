@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 from bot.chunk import normalize
 from bot.lexicon import respell_cues
+from bot.question_focus import PAPERS, SLOT
 
 Kind = Literal[
     "division",
@@ -253,7 +253,8 @@ def _without_places(norm: str) -> str:
 
 # The kinds whose answer is a specific fact the source either states or does not.
 STRICT_KINDS: frozenset[str] = frozenset(
-    {"division", "price", "spent", "phone", "address", "hours", "duration", "clock", "month", "time", "percent", "number"}
+    {"division", "price", "spent", "phone", "address", "hours", "duration", "clock", "month", "time", "percent"}
+    | {"number"}
 )
 
 
@@ -351,8 +352,8 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
         match = _CAN_MARKER.search(norm)
     if match is None and info.kind == "what":
         # "要带啥证件": the answer must speak of documents; a sentence about the place is no list of them.
-        for m in _SLOT.finditer(norm):
-            named = next((w for w in words if w in _PAPERS and norm.startswith(w, m.end())), "")
+        for m in SLOT.finditer(norm):
+            named = next((w for w in words if w in PAPERS and norm.startswith(w, m.end())), "")
             if named:
                 return named
     if match is None and info.kind == "time":
@@ -456,62 +457,3 @@ def question_parts(question: str) -> list[str]:
     pieces = [p for p in _PART_END.split(normalize(question)) if p and len(p) >= 3]
     asking = [p for p in pieces if _ASKS.search(p)]
     return asking if len(asking) >= 2 else []
-
-
-# "跟哪个单位一块儿查的", "面向哪类人群", "什么样的服务": the noun after a which/what word names the kind of thing
-# the answer is (单位, 人群, 服务); the answer names the thing itself ("市邮政业安全中心"), rarely its kind.
-# Not "轮椅啥的" (and such), and not the measures a how-question asks for ("有没有啥措施"): answers name those.
-_SLOT = re.compile(r"(?:哪(?:一|个|类|种|家|样|些|一类|一种|一个)|什么样的?|啥样的?|什么(?!的)|啥(?!的))")
-_PAPERS = frozenset({"证件", "材料", "证明", "资料"})
-_NOT_SLOT = frozenset({"措施", "办法", "招", "政策", "手续"}) | _PAPERS
-SLOT_WEIGHT = 0.4
-
-
-def slot_words(norm: str, words: Sequence[str]) -> set[str]:
-    """Question words that directly follow a which/what word: the kind of answer asked for, not its content."""
-    out = set()
-    for m in _SLOT.finditer(norm):
-        for w in words:
-            if len(w) >= 2 and w not in _NOT_SLOT and norm.startswith(w, m.end()):
-                out.add(w)
-    return out
-
-
-_MANNER = re.compile(r"(?:什么样|啥样|哪种|哪一种|什么形式|啥形式)的?")
-
-
-@lru_cache(maxsize=4096)
-def manner_pattern(norm: str, words: tuple[str, ...]) -> re.Pattern[str] | None:
-    """ "提供了什么样的服务": a sentence that names the kind of 服务 (“跟踪式”“保姆式”服务, 上门服务) answers it."""
-    m = _MANNER.search(norm)
-    if m is None:
-        return None
-    noun = next((w for w in words if len(w) >= 2 and norm.startswith(w, m.end())), "")
-    return re.compile(r"(?:式|型|性|”|\")" + re.escape(noun)) if noun else None
-
-
-# "供电所给六之维合作社干啥了": who did it (供电所) is what the answer is about; whom it was done for is context.
-_DONE_FOR = re.compile(
-    r"(?P<actor>[\u4e00-\u9fffa-z0-9]{2,})(?:都|还|又|主要)?[给为帮替](?P<whom>[\u4e00-\u9fffa-z0-9]{1,12}?)"
-    r"(?:都|还|又|主要)?(?:干|做|提供|办|搞|弄|整)了?(?:些|点)?(?:啥|什么|哪些)"
-)
-
-
-def done_for_words(norm: str, words: Sequence[str]) -> set[str]:
-    """Words naming whom something was done for, in a question asking what someone did for them."""
-    m = _DONE_FOR.search(norm)
-    if m is None:
-        return set()
-    whom = m.group("whom")
-    if re.fullmatch(r"(?:他们|她们|它们|他|她|它)", whom):
-        # "六之维合作社…供电所给他们干啥了" (a follow-up, the subject put in front): whom is the earlier subject.
-        return {w for w in words if w in m.group("actor") and not m.group("actor").endswith(w)}
-    return {w for w in words if w in whom and w not in m.group("actor")}
-
-
-def done_for_actor(norm: str, words: Sequence[str]) -> set[str]:
-    """The word right before 给 in such a question: the doer, whom the quoted sentence itself must name."""
-    m = _DONE_FOR.search(norm)
-    if m is None:
-        return set()
-    return {w for w in words if len(w) >= 2 and m.group("actor").endswith(w)}

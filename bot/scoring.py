@@ -19,15 +19,8 @@ import numpy as np
 from bot.condense import places
 from bot.evidence import SentenceBank
 from bot.lexicon import SentenceText, match, word_plan
-from bot.question import (
-    DEFINITION,
-    QuestionInfo,
-    asked_unit,
-    count_score,
-    done_for_actor,
-    manner_pattern,
-    satisfies,
-)
+from bot.question import DEFINITION, QuestionInfo, asked_unit, count_score, satisfies
+from bot.question_focus import done_for_actor, manner_pattern
 from bot.types import Hit
 
 # How many retrieved chunks the answerer reads sentences from.
