@@ -73,6 +73,18 @@ feedback = Table(
 )
 
 
+# One row per WeChat message (its dedupe key): the process that inserts it first computes the reply, every
+# other worker or replica that receives a retry of the message waits for the reply to appear here.
+wechat_replies = Table(
+    "wechat_replies",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("created_at", DateTime, nullable=False, index=True),
+    Column("done", Boolean, nullable=False, default=False),
+    Column("reply", Text),  # NULL when done: the message is answered with "success"
+)
+
+
 def utcnow() -> dt.datetime:
     """Naive UTC: SQLite keeps no time zone, so every timestamp in the store is UTC without one."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -42,11 +42,13 @@ from bot.wechat_protocol import (
 )
 from bot.wechat_render import BUSY, STARTING, TEXT_ONLY, WELCOME, render_answer
 from bot.wechat_replies import Compute, Reply, ReplyBook
+from bot.wechat_shared import SharedReplies
 
 log = logging.getLogger("faqbot.wechat")
 
 SESSION_IDLE_SECONDS = 1800
 API_TIMEOUT_SECONDS = 10.0
+SHARED_POLL_SECONDS = 0.05  # first wait between reads of a reply another process computes
 
 
 def build_router(settings: Settings) -> APIRouter:
@@ -84,6 +86,8 @@ class WeChatChannel:
                 settings.wechat_app_id, settings.wechat_app_secret, settings.wechat_api_base_url
             )
         self.book = ReplyBook(widget_url=settings.widget_url)
+        self._shared_store: SharedReplies | None = None
+        self.shared_waits = 0  # messages whose reply another process computed
         # The extractive chain is CPU-bound: more questions at once than cores only makes every
         # one of them slower and starves the event loop that must say "success" in time. With an
         # LLM most of a question is spent waiting on HTTP, so more may wait at once.
@@ -142,7 +146,11 @@ class WeChatChannel:
         if inbound.msg_type == "event":
             text = WELCOME if inbound.event == "subscribe" else None
             return await self.book.reply(
-                inbound.dedupe_key, inbound.openid, _fixed(text), arrived=arrived, pick_up=False
+                inbound.dedupe_key,
+                inbound.openid,
+                self._shared(app, inbound.dedupe_key, _fixed(text)),
+                arrived=arrived,
+                pick_up=False,
             )
         question = inbound.content.strip() if inbound.msg_type in ("text", "voice") else ""
         compute: Compute
@@ -151,7 +159,54 @@ class WeChatChannel:
         else:  # image, video, location, link, voice without recognition, ...
             compute = _fixed(TEXT_ONLY)
         push = self._push if self.api is not None else None
+        compute = self._shared(app, inbound.dedupe_key, compute)
         return await self.book.reply(inbound.dedupe_key, inbound.openid, compute, arrived=arrived, push=push)
+
+    def _shared(self, app: FastAPI, key: str, compute: Compute) -> Compute:
+        """``compute`` run by one process only: a retry that another worker or replica received waits for the
+        reply that process stores (``bot.wechat_shared``) instead of asking the chain again."""
+
+        async def run() -> Reply:
+            shared = self._shared_replies(app)
+            if shared is None:
+                return await compute()
+            try:
+                claimed = await anyio.to_thread.run_sync(shared.claim, key)
+            except Exception:  # noqa: BLE001 - the database is for deduplication only: answer anyway
+                log.exception("wechat: could not claim %s", key)
+                return await compute()
+            if not claimed:
+                return await self._stored_reply(shared, key)
+            reply = await compute()
+            try:
+                await anyio.to_thread.run_sync(shared.publish, key, reply.text)
+            except Exception:  # noqa: BLE001 - this process still answers; only other processes miss it
+                log.exception("wechat: could not store the reply to %s", key)
+            return reply
+
+        return run
+
+    async def _stored_reply(self, shared: SharedReplies, key: str) -> Reply:
+        """The reply another process computes for this message, as soon as it is stored."""
+        self.shared_waits += 1
+        deadline = time.monotonic() + self.book.keep_seconds
+        pause = SHARED_POLL_SECONDS
+        while time.monotonic() < deadline:
+            done, text = await anyio.to_thread.run_sync(shared.fetch, key)
+            if done:
+                return Reply(text)
+            await anyio.sleep(pause)
+            pause = min(1.0, pause * 1.5)
+        return Reply(BUSY)
+
+    def _shared_replies(self, app: FastAPI) -> SharedReplies | None:
+        service = getattr(app.state, "service", None)
+        store = getattr(service, "store", None)
+        if store is None:
+            return None
+        if self._shared_store is None or self._shared_store.engine is not store.engine:
+            self._shared_store = SharedReplies(store.engine)
+        return self._shared_store
 
     async def _answer(self, app: FastAPI, openid: str, question: str) -> Reply:
         """Run the conversation service in a worker thread: the chain is CPU-bound and synchronous."""
@@ -189,7 +244,7 @@ class WeChatChannel:
         registry = getattr(getattr(app.state, "metrics", None), "registry", None)
         if registry is None:
             return
-        registry.register(_BookCollector(self.book))
+        registry.register(_BookCollector(self))
         self._metrics_registered = True
 
 
@@ -212,16 +267,18 @@ def _fixed(text: str | None) -> Compute:
 class _BookCollector:
     """WeChat delivery counts for ``/metrics``: retries absorbed, late answers pushed or picked up."""
 
-    def __init__(self, book: ReplyBook) -> None:
-        self.book = book
+    def __init__(self, channel: WeChatChannel) -> None:
+        self.channel = channel
 
     def collect(self) -> Any:
+        book = self.channel.book
         family = CounterMetricFamily(
             "faqbot_wechat_deliveries", "WeChat deliveries by outcome", labels=["outcome"]
         )
-        family.add_metric(["retry"], self.book.retries)
-        family.add_metric(["pushed"], self.book.pushed)
-        family.add_metric(["picked_up"], self.book.picked_up)
+        family.add_metric(["retry"], book.retries)
+        family.add_metric(["pushed"], book.pushed)
+        family.add_metric(["picked_up"], book.picked_up)
+        family.add_metric(["other_process"], self.channel.shared_waits)
         yield family
 
 

@@ -11,8 +11,10 @@ deliveries in all; a reply of ``success`` stops the retries. So:
   retry can still carry the answer; the last delivery answers at the deadline with a short
   "reply anything to get the answer" notice, and the resident's next message gets the answer.
 
-State lives in this process. Behind a load balancer, pin ``/wechat`` to one replica (or route by
-the ``FromUserName`` hash) so retries reach the replica holding the computation.
+This book lives in one process. Across processes (``faqbot serve --workers N``, replicas on one database)
+``bot.wechat_shared`` lets only the first process to receive a message compute it; a retry that reaches
+another process waits for the reply it stores. A late answer is pushed or picked up by the process that
+computed it.
 """
 
 from __future__ import annotations

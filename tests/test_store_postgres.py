@@ -149,3 +149,23 @@ def test_history_stats_and_purge_work_on_postgres(store: Store) -> None:
     assert store.counts()["messages"] == 3
     with pytest.raises(KeyError):
         store.add_feedback("no-such-message", "down")
+
+
+def test_wechat_reply_is_claimed_by_one_process_and_read_by_the_others(postgres_url: str) -> None:
+    """The table that keeps WeChat retries on other workers from being answered twice, on PostgreSQL."""
+    from bot.wechat_shared import SharedReplies
+
+    store = Store(postgres_url)
+    try:
+        owner, other = SharedReplies(store.engine), SharedReplies(store.engine)
+        key = f"msg:o6_test:{uuid.uuid4().hex}"
+        assert owner.claim(key) and not other.claim(key)
+        assert other.fetch(key) == (False, None)
+        owner.publish(key, "答案")
+        assert other.fetch(key) == (True, "答案")
+        success = f"evt:o6_test:{uuid.uuid4().hex}"
+        assert owner.claim(success)
+        owner.publish(success, None)  # answered with "success"
+        assert other.fetch(success) == (True, None)
+    finally:
+        store.close()
