@@ -18,6 +18,7 @@ from bot.question_focus import PAPERS, SLOT
 
 Kind = Literal[
     "division",
+    "fee",
     "price",
     "spent",
     "phone",
@@ -37,6 +38,9 @@ Kind = Literal[
 ]
 Intent = Literal["question", "greeting", "chitchat", "injection", "off_topic"]
 
+# "上门服务收费吗", "查线路收不收钱": whether something costs money, which a sentence only answers by saying so.
+_FEE = re.compile(r"收费吗|收不收费|收费不|收不收钱|收钱吗|要钱吗|要不要钱|花钱吗|免费吗|免不免费|是不是免费|掏钱吗|自费吗")
+_FEE_IN_SOURCE = re.compile(r"费|钱|免费|无偿|元")
 _PRICE = re.compile(
     r"多少钱|几块|几元|多钱|价格|价钱|售价|收费标准|怎么收费|多少费用|费用是多少|一斤|一罐多少|单价|电价|气价"
 )
@@ -165,6 +169,8 @@ _SPENT = re.compile(r"投了|投资|投入|花了|砸了|拨了|拨付|补了")
 
 def _kind(norm: str) -> Kind:
     norm = _APPROX.sub("", norm)
+    if _FEE.search(norm):
+        return "fee"
     if _PRICE.search(norm):
         # "国网投了多少钱": a sum spent, which the source states in 元 like a price but is no price for residents.
         return "spent" if _SPENT.search(norm) else "price"
@@ -213,6 +219,8 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         from bot.condense import places  # condense reads questions with this module's helpers
 
         return any(m.group(0)[-1] in _DIVISION_UNITS for m in places(sentence_norm))
+    if kind == "fee":
+        return bool(_FEE_IN_SOURCE.search(sentence_norm))
     if kind == "spent":
         return bool(_PRICE_IN_SOURCE.search(sentence_norm))
     if kind == "phone":
@@ -253,7 +261,7 @@ def _without_places(norm: str) -> str:
 
 # The kinds whose answer is a specific fact the source either states or does not.
 STRICT_KINDS: frozenset[str] = frozenset(
-    {"division", "price", "spent", "phone", "address", "hours", "duration", "clock", "month", "time", "percent"}
+    {"division", "fee", "price", "spent", "phone", "address", "hours", "duration", "clock", "month", "time", "percent"}
     | {"number"}
 )
 
@@ -328,7 +336,7 @@ _WHICH_AFTER = re.compile(r"个|些|家|种|一个")
 _WHERE_MARKER = re.compile(r"去哪|在哪|找谁|哪里|哪儿")
 # One-character verbs that say nothing of which event a date is for ("啥时候开的" is a meeting held or begun).
 _LIGHT_VERBS = frozenset("开办弄搞做干到来去有是用起")
-_WHEN_MARKER = re.compile(r"啥时候|什么时候|啥时|何时|哪天|哪一天")
+_WHEN_MARKER = re.compile(r"啥时候|什么时候|啥时|何时|哪天|哪一天|哪年|哪一年|几几年|几月|哪个月|几号")
 
 
 # Words too general to be what a question turns on ("会不会有问题").

@@ -254,3 +254,17 @@ def test_story_first_message_is_answered_from_what_it_asks_after_wondering(chain
         "我寻思用我个人账户的钱给他在门诊开点药 这事儿得先在哪个公众号上办个啥"
     )
     assert answer.answered and "吉林医保公共服务" in answer.text
+
+
+def test_whether_it_costs_money_is_declined_when_no_source_says(chain: FaqChain) -> None:
+    """ "上门服务收费吗": the 延边 article says what the team did, never what it costs."""
+    assert classify("延边供电公司上门服务收费吗").kind == "fee"
+    assert classify("查线路收不收钱").kind == "fee"
+    for question in ("延边供电公司上门服务收费吗", "家庭共济要钱吗"):
+        assert not chain.ask(question).answered, question
+
+
+def test_which_year_it_began_needs_a_sentence_about_the_beginning(chain: FaqChain) -> None:
+    assert not chain.ask("吉林油田CCUS项目哪年开始的").answered, "2022年取得突破性进展 is no start"
+    began = chain.ask("长春门诊共济哪年开始实施的")
+    assert began.answered and "1月1日" in began.text
