@@ -324,8 +324,8 @@ MIN_ASK = 6
 
 
 def _standalone(question: str, own: tuple[str, ...]) -> Condensed:
-    kept, _ask = story_and_ask(question)
-    return Condensed(question, asked_part(question), focus=own, story=" ".join(kept))
+    kept, ask = story_and_ask(question)
+    return Condensed(question, " ".join([*kept, ask]), focus=own, story=" ".join(kept))
 
 
 def asked_part(question: str) -> str:

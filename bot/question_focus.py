@@ -49,9 +49,15 @@ _DONE_FOR = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
+def _done_for(norm: str) -> re.Match[str] | None:
+    """The "A给B干啥了" of a question, read once for the chain's weights and once for sentence scoring."""
+    return _DONE_FOR.search(norm)
+
+
 def done_for_words(norm: str, words: Sequence[str]) -> set[str]:
     """Words naming whom something was done for, in a question asking what someone did for them."""
-    m = _DONE_FOR.search(norm)
+    m = _done_for(norm)
     if m is None:
         return set()
     whom = m.group("whom")
@@ -63,7 +69,7 @@ def done_for_words(norm: str, words: Sequence[str]) -> set[str]:
 
 def done_for_actor(norm: str, words: Sequence[str]) -> set[str]:
     """The word right before 给 in such a question: the doer, whom the quoted sentence itself must name."""
-    m = _DONE_FOR.search(norm)
+    m = _done_for(norm)
     if m is None:
         return set()
     return {w for w in words if len(w) >= 2 and m.group("actor").endswith(w)}
