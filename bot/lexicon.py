@@ -81,6 +81,10 @@ _ASKS_COUNT = re.compile(r"(?:(?:多少|几|哪)[个些]?|什么|啥)$")
 # The longest knowledge-base term a misspelling is compared with by sound.
 _TERM_CHARS = 6
 
+# A particle glued to a word by the cut: "卡里" (in the card), "地底下" (under the ground), "开了个" (opened a).
+# When the articles do not use the whole, the word without it is what the resident named.
+_GLUED_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])(?:底下|了个|里|了)$")
+
 
 @lru_cache(maxsize=1)
 def _places() -> re.Pattern[str]:
@@ -194,6 +198,15 @@ class WordReader:
         if _SEGMENTER.get().FREQ.get(word, 0) and not _places().fullmatch(target):
             return word  # a real word ("收发", "出事"), unless it stands for a place ("辽远" -> 辽源)
         return target
+
+    def _unglued(self, word: str) -> str:
+        """``word`` without a particle the cut glued to it, when the articles do not use it whole ("卡里" -> 卡,
+        "开了个" -> 开). Left whole, such a word is foreign to every article, so it weighs like a rare term the
+        knowledge base lacks and a question that is answered looks like a near miss."""
+        if word in self._vocabulary:
+            return word
+        bare = _GLUED_TAIL.sub("", word)
+        return word if bare in FILLERS else bare
 
     def _slipped_terms(self, tokens: list[str]) -> list[str]:
         """Neighbouring words that together sound like one term of the knowledge base with one character
@@ -309,6 +322,8 @@ class WordReader:
                 continue
             spelled = self._spelled(token)
             if spelled not in FILLERS:  # "家理" is 家里, which says nothing
+                spelled = self._unglued(spelled)
+            if spelled and spelled not in FILLERS:
                 out.setdefault(spelled, None)
         result = tuple(out)
         if len(self._cache) < 50_000:

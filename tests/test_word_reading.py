@@ -38,6 +38,16 @@ def test_interrogatives_leave_no_junk_words(chain: FaqChain) -> None:
     assert "任" not in words("任何人都能用吗"), "任何 is no interrogative"
 
 
+def test_a_particle_glued_to_a_word_the_articles_lack_is_dropped(chain: FaqChain) -> None:
+    """ "卡里", "地底下", "开了个": the cut glues 里/底下/了个 on; whole, they weigh like rare terms no article has,
+    and an answerable question looks like a near miss. Words the articles use keep their particle."""
+    words = chain._loaded.bank.reader.words
+    assert "卡里" not in words("医保卡里的钱家里人能用不") and "卡" in words("医保卡里的钱家里人能用不")
+    assert "地底下" not in words("往地底下注二氧化碳")
+    assert "开了个" not in words("我开了个快递驿站")
+    assert "补办" in words("医保卡丢了怎么补办"), "a foreign word without a particle stays the point"
+
+
 def test_real_word_typed_for_a_term_beside_its_other_half_is_read_as_the_term(chain: FaqChain) -> None:
     """A pinyin keyboard offers 共计 (a real word) for 共济; beside 门诊 it can only be 门诊共济."""
     answer = chain.ask("门诊共计是啥意思")
