@@ -29,7 +29,7 @@ from bot.question import (
     satisfies,
     states_procedure,
 )
-from bot.scoring import Scored, coverage_of, credit_of, score_sentences
+from bot.scoring import Scored, coverage_of, credit_of, places_named, score_sentences
 from bot.types import Citation, Hit
 
 MARKER = re.compile(r"\[\d+\]")
@@ -161,6 +161,15 @@ def _opener(info: QuestionInfo, sentence: SourceSentence) -> str:
     if _POSITIVE.search(sentence.text):
         return "可以。"
     return ""
+
+
+def _names_place_around(sentence: SourceSentence, place: str, asked: set[str], hits: list[Hit]) -> bool:
+    """A village the article names once ("梨树县十家堡镇八棵树的…合作社"), asked about beside a sentence that
+    names no place but those asked: the sentence speaks for the article's place. One naming another place
+    ("松原市邮政管理局…" for a question on 辽源) does not, even when the article names both."""
+    if not places_named(sentence.norm, sentence.lead) <= asked:
+        return False
+    return any(hit.chunk.doc_id == sentence.doc_id and place in normalize(hit.chunk.text) for hit in hits)
 
 
 def draft_answer(
@@ -326,7 +335,10 @@ def draft_answer(
         # "吉林市…门诊共济": an article about 长春 does not answer for 吉林市.
         for place in asked:
             if not any(
-                place in seg.sentence.norm or place in seg.sentence.lead or place in seg.sentence.region
+                place in seg.sentence.norm
+                or place in seg.sentence.lead
+                or place in seg.sentence.region
+                or _names_place_around(seg.sentence, place, asked, hits)
                 for seg in draft.segments
             ):
                 draft.places_ok = False

@@ -341,6 +341,9 @@ _WHEN_MARKER = re.compile(r"啥时候|什么时候|啥时|何时|哪天|哪一�
 
 # Words too general to be what a question turns on ("会不会有问题").
 _GENERIC = frozenset({"问题", "情况", "事情", "事", "事儿", "这事", "这事儿", "东西", "帮助", "影响"})
+# Verbs of handling business: "家庭共济在哪办理" asks where 家庭共济 is done; the answer names the channel
+# (a WeChat account, a window), seldom the verb.
+_HANDLING = frozenset({"办理", "申请", "申办", "登记", "操作", "手续", "办手续"})
 
 
 def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
@@ -392,7 +395,7 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
         for w in words
         if norm.find(w, match.start()) >= 0 and w not in marker
     )
-    after = [(i, w) for i, w in after if not _qualifier(norm, match.end(), i)]
+    after = [(i, w) for i, w in after if not _qualifier(norm, match.end(), i) and not (where and w in _HANDLING)]
     before = sorted(
         (norm.rfind(w, 0, match.start()), w) for w in words if norm.rfind(w, 0, match.start()) >= 0
     )

@@ -165,7 +165,7 @@ def score_sentences(
         score += counted
         if asked_places:
             # "长春…检查了哪些分拨中心": a sentence about 吉林市 is about the wrong city.
-            named = _places_named(s.norm, s.lead)
+            named = places_named(s.norm, s.lead)
             if named and not named & asked_places:
                 score -= 0.15
         if info.define and DEFINITION.search(s.norm):
@@ -195,7 +195,7 @@ def _count_score(unit: str, noun: str, sentence_norm: str) -> float:
 
 
 @lru_cache(maxsize=32768)
-def _places_named(sentence_norm: str, lead: str) -> frozenset[str]:
+def places_named(sentence_norm: str, lead: str) -> frozenset[str]:
     """The places a sentence or its paragraph's opening names."""
     return frozenset(m.group(1) for m in places(f"{sentence_norm} {lead}"))
 

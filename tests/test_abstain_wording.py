@@ -61,6 +61,9 @@ def test_approximate_numbers_the_resident_states_are_not_asked() -> None:
         # 哪个菜单 says where; the thing located is 家庭共济
         ("家庭共济在哪个菜单底下", ["家庭共济", "菜单"], "家庭共济"),
         ("去哪个部门投诉", ["部门", "投诉"], ""),
+        # 在哪办理 asks where 家庭共济 is done: the answer names a channel, seldom the verb 办理
+        ("家庭共济绑定在哪办理", ["家庭共济", "绑定", "办理"], "绑定"),
+        ("长护险去哪申请", ["长护险", "申请"], "长护险"),
         ("医保卡丢了怎么补办", ["医保", "卡", "丢", "补办"], "补办"),
     ],
 )
@@ -76,6 +79,9 @@ def test_crux_is_the_action_or_thing_asked_about(question: str, words: list[str]
         ("家庭共济在吉林医保公共服务的哪个模块里", "服务大厅"),
         ("国网在梨树农网改造投了多少钱", "2.1亿元"),
         ("台账咋管的", "挂账销号管理"),  # 管 heads 管理
+        ("门诊共济的家庭账号在哪办理", "吉林医保公共服务"),  # the channel, not the verb 办理
+        ("油田一共往地底下注了多少二氧化碳", "268万吨"),  # 地底下 is 地 + 底下, no word the resident chose
+        ("梨树八棵树那个草莓合作社带动了多少返乡农民就业", "100余位"),  # the article names 八棵树 once
     ],
 )
 def test_resident_wording_is_answered_from_the_source(chain: FaqChain, question: str, fact: str) -> None:
