@@ -28,6 +28,7 @@ _FILLER = re.compile(r"那边|这边|那疙瘩|那嘎达|那块|这块|那里|�
 _ASKED = re.compile(
     r"(?:多少|几)[个项次位套户辆栋亩吨人棵条家座名份处件元]?|哪些|哪个|什么时候|啥时候|怎么|咋|在哪|谁|什么|啥"
 )
+_ASKED_AGAIN = re.compile(r"多少|几|什么时候|啥时候")
 # "还有呢？", "还有别的吗", "其他的呢": more of what the last answer was about.
 _MORE = re.compile(
     r"(?:那)?(?:还有(?:呢|啥|吗|么|什么|没有|别的|其他|其它)?(?:的)?(?:呢|吗|么)?|(?:其他|其它|别的)(?:的)?(?:呢|吗)|然后呢|接着说|继续说?)"
@@ -263,6 +264,15 @@ def _resolve_pronoun(core: str, prev: str, prev_answer: str) -> str | None:
     return None
 
 
+def _names_own_body(core: str, prev: str) -> bool:
+    """Whether a follow-up names an organisation of its own ("草莓合作社", "调压站") that the earlier question did
+    not, and no pronoun points back at the earlier subject ("供电所给他们干啥了" still needs it)."""
+    if _PERSONAL.match(core) or _OBJECT_PRONOUN.search(core):
+        return False
+    prev_norm = normalize(prev)
+    return any(len(w) >= 3 and _ORG_END.search(w) and w not in prev_norm for w in tokenize_cached(core))
+
+
 def condense(question: str, history: Sequence[object], prev_topics: Iterable[str] = ()) -> Condensed:
     """Rewrite ``question`` from the earlier turns (each with .question, .rewritten, .answer); ``prev_topics``
     are the services of the articles the last answer cited.
@@ -297,13 +307,17 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     if own_places and span and not own_places & {m.group(1) for m in places(span)}:
         # "那辽源过年快递歇不歇？" after a question on 松原: it names its own place, so 松原's subject stays out.
         return Condensed(question, question, True, focus=own)
+    if span and span not in core and _names_own_body(core, prev):
+        # "那个草莓合作社带动了多少人就业？" after a question on 国网吉林电力: it names the body it asks about.
+        return Condensed(question, question, True, focus=own)
     if span and span not in core:
         # "他们去了哪些区？" -> "<subject>去了哪些区？": the bare pronoun gives way to the subject.
         bare = _BARE_PRONOUN.match(core)
         core = _BARE_PRONOUN.sub("", core, count=1)
         asked = _ASKED.search(normalize(prev))
-        if ends_with_ne and asked and not _ASKED.search(core) and len(core) <= 6:
+        if ends_with_ne and asked and _ASKED_AGAIN.match(asked.group(0)) and not _ASKED.search(core) and len(core) <= 6:
             # "那传单呢？" after "…上门服务了多少次？": the same question about 传单, "延边供电公司传单多少".
+            # Only a count or a date carries over: "百公里加速呢？" after "在哪个车展首发的" asks the figure, not a place.
             core += "多少" if asked.group(0)[0] in "多几" else asked.group(0)  # not 传单多少次: 次 counted the visits
         rewritten = _with_mark(span + core)
         # "那他们咋处理的": the pronoun the resident typed is the subject, so its words are theirs, not carried

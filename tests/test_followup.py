@@ -224,3 +224,18 @@ def test_what_about_another_thing_asks_the_earlier_question_of_it(chain: FaqChai
     _first, second = _talk(chain, "延边供电公司上门服务了多少次？", "那传单呢？")
     assert "多少" in second.rewritten_question and "传单" in second.rewritten_question
     assert second.answered and "150余份" in second.text
+
+
+def test_what_about_a_figure_after_a_where_question_asks_the_figure(chain: FaqChain) -> None:
+    """ "最大功率呢？" after "在哪个车展首发的": only a count or a date carries over, not 在哪."""
+    _first, second = _talk(chain, "红旗H6是在哪个车展首发的", "最大功率呢？")
+    assert "在哪" not in second.rewritten_question
+    assert second.answered and "185kW" in second.text
+
+
+def test_follow_up_naming_its_own_organisation_is_not_glued_to_the_earlier_subject(chain: FaqChain) -> None:
+    """ "那个草莓合作社…" after a question on 延边供电公司 names what it asks about."""
+    _first, second = _talk(chain, "延边供电公司给返乡人员上门服务了多少次", "那个草莓合作社种了多少亩？")
+    assert "延边" not in second.rewritten_question
+    assert second.answered and "500余亩" in second.text
+    assert {c.doc_id for c in second.citations} == {"power-lishu-strawberry"}
