@@ -330,7 +330,10 @@ _HOW_MARKER = re.compile(
 _CAN_MARKER = re.compile(r"能不能|可不可以|可以|能否|能|有没有|会不会|(?<!没)有(?!人)")
 # "能给家里老人交…吗": who it is for follows 给/帮/替/为; the action comes after them.
 # The word right after 给 (past a 家里) is who it is for; after "给她" the next word is already the action.
-_FOR_WHOM = re.compile(r"[给帮替为](?:家里|家中|我家|咱家|俺家)?")
+# "咋让快递员乐意上岗": how willing or soon says nothing of the action, which is the word after it.
+_WILLING = frozenset({"乐意", "愿意", "情愿", "肯", "主动", "及时", "尽快", "赶紧", "赶快"})
+# "能给家里老人交" (for whom) and "咋让快递员返岗" (whom it makes act): the action is the later word.
+_FOR_WHOM = re.compile(r"[给帮替为让叫使](?:家里|家中|我家|咱家|俺家)?")
 # "在哪个菜单底下", "去哪些快递公司": the noun after 哪个 says where, it is not what is asked about.
 _WHICH_AFTER = re.compile(r"个|些|家|种|一个")
 _WHERE_MARKER = re.compile(r"去哪|在哪|找谁|哪里|哪儿")
@@ -341,9 +344,12 @@ _WHEN_MARKER = re.compile(r"啥时候|什么时候|啥时|何时|哪天|哪一�
 
 # Words too general to be what a question turns on ("会不会有问题").
 _GENERIC = frozenset({"问题", "情况", "事情", "事", "事儿", "这事", "这事儿", "东西", "帮助", "影响"})
-# Verbs of handling business: "家庭共济在哪办理" asks where 家庭共济 is done; the answer names the channel
-# (a WeChat account, a window), seldom the verb.
-_HANDLING = frozenset({"办理", "申请", "申办", "登记", "操作", "手续", "办手续"})
+# Verbs of handling business or of visiting: "家庭共济在哪办理" asks where 家庭共济 is done, "邮政管理局去哪检查了"
+# where it went; the answer names the channel (a WeChat account, a window) or the place, seldom the verb
+# ("深入到瑞禾苗物流园区").
+_HANDLING = frozenset(
+    {"办理", "申请", "申办", "登记", "操作", "手续", "办手续", "检查", "调研", "走访", "视察", "慰问", "看望"}
+)
 
 
 def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
@@ -395,7 +401,11 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
         for w in words
         if norm.find(w, match.start()) >= 0 and w not in marker
     )
-    after = [(i, w) for i, w in after if not _qualifier(norm, match.end(), i) and not (where and w in _HANDLING)]
+    after = [
+        (i, w)
+        for i, w in after
+        if not _qualifier(norm, match.end(), i) and w not in _WILLING and not (where and w in _HANDLING)
+    ]
     before = sorted(
         (norm.rfind(w, 0, match.start()), w) for w in words if norm.rfind(w, 0, match.start()) >= 0
     )
@@ -430,7 +440,8 @@ def _broken_word(norm: str, before: Sequence[tuple[int, str]], marker_start: int
 
 
 def _qualifier(norm: str, marker_end: int, i: int) -> bool:
-    """Whether the word at ``i`` only says for whom ("能给家里老人交": 老人), so the action is a later word."""
+    """Whether the word at ``i`` only says for or through whom ("能给家里老人交": 老人, "咋让快递员返岗": 快递员),
+    so the action is a later word."""
     return bool(_FOR_WHOM.fullmatch(norm[marker_end:i]))
 
 

@@ -64,6 +64,9 @@ def test_approximate_numbers_the_resident_states_are_not_asked() -> None:
         # 在哪办理 asks where 家庭共济 is done: the answer names a channel, seldom the verb 办理
         ("家庭共济绑定在哪办理", ["家庭共济", "绑定", "办理"], "绑定"),
         ("长护险去哪申请", ["长护险", "申请"], "长护险"),
+        # 去哪检查了 asks where they went; 让快递员 says whom, 及时 how soon: the action is 返岗
+        ("督导组都去哪检查了", ["督导组", "检查"], "督导组"),
+        ("邮政管理局咋让快递员及时返岗", ["邮政管理局", "快递员", "及时", "返岗"], "返岗"),
         ("医保卡丢了怎么补办", ["医保", "卡", "丢", "补办"], "补办"),
     ],
 )
@@ -80,6 +83,8 @@ def test_crux_is_the_action_or_thing_asked_about(question: str, words: list[str]
         ("国网在梨树农网改造投了多少钱", "2.1亿元"),
         ("台账咋管的", "挂账销号管理"),  # 管 heads 管理
         ("门诊共济的家庭账号在哪办理", "吉林医保公共服务"),  # the channel, not the verb 办理
+        ("松原市邮政管理局去哪检查了", "瑞禾苗物流园区"),  # the article says 深入到, not 检查
+        ("辽源那边咋让快递员赶紧回来上班", "返岗补贴"),  # 让快递员 says whom; the action is the point
         ("油田一共往地底下注了多少二氧化碳", "268万吨"),  # 地底下 is 地 + 底下, no word the resident chose
         ("梨树八棵树那个草莓合作社带动了多少返乡农民就业", "100余位"),  # the article names 八棵树 once
     ],

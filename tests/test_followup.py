@@ -239,3 +239,16 @@ def test_follow_up_naming_its_own_organisation_is_not_glued_to_the_earlier_subje
     assert "延边" not in second.rewritten_question
     assert second.answered and "500余亩" in second.text
     assert {c.doc_id for c in second.citations} == {"power-lishu-strawberry"}
+
+
+def test_switch_place_with_a_new_question_asks_it_about_that_place(chain: FaqChain) -> None:
+    """ "换成吉林市呢 派了几个组": 换成 names no thing; the new question is about 吉林市's postal office."""
+    _first, second = _talk(chain, "松原市邮政管理局去了哪个物流园区检查", "换成吉林市呢 派了几个组")
+    assert second.answered and "5个督导组" in second.text
+    assert {c.doc_id for c in second.citations} == {"postal-baotong"}
+
+
+def test_same_as_which_follow_up_is_answered(chain: FaqChain) -> None:
+    """ "尾灯跟哪款车一样": 跟 is a preposition, not a word the answer must contain."""
+    _first, second = _talk(chain, "红旗H6是啥发动机", "尾灯跟哪款车一样")
+    assert second.answered and "红旗H5" in second.text
