@@ -193,7 +193,8 @@ class ReplyBook:
             await anyio.to_thread.run_sync(shared.hold, entry.key, entry.openid, age)
         except Exception:  # noqa: BLE001 - the store is down: this process can still deliver it
             log.exception("wechat: could not hold the late answer to %s in the store", entry.key)
-            self._pickups[entry.openid] = entry
+            if entry.late == "pickup":  # not carried by a delivery meanwhile
+                self._pickups[entry.openid] = entry
             return
         try:
             text = self._late_reply(await entry.task).text
