@@ -84,6 +84,21 @@ wechat_replies = Table(
     Column("reply", Text),  # NULL when done: the message is answered with "success"
 )
 
+# A late answer owed to a resident, delivered with their next message by whichever process receives it. The
+# process whose last delivery of the message ran out of time inserts the row (key = that message's dedupe key)
+# and fills ``reply`` once the answer is ready; the process that marks it ``taken`` delivers it, once.
+wechat_pickups = Table(
+    "wechat_pickups",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("openid", String(128), nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False, index=True),
+    Column("holder", String(64), nullable=False),  # the process that computes the answer
+    Column("taken", Boolean, nullable=False, default=False),
+    Column("done", Boolean, nullable=False, default=False),
+    Column("reply", Text),
+)
+
 
 def utcnow() -> dt.datetime:
     """Naive UTC: SQLite keeps no time zone, so every timestamp in the store is UTC without one."""

@@ -29,6 +29,7 @@ from wechatpy.client import WeChatClient
 from bot.config import Settings
 from bot.conversations import NotReadyError
 from bot.errors import ConfigError, InputError
+from bot.wechat_pickups import SharedPickups
 from bot.wechat_protocol import (
     Inbound,
     ProtocolError,
@@ -159,6 +160,8 @@ class WeChatChannel:
         else:  # image, video, location, link, voice without recognition, ...
             compute = _fixed(TEXT_ONLY)
         push = self._push if self.api is not None else None
+        self._shared_replies(app)  # gives the book the store's pickups before it chooses
+        compute = self.book.with_pickup(inbound.openid, compute)
         compute = self._shared(app, inbound.dedupe_key, compute)
         return await self.book.reply(inbound.dedupe_key, inbound.openid, compute, arrived=arrived, push=push)
 
@@ -206,6 +209,7 @@ class WeChatChannel:
             return None
         if self._shared_store is None or self._shared_store.engine is not store.engine:
             self._shared_store = SharedReplies(store.engine)
+            self.book.shared = SharedPickups(store.engine, self.book.pickup_seconds)
         return self._shared_store
 
     async def _answer(self, app: FastAPI, openid: str, question: str) -> Reply:
@@ -265,7 +269,8 @@ def _fixed(text: str | None) -> Compute:
 
 
 class _BookCollector:
-    """WeChat delivery counts for ``/metrics``: retries absorbed, late answers pushed or picked up."""
+    """WeChat delivery counts for ``/metrics``: retries absorbed, late answers pushed or picked up
+    (``picked_up_other_process``: of those, answers another process computed and held in the store)."""
 
     def __init__(self, channel: WeChatChannel) -> None:
         self.channel = channel
@@ -278,6 +283,7 @@ class _BookCollector:
         family.add_metric(["retry"], book.retries)
         family.add_metric(["pushed"], book.pushed)
         family.add_metric(["picked_up"], book.picked_up)
+        family.add_metric(["picked_up_other_process"], book.picked_up_elsewhere)
         family.add_metric(["other_process"], self.channel.shared_waits)
         yield family
 

@@ -13,8 +13,10 @@ deliveries in all; a reply of ``success`` stops the retries. So:
 
 This book lives in one process. Across processes (``faqbot serve --workers N``, replicas on one database)
 ``bot.wechat_shared`` lets only the first process to receive a message compute it; a retry that reaches
-another process waits for the reply it stores. A late answer is pushed or picked up by the process that
-computed it.
+another process waits for the reply it stores. A late answer is pushed by the process that computed it.
+With a shared store (``shared``) an answer owed for pickup is held in the database
+(``bot.wechat_pickups``), so whichever process receives the resident's next message delivers it, once;
+without one it waits in this book.
 """
 
 from __future__ import annotations
@@ -27,8 +29,11 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+import anyio
+
 from bot.types import Answer
-from bot.wechat_render import PENDING, pickup_header, render_answer
+from bot.wechat_pickups import SharedPickups, Taken
+from bot.wechat_render import BUSY, PENDING, pickup_header, render_answer
 
 log = logging.getLogger("faqbot.wechat")
 
@@ -36,6 +41,7 @@ WECHAT_TIMEOUT = 5.0  # WeChat gives up on a delivery after this many seconds
 REPLY_DEADLINE = 4.5  # reply by then, leaving time for the bytes to reach WeChat
 DELIVERIES = 3  # WeChat delivers a message at most this many times
 HOLD_PAST_TIMEOUT = 0.5  # how long past WeChat's timeout a non-final delivery waits
+PICKUP_POLL_SECONDS = 0.05  # first wait between reads of a held answer another process is computing
 
 
 @dataclass(frozen=True)
@@ -52,9 +58,11 @@ class Reply:
 class _Pending:
     task: asyncio.Task[Reply]
     openid: str
+    key: str = ""
     created: float = field(default_factory=time.monotonic)
     deliveries: int = 0
     late: str = ""  # "" | "push" (customer-service API) | "pickup" (on the next message)
+    shelved: asyncio.Task[None] | None = None  # holds and fills the shared pickup row
 
 
 Compute = Callable[[], Coroutine[Any, Any, Reply]]  # produces the reply of a new message
@@ -83,9 +91,11 @@ class ReplyBook:
         self._entries: OrderedDict[str, _Pending] = OrderedDict()
         self._pickups: dict[str, _Pending] = {}
         self._background: set[asyncio.Task[None]] = set()
+        self.shared: SharedPickups | None = None  # set once the store is known: pickups any process delivers
         self.retries = 0  # deliveries that found their message already in flight or answered
         self.pushed = 0
         self.picked_up = 0
+        self.picked_up_elsewhere = 0  # of those, answers another process computed and held in the store
 
     def has_pickup(self, openid: str) -> bool:
         entry = self._pickups.get(openid)
@@ -105,13 +115,14 @@ class ReplyBook:
 
         ``compute`` runs only for the first delivery of ``key``; ``arrived`` is when this
         delivery reached us (``time.monotonic()``), so time spent before counts against the deadline.
-        With ``pick_up`` (messages, not events) a resident owed an earlier answer gets that instead.
+        With ``pick_up`` (messages, not events) a resident owed an earlier answer gets that instead;
+        with a shared store that choice is ``with_pickup``'s, made by the process that computes ``key``.
         """
         entry = self._entries.get(key)
         if entry is None:
-            if pick_up and self.has_pickup(openid):
+            if pick_up and self.shared is None and self.has_pickup(openid):
                 compute = self._pickup(self._pickups.pop(openid))
-            entry = _Pending(asyncio.create_task(compute()), openid)
+            entry = _Pending(asyncio.create_task(compute()), openid, key)
             self._entries[key] = entry
             self._prune()
         else:
@@ -131,6 +142,8 @@ class ReplyBook:
             entry.late = ""
             if self._pickups.get(openid) is entry:
                 del self._pickups[openid]
+            if entry.shelved is not None and self.shared is not None:
+                self._spawn(self._withdraw(self.shared, entry.key, entry.shelved))
         return outcome.text
 
     def _too_late(self, entry: _Pending, final: bool, push: Push | None) -> str | None:
@@ -140,8 +153,7 @@ class ReplyBook:
                 self._spawn(self._push_when_ready(entry, push))
             return None
         if final and not entry.late:
-            entry.late = "pickup"
-            self._pickups[entry.openid] = entry
+            self._hold(entry)
         # Early deliveries: WeChat has already given up, so this text is never shown. If it
         # were, it would tell the resident the same thing the last delivery does.
         return PENDING
@@ -152,16 +164,104 @@ class ReplyBook:
         async def deliver() -> Reply:
             outcome = await earlier.task
             self.picked_up += 1
-            if outcome.answer is None:
-                return outcome
-            header = pickup_header(outcome.question)
-            return Reply(
-                render_answer(outcome.answer, self.widget_url, header=header),
-                outcome.answer,
-                outcome.question,
-            )
+            return self._late_reply(outcome)
 
         return deliver
+
+    def _late_reply(self, outcome: Reply) -> Reply:
+        """An answer delivered late starts with the question it answers."""
+        if outcome.answer is None:
+            return outcome
+        header = pickup_header(outcome.question)
+        return Reply(
+            render_answer(outcome.answer, self.widget_url, header=header),
+            outcome.answer,
+            outcome.question,
+        )
+
+    def _hold(self, entry: _Pending) -> None:
+        """Owe ``entry``'s answer to the resident's next message: in the shared store, or in this book."""
+        entry.late = "pickup"
+        if self.shared is None:
+            self._pickups[entry.openid] = entry
+        else:
+            entry.shelved = self._spawn(self._hold_shared(self.shared, entry))
+
+    async def _hold_shared(self, shared: SharedPickups, entry: _Pending) -> None:
+        age = time.monotonic() - entry.created
+        try:
+            await anyio.to_thread.run_sync(shared.hold, entry.key, entry.openid, age)
+        except Exception:  # noqa: BLE001 - the store is down: this process can still deliver it
+            log.exception("wechat: could not hold the late answer to %s in the store", entry.key)
+            if entry.late == "pickup":  # not carried by a delivery meanwhile
+                self._pickups[entry.openid] = entry
+            return
+        try:
+            text = self._late_reply(await entry.task).text
+        except Exception:  # noqa: BLE001 - the process that took the row must not wait for ever
+            log.exception("wechat: the late answer to %s failed", entry.key)
+            text = BUSY
+        try:
+            await anyio.to_thread.run_sync(shared.fill, entry.key, text)
+        except Exception:  # noqa: BLE001 - the process that took the row answers "busy" when it gives up
+            log.exception("wechat: could not store the late answer to %s", entry.key)
+
+    async def _withdraw(self, shared: SharedPickups, key: str, shelved: asyncio.Task[None]) -> None:
+        """A delivery carried the answer after all: the next message need not (once the row exists)."""
+        await shelved
+        try:
+            await anyio.to_thread.run_sync(shared.withdraw, key)
+        except Exception:  # noqa: BLE001 - at worst the resident gets the answer once more
+            log.exception("wechat: could not withdraw the late answer to %s", key)
+
+    def with_pickup(self, openid: str, compute: Compute) -> Compute:
+        """``compute`` for a new message, unless the resident is owed an earlier answer (shared store only).
+
+        The channel runs this inside its claim of the new message (``bot.wechat_shared``), so the retries of
+        that message on other processes get the same reply instead of asking the chain.
+        """
+        shared = self.shared
+        if shared is None:
+            return compute  # ``reply`` looks in this book
+
+        async def choose() -> Reply:
+            if self.has_pickup(openid):  # held here because the store failed
+                return await self._pickup(self._pickups.pop(openid))()
+            try:
+                taken = await anyio.to_thread.run_sync(shared.take, openid)
+            except Exception:  # noqa: BLE001 - the store is down: answer the message itself
+                log.exception("wechat: could not look up a late answer for %s", openid)
+                return await compute()
+            if taken is None:
+                return await compute()
+            return await self._deliver_taken(shared, taken)
+
+        return choose
+
+    async def _deliver_taken(self, shared: SharedPickups, taken: Taken) -> Reply:
+        """The held answer this process took, once its holder has filled it in."""
+        done, text = taken.done, taken.reply
+        deadline = time.monotonic() + self.keep_seconds
+        pause = PICKUP_POLL_SECONDS
+        while not done:
+            if time.monotonic() > deadline:
+                text = BUSY
+                break
+            await anyio.sleep(pause)
+            pause = min(1.0, pause * 1.5)
+            row = await anyio.to_thread.run_sync(shared.fetch, taken.key)
+            if row is None:
+                text = BUSY
+                break
+            done, text = row
+        try:
+            await anyio.to_thread.run_sync(shared.drop, taken.key)
+        except Exception:  # noqa: BLE001 - a taken row is never delivered again; pruning removes it
+            log.exception("wechat: could not drop the delivered late answer %s", taken.key)
+        self.picked_up += 1
+        if taken.holder != shared.token:
+            self.picked_up_elsewhere += 1
+        return Reply(text)
 
     async def _push_when_ready(self, entry: _Pending, push: Push) -> None:
         outcome = await entry.task
@@ -175,13 +275,13 @@ class ReplyBook:
         if delivered:
             self.pushed += 1
         else:
-            entry.late = "pickup"
-            self._pickups[entry.openid] = entry
+            self._hold(entry)
 
-    def _spawn(self, coro: Awaitable[None]) -> None:
+    def _spawn(self, coro: Awaitable[None]) -> asyncio.Task[None]:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+        return task
 
     def _prune(self) -> None:
         now = time.monotonic()

@@ -169,3 +169,18 @@ def test_wechat_reply_is_claimed_by_one_process_and_read_by_the_others(postgres_
         assert other.fetch(success) == (True, None)
     finally:
         store.close()
+
+
+def test_wechat_late_answer_is_held_once_and_taken_by_one_process(postgres_url: str) -> None:
+    """The table that lets any worker deliver a late WeChat answer with the resident's next message."""
+    from pickup_support import (
+        check_late_answer_is_taken_by_one_process,
+        check_newer_late_answer_replaces_older_and_old_ones_expire,
+    )
+
+    store = Store(postgres_url)
+    try:
+        check_late_answer_is_taken_by_one_process(store.engine)
+        check_newer_late_answer_replaces_older_and_old_ones_expire(store.engine)
+    finally:
+        store.close()
