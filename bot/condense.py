@@ -29,6 +29,11 @@ _ASKED = re.compile(
     r"(?:多少|几)[个项次位套户辆栋亩吨人棵条家座名份处件元]?|哪些|哪个|什么时候|啥时候|怎么|咋|在哪|谁|什么|啥"
 )
 _ASKED_AGAIN = re.compile(r"多少|几|什么时候|啥时候")
+# "为啥会这样？", "那为什么要这么做": why the last answer holds.
+_WHY_AGAIN = re.compile(
+    r"(?:那|这|这是|那是)?(?:为啥|为什么|为何|咋回事|怎么回事|啥原因|什么原因)(?:要|会|得)?"
+    r"(?:这么做|这样做|这么干|这么搞|这么弄|这样|这么)?(?:呢|啊|呀)?[?？!！。\s]*"
+)
 # "还有呢？", "还有别的吗", "其他的呢": more of what the last answer was about.
 _MORE = re.compile(
     r"(?:那)?(?:还有(?:呢|啥|吗|么|什么|没有|别的|其他|其它)?(?:的)?(?:呢|吗|么)?|(?:其他|其它|别的)(?:的)?(?:呢|吗)|然后呢|接着说|继续说?)"
@@ -289,6 +294,9 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     prev_answer = str(getattr(history[-1], "answer", "") or "")
     if prev and _MORE.fullmatch(norm):
         return Condensed(question, prev, True, focus=own, more=True)
+    if prev and _WHY_AGAIN.fullmatch(norm):
+        # "为啥会这样？": why the last answer holds; the earlier question, asking for its cause or purpose.
+        return Condensed(question, f"{_ASKED.sub('', prev).rstrip('?？。！! ')}，为什么？", True, focus=own)
     if not _is_followup(question, norm) or not prev or _changes_service(norm, prev, prev_topics):
         return _standalone(question, own)
     core = _TAIL.sub("", _LEAD.sub("", norm))

@@ -34,6 +34,7 @@ Kind = Literal[
     "place",
     "yesno",
     "how",
+    "why",
     "what",
 ]
 Intent = Literal["question", "greeting", "chitchat", "injection", "off_topic"]
@@ -167,6 +168,11 @@ _APPROX = re.compile(r"好几|十几|几十|几百|几千|几万|那几|这几")
 _SPENT = re.compile(r"投了|投资|投入|花了|砸了|拨了|拨付|补了")
 
 
+# "为啥会这样": a cause or a purpose, which a sentence gives with 由于/为了/受…影响.
+_WHY = re.compile(r"为啥|为什么|为何|咋回事|怎么回事|啥原因|什么原因|原因是")
+_CAUSE_IN_SOURCE = re.compile(r"由于|因为|因此|为了|为确保|旨在|目的|原因|以便|导致|受[^，。；]{1,12}影响")
+
+
 def _kind(norm: str) -> Kind:
     norm = _APPROX.sub("", norm)
     if _FEE.search(norm):
@@ -200,6 +206,8 @@ def _kind(norm: str) -> Kind:
         return "division"
     if _PLACE.search(norm):
         return "place"
+    if _WHY.search(norm):
+        return "why"
     if _HOW.search(norm):
         return "how"
     if _YESNO.search(norm):
@@ -239,6 +247,8 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         return bool(_DATE.search(sentence_norm))
     if kind == "person":
         return bool(_NAMED.search(sentence_norm))
+    if kind == "why":
+        return bool(_CAUSE_IN_SOURCE.search(sentence_norm))
     if kind == "percent":
         return bool(_PERCENT_IN_SOURCE.search(sentence_norm))
     if kind == "number":

@@ -10,6 +10,7 @@ from answers_support import KNOWLEDGE
 from bot.chain import FaqChain, Turn, answer_to_turn, build_chain
 from bot.condense import condense
 from bot.config import Settings
+from bot.question import classify
 
 
 @pytest.fixture(scope="module")
@@ -252,3 +253,11 @@ def test_same_as_which_follow_up_is_answered(chain: FaqChain) -> None:
     """ "尾灯跟哪款车一样": 跟 is a preposition, not a word the answer must contain."""
     _first, second = _talk(chain, "红旗H6是啥发动机", "尾灯跟哪款车一样")
     assert second.answered and "红旗H5" in second.text
+
+
+def test_why_follow_up_asks_the_cause_of_the_last_answer(chain: FaqChain) -> None:
+    """ "为什么呢？" after a question on what goes wrong: the earlier question, for its cause (由于…受潮湿…影响)."""
+    rewritten = condense("那为啥要这么做？", [Turn("国网在梨树投了多少钱")]).rewritten
+    assert "多少" not in rewritten and rewritten.startswith("国网在梨树投了") and classify(rewritten).kind == "why"
+    _first, second = _talk(chain, "延边返乡务工人员家里的开关插座会出啥毛病", "为什么呢？")
+    assert second.answered and "受潮湿、锈蚀、灰尘等影响" in second.text
