@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -30,7 +30,7 @@ from bot.logs import configure_logging
 from bot.metrics import Metrics
 from bot.middleware import RequestContextMiddleware
 from bot.schemas import AskRequest, AskResponse, FeedbackRequest, FeedbackResponse, Health, ask_response
-from bot.sse import SSE_EVENT_SCHEMA, SSE_HEADERS, iterate_in_thread, sse_event
+from bot.sse import SSE_EVENT_SCHEMA, SSE_HEADERS, iterate_in_thread, iterate_inline, sse_event
 from bot.store import Store
 
 log = logging.getLogger("faqbot.api")
@@ -99,15 +99,16 @@ async def ask(body: AskRequest, service: ServiceDep) -> dict[str, Any]:
 )
 async def ask_stream(body: AskRequest, service: ServiceDep) -> StreamingResponse:
     # Validation and readiness errors are raised here, before the stream starts, as plain 4xx/503 bodies.
-    items = await run_in_threadpool(
-        lambda: service.stream(
-            body.question, session_id=body.session_id, channel=body.channel, detail=body.detail
-        )
-    )
+    def start() -> Iterator[str | AskResult]:
+        return service.stream(body.question, session_id=body.session_id, channel=body.channel, detail=body.detail)
+
+    # Extractive answers are computed on the event loop like /api/v1/ask's; an LLM's stream waits on the network.
+    inline = service.answers_inline
+    items = start() if inline else await run_in_threadpool(start)
 
     async def events() -> AsyncIterator[str]:
         try:
-            async for item in iterate_in_thread(items):
+            async for item in iterate_inline(items) if inline else iterate_in_thread(items):
                 if isinstance(item, str):
                     yield sse_event({"delta": item}, "delta")
                 else:

@@ -398,13 +398,13 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
     if where and _WHICH_AFTER.match(norm, match.end()):
         # "去哪些快递公司检查", "在哪个菜单底下": the words after 哪个 name the place asked for; what is asked
         # about is the thing before the marker ("家庭共济在哪个菜单底下" -> 家庭共济), if any.
-        before = [
+        located = [
             w
             for _, w in sorted(
                 (norm.rfind(w, 0, match.start()), w) for w in words if norm.rfind(w, 0, match.start()) >= 0
             )
         ]
-        return next((w for w in reversed(before) if len(w) >= 2), "")
+        return next((w for w in reversed(located) if len(w) >= 2), "")
     marker = match.group(0)
     after = sorted(
         (norm.find(w, match.start()), w)

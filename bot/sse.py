@@ -39,6 +39,18 @@ def sse_event(data: Any, event: str | None = None) -> str:
     return f"{head}data: {payload}\n\n"
 
 
+async def iterate_inline(iterator: Iterator[T]) -> AsyncIterator[T]:
+    """Yield ``iterator``'s items on the event loop: for an extractive answer, whose few ms of work come before
+    the first item and whose items follow at once (see ``ConversationService.answers_inline``)."""
+    try:
+        for item in iterator:
+            yield item
+    finally:
+        close = getattr(iterator, "close", None)
+        if close is not None:
+            close()
+
+
 async def iterate_in_thread(iterator: Iterator[T]) -> AsyncIterator[T]:
     """Yield ``iterator``'s items from a worker thread; exceptions re-raise here."""
     loop = asyncio.get_running_loop()
