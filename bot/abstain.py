@@ -56,6 +56,10 @@ class Thresholds:
     # of 0.38 or more was out of scope, every answerable one stayed at or below 0.35.
     max_missing_share: float = 0.4
     swapped_dense: float = 0.2
+    # ... or when the new place's sentence has (nearly) every word asked, whatever the meaning model says:
+    # "那松原呢？" after "辽源…优先送啥东西" finds 松原's "优先特殊配送机制" at a dense similarity of 0.18.
+    swapped_coverage: float = 0.9
+    swapped_lexical: float = 0.4
 
 
 def decide(
@@ -69,7 +73,10 @@ def decide(
     if not draft.segments:
         return False, "no_sentence"
     if swapped:
-        return (True, "ok") if draft.best_dense >= limits.swapped_dense else (False, "low_similarity")
+        close = draft.best_dense >= limits.swapped_dense or (
+            draft.coverage >= limits.swapped_coverage and draft.best_lexical >= limits.swapped_lexical
+        )
+        return (True, "ok") if close else (False, "low_similarity")
     if info.kind in STRICT_KINDS and not draft.kind_ok:
         return False, f"kind_{info.kind}_missing"
     if not draft.years_ok:

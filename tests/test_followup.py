@@ -261,3 +261,10 @@ def test_why_follow_up_asks_the_cause_of_the_last_answer(chain: FaqChain) -> Non
     assert "多少" not in rewritten and rewritten.startswith("国网在梨树投了") and classify(rewritten).kind == "why"
     _first, second = _talk(chain, "延边返乡务工人员家里的开关插座会出啥毛病", "为什么呢？")
     assert second.answered and "受潮湿、锈蚀、灰尘等影响" in second.text
+
+
+def test_place_swap_with_every_word_in_the_new_places_sentence_is_answered(chain: FaqChain) -> None:
+    """ "那松原呢？": 松原's sentence has the words asked (优先…配送) though the meaning model scores it low."""
+    _first, second = _talk(chain, "辽源邮政管理局优先送啥东西", "那松原呢？")
+    assert second.answered and "优先特殊配送机制" in second.text
+    assert "松原" in second.citations[0].quote and "辽源" not in second.text
