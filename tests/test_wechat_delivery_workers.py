@@ -19,8 +19,10 @@ import pytest
 from conftest import KNOWLEDGE
 from fake_llm import FakeLLM, Reply
 from wechat_harness import (
+    APP_ID,
     TOKEN,
     Delivery,
+    FakeWeChatApi,
     Running,
     WeChatSender,
     new_msg_id,
@@ -71,7 +73,7 @@ def workers(
         yield first, second
 
 
-def deliver_across(route: list[Running], xml: str) -> list[Delivery | Exception]:
+def deliver_across(route: list[Running], xml: str, spacing: float = SPACING) -> list[Delivery | Exception]:
     """One message delivered once to each server of ``route``, in order; each gives up after 5 s as WeChat does."""
     results: list[Delivery | Exception] = [RuntimeError("not sent")] * len(route)
 
@@ -85,7 +87,7 @@ def deliver_across(route: list[Running], xml: str) -> list[Delivery | Exception]
     for i in range(len(route)):
         threads.append(threading.Thread(target=deliver, args=(i,)))
         threads[-1].start()
-        time.sleep(SPACING)
+        time.sleep(spacing)
     for t in threads:
         t.join(30)
     return results
@@ -122,3 +124,53 @@ def test_last_delivery_on_another_worker_than_the_one_computing_still_owes_the_a
 ) -> None:
     first, second = workers
     check_last_delivery_owes_the_answer([first, first, second], first, llm)
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[FakeWeChatApi]:
+    with FakeWeChatApi() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="module")
+def workers_with_api(
+    seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory, llm: FakeLLM, api: FakeWeChatApi
+) -> Iterator[tuple[Running, Running]]:
+    root = tmp_path_factory.mktemp("wechat-delivery-push")
+    shutil.copytree(seed_index_dir, root / "data")
+    shutil.copytree(KNOWLEDGE, root / "knowledge", ignore=shutil.ignore_patterns("faq.yaml"))
+    settings = Settings(
+        data_dir=root / "data",
+        knowledge_dir=root / "knowledge",
+        wechat_token=TOKEN,
+        wechat_app_id=APP_ID,
+        wechat_app_secret=api.secret,  # a late answer goes by the customer-service API
+        wechat_api_base_url=api.base_url,
+        llm_base_url=llm.base_url,
+        llm_model="qwen-test",
+        llm_timeout=20.0,
+        answer_cache_size=0,
+    )
+    with running_app(settings) as first, running_app(settings) as second:
+        yield first, second
+
+
+def test_retry_on_another_worker_after_the_first_delivery_ran_out_of_time_leaves_the_answer_to_one_push(
+    workers_with_api: tuple[Running, Running], llm: FakeLLM, api: FakeWeChatApi
+) -> None:
+    first, second = workers_with_api
+    llm.script(Reply(content=LLM_ANSWER, delay=SLOW), Reply(content=LLM_ANSWER))
+    before, pushed_before = len(llm.requests), len(api.messages())
+    openid = new_openid()
+    # WeChat's own rhythm: the retry comes when the first delivery has waited 5 s.
+    xml = text_message(openid, QUESTION, msg_id=new_msg_id())
+    results = deliver_across([first, second], xml, spacing=WECHAT_WAITS)
+    for result in results:
+        assert isinstance(result, Delivery), f"WeChat gave up waiting: {result!r}"
+        assert result.body == b"success", "the answer is pushed, so no delivery carries it as well"
+    calls = api.wait_for_messages(pushed_before + 1, timeout=20)
+    time.sleep(1.5)  # a second push would arrive by now
+    assert len(api.messages()) == pushed_before + 1, "pushed once"
+    assert calls[-1].body["touser"] == openid
+    assert calls[-1].body["text"]["content"].startswith(FACT)
+    assert len(llm.requests) - before == 1
