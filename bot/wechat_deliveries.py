@@ -4,7 +4,7 @@ WeChat delivers a slow message three times and the last delivery decides: withou
 answers in time with the pending notice and the answer is owed to the resident's next message; with it, the
 first delivery that runs out of time answers ``success`` and the answer is pushed. With ``faqbot serve --workers
 N`` (or replicas) each delivery may reach another process, and a count kept per process never reaches three.
-``wechat_deliveries`` keeps the count per message key, one UPDATE per delivery, and the late decision, which one
+``wechat_deliveries`` keeps the count per message key, one upsert per delivery, and the late decision, which one
 UPDATE gives to one process only. The process computing the answer also leaves the answer as delivered late
 (with its "您刚才问" header, which needs the Answer it alone holds), for a process that holds it for pickup.
 """
@@ -12,19 +12,19 @@ UPDATE gives to one process only. The process computing the answer also leaves t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import and_, delete, select, update
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 
 from bot.store_schema import utcnow, wechat_deliveries
 
 KEEP = dt.timedelta(hours=1)  # far longer than WeChat's retries (about 15 s)
 PRUNE_EVERY_SECONDS = 600.0
-ATTEMPTS = 3  # an INSERT that lost the race to create the row becomes an UPDATE
 
 
 @dataclass(frozen=True)
@@ -46,31 +46,14 @@ class SharedDeliveries:
     def arrive(self, key: str) -> Arrival:
         """Count one delivery of message ``key``.
 
-        The UPDATE takes the row's lock, so two processes counting at once get different counts.
+        One INSERT … ON CONFLICT DO UPDATE: the first delivery creates the row, later ones add to it under the
+        row's lock, so two processes counting at once get different counts.
         """
         self._prune()
-        table = wechat_deliveries
-        for _ in range(ATTEMPTS):
-            with self.engine.begin() as conn:
-                row = conn.execute(
-                    update(table)
-                    .where(table.c.key == key)
-                    .values(deliveries=table.c.deliveries + 1)
-                    .returning(table.c.deliveries, table.c.late)
-                ).first()
-            if row is not None:
-                return Arrival(int(row.deliveries), str(row.late))
-            try:
-                with self.engine.begin() as conn:
-                    conn.execute(
-                        table.insert().values(
-                            key=key, created_at=utcnow(), deliveries=1, late="", late_ready=False
-                        )
-                    )
-            except IntegrityError:
-                continue  # another process created it first: count on its row
-            return Arrival(1, "")
-        raise RuntimeError(f"could not count a delivery of {key}")
+        values = {"key": key, "created_at": utcnow(), "deliveries": 1, "late": "", "late_ready": False}
+        with self.engine.begin() as conn:
+            row = conn.execute(_count_upsert(self.engine.dialect.name), values).one()
+        return Arrival(int(row.deliveries), str(row.late))
 
     def decide(self, key: str, late: str) -> bool:
         """True for the one process that is to act on the late answer to ``key`` ("push" or "pickup")."""
@@ -106,3 +89,23 @@ class SharedDeliveries:
             self._pruned = now
         with self.engine.begin() as conn:
             conn.execute(delete(wechat_deliveries).where(wechat_deliveries.c.created_at < utcnow() - KEEP))
+
+
+@functools.cache
+def _count_upsert(dialect: str) -> Any:
+    """INSERT … ON CONFLICT add one … RETURNING the count, for the two databases the store supports."""
+    table = wechat_deliveries
+    stmt: Any
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(table)
+    elif dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt = pg_insert(table)
+    else:
+        raise RuntimeError(f"unsupported database {dialect}: use SQLite or PostgreSQL")
+    return stmt.on_conflict_do_update(
+        index_elements=[table.c.key], set_={"deliveries": table.c.deliveries + 1}
+    ).returning(table.c.deliveries, table.c.late)

@@ -13,12 +13,12 @@ deliveries in all; a reply of ``success`` stops the retries. So:
 
 This book lives in one process. Across processes (``faqbot serve --workers N``, replicas on one database)
 ``bot.wechat_shared`` lets only the first process to receive a message compute it; a retry that reaches
-another process waits for the reply it stores. A late answer is pushed by the process that computed it.
-With a shared store (``shared``) an answer owed for pickup is held in the database
-(``bot.wechat_pickups``), so whichever process receives the resident's next message delivers it, once;
-without one it waits in this book. Which delivery is the last, and who acts on a late answer, is decided
-across processes too (``bot.wechat_deliveries``, ``deliveries``): each process counts only the deliveries it
-receives, and with deliveries spread over workers none would see the third.
+another process waits for the reply it stores. With a shared store, deliveries are counted in the database
+(``bot.wechat_deliveries``, ``deliveries``): a process counting only the deliveries it receives would never see
+the third when they are spread over workers. The process whose delivery runs out of time first (push) or whose
+delivery is the last (pickup) records that decision there, and only that process pushes or holds the answer.
+An answer owed for pickup is held in the database (``bot.wechat_pickups``, ``shared``), so whichever process
+receives the resident's next message delivers it, once; without a shared store it waits in this book.
 """
 
 from __future__ import annotations
