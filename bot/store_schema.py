@@ -99,6 +99,21 @@ wechat_pickups = Table(
     Column("reply", Text),
 )
 
+# One row per WeChat message seen by any process: WeChat's deliveries of it counted across workers, so the one
+# that receives the last delivery knows it is the last. ``late`` is what was decided when a delivery ran out of
+# time ("" none yet, "push" customer-service API, "pickup" next message), set by one process only; the process
+# computing the answer leaves ``late_reply`` (the answer with its "您刚才问" header) for whoever holds it.
+wechat_deliveries = Table(
+    "wechat_deliveries",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("created_at", DateTime, nullable=False, index=True),
+    Column("deliveries", Integer, nullable=False, default=1),
+    Column("late", String(8), nullable=False, default=""),
+    Column("late_ready", Boolean, nullable=False, default=False),
+    Column("late_reply", Text),  # NULL when ready: the message is answered with "success"
+)
+
 
 def utcnow() -> dt.datetime:
     """Naive UTC: SQLite keeps no time zone, so every timestamp in the store is UTC without one."""

@@ -29,6 +29,7 @@ from wechatpy.client import WeChatClient
 from bot.config import Settings
 from bot.conversations import NotReadyError
 from bot.errors import ConfigError, InputError
+from bot.wechat_deliveries import SharedDeliveries
 from bot.wechat_pickups import SharedPickups
 from bot.wechat_protocol import (
     Inbound,
@@ -144,6 +145,7 @@ class WeChatChannel:
 
     async def _reply_text(self, inbound: Inbound, app: FastAPI, arrived: float) -> str | None:
         """None means reply ``success`` (WeChat shows nothing and does not retry)."""
+        self._shared_replies(app)  # gives the book the store's delivery counts and pickups before it chooses
         if inbound.msg_type == "event":
             text = WELCOME if inbound.event == "subscribe" else None
             return await self.book.reply(
@@ -160,7 +162,6 @@ class WeChatChannel:
         else:  # image, video, location, link, voice without recognition, ...
             compute = _fixed(TEXT_ONLY)
         push = self._push if self.api is not None else None
-        self._shared_replies(app)  # gives the book the store's pickups before it chooses
         compute = self.book.with_pickup(inbound.openid, compute)
         compute = self._shared(app, inbound.dedupe_key, compute)
         return await self.book.reply(inbound.dedupe_key, inbound.openid, compute, arrived=arrived, push=push)
@@ -181,6 +182,13 @@ class WeChatChannel:
             if not claimed:
                 return await self._stored_reply(shared, key)
             reply = await compute()
+            deliveries = self.book.deliveries
+            # Stored before the reply: a process holding the answer for pickup reads it once it sees the reply.
+            if deliveries is not None:
+                try:
+                    await anyio.to_thread.run_sync(deliveries.ready, key, self.book.late_text(reply))
+                except Exception:  # noqa: BLE001 - a pickup held elsewhere then lacks only its header
+                    log.exception("wechat: could not store the late text of %s", key)
             try:
                 await anyio.to_thread.run_sync(shared.publish, key, reply.text)
             except Exception:  # noqa: BLE001 - this process still answers; only other processes miss it
@@ -210,6 +218,7 @@ class WeChatChannel:
         if self._shared_store is None or self._shared_store.engine is not store.engine:
             self._shared_store = SharedReplies(store.engine)
             self.book.shared = SharedPickups(store.engine, self.book.pickup_seconds)
+            self.book.deliveries = SharedDeliveries(store.engine)
         return self._shared_store
 
     async def _answer(self, app: FastAPI, openid: str, question: str) -> Reply:

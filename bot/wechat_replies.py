@@ -13,10 +13,12 @@ deliveries in all; a reply of ``success`` stops the retries. So:
 
 This book lives in one process. Across processes (``faqbot serve --workers N``, replicas on one database)
 ``bot.wechat_shared`` lets only the first process to receive a message compute it; a retry that reaches
-another process waits for the reply it stores. A late answer is pushed by the process that computed it.
-With a shared store (``shared``) an answer owed for pickup is held in the database
-(``bot.wechat_pickups``), so whichever process receives the resident's next message delivers it, once;
-without one it waits in this book.
+another process waits for the reply it stores. With a shared store, deliveries are counted in the database
+(``bot.wechat_deliveries``, ``deliveries``): a process counting only the deliveries it receives would never see
+the third when they are spread over workers. The process whose delivery runs out of time first (push) or whose
+delivery is the last (pickup) records that decision there, and only that process pushes or holds the answer.
+An answer owed for pickup is held in the database (``bot.wechat_pickups``, ``shared``), so whichever process
+receives the resident's next message delivers it, once; without a shared store it waits in this book.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any
 import anyio
 
 from bot.types import Answer
+from bot.wechat_deliveries import Arrival, SharedDeliveries
 from bot.wechat_pickups import SharedPickups, Taken
 from bot.wechat_render import BUSY, PENDING, pickup_header, render_answer
 
@@ -42,6 +45,7 @@ REPLY_DEADLINE = 4.5  # reply by then, leaving time for the bytes to reach WeCha
 DELIVERIES = 3  # WeChat delivers a message at most this many times
 HOLD_PAST_TIMEOUT = 0.5  # how long past WeChat's timeout a non-final delivery waits
 PICKUP_POLL_SECONDS = 0.05  # first wait between reads of a held answer another process is computing
+LATE_TEXT_WAIT = 5.0  # how long a reply stored by another process may precede its late text
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,7 @@ class ReplyBook:
         self._pickups: dict[str, _Pending] = {}
         self._background: set[asyncio.Task[None]] = set()
         self.shared: SharedPickups | None = None  # set once the store is known: pickups any process delivers
+        self.deliveries: SharedDeliveries | None = None  # with it: deliveries counted across processes
         self.retries = 0  # deliveries that found their message already in flight or answered
         self.pushed = 0
         self.picked_up = 0
@@ -118,6 +123,7 @@ class ReplyBook:
         With ``pick_up`` (messages, not events) a resident owed an earlier answer gets that instead;
         with a shared store that choice is ``with_pickup``'s, made by the process that computes ``key``.
         """
+        arrival = await self._arrive(key)
         entry = self._entries.get(key)
         if entry is None:
             if pick_up and self.shared is None and self.has_pickup(openid):
@@ -128,15 +134,15 @@ class ReplyBook:
         else:
             self.retries += 1
         entry.deliveries += 1
-        if entry.late == "push":
+        if entry.late == "push" or (arrival is not None and arrival.late == "push"):
             return None  # WeChat was told "success"; the answer goes by the customer-service API
-        final = entry.deliveries >= DELIVERIES
+        final = (arrival.count if arrival is not None else entry.deliveries) >= DELIVERIES
         budget = self.deadline if (push is not None or final) else self.hold
         remaining = budget - (time.monotonic() - arrived)
         try:
             outcome = await asyncio.wait_for(asyncio.shield(entry.task), max(remaining, 0.0))
         except TimeoutError:
-            return self._too_late(entry, final, push)
+            return await self._too_late(entry, final, push)
         if entry.late == "pickup" and time.monotonic() - arrived < WECHAT_TIMEOUT:
             # A delivery WeChat still waits for carries the answer: the next message need not.
             entry.late = ""
@@ -146,17 +152,41 @@ class ReplyBook:
                 self._spawn(self._withdraw(self.shared, entry.key, entry.shelved))
         return outcome.text
 
-    def _too_late(self, entry: _Pending, final: bool, push: Push | None) -> str | None:
+    async def _arrive(self, key: str) -> Arrival | None:
+        """This delivery counted in the shared store; None without one (the entry counts in this process)."""
+        if self.deliveries is None:
+            return None
+        try:
+            return await anyio.to_thread.run_sync(self.deliveries.arrive, key)
+        except Exception:  # noqa: BLE001 - the store is down: count this process's deliveries only
+            log.exception("wechat: could not count a delivery of %s in the store", key)
+            return None
+
+    async def _too_late(self, entry: _Pending, final: bool, push: Push | None) -> str | None:
         if push is not None:
-            if not entry.late:
+            if not entry.late and await self._decide(entry, "push"):
                 entry.late = "push"
                 self._spawn(self._push_when_ready(entry, push))
             return None
-        if final and not entry.late:
+        if final and not entry.late and await self._decide(entry, "pickup"):
             self._hold(entry)
         # Early deliveries: WeChat has already given up, so this text is never shown. If it
         # were, it would tell the resident the same thing the last delivery does.
         return PENDING
+
+    async def _decide(self, entry: _Pending, late: str) -> bool:
+        """True when this process is the one to push or hold ``entry``'s late answer (with a shared store only
+        one process is); otherwise the entry is marked as taken care of elsewhere."""
+        if self.deliveries is None:
+            return True
+        try:
+            won = await anyio.to_thread.run_sync(self.deliveries.decide, entry.key, late)
+        except Exception:  # noqa: BLE001 - the store is down: act here; at worst the answer arrives twice
+            log.exception("wechat: could not record the late answer to %s in the store", entry.key)
+            return True
+        if not won:
+            entry.late = late  # another process pushes or holds it; deliveries here only reply
+        return won
 
     def _pickup(self, earlier: _Pending) -> Compute:
         """The next message of a resident who is owed an answer gets that answer."""
@@ -167,6 +197,10 @@ class ReplyBook:
             return self._late_reply(outcome)
 
         return deliver
+
+    def late_text(self, outcome: Reply) -> str | None:
+        """``outcome`` as delivered late: the text a process holding it for pickup delivers."""
+        return self._late_reply(outcome).text
 
     def _late_reply(self, outcome: Reply) -> Reply:
         """An answer delivered late starts with the question it answers."""
@@ -197,7 +231,7 @@ class ReplyBook:
                 self._pickups[entry.openid] = entry
             return
         try:
-            text = self._late_reply(await entry.task).text
+            text = await self._held_text(entry.key, await entry.task)
         except Exception:  # noqa: BLE001 - the process that took the row must not wait for ever
             log.exception("wechat: the late answer to %s failed", entry.key)
             text = BUSY
@@ -205,6 +239,27 @@ class ReplyBook:
             await anyio.to_thread.run_sync(shared.fill, entry.key, text)
         except Exception:  # noqa: BLE001 - the process that took the row answers "busy" when it gives up
             log.exception("wechat: could not store the late answer to %s", entry.key)
+
+    async def _held_text(self, key: str, outcome: Reply) -> str | None:
+        """The late text of ``outcome``. A reply another process computed carries no Answer to render the
+        header from: that process stored the late text (``SharedDeliveries.ready``) before the reply itself."""
+        deliveries = self.deliveries
+        if outcome.answer is not None or deliveries is None:
+            return self.late_text(outcome)
+        deadline = time.monotonic() + LATE_TEXT_WAIT
+        pause = PICKUP_POLL_SECONDS
+        while True:
+            try:
+                ready, text = await anyio.to_thread.run_sync(deliveries.late_reply, key)
+            except Exception:  # noqa: BLE001 - the store is down: the answer without its header
+                log.exception("wechat: could not read the late text of %s", key)
+                return outcome.text
+            if ready:
+                return text
+            if time.monotonic() > deadline:
+                return outcome.text  # the answer without its header beats no answer
+            await anyio.sleep(pause)
+            pause = min(1.0, pause * 1.5)
 
     async def _withdraw(self, shared: SharedPickups, key: str, shelved: asyncio.Task[None]) -> None:
         """A delivery carried the answer after all: the next message need not (once the row exists)."""

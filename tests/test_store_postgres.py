@@ -184,3 +184,18 @@ def test_wechat_late_answer_is_held_once_and_taken_by_one_process(postgres_url: 
         check_newer_late_answer_replaces_older_and_old_ones_expire(store.engine)
     finally:
         store.close()
+
+
+def test_wechat_deliveries_are_counted_and_the_late_answer_decided_once(postgres_url: str) -> None:
+    """The table that tells whichever worker receives WeChat's last delivery of a message that it is the last."""
+    from delivery_support import (
+        check_deliveries_reaching_processes_at_once_are_counted_once_each,
+        check_late_answer_is_decided_by_one_process_and_its_late_text_handed_over,
+    )
+
+    store = Store(postgres_url)
+    try:
+        check_deliveries_reaching_processes_at_once_are_counted_once_each(store.engine)
+        check_late_answer_is_decided_by_one_process_and_its_late_text_handed_over(store.engine)
+    finally:
+        store.close()
