@@ -58,26 +58,21 @@ class _Credits:
     is matched once.
     """
 
-    __slots__ = ("words", "weights", "total", "_plans", "_memo")
+    __slots__ = ("words", "weights", "total", "_matchers", "_memo")
 
     def __init__(self, weights: dict[str, float]) -> None:
         self.words = tuple(weights)
         self.weights = tuple(weights.values())
         self.total = sum(self.weights)
-        self._plans = tuple(word_plan(w) for w in self.words)
+        self._matchers = tuple(word_plan(w).match for w in self.words)
         self._memo: dict[str, tuple[float, ...]] = {}
 
     def of(self, text: SentenceText) -> tuple[float, ...]:
         found = self._memo.get(text.norm)
         if found is None:
-            found = self._memo[text.norm] = tuple(plan.match(text) for plan in self._plans)
+            # A list comprehension over bound methods: a generator fed to tuple() cost a third more here.
+            found = self._memo[text.norm] = tuple([match(text) for match in self._matchers])
         return found
-
-    def coverage(self, credit: Iterable[float]) -> float:
-        """``coverage_of`` for credits in word order."""
-        if self.total <= 0:
-            return 0.0
-        return sum(map(mul, self.weights, credit)) / self.total
 
 
 def credit_of(weights: dict[str, float], texts: Sequence[SentenceText]) -> dict[str, float]:
@@ -138,41 +133,50 @@ def score_sentences(
     doer = tuple(w in actor for w in credits.words)
     # "绑定几个人": a sentence with some number is not an answer; it must count people.
     must_count = info.kind == "number" and unit and (unit != "个" or noun[:1] == "人")
+    # The loop below runs for every sentence read (~30 a question): what it looks up is bound once here, and the
+    # coverage sums (``coverage_of`` over credits in word order) are written out: ~3 calls fewer a sentence.
+    credit, text_of, context_of, title_of = credits.of, bank.text, bank.context, bank.title
+    sentences, weighted, total = bank.sentences, credits.weights, credits.total
+    kind, define = info.kind, info.define
     out = []
     for sid in ids:
-        s = bank.sentences[sid]
-        own = credits.of(bank.text(sid))
-        lex = credits.coverage(own)
-        both = tuple(map(max, own, credits.of(bank.context(sid))))
-        ctx = credits.coverage(both)
+        s = sentences[sid]
+        norm = s.norm
+        own = credit(text_of(sid))
+        both = tuple(map(max, own, credit(context_of(sid))))
         # Names (辽源, 邮政管理局) may come from the paragraph, and the article's subject (红旗H6) from its title;
         # what is asked must be in the sentence itself.
-        titled = credits.of(bank.title(sid))
+        titled = credit(title_of(sid))
         if actor:
-            fit = credits.coverage(
+            fitted: Iterable[float] = (
                 o if d else (b if n else max(o, t))
                 for b, n, d, o, t in zip(both, named_word, doer, own, titled, strict=True)
             )
+        elif names:
+            fitted = (b if n else max(o, t) for b, n, o, t in zip(both, named_word, own, titled, strict=True))
         else:
-            fit = credits.coverage(
-                map(max, own, titled)
-                if not names
-                else (b if n else max(o, t) for b, n, o, t in zip(both, named_word, own, titled, strict=True))
-            )
-        counted = _count_score(unit, noun, s.norm)
-        kind_ok = _satisfies(info.kind, s.norm) and (not must_count or counted > 0)
-        score = 0.45 * fit + 0.15 * ctx + (0.08 if kind_ok else 0.0) + 0.03 / (1 + rank_of[sid])
+            fitted = map(max, own, titled)
+        if total > 0:
+            lex = sum(map(mul, weighted, own)) / total
+            ctx = sum(map(mul, weighted, both)) / total
+            fit = sum(map(mul, weighted, fitted)) / total
+        else:
+            lex = ctx = fit = 0.0
+        counted = _count_score(unit, noun, norm)
+        kind_ok = _satisfies(kind, norm) and (not must_count or counted > 0)
+        rank = rank_of[sid]
+        score = 0.45 * fit + 0.15 * ctx + (0.08 if kind_ok else 0.0) + 0.03 / (1 + rank)
         score += counted
         if asked_places:
             # "长春…检查了哪些分拨中心": a sentence about 吉林市 is about the wrong city.
-            named = _places_named(s.norm, s.lead)
+            named = _places_named(norm, s.lead)
             if named and not named & asked_places:
                 score -= 0.15
-        if info.define and DEFINITION.search(s.norm):
+        if define and DEFINITION.search(norm):
             score += 0.08
-        if manner is not None and manner.search(s.norm):
+        if manner is not None and manner.search(norm):
             score += 0.08
-        out.append(Scored(sid, score, lex, ctx, 0.0, kind_ok, rank_of[sid]))
+        out.append(Scored(sid, score, lex, ctx, 0.0, kind_ok, rank))
     out.sort(key=lambda x: -x.score)
     top = out[:DENSE_CANDIDATES]
     for cand, d in zip(top, bank.vectors([c.sid for c in top]) @ qvec, strict=True):
