@@ -2,7 +2,7 @@
 
 Split from ``bot.answer`` (which composes the answer from the best of them). Every question word is
 matched against every sentence, its paragraph context and its article title; this is the hot loop of
-answering, so the question's words are prepared once (``_Credits``, ``WordPlan``) and per-sentence facts that
+answering, so the question's words are prepared once (``Credits``, ``WordPlan``) and per-sentence facts that
 depend on the question only through its kind or unit are cached.
 """
 
@@ -50,7 +50,7 @@ def word_weights(bank: SentenceBank, words: Sequence[str]) -> dict[str, float]:
     return {w: bank.weight(w) for w in words}
 
 
-class _Credits:
+class Credits:
     """The question's words matched against many texts, as tuples in word order.
 
     Scoring matches every question word against every sentence, its paragraph context and its title
@@ -74,6 +74,14 @@ class _Credits:
             found = self._memo[text.norm] = tuple([match(text) for match in self._matchers])
         return found
 
+    def credit(self, texts: Sequence[SentenceText]) -> dict[str, float]:
+        """``credit_of`` for these words, from what was matched already: the answerer weighs again the sentences
+        scoring matched (a text's tokens follow from its normalised form, so the memo is keyed by that)."""
+        rows = [self.of(t) for t in texts]
+        if len(rows) == 1:
+            return dict(zip(self.words, rows[0], strict=True))
+        return {w: max((row[k] for row in rows), default=0.0) for k, w in enumerate(self.words)}
+
 
 def credit_of(weights: dict[str, float], texts: Sequence[SentenceText]) -> dict[str, float]:
     """Per question word, the best match (0..1) over the given texts."""
@@ -96,11 +104,13 @@ def score_sentences(
     weights: dict[str, float],
     qvec: np.ndarray,
     required: Sequence[str] = (),
+    credits: Credits | None = None,
 ) -> list[Scored]:
     """Score every sentence of the top chunks: word coverage, context coverage, dense similarity, answer kind.
 
     Only the ``DENSE_CANDIDATES`` best by the other signals are embedded; the rest keep dense 0 and stay
     behind them. ``required`` (a place) keeps only sentences about it, before the candidates are chosen.
+    ``credits`` (made from ``weights``) lets the caller reuse the words matched here.
     """
     ids: list[int] = []
     rank_of: dict[int, int] = {}
@@ -127,7 +137,7 @@ def score_sentences(
     actor = done_for_actor(info.norm, tuple(weights))
     names = {w for w in weights if is_name(w)} - actor
     asked_places = {m.group(1) for m in places(info.norm)}
-    credits = _Credits(weights)
+    credits = credits or Credits(weights)
     manner = manner_pattern(info.norm, tuple(weights))
     named_word = tuple(w in names for w in credits.words)
     doer = tuple(w in actor for w in credits.words)
