@@ -60,11 +60,14 @@ class Credits:
 
     __slots__ = ("words", "weights", "total", "_matchers", "_memo", "_covered")
 
-    def __init__(self, weights: dict[str, float]) -> None:
+    def __init__(self, weights: dict[str, float], remember: bool = False) -> None:
         self.words = tuple(weights)
         self.weights = tuple(weights.values())
         self.total = sum(self.weights)
-        self._matchers = tuple(word_plan(w).match for w in self.words)
+        # ``remember``: the texts are a small base's, kept for good, so each word may remember its matches across
+        # questions (a large base's sentences come and go; remembering them would keep them alive).
+        plans = [word_plan(w) for w in self.words]
+        self._matchers = tuple(plan.match_prepared if remember else plan.match for plan in plans)
         self._memo: dict[str, tuple[float, ...]] = {}
         self._covered: dict[str, float] = {}
 
@@ -147,7 +150,7 @@ def score_sentences(
     actor = done_for_actor(info.norm, tuple(weights))
     names = {w for w in weights if is_name(w)} - actor
     asked_places = {m.group(1) for m in places(info.norm)}
-    credits = credits or Credits(weights)
+    credits = credits or Credits(weights, remember=bank.eager)
     manner = manner_pattern(info.norm, tuple(weights))
     named_word = tuple(w in names for w in credits.words)
     doer = tuple(w in actor for w in credits.words)
