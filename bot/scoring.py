@@ -162,6 +162,7 @@ def score_sentences(
     text_of, context_of, title_of = bank.text, bank.context, bank.title
     sentences, weighted, total = bank.sentences, credits.weights, credits.total
     kind, define = info.kind, info.define
+    fit_of: dict[tuple[str, str], float] = {}  # a wordless sentence's fit, by its context and title
     out = []
     for sid in ids:
         s = sentences[sid]
@@ -171,12 +172,18 @@ def score_sentences(
         # Names (辽源, 邮政管理局) may come from the paragraph, and the article's subject (红旗H6) from its title;
         # what is asked must be in the sentence itself.
         title = title_of(sid)
-        if not names and not actor and not any(own):
+        if not any(own):
             # Most sentences read (~60 %) have none of the question's words: their context and title alone count,
             # and those recur from sentence to sentence. The same sums as below (max(0.0, c) is c; 0.0 weighs 0.0).
             lex = 0.0
             ctx = covered(context)
-            fit = covered(title)
+            if not names and not actor:
+                fit = covered(title)
+            else:
+                pair = (context.norm, title.norm)
+                fit = fit_of.get(pair, -1.0)
+                if fit < 0.0:
+                    fit = fit_of[pair] = _named_fit(credit(context), credit(title), named_word, doer, weighted, total)
         else:
             both = tuple(map(max, own, credit(context)))
             titled = credit(title)
@@ -217,6 +224,22 @@ def score_sentences(
         cand.score += DENSE_WEIGHT * cand.dense
     out.sort(key=lambda x: -x.score)
     return out
+
+
+def _named_fit(
+    context: tuple[float, ...],
+    title: tuple[float, ...],
+    named_word: tuple[bool, ...],
+    doer: tuple[bool, ...],
+    weighted: tuple[float, ...],
+    total: float,
+) -> float:
+    """``score_sentences``' fit of a sentence with none of the question's words (every own credit 0.0), when
+    names or a doer count: a name from the context, the doer nowhere, any other word from the title."""
+    if total <= 0:
+        return 0.0
+    fitted = (0.0 if d else (c if n else t) for c, t, n, d in zip(context, title, named_word, doer, strict=True))
+    return sum(map(mul, weighted, fitted)) / total
 
 
 # Per-sentence facts that depend on the question only through its kind or unit: the same sentences come back
