@@ -36,10 +36,16 @@ def _char_pinyin(ch: str) -> str:
     return lazy_pinyin(ch, style=Style.NORMAL)[0]
 
 
-@lru_cache(maxsize=65536)
 def pinyin_of(text: str) -> tuple[str, ...]:
     """Toneless pinyin per character (non-Chinese characters as themselves)."""
     return tuple(_char_pinyin(ch) for ch in text)
+
+
+@lru_cache(maxsize=65536)
+def _sound(candidate: str) -> tuple[str, ...]:
+    """``pinyin_of`` a short run a question's words are checked against (the same runs recur within a question
+    and across questions); not for whole questions or the vocabulary, which would only fill the cache."""
+    return pinyin_of(candidate)
 
 
 # Words that say what kind of answer is wanted, which a pinyin keyboard misspells ("红旗h6夺少钱", "售家多少",
@@ -178,7 +184,7 @@ class WordReader:
         ("医 宝" ~ 医保); "站 是" sounds like 展示 but with every character changed it is no slip."""
         if text in SYNONYMS:
             return True
-        target = self._sounds.get(pinyin_of(text))
+        target = self._sounds.get(_sound(text))
         return target is not None and _slip_size_ok(text, target)
 
     def _spelled(self, word: str) -> str:
@@ -190,7 +196,7 @@ class WordReader:
             return word
         from bot.words import _SEGMENTER
 
-        target = self._sounds.get(pinyin_of(word))
+        target = self._sounds.get(_sound(word))
         if target is None or len(target) != len(word):
             return word
         if not _slip_size_ok(word, target):
@@ -218,7 +224,7 @@ class WordReader:
             return ""
         if not _ALL_HAN.fullmatch(candidate):
             return ""
-        target = self._sounds.get(pinyin_of(candidate))
+        target = self._sounds.get(_sound(candidate))
         if target is None or len(target) != len(candidate):
             return ""
         slipped = [k for k, (a, b) in enumerate(zip(candidate, target, strict=True)) if a != b]
