@@ -29,7 +29,7 @@ from bot.question import (
     satisfies,
     states_procedure,
 )
-from bot.scoring import Scored, coverage_of, credit_of, places_named, score_sentences
+from bot.scoring import Credits, Scored, coverage_of, credit_of, places_named, score_sentences
 from bot.types import Citation, Hit
 
 MARKER = re.compile(r"\[\d+\]")
@@ -194,7 +194,9 @@ def draft_answer(
     measures how much of the question the chosen sentences cover, when that differs from how they were chosen.
     """
     # "辽源呢？": only sentences about 辽源 (in the sentence or its paragraph, title or region) may answer.
-    scored = score_sentences(bank, hits, info, weights, qvec, required)
+    # Sentences are weighed against the question's words again below: the matches made while scoring are reused.
+    credits = Credits(weights, remember=bank.eager)
+    scored = score_sentences(bank, hits, info, weights, qvec, required, credits)
     if said or within:
         # "还有呢？": what the last answer has not said yet, from the article it came from.
         scored = [
@@ -215,7 +217,7 @@ def draft_answer(
     draft.best_dense, draft.best_lexical = best.dense, best.lexical
     chosen = [best]
     first = bank.sentences[best.sid]
-    credit = credit_of(weights, [bank.text(best.sid), bank.context(best.sid)])
+    credit = credits.credit([bank.text(best.sid), bank.context(best.sid)])
     allot = {best.sid: min(len(first.text), budget)}
 
     supplements: list[Scored] = []  # sentences added only to say more, latest last
@@ -225,7 +227,7 @@ def draft_answer(
         nonlocal credit
         chosen.append(cand)
         allot[cand.sid] = length
-        own = credit_of(weights, [bank.text(cand.sid)])
+        own = credits.credit([bank.text(cand.sid)])
         credit = {w: max(credit[w], own[w]) for w in weights}
 
     follower = bank.next_in_paragraph(best.sid)
@@ -241,7 +243,7 @@ def draft_answer(
         room = budget - sum(allot.values())
         if cand.sid in allot or s.doc_id != first.doc_id or room < MIN_PIECE:
             continue
-        own = credit_of(weights, [bank.text(cand.sid)])
+        own = credits.credit([bank.text(cand.sid)])
         gain = sum(weights[w] * max(0.0, own[w] - credit[w]) for w in weights)
         strong = cand.score >= STRONG * best.score
         fills_kind = not best.kind_ok and cand.kind_ok and cand.score >= 0.75 * best.score
@@ -305,9 +307,9 @@ def draft_answer(
                 dropped = supplements.pop()
                 chosen.remove(dropped)
                 del allot[dropped.sid]
-                credit = credit_of(weights, [bank.text(best.sid), bank.context(best.sid)])
+                credit = credits.credit([bank.text(best.sid), bank.context(best.sid)])
                 for kept in chosen[1:]:
-                    own = credit_of(weights, [bank.text(kept.sid)])
+                    own = credits.credit([bank.text(kept.sid)])
                     credit = {w: max(credit[w], own[w]) for w in weights}
                 spare = make_room(need)
             if spare >= MIN_PIECE:

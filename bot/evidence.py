@@ -107,6 +107,7 @@ class SentenceBank:
         self._by_key: dict[tuple[str, int], int] = {}
         self._by_chunk: dict[int, list[int]] = {}
         self._vectors: dict[int, np.ndarray] = {}
+        self._matrix: np.ndarray | None = None  # a small base's sentence vectors, row i = sentence i
         self._lru: OrderedDict[int, None] = OrderedDict()
         self._texts: dict[int, SentenceText] = {}
         self._next: dict[int, int | None] = {}
@@ -129,6 +130,7 @@ class SentenceBank:
             if self.sentences:
                 matrix = embeddings.encode([s.text for s in self.sentences])
                 self._vectors = {i: matrix[i] for i in range(len(self.sentences))}
+                self._matrix = matrix
             # Cut every sentence, context and title now (~0.1 ms each, a fraction of embedding them above): else
             # each resident's question paid for the sentences it met first, ~0.3 ms a question early on.
             for i in range(len(self.sentences)):
@@ -342,7 +344,8 @@ class SentenceBank:
     def vectors(self, ids: list[int]) -> np.ndarray:
         """Unit vectors of the given sentences, embedding (and caching) the ones not seen yet."""
         if self.eager:
-            return np.vstack([self._vectors[i] for i in ids]) if ids else np.zeros((0, 1), np.float32)
+            # The same rows as stacking them one by one, gathered in one step (np.vstack was ~15 us a question).
+            return self._matrix[ids] if ids and self._matrix is not None else np.zeros((0, 1), np.float32)
         with self._lock:
             missing = [i for i in ids if i not in self._vectors]
         if missing:

@@ -195,6 +195,10 @@ class FaqBook:
     vectors: np.ndarray | None = None
     owners: list[int] = field(default_factory=list)  # row of ``vectors`` -> entry position
     problems: list[str] = field(default_factory=list)
+    # ``_groups()`` for the owners it was worked out from (their count): computed once, not per question.
+    _grouped: tuple[int, tuple[list[int], np.ndarray] | None] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def build(cls, path: Path, chunks: Sequence[Chunk], embeddings: Any) -> FaqBook:
@@ -223,12 +227,31 @@ class FaqBook:
         if self.vectors is None or not len(self.owners):
             return []
         sims = self.vectors @ qvec
-        best: dict[int, float] = {}
-        for row, pos in enumerate(self.owners):
-            best[pos] = max(best.get(pos, -1.0), float(sims[row]))
+        groups = self._groups()
+        if groups is not None:
+            # Each entry's phrasings are consecutive rows: their best in one numpy pass, not a Python step per row.
+            positions, starts = groups
+            best = dict(zip(positions, np.maximum(np.maximum.reduceat(sims, starts), -1.0).tolist(), strict=True))
+        else:
+            best = {}
+            for row, pos in enumerate(self.owners):
+                best[pos] = max(best.get(pos, -1.0), float(sims[row]))
         out = [(self.entries[p], s) for p, s in best.items() if self.entries[p].in_force(today)]
         out.sort(key=lambda x: -x[1])
         return out
+
+    def _groups(self) -> tuple[list[int], np.ndarray] | None:
+        """The entry positions and the first row of each one's phrasings, when every entry's rows are together
+        in entry order (as ``build`` lays them out); None otherwise."""
+        owners = self.owners
+        if self._grouped is not None and self._grouped[0] == len(owners):
+            return self._grouped[1]
+        groups: tuple[list[int], np.ndarray] | None = None
+        if all(a <= b for a, b in zip(owners, owners[1:], strict=False)):
+            starts = [row for row, pos in enumerate(owners) if row == 0 or pos != owners[row - 1]]
+            groups = [owners[row] for row in starts], np.asarray(starts, dtype=np.intp)
+        self._grouped = (len(owners), groups)
+        return groups
 
     def match(
         self,

@@ -39,6 +39,9 @@ RRF_K = 60
 # seed, at 10k or at 100k; 1.0 let an article merely naming 吉林市 answer "吉林市的职工医保…" at 1k.
 WEIGHTS = {"dense": 0.25, "bm25": 1.0, "place": 0.5}
 Mode = Literal["hybrid", "dense", "bm25"]
+# The keys a fused entry keeps per ranking, spelt once (formatting them per entry was ~100 strings a question).
+_SCORE_KEY = {"dense": "dense_score", "bm25": "bm25_score"}
+_RANK_KEY = {"dense": "dense_rank", "bm25": "bm25_rank"}
 # The province every article is in: naming it does not pick an article.
 _PROVINCE = frozenset({"吉林", "吉林省"})
 
@@ -67,7 +70,8 @@ def dense_search(
         return []
     fetch = min(n, k if mask is None else max(k * 8, 200))
     scores, ids = index.dense.search(np.ascontiguousarray(query_vector[None, :], dtype=np.float32), fetch)
-    out = [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+    # tolist() gives the same Python ints and floats as converting each numpy scalar, in one call.
+    out = [(i, s) for i, s in zip(ids[0].tolist(), scores[0].tolist(), strict=True) if i >= 0]
     if mask is not None:
         out = [(i, s) for i, s in out if mask[i]]
     return out[:k]
@@ -86,7 +90,7 @@ def bm25_search(
     k = min(k, len(scores))
     top = np.argpartition(-scores, k - 1)[:k]
     top = top[np.argsort(-scores[top], kind="stable")]
-    return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+    return [(i, s) for i, s in zip(top.tolist(), scores[top].tolist(), strict=True) if s > 0]
 
 
 def named_places(query: str) -> set[str]:
@@ -121,11 +125,14 @@ def retrieve_hybrid(
         lexical = bm25_search(index, tokenize_cached(query), depth, mask)
     fused: dict[int, dict[str, Any]] = {}
     for name, ranking in (("dense", dense), ("bm25", lexical)):
+        weight, score_key, rank_key = WEIGHTS[name], _SCORE_KEY[name], _RANK_KEY[name]
         for rank, (pos, score) in enumerate(ranking, start=1):
-            entry = fused.setdefault(pos, {"score": 0.0})
-            entry["score"] += WEIGHTS[name] / (RRF_K + rank)
-            entry[f"{name}_score"] = score
-            entry[f"{name}_rank"] = rank
+            entry = fused.get(pos)
+            if entry is None:
+                entry = fused[pos] = {"score": 0.0}
+            entry["score"] += weight / (RRF_K + rank)
+            entry[score_key] = score
+            entry[rank_key] = rank
     names = named_places(query) if mode == "hybrid" else set()
     if names:
         local = [pos for pos, _ in sorted(fused.items(), key=lambda item: -item[1]["score"])]
