@@ -101,6 +101,11 @@ def _anchor_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def _anchor_words_longest_first() -> tuple[str, ...]:
+    return tuple(sorted((w for w in _anchor_words() if len(w) >= 2), key=lambda w: (-len(w), w)))
+
+
+@lru_cache(maxsize=1)
 def _place_pattern() -> re.Pattern[str]:
     names = sorted(set(JILIN_PLACES), key=len, reverse=True)
     return re.compile("(" + "|".join(map(re.escape, names)) + ")" + _PLACE_SUFFIX)
@@ -114,10 +119,12 @@ def anchors(text: str) -> list[str]:
     """Words that name what a question is about: places, organisations, programmes, groups of people."""
     norm = normalize(text)
     found = [m.group(0) for m in places(norm)]
-    for word in _anchor_words():
-        if len(word) >= 2 and word in norm and not any(word in f for f in found):
+    # Longest first, so a word inside a longer one found ("医保" in "职工医保") is skipped whatever the set's
+    # order (it used to follow the hash seed, and the rewritten question with it).
+    for word in _anchor_words_longest_first():
+        if word in norm and not any(word in f for f in found):
             found.append(word)
-    return sorted(set(found), key=norm.find)
+    return sorted(set(found), key=lambda w: (norm.find(w), -len(w), w))
 
 
 def _is_followup(question: str, norm: str) -> bool:

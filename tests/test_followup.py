@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -268,3 +269,26 @@ def test_place_swap_with_every_word_in_the_new_places_sentence_is_answered(chain
     _first, second = _talk(chain, "辽源邮政管理局优先送啥东西", "那松原呢？")
     assert second.answered and "优先特殊配送机制" in second.text
     assert "松原" in second.citations[0].quote and "辽源" not in second.text
+
+
+def test_rewritten_question_does_not_depend_on_the_hash_seed() -> None:
+    """The same message is read the same way in every process: "医保" inside "职工医保" is one name, whatever
+    order Python's hash seed gives a set of words."""
+    import subprocess
+    import sys
+
+    code = (
+        "from bot.condense import condense;"
+        "print(condense('我爸是长春的退休职工 有职工医保 最近总去医院开药 我就想问问他个人账户的钱能给我妈用不', []).rewritten)"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in range(6)
+    }
+    assert len(seen) == 1, seen
