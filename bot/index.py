@@ -54,7 +54,7 @@ from bot.index_files import (
     write_json,
 )
 from bot.types import Chunk, Document
-from bot.words import tokenize
+from bot.words import tokenize, words_fingerprint
 
 if TYPE_CHECKING:  # bot.embed imports langchain-core (0.3 s), which `faqbot ingest` can do without
     from bot.embed import VectorEmbeddings
@@ -189,6 +189,7 @@ def _compatible_manifest(index_dir: Path, model_id: str, size: int, overlap: int
             manifest.get("format") != FORMAT
             or manifest["embedding"]["model_id"] != model_id
             or manifest["chunker"] != {"size": size, "overlap": overlap}
+            or manifest.get("words") != words_fingerprint()
         ):
             return None
     except (KeyError, TypeError):
@@ -357,6 +358,7 @@ def build_index(
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "embedding": {"model_id": embeddings.model_id, "dimension": dimension},
             "chunker": {"size": chunk_size, "overlap": chunk_overlap},
+            "words": words_fingerprint(),
             "dense": dense_info,
             "n_chunks": n,
             "layout": layout,

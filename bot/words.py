@@ -24,6 +24,26 @@ _STOPWORDS = frozenset(
 _TOKEN_OK = re.compile(r"[\w%]", re.UNICODE)
 
 
+# Bump when ``tokenize`` cuts the same text differently (its rules, not its dictionaries: those are hashed).
+WORDS_VERSION = 1
+
+
+@lru_cache(maxsize=1)
+def words_fingerprint() -> str:
+    """What an index's stored tokens depend on: this module's rules, the domain dictionary, the stop words and
+    jieba's release. An index cut with another one must be cut again: its BM25 and word weights would not
+    meet the questions' words (an upgrade that made 微信群 a domain word left unchanged articles cut the old
+    way, and answers differed from a fresh build's)."""
+    import hashlib
+
+    import jieba
+
+    text = "\n".join(
+        [str(WORDS_VERSION), getattr(jieba, "__version__", ""), *domain_words(), "--", *sorted(_STOPWORDS)]
+    )
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
 def domain_words() -> list[str]:
     text = resources.files("bot").joinpath("resources/domain_words.txt").read_text(encoding="utf-8")
     return [w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")]

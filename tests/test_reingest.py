@@ -5,6 +5,7 @@ Real files in a temp folder, a real index, ``ingest_paths`` as ``faqbot ingest``
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from bot.config import Settings
 from bot.index import current_version, load_index
 from bot.retrieve import retrieve_hybrid
 from bot.service import ingest_paths
+from bot.words import words_fingerprint
 
 
 @pytest.fixture
@@ -172,3 +174,30 @@ def test_a_delta_that_outgrows_its_base_is_folded_into_a_new_base(tmp_path: Path
     assert len(index.chunks) == result.report.chunks == index.dense.ntotal
     hit = retrieve_hybrid(index, settings_embeddings(settings), "家里人能不能用我的医保个人账户", 1)[0]
     assert hit.chunk.doc_id == "cc-medical-outpatient"
+
+
+def test_an_index_cut_into_words_another_way_is_cut_again(tmp_path: Path, knowledge: Path) -> None:
+    """After an upgrade that cuts words differently (a new domain word), unchanged articles must not keep
+    their old tokens: the next ingest rebuilds, and the index equals a fresh build. An index from before
+    the fingerprint existed counts as cut another way."""
+    settings = _settings(tmp_path, knowledge)
+    first = ingest_paths(settings).report.version
+    manifest_path = settings.index_dir / first / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    assert manifest["words"] == words_fingerprint()
+    del manifest["words"]
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    again = ingest_paths(settings)
+    assert again.report.layout == "full" and again.report.version != first
+    assert again.files_read == 8 and not again.report.unchanged
+    rebuilt_settings = _settings(tmp_path, knowledge, "rebuilt")
+    ingest_paths(rebuilt_settings, full=True)
+    questions = ("家里人能不能用我的医保个人账户", "春节快递网点营业时间")
+    assert_same_index(
+        load_index(settings.index_dir),
+        load_index(rebuilt_settings.index_dir),
+        settings_embeddings(settings),
+        terms=("门诊", "网点"),
+        questions=questions,
+    )
+    assert ingest_paths(settings).report.layout == "unchanged"  # same rules now: nothing to do
