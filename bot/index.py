@@ -91,7 +91,7 @@ class KnowledgeIndex:
     path: Path
     manifest: dict[str, Any]
     chunks: list[Chunk]
-    vectors: np.ndarray
+    vectors: np.ndarray | RowView  # a RowView (base rows mapped, delta rows in memory) for a delta layout
     dense: Any
     bm25: Any
     token_ids: list[np.ndarray]

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+from typing import Any
 
 from bot.config import Settings
 
@@ -28,7 +29,7 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     level = args.log_level or settings.log_level
     # Each worker process builds its app (and Settings) from the environment: hand the level down that way.
     os.environ["FAQBOT_LOG_LEVEL"] = level
-    options = {
+    options: dict[str, Any] = {
         "app": APP_FACTORY,
         "factory": True,
         "log_config": uvicorn_log_config(level),

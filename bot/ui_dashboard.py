@@ -189,7 +189,7 @@ def build(get_service: Callable[[], Any], get_settings: Callable[[], Any]) -> No
             label="未回答最多的问题", interactive=False, wrap=True, elem_id="dash-declined"
         )
         # The answer column is the long one; the comment must stay readable next to it.
-        widths = ["11%", "10%", "20%", "39%", "20%"]
+        widths: list[str | int] = ["11%", "10%", "20%", "39%", "20%"]
         thumbs_down = gr.Dataframe(
             label="最近的差评（含当时的回答）",
             interactive=False,
