@@ -13,18 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import threading
-import time
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Engine
 
 from bot.store_schema import utcnow, wechat_deliveries
+from bot.wechat_shared import Pruner
 
 KEEP = dt.timedelta(hours=1)  # far longer than WeChat's retries (about 15 s)
-PRUNE_EVERY_SECONDS = 600.0
 
 
 @dataclass(frozen=True)
@@ -40,8 +38,7 @@ class SharedDeliveries:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._lock = threading.Lock()
-        self._pruned = 0.0
+        self._pruner = Pruner(engine, wechat_deliveries)
 
     def arrive(self, key: str) -> Arrival:
         """Count one delivery of message ``key``.
@@ -82,13 +79,7 @@ class SharedDeliveries:
         return (bool(row.late_ready), row.late_reply) if row is not None else (False, None)
 
     def _prune(self) -> None:
-        now = time.monotonic()
-        with self._lock:
-            if now - self._pruned < PRUNE_EVERY_SECONDS:
-                return
-            self._pruned = now
-        with self.engine.begin() as conn:
-            conn.execute(delete(wechat_deliveries).where(wechat_deliveries.c.created_at < utcnow() - KEEP))
+        self._pruner(utcnow() - KEEP)
 
 
 @functools.cache

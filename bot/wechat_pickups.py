@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import threading
-import time
 import uuid
 from dataclasses import dataclass
 
@@ -23,8 +21,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.store_schema import utcnow, wechat_pickups
+from bot.wechat_shared import Pruner
 
-PRUNE_EVERY_SECONDS = 600.0
 PRUNE_GRACE = dt.timedelta(hours=1)  # rows a process may still be filling or delivering are kept this long
 
 
@@ -50,8 +48,7 @@ class SharedPickups:
         self.engine = engine
         self.pickup_seconds = pickup_seconds
         self.token = token or process_token()
-        self._lock = threading.Lock()
-        self._pruned = 0.0
+        self._pruner = Pruner(engine, wechat_pickups)
 
     def hold(self, key: str, openid: str, age_seconds: float = 0.0) -> None:
         """Owe the resident the answer to message ``key`` (asked ``age_seconds`` ago).
@@ -139,11 +136,4 @@ class SharedPickups:
             conn.execute(delete(wechat_pickups).where(wechat_pickups.c.key == key))
 
     def _prune(self) -> None:
-        now = time.monotonic()
-        with self._lock:
-            if now - self._pruned < PRUNE_EVERY_SECONDS:
-                return
-            self._pruned = now
-        cutoff = utcnow() - dt.timedelta(seconds=self.pickup_seconds) - PRUNE_GRACE
-        with self.engine.begin() as conn:
-            conn.execute(delete(wechat_pickups).where(wechat_pickups.c.created_at < cutoff))
+        self._pruner(utcnow() - dt.timedelta(seconds=self.pickup_seconds) - PRUNE_GRACE)

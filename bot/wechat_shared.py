@@ -13,7 +13,7 @@ import datetime as dt
 import threading
 import time
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -23,13 +23,32 @@ KEEP = dt.timedelta(hours=1)  # longer than WeChat retries (15 s) and a late pic
 PRUNE_EVERY_SECONDS = 600.0
 
 
+class Pruner:
+    """Deletes one table's rows created before a cutoff, at most once every ``PRUNE_EVERY_SECONDS`` per process:
+    each WeChat table is only read by key, so old rows just take room."""
+
+    def __init__(self, engine: Engine, table: Table) -> None:
+        self.engine = engine
+        self.table = table
+        self._lock = threading.Lock()
+        self._pruned = 0.0
+
+    def __call__(self, cutoff: dt.datetime) -> None:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._pruned < PRUNE_EVERY_SECONDS:
+                return
+            self._pruned = now
+        with self.engine.begin() as conn:
+            conn.execute(delete(self.table).where(self.table.c.created_at < cutoff))
+
+
 class SharedReplies:
     """Claim, publish and read WeChat replies by message key. Thread-safe; blocking (call from a thread)."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._lock = threading.Lock()
-        self._pruned = 0.0
+        self._pruner = Pruner(engine, wechat_replies)
 
     def claim(self, key: str) -> bool:
         """True for the one process that is to compute this message's reply."""
@@ -54,10 +73,4 @@ class SharedReplies:
         return (bool(row.done), row.reply) if row is not None else (False, None)
 
     def _prune(self) -> None:
-        now = time.monotonic()
-        with self._lock:
-            if now - self._pruned < PRUNE_EVERY_SECONDS:
-                return
-            self._pruned = now
-        with self.engine.begin() as conn:
-            conn.execute(delete(wechat_replies).where(wechat_replies.c.created_at < utcnow() - KEEP))
+        self._pruner(utcnow() - KEEP)
