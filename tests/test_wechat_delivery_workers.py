@@ -20,6 +20,9 @@ from conftest import KNOWLEDGE
 from fake_llm import FakeLLM, Reply
 from wechat_harness import (
     APP_ID,
+    SLOW_FACT,
+    SLOW_LLM_ANSWER,
+    SLOW_QUESTION,
     TOKEN,
     Delivery,
     FakeWeChatApi,
@@ -28,6 +31,7 @@ from wechat_harness import (
     new_msg_id,
     new_openid,
     running_app,
+    slow_settings,
     text_message,
 )
 
@@ -36,9 +40,7 @@ from bot.wechat_render import PENDING
 
 pytestmark = pytest.mark.slow
 
-QUESTION = "长春职工医保门诊共济从什么时候开始？"
-LLM_ANSWER = "2023年1月1日起，长春市正式启动实施职工医保门诊共济保障机制[1]。"
-FACT = "2023年1月1日起，长春市正式启动实施职工医保门诊共济保障机制"
+QUESTION, LLM_ANSWER, FACT = SLOW_QUESTION, SLOW_LLM_ANSWER, SLOW_FACT
 PICKED_UP = f"您刚才问：“{QUESTION}”\n{FACT}"
 SLOW = 6.5  # the LLM's first answer: later than the last delivery can wait
 WECHAT_WAITS = 5.0
@@ -55,20 +57,10 @@ def llm() -> Iterator[FakeLLM]:
 def workers(
     seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory, llm: FakeLLM
 ) -> Iterator[tuple[Running, Running]]:
-    root = tmp_path_factory.mktemp("wechat-delivery-workers")
-    shutil.copytree(seed_index_dir, root / "data")
-    # The articles without the curated FAQ: a FAQ hit is instant and never reaches the slow LLM.
-    shutil.copytree(KNOWLEDGE, root / "knowledge", ignore=shutil.ignore_patterns("faq.yaml"))
-    settings = Settings(
-        data_dir=root / "data",
-        knowledge_dir=root / "knowledge",
-        wechat_token=TOKEN,
-        wechat_app_secret=None,  # no customer-service API: a late answer waits for the next message
-        llm_base_url=llm.base_url,
-        llm_model="qwen-test",
-        llm_timeout=20.0,
-        answer_cache_size=0,  # the same question must reach the LLM in every test
-    )
+    data = tmp_path_factory.mktemp("wechat-delivery-workers") / "data"
+    shutil.copytree(seed_index_dir, data)
+    # No customer-service API: a late answer waits for the next message.
+    settings = slow_settings(data, llm.base_url, llm_timeout=20.0, wechat_app_secret=None)
     with running_app(settings) as first, running_app(settings) as second:
         yield first, second
 

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import KNOWLEDGE
 from fake_llm import FakeLLM
 from wechat_harness import (
     APP_ID,
-    TOKEN,
+    SLOW_FACT,
+    SLOW_LLM_ANSWER,
+    SLOW_QUESTION,
     Delivery,
     FakeWeChatApi,
     Running,
@@ -27,40 +28,18 @@ from wechat_harness import (
     new_msg_id,
     new_openid,
     running_app,
+    slow_settings,
     text_message,
 )
 
-from bot.config import Settings
 from bot.wechat_render import PENDING
 
 pytestmark = pytest.mark.slow
 
-QUESTION = "长春职工医保门诊共济从什么时候开始？"
-LLM_ANSWER = "2023年1月1日起，长春市正式启动实施职工医保门诊共济保障机制[1]。"
-FACT = "2023年1月1日起，长春市正式启动实施职工医保门诊共济保障机制"
+QUESTION, LLM_ANSWER, FACT = SLOW_QUESTION, SLOW_LLM_ANSWER, SLOW_FACT
 MEDICAL_SOURCE = "来源：《长春市实施职工医保门诊共济保障机制》2023-01"
 LLM_DELAY = 6.5  # longer than WeChat's 5 s
 WECHAT_WAITS = 5.0
-
-
-def articles_only(root: Path) -> Path:
-    """The knowledge articles without the curated FAQ: a FAQ hit is instant and never reaches the LLM."""
-    target = root / "knowledge"
-    shutil.copytree(KNOWLEDGE, target, ignore=shutil.ignore_patterns("faq.yaml"))
-    return target
-
-
-def slow_settings(data: Path, llm: FakeLLM, **wechat: object) -> Settings:
-    return Settings(
-        data_dir=data,
-        knowledge_dir=articles_only(data.parent),
-        wechat_token=TOKEN,
-        llm_base_url=llm.base_url,
-        llm_model="qwen-test",
-        llm_timeout=15.0,
-        answer_cache_size=0,  # every test asks the same question and must reach the slow LLM
-        **wechat,  # type: ignore[arg-type]
-    )
 
 
 def deliver_like_wechat(sender: WeChatSender, xml: str, starts: list[float]) -> list[Delivery | Exception]:
@@ -102,7 +81,7 @@ def server_with_secret(
     data = tmp_path_factory.mktemp("wechat-push") / "data"
     shutil.copytree(seed_index_dir, data)
     settings = slow_settings(
-        data, llm, wechat_app_id=APP_ID, wechat_app_secret=api.secret, wechat_api_base_url=api.base_url
+        data, llm.base_url, wechat_app_id=APP_ID, wechat_app_secret=api.secret, wechat_api_base_url=api.base_url
     )
     with running_app(settings) as running:
         yield running
@@ -171,7 +150,7 @@ def server_without_secret(
 ) -> Iterator[Running]:
     data = tmp_path_factory.mktemp("wechat-slow") / "data"
     shutil.copytree(seed_index_dir, data)
-    with running_app(slow_settings(data, llm)) as running:
+    with running_app(slow_settings(data, llm.base_url)) as running:
         yield running
 
 

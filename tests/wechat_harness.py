@@ -9,6 +9,7 @@ in for api.weixin.qq.com (the one fake allowed, at the HTTP boundary) and record
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import time
 import uuid
@@ -16,21 +17,52 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import uvicorn
 import xmltodict
-from conftest import free_port
+from conftest import KNOWLEDGE, free_port
 from wechatpy.crypto import WeChatCrypto
 from wechatpy.replies import BaseReply, deserialize_reply
 from wechatpy.utils import WeChatSigner
+
+from bot.config import Settings
 
 TOKEN = "faqbotTestToken"
 APP_ID = "wx1234567890abcdef"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 characters, as the console gives
 ACCOUNT = "gh_faqbot_account"
+
+
+# A question answered by a slow fake LLM (tests/fake_llm.py), for WeChat's 5 s deadline and its retries.
+SLOW_QUESTION = "长春职工医保门诊共济从什么时候开始？"
+SLOW_LLM_ANSWER = "2023年1月1日起，长春市正式启动实施职工医保门诊共济保障机制[1]。"
+SLOW_FACT = "2023年1月1日起，长春市正式启动实施职工医保门诊共济保障机制"
+
+
+def articles_only(root: Path) -> Path:
+    """The knowledge articles without the curated FAQ: a FAQ hit is instant and never reaches the LLM."""
+    target = root / "knowledge"
+    shutil.copytree(KNOWLEDGE, target, ignore=shutil.ignore_patterns("faq.yaml"))
+    return target
+
+
+def slow_settings(data: Path, llm_base_url: str, *, llm_timeout: float = 15.0, **wechat: object) -> Settings:
+    """A server on ``data`` whose answers come from the fake LLM at ``llm_base_url``, no answer cache (every
+    test asks the same question and must reach the slow LLM)."""
+    return Settings(
+        data_dir=data,
+        knowledge_dir=articles_only(data.parent),
+        wechat_token=TOKEN,
+        llm_base_url=llm_base_url,
+        llm_model="qwen-test",
+        llm_timeout=llm_timeout,
+        answer_cache_size=0,
+        **wechat,  # type: ignore[arg-type]
+    )
 
 
 # ---------------------------------------------------------------------- the server under test
