@@ -27,7 +27,13 @@ _ALL_HAN = re.compile(r"[\u4e00-\u9fff]+")
 _WORD_OK = re.compile(r"[\w%]", re.UNICODE)
 
 
-@lru_cache(maxsize=65536)
+# Pinyin per character and per short run, in plain dicts (an lru_cache hit builds a key and relinks its entry, and
+# every question reads each of its characters and runs this way several times). Bounded; past that, worked out.
+_KEPT_SOUNDS = 65536
+_pinyin: dict[str, str] = {}
+_sounds: dict[str, tuple[str, ...]] = {}
+
+
 def _char_pinyin(ch: str) -> str:
     if not _HAN.match(ch):
         return ch
@@ -36,16 +42,28 @@ def _char_pinyin(ch: str) -> str:
     return lazy_pinyin(ch, style=Style.NORMAL)[0]
 
 
+def _learn_pinyin(ch: str) -> str:
+    found = _char_pinyin(ch)
+    if len(_pinyin) < _KEPT_SOUNDS:
+        _pinyin[ch] = found
+    return found
+
+
 def pinyin_of(text: str) -> tuple[str, ...]:
     """Toneless pinyin per character (non-Chinese characters as themselves)."""
-    return tuple(_char_pinyin(ch) for ch in text)
+    known = _pinyin.get
+    return tuple([known(ch) or _learn_pinyin(ch) for ch in text])
 
 
-@lru_cache(maxsize=65536)
 def _sound(candidate: str) -> tuple[str, ...]:
     """``pinyin_of`` a short run a question's words are checked against (the same runs recur within a question
-    and across questions); not for whole questions or the vocabulary, which would only fill the cache."""
-    return pinyin_of(candidate)
+    and across questions); not for whole questions or the vocabulary, which would only fill the memo."""
+    found = _sounds.get(candidate)
+    if found is None:
+        found = pinyin_of(candidate)
+        if len(_sounds) < _KEPT_SOUNDS:
+            _sounds[candidate] = found
+    return found
 
 
 # Words that say what kind of answer is wanted, which a pinyin keyboard misspells ("红旗h6夺少钱", "售家多少",

@@ -163,6 +163,12 @@ def score_sentences(
     sentences, weighted, total = bank.sentences, credits.weights, credits.total
     kind, define = info.kind, info.define
     fit_of: dict[tuple[str, str], float] = {}  # a wordless sentence's fit, by its context and title
+    # Per-sentence facts that depend on the question only through its kind or unit, remembered by sentence text in
+    # plain dicts picked once here (one look-up a sentence instead of an lru_cache hit, which writes bookkeeping).
+    satisfied = _SATISFIED.get(kind)
+    if satisfied is None:
+        satisfied = _SATISFIED.setdefault(kind, {})
+    counts = _counts_for(unit, noun) if unit else None
     out = []
     for sid in ids:
         s = sentences[sid]
@@ -202,8 +208,16 @@ def score_sentences(
                 fit = sum(map(mul, weighted, fitted)) / total
             else:
                 lex = ctx = fit = 0.0
-        counted = _count_score(unit, noun, norm)
-        kind_ok = _satisfies(kind, norm) and (not must_count or counted > 0)
+        if counts is None:
+            counted = 0.0  # count_score of a question asking no unit
+        else:
+            counted = counts.get(norm, -1.0)
+            if counted < 0.0:
+                counted = _remember(counts, norm, count_score(unit, noun, norm))
+        kind_ok = satisfied.get(norm)
+        if kind_ok is None:
+            kind_ok = _remember(satisfied, norm, satisfies(kind, norm))  # type: ignore[arg-type]
+        kind_ok = kind_ok and (not must_count or counted > 0)
         rank = rank_of[sid]
         score = 0.45 * fit + 0.15 * ctx + (0.08 if kind_ok else 0.0) + 0.03 / (1 + rank)
         score += counted
@@ -243,15 +257,28 @@ def _named_fit(
 
 
 # Per-sentence facts that depend on the question only through its kind or unit: the same sentences come back
-# for question after question, and these regular expressions were a fifth of scoring them (measured).
-@lru_cache(maxsize=32768)
-def _satisfies(kind: str, sentence_norm: str) -> bool:
-    return satisfies(kind, sentence_norm)  # type: ignore[arg-type]
+# for question after question, and these regular expressions were a fifth of scoring them (measured). Kept by
+# kind (or unit and noun), then sentence text; ``_FACTS`` entries in all at most (~100 bytes each), past that
+# worked out each time, as ``WordPlan.match_prepared`` does.
+_FACTS = 65536
+_facts_budget = _FACTS
+_SATISFIED: dict[str, dict[str, bool]] = {}
+_COUNTED: dict[tuple[str, str], dict[str, float]] = {}
 
 
-@lru_cache(maxsize=32768)
-def _count_score(unit: str, noun: str, sentence_norm: str) -> float:
-    return count_score(unit, noun, sentence_norm)
+def _counts_for(unit: str, noun: str) -> dict[str, float]:
+    found = _COUNTED.get((unit, noun))
+    if found is None:
+        found = _COUNTED.setdefault((unit, noun), {})
+    return found
+
+
+def _remember(store: dict, key: str, value):  # type: ignore[no-untyped-def,type-arg]
+    global _facts_budget
+    if _facts_budget > 0:
+        _facts_budget -= 1  # approximate under threads; it only bounds memory
+        store[key] = value
+    return value
 
 
 @lru_cache(maxsize=32768)
