@@ -44,13 +44,12 @@ from bot.wechat_protocol import (
 )
 from bot.wechat_render import BUSY, STARTING, TEXT_ONLY, WELCOME, render_answer
 from bot.wechat_replies import Compute, Reply, ReplyBook
-from bot.wechat_shared import SharedReplies
+from bot.wechat_shared import SharedReplies, await_filled
 
 log = logging.getLogger("faqbot.wechat")
 
 SESSION_IDLE_SECONDS = 1800
 API_TIMEOUT_SECONDS = 10.0
-SHARED_POLL_SECONDS = 0.05  # first wait between reads of a reply another process computes
 
 
 def build_router(settings: Settings) -> APIRouter:
@@ -200,15 +199,8 @@ class WeChatChannel:
     async def _stored_reply(self, shared: SharedReplies, key: str) -> Reply:
         """The reply another process computes for this message, as soon as it is stored."""
         self.shared_waits += 1
-        deadline = time.monotonic() + self.book.keep_seconds
-        pause = SHARED_POLL_SECONDS
-        while time.monotonic() < deadline:
-            done, text = await anyio.to_thread.run_sync(shared.fetch, key)
-            if done:
-                return Reply(text)
-            await anyio.sleep(pause)
-            pause = min(1.0, pause * 1.5)
-        return Reply(BUSY)
+        done, text = await await_filled(functools.partial(shared.fetch, key), self.book.keep_seconds)
+        return Reply(text) if done else Reply(BUSY)
 
     def _shared_replies(self, app: FastAPI) -> SharedReplies | None:
         service = getattr(app.state, "service", None)

@@ -24,6 +24,7 @@ receives the resident's next message delivers it, once; without a shared store i
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections import OrderedDict
@@ -37,6 +38,7 @@ from bot.types import Answer
 from bot.wechat_deliveries import Arrival, SharedDeliveries
 from bot.wechat_pickups import SharedPickups, Taken
 from bot.wechat_render import BUSY, PENDING, pickup_header, render_answer
+from bot.wechat_shared import await_filled
 
 log = logging.getLogger("faqbot.wechat")
 
@@ -44,7 +46,6 @@ WECHAT_TIMEOUT = 5.0  # WeChat gives up on a delivery after this many seconds
 REPLY_DEADLINE = 4.5  # reply by then, leaving time for the bytes to reach WeChat
 DELIVERIES = 3  # WeChat delivers a message at most this many times
 HOLD_PAST_TIMEOUT = 0.5  # how long past WeChat's timeout a non-final delivery waits
-PICKUP_POLL_SECONDS = 0.05  # first wait between reads of a held answer another process is computing
 LATE_TEXT_WAIT = 5.0  # how long a reply stored by another process may precede its late text
 
 
@@ -246,20 +247,12 @@ class ReplyBook:
         deliveries = self.deliveries
         if outcome.answer is not None or deliveries is None:
             return self.late_text(outcome)
-        deadline = time.monotonic() + LATE_TEXT_WAIT
-        pause = PICKUP_POLL_SECONDS
-        while True:
-            try:
-                ready, text = await anyio.to_thread.run_sync(deliveries.late_reply, key)
-            except Exception:  # noqa: BLE001 - the store is down: the answer without its header
-                log.exception("wechat: could not read the late text of %s", key)
-                return outcome.text
-            if ready:
-                return text
-            if time.monotonic() > deadline:
-                return outcome.text  # the answer without its header beats no answer
-            await anyio.sleep(pause)
-            pause = min(1.0, pause * 1.5)
+        try:
+            ready, text = await await_filled(functools.partial(deliveries.late_reply, key), LATE_TEXT_WAIT)
+        except Exception:  # noqa: BLE001 - the store is down: the answer without its header
+            log.exception("wechat: could not read the late text of %s", key)
+            return outcome.text
+        return text if ready else outcome.text  # the answer without its header beats no answer
 
     async def _withdraw(self, shared: SharedPickups, key: str, shelved: asyncio.Task[None]) -> None:
         """A delivery carried the answer after all: the next message need not (once the row exists)."""
@@ -296,19 +289,9 @@ class ReplyBook:
     async def _deliver_taken(self, shared: SharedPickups, taken: Taken) -> Reply:
         """The held answer this process took, once its holder has filled it in."""
         done, text = taken.done, taken.reply
-        deadline = time.monotonic() + self.keep_seconds
-        pause = PICKUP_POLL_SECONDS
-        while not done:
-            if time.monotonic() > deadline:
-                text = BUSY
-                break
-            await anyio.sleep(pause)
-            pause = min(1.0, pause * 1.5)
-            row = await anyio.to_thread.run_sync(shared.fetch, taken.key)
-            if row is None:
-                text = BUSY
-                break
-            done, text = row
+        if not done:
+            done, text = await await_filled(functools.partial(shared.fetch, taken.key), self.keep_seconds)
+            text = text if done else BUSY
         try:
             await anyio.to_thread.run_sync(shared.drop, taken.key)
         except Exception:  # noqa: BLE001 - a taken row is never delivered again; pruning removes it

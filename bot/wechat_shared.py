@@ -12,7 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
+import anyio
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +24,28 @@ from bot.store_schema import utcnow, wechat_replies
 
 KEEP = dt.timedelta(hours=1)  # longer than WeChat retries (15 s) and a late pickup (30 min)
 PRUNE_EVERY_SECONDS = 600.0
+
+
+T = TypeVar("T")
+POLL_SECONDS = 0.05  # first wait between reads of a row another process fills in
+
+
+async def await_filled(read: Callable[[], tuple[bool, T | None] | None], seconds: float) -> tuple[bool, T | None]:
+    """Read a row another process fills in (``read`` gives (filled, value), None once the row is gone), waiting
+    longer between reads, for up to ``seconds``: (True, value) when filled, (False, None) when gone or late.
+    The reads run in a thread; a failing read raises here."""
+    deadline = time.monotonic() + seconds
+    pause = POLL_SECONDS
+    while True:
+        row = await anyio.to_thread.run_sync(read)
+        if row is None:
+            return False, None
+        if row[0]:
+            return row
+        if time.monotonic() > deadline:
+            return False, None
+        await anyio.sleep(pause)
+        pause = min(1.0, pause * 1.5)
 
 
 class Pruner:
