@@ -45,8 +45,12 @@ _FEE_IN_SOURCE = re.compile(r"费|钱|免费|无偿|元")
 _PRICE = re.compile(
     r"多少钱|几块|几元|多钱|价格|价钱|售价|收费标准|怎么收费|多少费用|费用是多少|一斤|一罐多少|单价|电价|气价"
 )
-# "光打电话问还是派人下去" asks how, not for a number: 打电话 is something done, 打哪个电话 asks the number.
-_PHONE = re.compile(r"(?<!打)电话|热线|号码|手机号|联系方式|客服|打(?:哪个|什么|啥|几号)电话")
+# A number to call is asked for ("咨询电话是多少", "打哪个电话报修", "供电所电话？", "给个联系方式"), not a call
+# that is only mentioned: "光打电话问还是派人下去" asks how, "打个电话就能上门服务吗" whether.
+_PHONE = re.compile(
+    r"(?:电话|热线|号码|客服)(?:号码|号)?(?:是|该是|应该是)?(?:多少|啥|什么|几|哪个|呢|[?？]|$)"
+    r"|(?:打|拨|找)(?:哪个|什么|啥|几号|哪)(?:个)?(?:电话|热线|号码|客服)|手机号|联系方式|怎么联系|咋联系|联系谁"
+)
 # "在哪个县": a county (city, district…) by name; a sentence naming none does not answer it.
 _DIVISION = re.compile(r"哪个(?:县|市|区|镇|乡|村)|哪(?:县|市|区)")
 _DIVISION_UNITS = "县市区镇乡村州"

@@ -168,3 +168,16 @@ def test_a_short_question_about_another_service_is_not_glued_to_the_earlier_subj
     assert second.rewritten_question == "门诊开药能报销吗"
     assert second.answered and "开药" in second.text
     assert {c.doc_id for c in second.citations} == {"cc-medical-outpatient"}
+
+
+def test_a_call_only_mentioned_is_not_a_request_for_a_phone_number(chain: FaqChain) -> None:
+    # "打个电话就能…吗" asks whether a call is enough; the article answers it with "一个电话、足不出户".
+    answer = chain.ask("延边返乡的人打个电话就能享受电力服务吗")
+    assert answer.answered
+    assert "一个电话" in answer.text
+    assert {c.doc_id for c in answer.citations} == {"yanbian-power-returnees"}
+    assert_citations_exact(answer)
+    # Asking for the number itself is still declined: no article gives one.
+    assert classify("延边供电公司的电话是多少").kind == "phone"
+    assert classify("给个联系方式").kind == "phone"
+    assert not chain.ask("延边供电公司的电话是多少").answered
