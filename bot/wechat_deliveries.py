@@ -5,7 +5,8 @@ answers in time with the pending notice and the answer is owed to the resident's
 first delivery that runs out of time answers ``success`` and the answer is pushed. With ``faqbot serve --workers
 N`` (or replicas) each delivery may reach another process, and a count kept per process never reaches three.
 ``wechat_deliveries`` keeps the count per message key, one upsert per delivery, and the late decision, which one
-UPDATE gives to one process only. The process computing the answer also leaves the answer as delivered late
+UPDATE gives to one process only. A retry that gets the answer in time claims it the same way ("reply"), so a
+process whose earlier delivery ran out of time does not push it as well. The process computing the answer also leaves the answer as delivered late
 (with its "您刚才问" header, which needs the Answer it alone holds), for a process that holds it for pickup.
 """
 
@@ -60,6 +61,25 @@ class SharedDeliveries:
                 update(table).where(and_(table.c.key == key, table.c.late == "")).values(late=late)
             )
         return bool(won.rowcount)
+
+    def claim_reply(self, key: str, count: int) -> bool:
+        """True when delivery ``count`` of ``key`` is still the latest and no process has decided to push or hold
+        the answer: from now on none will, so this delivery may carry it."""
+        table = wechat_deliveries
+        with self.engine.begin() as conn:
+            won = conn.execute(
+                update(table)
+                .where(and_(table.c.key == key, table.c.late == "", table.c.deliveries == count))
+                .values(late="reply")
+            )
+        return bool(won.rowcount)
+
+    def decision(self, key: str) -> str:
+        """What was decided for the late answer to ``key``: "" (nothing yet), "push", "pickup" or "reply"."""
+        table = wechat_deliveries
+        with self.engine.connect() as conn:
+            row = conn.execute(select(table.c.late).where(table.c.key == key)).first()
+        return str(row.late) if row is not None else ""
 
     def ready(self, key: str, late_reply: str | None) -> None:
         """The answer to ``key`` as delivered late; stored by the process that computed it."""

@@ -16,7 +16,9 @@ This book lives in one process. Across processes (``faqbot serve --workers N``, 
 another process waits for the reply it stores. With a shared store, deliveries are counted in the database
 (``bot.wechat_deliveries``, ``deliveries``): a process counting only the deliveries it receives would never see
 the third when they are spread over workers. The process whose delivery runs out of time first (push) or whose
-delivery is the last (pickup) records that decision there, and only that process pushes or holds the answer.
+delivery is the last (pickup) records that decision there, and only that process pushes or holds the answer. A
+retry that gets the answer in time while being the latest delivery claims it there first ("reply"), so that no
+process pushes it as well; one that gets it after a push was decided answers ``success``.
 An answer owed for pickup is held in the database (``bot.wechat_pickups``, ``shared``), so whichever process
 receives the resident's next message delivers it, once; without a shared store it waits in this book.
 """
@@ -144,6 +146,8 @@ class ReplyBook:
             outcome = await asyncio.wait_for(asyncio.shield(entry.task), max(remaining, 0.0))
         except TimeoutError:
             return await self._too_late(entry, final, push)
+        if push is not None and arrival is not None and arrival.count > 1 and not await self._claim(key, arrival):
+            return None  # another process ran out of time first and pushes the answer
         if entry.late == "pickup" and time.monotonic() - arrived < WECHAT_TIMEOUT:
             # A delivery WeChat still waits for carries the answer: the next message need not.
             entry.late = ""
@@ -175,18 +179,39 @@ class ReplyBook:
         # were, it would tell the resident the same thing the last delivery does.
         return PENDING
 
+    async def _claim(self, key: str, arrival: Arrival) -> bool:
+        """Whether this retry may carry the answer it got in time: False once another process has decided to push
+        it (its delivery ran out of time before this one got the answer); otherwise no process will push it now."""
+        deliveries = self.deliveries
+        if deliveries is None:
+            return True
+        try:
+            if await anyio.to_thread.run_sync(deliveries.claim_reply, key, arrival.count):
+                return True
+            return await anyio.to_thread.run_sync(deliveries.decision, key) != "push"
+        except Exception:  # noqa: BLE001 - the store is down: reply; at worst the answer arrives twice
+            log.exception("wechat: could not claim the reply to %s in the store", key)
+            return True
+
     async def _decide(self, entry: _Pending, late: str) -> bool:
         """True when this process is the one to push or hold ``entry``'s late answer (with a shared store only
         one process is); otherwise the entry is marked as taken care of elsewhere."""
-        if self.deliveries is None:
+        deliveries = self.deliveries
+        if deliveries is None:
             return True
         try:
-            won = await anyio.to_thread.run_sync(self.deliveries.decide, entry.key, late)
+            won = await anyio.to_thread.run_sync(deliveries.decide, entry.key, late)
         except Exception:  # noqa: BLE001 - the store is down: act here; at worst the answer arrives twice
             log.exception("wechat: could not record the late answer to %s in the store", entry.key)
             return True
         if not won:
-            entry.late = late  # another process pushes or holds it; deliveries here only reply
+            try:
+                decided = await anyio.to_thread.run_sync(deliveries.decision, entry.key)
+            except Exception:  # noqa: BLE001 - the store is down: assume another process acts on it
+                log.exception("wechat: could not read the late decision on %s", entry.key)
+                decided = late
+            if decided != "reply":  # a retry that carried the answer leaves later deliveries free to carry it
+                entry.late = decided  # another process pushes or holds it; deliveries here only reply
         return won
 
     def _pickup(self, earlier: _Pending) -> Compute:

@@ -60,3 +60,21 @@ def check_late_answer_is_decided_by_one_process_and_its_late_text_handed_over(
     deciders[3].ready(key, "您刚才问：“…”\n答案")
     assert deciders[2].late_reply(key) == (True, "您刚才问：“…”\n答案")
     assert deciders[2].late_reply(f"msg:o6_{uuid.uuid4().hex}:9") == (False, None)
+
+
+def check_only_the_latest_delivery_claims_the_reply_and_then_nobody_pushes(engine: Engine) -> None:
+    a, b = SharedDeliveries(engine), SharedDeliveries(engine)
+    key = f"msg:o6_{uuid.uuid4().hex}:1"
+    first, second = a.arrive(key), b.arrive(key)
+    assert not a.claim_reply(key, first.count), "WeChat gave up on an older delivery: its reply is not seen"
+    assert a.decision(key) == ""
+    assert b.claim_reply(key, second.count)
+    assert not a.decide(key, "push"), "the retry carries the answer, so it is not pushed as well"
+    assert a.decision(key) == "reply"
+    pushed = f"msg:o6_{uuid.uuid4().hex}:2"
+    a.arrive(pushed)
+    b.arrive(pushed)
+    assert a.decide(pushed, "push")
+    assert not b.claim_reply(pushed, 2), "a push decided first keeps the answer"
+    assert b.decision(pushed) == "push"
+    assert b.decision(f"msg:o6_{uuid.uuid4().hex}:3") == ""

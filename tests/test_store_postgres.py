@@ -191,11 +191,13 @@ def test_wechat_deliveries_are_counted_and_the_late_answer_decided_once(postgres
     from delivery_support import (
         check_deliveries_reaching_processes_at_once_are_counted_once_each,
         check_late_answer_is_decided_by_one_process_and_its_late_text_handed_over,
+        check_only_the_latest_delivery_claims_the_reply_and_then_nobody_pushes,
     )
 
     store = Store(postgres_url)
     try:
         check_deliveries_reaching_processes_at_once_are_counted_once_each(store.engine)
         check_late_answer_is_decided_by_one_process_and_its_late_text_handed_over(store.engine)
+        check_only_the_latest_delivery_claims_the_reply_and_then_nobody_pushes(store.engine)
     finally:
         store.close()
