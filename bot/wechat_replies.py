@@ -146,6 +146,8 @@ class ReplyBook:
             outcome = await asyncio.wait_for(asyncio.shield(entry.task), max(remaining, 0.0))
         except TimeoutError:
             return await self._too_late(entry, final, push)
+        if entry.late == "push":
+            return None  # an earlier delivery here ran out of time while this one waited: the answer is pushed
         if push is not None and arrival is not None and arrival.count > 1 and not await self._claim(key, arrival):
             return None  # another process ran out of time first and pushes the answer
         if entry.late == "pickup" and time.monotonic() - arrived < WECHAT_TIMEOUT:

@@ -21,7 +21,15 @@ from delivery_support import (
 
 from bot.store import Store
 from bot.wechat_deliveries import SharedDeliveries
-from bot.wechat_replies import Reply, ReplyBook, _Pending
+from bot.wechat_replies import Compute, Reply, ReplyBook, _Pending
+
+
+def answer_after(seconds: float, text: str) -> Compute:
+    async def compute() -> Reply:
+        await asyncio.sleep(seconds)
+        return Reply(text)
+
+    return compute
 
 
 @pytest.fixture
@@ -75,6 +83,34 @@ def test_retry_that_gets_the_answer_after_another_process_chose_to_push_it_answe
     assert first is None, "the first delivery ran out of time and answered success"
     assert pushed == ["迟到的答案"], "pushed once"
     assert second is None, "the retry answers success instead of carrying the pushed answer again"
+
+
+def test_in_one_process_too_a_retry_waiting_when_the_first_delivery_ran_out_of_time_leaves_it_to_the_push() -> None:
+    pushed: list[str] = []
+
+    async def push(openid: str, text: str) -> bool:
+        pushed.append(text)
+        return True
+
+    async def run() -> tuple[str | None, str | None]:
+        book = ReplyBook(deadline=0.3)
+        key, start = f"msg:o6_{uuid.uuid4().hex}:1", time.monotonic()
+        answer = answer_after(0.6, "迟到的答案")
+
+        async def retry() -> str | None:
+            await asyncio.sleep(0.1)
+            # The first delivery replies by 0.3 s; this retry is given until 1.1 s, so it is still waiting when the
+            # answer comes at 0.6 s, after the first delivery chose to push it.
+            book.deadline = 1.0
+            return await book.reply(key, "o6_one", answer, arrived=time.monotonic(), push=push)
+
+        result = await asyncio.gather(book.reply(key, "o6_one", answer, arrived=start, push=push), retry())
+        await asyncio.sleep(0.3)
+        return result[0], result[1]
+
+    first, second = asyncio.run(run())
+    assert (first, second) == (None, None)
+    assert pushed == ["迟到的答案"], "pushed once, and no delivery carried it as well"
 
 
 def test_retry_that_gets_the_answer_in_time_carries_it_and_no_process_pushes_it(store: Store) -> None:
