@@ -1,0 +1,76 @@
+"""Residents' everyday and north-eastern words read as the articles' official ones (``bot.thesaurus``).
+
+Real chain over the seed index (no curated FAQ), real jieba and embedder. The questions are my own, not eval items:
+each is declined without its thesaurus pair (the resident's word is foreign to every article), and the near misses
+check that the pairs did not make the bot answer what no article says.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from answers_support import assert_citations_exact
+
+from bot.chain import FaqChain, build_chain
+from bot.config import Settings
+
+
+@pytest.fixture(scope="module")
+def chain(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> FaqChain:
+    no_faq = tmp_path_factory.mktemp("no-faq")
+    return build_chain(Settings(data_dir=seed_index_dir, knowledge_dir=no_faq))
+
+
+@pytest.mark.parametrize(
+    ("question", "fact", "doc_id"),
+    [
+        ("个人账户的钱能给我媳妇交新农合吗", "城乡居民基本医疗保险", "cc-medical-outpatient"),  # 新农合
+        ("每个月往个人账户划入多少", "2%", "cc-medical-outpatient"),  # 划入 ~ 计入
+        ("过年快递歇业吗", "不打烊", "postal-baotong"),  # 歇业 ~ 打烊
+        ("快递员的伙食有没有标准", "饮食标准", "postal-baotong"),  # 伙食 ~ 饮食
+        ("快递员有津贴吗", "津补贴", "postal-baotong"),  # 津贴 ~ 津补贴
+        ("辽源灌气站过年一天灌多少罐", "800余套", "gas-new-year-eve"),  # 灌气 ~ 充装, 罐 ~ 钢瓶
+        ("德惠加气站半夜几点来的罐车", "11点30分", "gas-new-year-eve"),  # 罐车 ~ 槽车
+        ("调压器冬天爱冻住咋整", "冻堵", "gas-new-year-eve"),  # 冻住 ~ 冻堵
+        ("红旗H6扭力多大", "380N·m", "hongqi-h6"),  # 扭力 ~ 扭矩
+        ("吉林油田一年往地下注多少CO2", "43万吨", "jilin-oilfield-ccus"),  # co2 ~ 二氧化碳
+        ("吉林油田出油率提高多少", "25%", "jilin-oilfield-ccus"),  # 出油率 ~ 采收率
+        ("梨树的菜农报修找谁", "便民服务联系卡", "power-lishu-strawberry"),  # 菜农 ~ 种植户
+        ("梨树草莓棚子有三相电吗", "动力电", "power-lishu-strawberry"),  # 三相电 ~ 动力电
+        ("延边电业局给返乡的人干啥了", "共产党员服务队", "yanbian-power-returnees"),  # 电业局: the old name
+        ("开关生锈了会咋样", "锈蚀", "yanbian-power-returnees"),  # 生锈 ~ 锈蚀
+        ("苞米秆子综合利用有啥难处", "综合利用率", "eco-supervision"),  # 苞米秆子 ~ 秸秆
+        ("环保厅督查组去了几个地方", "9个地区", "eco-supervision"),  # 环保厅, 督查组
+    ],
+)
+def test_everyday_words_are_answered_from_the_right_article(
+    chain: FaqChain, question: str, fact: str, doc_id: str
+) -> None:
+    answer = chain.ask(question)
+    assert answer.answered, answer.text
+    assert fact in answer.text, answer.text
+    assert doc_id in {c.doc_id for c in answer.citations}
+    assert_citations_exact(answer)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "医保卡丢了怎么补办",
+        "液化气一罐多少钱",  # 罐 ~ 钢瓶, but no article gives a price
+        "快递员态度不好去哪投诉",
+        "家里停电多久能修好",
+        "家里停气了找谁",  # 停气 is no 断供 pair: the Liaoyuan station's supply is not the resident's outage
+        "延边停电找谁修",
+        "电闸跳了咋办",
+        "煤气罐多久检测一次",  # 煤气 ~ 燃气/液化气, but no inspection interval anywhere
+        "红旗H6引擎保修几年",  # 引擎 ~ 发动机, but no warranty
+        "乡下大棚用电贵吗",  # 乡下 ~ 农村, but no price of power
+        "快递员罚款太多去哪投诉",
+    ],
+)
+def test_near_misses_in_everyday_words_are_declined(chain: FaqChain, question: str) -> None:
+    answer = chain.ask(question)
+    assert not answer.answered and answer.mode == "declined", answer.text
+    assert answer.citations == []
