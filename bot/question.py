@@ -462,7 +462,8 @@ def _qualifier(norm: str, marker_end: int, i: int) -> bool:
 # A part of a message that asks only what to do ("用之前得先干啥", "要是能的话具体咋操作", "需要办啥手续"),
 # naming nothing itself: it asks for the procedure of what the rest of the message is about.
 _PROCEDURE_ASK = re.compile(
-    r"(?:咋|怎么|如何|怎样)(?:操作|弄|办|办理|申请|开通|绑定|设置|用)|(?:干|做|办)(?:啥|什么)|"
+    r"(?:咋|怎么|如何|怎样)(?:才能|能|把[^，,。？?]{1,8}?)?(?:操作|弄|办|办理|申请|开通|绑定|绑|添加|加上|关联|设置|用)"
+    r"|(?:干|做|办)(?:啥|什么)|"
     r"(?:啥|什么|哪些)(?:手续|流程|步骤)|得先|要先|需要先|去哪(?:办|弄|申请)|在哪(?:办|弄|申请)"
 )
 # A sentence that tells how to do something: a channel, a place, or steps to complete.

@@ -19,7 +19,15 @@ import numpy as np
 from bot.condense import places
 from bot.evidence import SentenceBank
 from bot.lexicon import SentenceText, match, word_plan
-from bot.question import DEFINITION, QuestionInfo, asked_unit, count_score, satisfies
+from bot.question import (
+    DEFINITION,
+    QuestionInfo,
+    asked_unit,
+    asks_procedure,
+    count_score,
+    satisfies,
+    states_procedure,
+)
 from bot.question_focus import done_for_actor, manner_pattern
 from bot.types import Hit
 
@@ -169,6 +177,9 @@ def score_sentences(
     if satisfied is None:
         satisfied = _SATISFIED.setdefault(kind, {})
     counts = _counts_for(unit, noun) if unit else None
+    # "咋把老伴绑到我的个人账户上": the sentence that tells the steps (through which account, what to register) answers
+    # it, not one that only says what a bound family member may pay for.
+    steps = _SATISFIED.setdefault("procedure", {}) if kind == "how" and asks_procedure(info.norm) else None
     out = []
     for sid in ids:
         s = sentences[sid]
@@ -230,6 +241,12 @@ def score_sentences(
             score += 0.08
         if manner is not None and manner.search(norm):
             score += 0.08
+        if steps is not None:
+            told = steps.get(norm)
+            if told is None:
+                told = _remember(steps, norm, states_procedure(norm))
+            if told:
+                score += 0.08
         out.append(Scored(sid, score, lex, ctx, 0.0, kind_ok, rank))
     out.sort(key=lambda x: -x.score)
     top = out[:DENSE_CANDIDATES]

@@ -181,3 +181,13 @@ def test_a_call_only_mentioned_is_not_a_request_for_a_phone_number(chain: FaqCha
     assert classify("延边供电公司的电话是多少").kind == "phone"
     assert classify("给个联系方式").kind == "phone"
     assert not chain.ask("延边供电公司的电话是多少").answered
+
+
+def test_how_to_bind_a_family_member_is_answered_with_the_steps_first(chain: FaqChain) -> None:
+    # "咋把X绑到…上": the verb comes after what is bound. The steps (which WeChat account, what to register) are the
+    # answer, shown whole and first; what a bound member may pay for is at most added after them.
+    answer = chain.ask("咋把老伴绑到我的医保个人账户上")
+    assert answer.answered
+    assert_citations_exact(answer)
+    first = answer.text[: answer.text.index("[1]")]
+    assert "微信公众号" in first and "备案登记" in first, answer.text
