@@ -15,7 +15,6 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Any
 
 from bot.chunk import normalize
 from bot.thesaurus import FILLERS, SYNONYMS
@@ -135,15 +134,17 @@ def _slip_size_ok(word: str, target: str) -> bool:
 _WHICH = re.compile(r"哪一|哪个|哪类|哪种|哪些|哪家|什么样|啥样")
 
 
-def _cut_apart(tokenizer: Any, text: str) -> list[str]:
+def _cut_apart(text: str) -> list[str]:
     """jieba's cut (no HMM) of ``text``, with each which-word cut off on its own first."""
+    from bot.words import cut_plain
+
     out: list[str] = []
     pos = 0
     for m in _WHICH.finditer(text):
-        out.extend(t.strip() for t in tokenizer.cut(text[pos : m.start()], HMM=False))
+        out.extend(t.strip() for t in cut_plain(text[pos : m.start()]))
         out.append(m.group(0))
         pos = m.end()
-    out.extend(t.strip() for t in tokenizer.cut(text[pos:], HMM=False))
+    out.extend(t.strip() for t in cut_plain(text[pos:]))
     return out
 
 
@@ -311,19 +312,18 @@ class WordReader:
         found = self._cache.get(text)
         if found is not None:
             return found
-        from bot.words import _SEGMENTER, _STOPWORDS
+        from bot.words import _STOPWORDS
 
-        tokenizer = _SEGMENTER.get()
         tokens: list[str] = []
         norm = normalize(text)
         pos = 0
         # Place names are kept whole ("梨树种草莓" is 梨树 + 种草莓, not 梨 + 树种 + 草莓), and a which-word ends a
         # word ("哪一级别的" is 哪一 + 级别, not 哪 + 一级 + 别的).
         for m in _places().finditer(norm):
-            tokens.extend(_cut_apart(tokenizer, norm[pos : m.start()]))
+            tokens.extend(_cut_apart(norm[pos : m.start()]))
             tokens.append(m.group(0))
             pos = m.end()
-        tokens.extend(_cut_apart(tokenizer, norm[pos:]))
+        tokens.extend(_cut_apart(norm[pos:]))
         tokens = [t for t in tokens if t]
         # "多少处毛病": the measure word after 多少 belongs to it; joined to the next word it only sounds like
         # another ("处毛病" ~ 出毛病). Each stretch between such measure words is repaired on its own.
