@@ -148,12 +148,18 @@ def _cut_apart(text: str) -> list[str]:
     return out
 
 
-def _merge_runs(tokens: list[str], pick: Callable[[list[str]], str | None]) -> list[str]:
+def _merge_runs(
+    tokens: list[str], pick: Callable[[list[str]], str | None], heads: frozenset[str] | None = None
+) -> list[str]:
     """Tokens with runs of 3, else 2, neighbours replaced by what ``pick`` reads them as: a word, or ""
-    to drop the run; ``None`` leaves the run alone."""
+    to drop the run; ``None`` leaves the run alone. ``heads``: the only tokens a run ``pick`` reads can start with."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
+        if heads is not None and tokens[i] not in heads:
+            out.append(tokens[i])
+            i += 1
+            continue
         for j in range(min(len(tokens), i + 3), i + 1, -1):
             word = pick(tokens[i:j])
             if word is not None:
@@ -174,10 +180,17 @@ def _thesaurus_phrase(parts: list[str]) -> str | None:
     return joined if joined in SYNONYMS else None
 
 
+@lru_cache(maxsize=1)
+def _phrase_heads() -> frozenset[str]:
+    """Every beginning of a filler or thesaurus phrase: a run of tokens can only join into one if its first token
+    is one of these (one set look-up per token instead of joining its runs)."""
+    return frozenset(key[:k] for key in (*FILLERS, *SYNONYMS) for k in range(1, len(key) + 1))
+
+
 def _phrases(tokens: list[str]) -> list[str]:
     """Tokens with the thesaurus' phrases the cut split apart put back together ("快递 公司" -> 快递公司, read as
     the articles' 快递企业) and without fillers it split ("干 啥", "图 个 啥": 干 alone would be a content word)."""
-    return _merge_runs(tokens, _thesaurus_phrase)
+    return _merge_runs(tokens, _thesaurus_phrase, _phrase_heads())
 
 
 class WordReader:
@@ -246,7 +259,26 @@ class WordReader:
         knowledge base uses, it can only be the term. The slipped part must be a word the knowledge base
         does not use, so two of its own words that happen to sound like a third stay as they are.
         """
-        return _merge_runs(tokens, lambda parts: self._slipped_term(parts) or None)
+        vocabulary = self._vocabulary
+        known = [t in vocabulary for t in tokens]
+        han = [_ALL_HAN.fullmatch(t) is not None for t in tokens]
+        out: list[str] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            for j in range(min(n, i + 3), i + 1, -1):
+                # ``_slipped_term``'s cheapest tests, per token: runs of the articles' own words, and runs with a mark
+                # or a figure, are most runs and read as nothing.
+                if all(known[i:j]) or not all(han[i:j]):
+                    continue
+                word = self._slipped_term(tokens[i:j])
+                if word:
+                    out.append(word)
+                    i = j
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
 
     def _slipped_term(self, parts: list[str]) -> str:
         if self._vocabulary.issuperset(parts):
@@ -277,25 +309,27 @@ class WordReader:
         from bot.words import _STOPWORDS
 
         merged: list[str] = []
-        i = 0
-        while i < len(tokens):
+        i, n = 0, len(tokens)
+        han = [_ALL_HAN.fullmatch(t) is not None for t in tokens]
+        while i < n:
             joined = ""
             # Try the longest run (up to 4 characters) starting with a single character that sounds like a word.
-            if len(tokens[i]) == 1 and _HAN.match(tokens[i]):
-                for j in range(min(len(tokens), i + 4), i + 1, -1):
+            if han[i] and len(tokens[i]) == 1:
+                # The runs that are Chinese characters only, at most 4: those up to ``end`` (tokens are never empty).
+                end, size = i + 1, 1
+                while end < min(n, i + 4) and han[end] and size + len(tokens[end]) <= 4:
+                    size += len(tokens[end])
+                    end += 1
+                for j in range(end, i + 1, -1):
                     candidate = "".join(tokens[i:j])
                     run = tokens[i:j]
                     if (
-                        len(candidate) <= 4
-                        and _ALL_HAN.fullmatch(candidate)
-                        and (
-                            # "工 信 厅": characters the cut left apart that make a word the articles use
-                            (candidate in self._vocabulary and not any(t in _STOPWORDS or t in FILLERS for t in run))
-                            or (
-                                self._joinable(candidate)
-                                # "这 是" are two function words, not a slip for the article's "这是"
-                                and not all(t in _STOPWORDS or t in FILLERS for t in run)
-                            )
+                        # "工 信 厅": characters the cut left apart that make a word the articles use
+                        (candidate in self._vocabulary and not any(t in _STOPWORDS or t in FILLERS for t in run))
+                        or (
+                            self._joinable(candidate)
+                            # "这 是" are two function words, not a slip for the article's "这是"
+                            and not all(t in _STOPWORDS or t in FILLERS for t in run)
                         )
                     ):
                         joined = candidate
