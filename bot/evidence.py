@@ -24,7 +24,7 @@ import numpy as np
 
 from bot.embed import VectorEmbeddings
 from bot.index import KnowledgeIndex
-from bot.lexicon import SentenceText, WordReader, general_rarity
+from bot.lexicon import CharIndex, SentenceText, WordReader, general_rarity
 from bot.sentences import (
     LazyText,
     SourceSentence,
@@ -124,6 +124,8 @@ class SentenceBank:
         self._df, self._n_chunks = self._document_frequencies(index)
         self.reader = WordReader(self._df)
         self.eager = len(index.chunks) <= eager_limit
+        # A small base's texts by character (``scoring.Credits`` skips matching those no question word could match).
+        self.char_index: CharIndex | None = None
         if self.eager:
             for pos in range(len(index.chunks)):
                 self._sentences_of(pos)
@@ -136,6 +138,9 @@ class SentenceBank:
             for i in range(len(self.sentences)):
                 for prepared in (self.text(i), self.context(i), self.title(i)):
                     len(prepared.tokens)
+            self.char_index = CharIndex(
+                t.norm for i in range(len(self.sentences)) for t in (self.text(i), self.context(i), self.title(i))
+            )
         else:
             self.sentences = _SentenceView(self)
 
