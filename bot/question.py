@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from bot.chunk import normalize
@@ -306,27 +307,38 @@ _UNIT_ALIKE = {
 }
 
 
+@lru_cache(maxsize=256)
+def _count_patterns(unit: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A count in ``unit`` (or a unit counting the same things), and a count in 个 of things named with it: compiled
+    once per unit, not looked up in ``re``'s cache for every sentence scored."""
+    units = _UNIT_ALIKE.get(unit, re.escape(unit))
+    return (
+        re.compile(r"[\d一二两三四五六七八九十百千万亿.]+\s*(?:余|多)?\s*(?:万|亿)?(?:" + units + ")"),
+        re.compile(r"[\d一二两三四五六七八九十百千万亿]+\s*(?:余|多)?个[\u4e00-\u9fff]{0,4}?(?:" + units + ")"),
+    )
+
+
+_FIGURE = re.compile(r"\d[\d.]*\s*(?:余|多)?")
+
+
 def count_score(unit: str, noun: str, sentence_norm: str) -> float:
     """0.1 when a sentence states a count in that unit ("500余亩"), 0.2 when what is counted follows it."""
     if not unit:
         return 0.0
     if unit == "个" and noun[:1] == "人":
         unit, noun = "人", ""
-    units = _UNIT_ALIKE.get(unit, re.escape(unit))
-    pattern = r"[\d一二两三四五六七八九十百千万亿.]+\s*(?:余|多)?\s*(?:万|亿)?(?:" + units + ")"
+    counted, named = _count_patterns(unit)
     best = 0.0
-    for m in re.finditer(pattern, sentence_norm):
+    for m in counted.finditer(sentence_norm):
         best = 0.1
         if noun and noun[:1] in sentence_norm[m.end() : m.end() + 6]:
             return 0.2
-    if not best and unit != "个":
+    if not best and unit != "个" and named.search(sentence_norm):
         # "派了几组人" answered by "5个督导组": a count in 个 of things whose name ends in the unit.
-        named = r"[\d一二两三四五六七八九十百千万亿]+\s*(?:余|多)?个[\u4e00-\u9fff]{0,4}?(?:" + units + ")"
-        if re.search(named, sentence_norm):
-            best = 0.1
+        best = 0.1
     if not best:
         # "灌了多少瓶" answered by "钢瓶800余套": the counted thing named right before a number.
-        for m in re.finditer(r"\d[\d.]*\s*(?:余|多)?", sentence_norm):
+        for m in _FIGURE.finditer(sentence_norm):
             if unit in sentence_norm[max(0, m.start() - 3) : m.start()]:
                 return 0.1
     return best

@@ -9,7 +9,7 @@ depend on the question only through its kind or unit are cached.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import mul
@@ -170,11 +170,10 @@ def score_sentences(
     must_count = info.kind == "number" and unit and (unit != "个" or noun[:1] == "人")
     # The loop below runs for every sentence read (~30 a question): what it looks up is bound once here, and the
     # coverage sums (``coverage_of`` over credits in word order) are written out: ~3 calls fewer a sentence.
-    credit, covered = credits.of, credits.covered
-    text_of, context_of, title_of = bank.text, bank.context, bank.title
-    sentences, weighted, total = bank.sentences, credits.weights, credits.total
+    credit, covered, row = credits.of, credits.covered, bank.row
+    weighted, total = credits.weights, credits.total
     kind, define = info.kind, info.define
-    fit_of: dict[tuple[str, str], float] = {}  # a wordless sentence's fit, by its context and title
+    wordless: dict[Hashable, tuple[float, float]] = {}  # a wordless sentence's (ctx, fit), by its context and title
     # Per-sentence facts that depend on the question only through its kind or unit, remembered by sentence text in
     # plain dicts picked once here (one look-up a sentence instead of an lru_cache hit, which writes bookkeeping).
     satisfied = _SATISFIED.get(kind)
@@ -183,25 +182,25 @@ def score_sentences(
     counts = _counts_for(unit, noun) if unit else None
     out = []
     for sid in ids:
-        s = sentences[sid]
+        # Names (辽源, 邮政管理局) may come from the paragraph (context), and the article's subject (红旗H6) from its
+        # title; what is asked must be in the sentence itself.
+        s, text, context, title, pair = row(sid)
         norm = s.norm
-        own = credit(text_of(sid))
-        context = context_of(sid)
-        # Names (辽源, 邮政管理局) may come from the paragraph, and the article's subject (红旗H6) from its title;
-        # what is asked must be in the sentence itself.
-        title = title_of(sid)
+        own = credit(text)
         if not any(own):
             # Most sentences read (~60 %) have none of the question's words: their context and title alone count,
             # and those recur from sentence to sentence. The same sums as below (max(0.0, c) is c; 0.0 weighs 0.0).
             lex = 0.0
-            ctx = covered(context)
-            if not names and not actor:
-                fit = covered(title)
+            found = wordless.get(pair)
+            if found is None:
+                ctx = covered(context)
+                if not names and not actor:
+                    fit = covered(title)
+                else:
+                    fit = _named_fit(credit(context), credit(title), named_word, doer, weighted, total)
+                wordless[pair] = (ctx, fit)
             else:
-                pair = (context.norm, title.norm)
-                fit = fit_of.get(pair, -1.0)
-                if fit < 0.0:
-                    fit = fit_of[pair] = _named_fit(credit(context), credit(title), named_word, doer, weighted, total)
+                ctx, fit = found
         else:
             both = tuple(map(max, own, credit(context)))
             titled = credit(title)
