@@ -195,7 +195,7 @@ def draft_answer(
     """
     # "辽源呢？": only sentences about 辽源 (in the sentence or its paragraph, title or region) may answer.
     # Sentences are weighed against the question's words again below: the matches made while scoring are reused.
-    credits = Credits(weights, remember=bank.eager)
+    credits = Credits(weights, remember=bank.eager, index=bank.char_index)
     scored = score_sentences(bank, hits, info, weights, qvec, required, credits)
     if said or within:
         # "还有呢？": what the last answer has not said yet, from the article it came from.

@@ -18,13 +18,14 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 import numpy as np
 
 from bot.embed import VectorEmbeddings
 from bot.index import KnowledgeIndex
-from bot.lexicon import SentenceText, WordReader, general_rarity
+from bot.lexicon import CharIndex, SentenceText, WordReader, general_rarity
 from bot.sentences import (
     LazyText,
     SourceSentence,
@@ -55,6 +56,10 @@ MIN_CACHED_CHUNKS = 64
 # Sentence id of a large base: position of its first chunk * _STRIDE + its place in that chunk.
 _STRIDE = 1 << 12
 _IDF_CEILING = math.log(1.0 + (1.0 - RARE_SHARE) / RARE_SHARE)
+
+
+# ``SentenceBank.row``: sentence, text, context, title, and the key of its context and title.
+Row = tuple[SourceSentence, SentenceText, SentenceText, SentenceText, Hashable]
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,10 @@ class SentenceBank:
         self._df, self._n_chunks = self._document_frequencies(index)
         self.reader = WordReader(self._df)
         self.eager = len(index.chunks) <= eager_limit
+        # A small base's texts by character (``scoring.Credits`` skips matching those no question word could match).
+        self.char_index: CharIndex | None = None
+        # A small base's sentences as scoring reads them (see ``row``), by id.
+        self.rows: list[Row] = []
         if self.eager:
             for pos in range(len(index.chunks)):
                 self._sentences_of(pos)
@@ -136,6 +145,14 @@ class SentenceBank:
             for i in range(len(self.sentences)):
                 for prepared in (self.text(i), self.context(i), self.title(i)):
                     len(prepared.tokens)
+            self.char_index = CharIndex(
+                t.norm for i in range(len(self.sentences)) for t in (self.text(i), self.context(i), self.title(i))
+            )
+            pairs: dict[tuple[str, str], int] = {}
+            for i in range(len(self.sentences)):
+                context, title = self.context(i), self.title(i)
+                pair = pairs.setdefault((context.norm, title.norm), len(pairs))
+                self.rows.append((self.sentences[i], self.text(i), context, title, pair))
         else:
             self.sentences = _SentenceView(self)
 
@@ -308,6 +325,14 @@ class SentenceBank:
                 return self._cached(self._texts, i, prepared_text)
             found = self._texts[i] = LazyText(self.sentences[i].text)
         return found
+
+    def row(self, i: int) -> Row:
+        """A sentence, its text, context and title prepared for matching, and a key shared by the sentences with the
+        same context and title (a small base's rows are made at load; scoring reads ~30 a question)."""
+        if self.eager:
+            return self.rows[i]
+        context, title = self.context(i), self.title(i)
+        return self.sentences[i], self.text(i), context, title, (context.norm, title.norm)
 
     def title(self, i: int) -> SentenceText:
         """The sentence's article title, prepared for word matching (cached per article)."""

@@ -226,7 +226,10 @@ class FaqBook:
         """In-force entries by their best phrasing's cosine similarity to the question, best first."""
         if self.vectors is None or not len(self.owners):
             return []
-        sims = self.vectors @ qvec
+        return self._ranked(self.vectors @ qvec, today)
+
+    def _ranked(self, sims: np.ndarray, today: dt.date) -> list[tuple[FaqEntry, float]]:
+        """``ranked`` from the phrasings' similarities to the question."""
         groups = self._groups()
         if groups is not None:
             # Each entry's phrasings are consecutive rows: their best in one numpy pass, not a Python step per row.
@@ -270,7 +273,13 @@ class FaqBook:
         Similarity alone is not enough (USE puts "余额咋查" close to "家里人能用吗"): the question's words,
         weighted, must also be in one of the entry's phrasings, and its crux word (补办, 查) must be there.
         """
-        for entry, sim in self.ranked(qvec, today)[:3]:
+        if self.vectors is None or not len(self.owners):
+            return None
+        sims = self.vectors @ qvec
+        if float(sims.max()) < min_similarity:
+            # Most questions paraphrase no entry: no phrasing is close enough, so none needs ranking (~35 us).
+            return None
+        for entry, sim in self._ranked(sims, today)[:3]:
             if sim < min_similarity:
                 break
             if _word_coverage(words, entry, weight, crux, segment) >= min_coverage:

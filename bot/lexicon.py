@@ -15,7 +15,6 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Any
 
 from bot.chunk import normalize
 from bot.thesaurus import FILLERS, SYNONYMS
@@ -135,24 +134,32 @@ def _slip_size_ok(word: str, target: str) -> bool:
 _WHICH = re.compile(r"哪一|哪个|哪类|哪种|哪些|哪家|什么样|啥样")
 
 
-def _cut_apart(tokenizer: Any, text: str) -> list[str]:
+def _cut_apart(text: str) -> list[str]:
     """jieba's cut (no HMM) of ``text``, with each which-word cut off on its own first."""
+    from bot.words import cut_plain
+
     out: list[str] = []
     pos = 0
     for m in _WHICH.finditer(text):
-        out.extend(t.strip() for t in tokenizer.cut(text[pos : m.start()], HMM=False))
+        out.extend(t.strip() for t in cut_plain(text[pos : m.start()]))
         out.append(m.group(0))
         pos = m.end()
-    out.extend(t.strip() for t in tokenizer.cut(text[pos:], HMM=False))
+    out.extend(t.strip() for t in cut_plain(text[pos:]))
     return out
 
 
-def _merge_runs(tokens: list[str], pick: Callable[[list[str]], str | None]) -> list[str]:
+def _merge_runs(
+    tokens: list[str], pick: Callable[[list[str]], str | None], heads: frozenset[str] | None = None
+) -> list[str]:
     """Tokens with runs of 3, else 2, neighbours replaced by what ``pick`` reads them as: a word, or ""
-    to drop the run; ``None`` leaves the run alone."""
+    to drop the run; ``None`` leaves the run alone. ``heads``: the only tokens a run ``pick`` reads can start with."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
+        if heads is not None and tokens[i] not in heads:
+            out.append(tokens[i])
+            i += 1
+            continue
         for j in range(min(len(tokens), i + 3), i + 1, -1):
             word = pick(tokens[i:j])
             if word is not None:
@@ -173,10 +180,17 @@ def _thesaurus_phrase(parts: list[str]) -> str | None:
     return joined if joined in SYNONYMS else None
 
 
+@lru_cache(maxsize=1)
+def _phrase_heads() -> frozenset[str]:
+    """Every beginning of a filler or thesaurus phrase: a run of tokens can only join into one if its first token
+    is one of these (one set look-up per token instead of joining its runs)."""
+    return frozenset(key[:k] for key in (*FILLERS, *SYNONYMS) for k in range(1, len(key) + 1))
+
+
 def _phrases(tokens: list[str]) -> list[str]:
     """Tokens with the thesaurus' phrases the cut split apart put back together ("快递 公司" -> 快递公司, read as
     the articles' 快递企业) and without fillers it split ("干 啥", "图 个 啥": 干 alone would be a content word)."""
-    return _merge_runs(tokens, _thesaurus_phrase)
+    return _merge_runs(tokens, _thesaurus_phrase, _phrase_heads())
 
 
 class WordReader:
@@ -245,7 +259,26 @@ class WordReader:
         knowledge base uses, it can only be the term. The slipped part must be a word the knowledge base
         does not use, so two of its own words that happen to sound like a third stay as they are.
         """
-        return _merge_runs(tokens, lambda parts: self._slipped_term(parts) or None)
+        vocabulary = self._vocabulary
+        known = [t in vocabulary for t in tokens]
+        han = [_ALL_HAN.fullmatch(t) is not None for t in tokens]
+        out: list[str] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            for j in range(min(n, i + 3), i + 1, -1):
+                # ``_slipped_term``'s cheapest tests, per token: runs of the articles' own words, and runs with a mark
+                # or a figure, are most runs and read as nothing.
+                if all(known[i:j]) or not all(han[i:j]):
+                    continue
+                word = self._slipped_term(tokens[i:j])
+                if word:
+                    out.append(word)
+                    i = j
+                    break
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
 
     def _slipped_term(self, parts: list[str]) -> str:
         if self._vocabulary.issuperset(parts):
@@ -276,25 +309,27 @@ class WordReader:
         from bot.words import _STOPWORDS
 
         merged: list[str] = []
-        i = 0
-        while i < len(tokens):
+        i, n = 0, len(tokens)
+        han = [_ALL_HAN.fullmatch(t) is not None for t in tokens]
+        while i < n:
             joined = ""
             # Try the longest run (up to 4 characters) starting with a single character that sounds like a word.
-            if len(tokens[i]) == 1 and _HAN.match(tokens[i]):
-                for j in range(min(len(tokens), i + 4), i + 1, -1):
+            if han[i] and len(tokens[i]) == 1:
+                # The runs that are Chinese characters only, at most 4: those up to ``end`` (tokens are never empty).
+                end, size = i + 1, 1
+                while end < min(n, i + 4) and han[end] and size + len(tokens[end]) <= 4:
+                    size += len(tokens[end])
+                    end += 1
+                for j in range(end, i + 1, -1):
                     candidate = "".join(tokens[i:j])
                     run = tokens[i:j]
                     if (
-                        len(candidate) <= 4
-                        and _ALL_HAN.fullmatch(candidate)
-                        and (
-                            # "工 信 厅": characters the cut left apart that make a word the articles use
-                            (candidate in self._vocabulary and not any(t in _STOPWORDS or t in FILLERS for t in run))
-                            or (
-                                self._joinable(candidate)
-                                # "这 是" are two function words, not a slip for the article's "这是"
-                                and not all(t in _STOPWORDS or t in FILLERS for t in run)
-                            )
+                        # "工 信 厅": characters the cut left apart that make a word the articles use
+                        (candidate in self._vocabulary and not any(t in _STOPWORDS or t in FILLERS for t in run))
+                        or (
+                            self._joinable(candidate)
+                            # "这 是" are two function words, not a slip for the article's "这是"
+                            and not all(t in _STOPWORDS or t in FILLERS for t in run)
                         )
                     ):
                         joined = candidate
@@ -311,19 +346,18 @@ class WordReader:
         found = self._cache.get(text)
         if found is not None:
             return found
-        from bot.words import _SEGMENTER, _STOPWORDS
+        from bot.words import _STOPWORDS
 
-        tokenizer = _SEGMENTER.get()
         tokens: list[str] = []
         norm = normalize(text)
         pos = 0
         # Place names are kept whole ("梨树种草莓" is 梨树 + 种草莓, not 梨 + 树种 + 草莓), and a which-word ends a
         # word ("哪一级别的" is 哪一 + 级别, not 哪 + 一级 + 别的).
         for m in _places().finditer(norm):
-            tokens.extend(_cut_apart(tokenizer, norm[pos : m.start()]))
+            tokens.extend(_cut_apart(norm[pos : m.start()]))
             tokens.append(m.group(0))
             pos = m.end()
-        tokens.extend(_cut_apart(tokenizer, norm[pos:]))
+        tokens.extend(_cut_apart(norm[pos:]))
         tokens = [t for t in tokens if t]
         # "多少处毛病": the measure word after 多少 belongs to it; joined to the next word it only sounds like
         # another ("处毛病" ~ 出毛病). Each stretch between such measure words is repaired on its own.
@@ -423,6 +457,11 @@ class WordPlan:
         self._parts = tuple(parts)
         self._seen: dict[str, float] = {}
 
+    @property
+    def needles(self) -> tuple[str, ...]:
+        """What a text must contain for ``match`` to find anything: the word, a synonym or (a long word) a part."""
+        return (self.word, *self._synonyms, *(part for part, _ in self._parts))
+
     def match_prepared(self, text: SentenceText) -> float:
         """``match`` for a small knowledge base's text prepared by ``bot.sentences`` (its tokens are a cut of its
         normalised form, so the result depends on that alone), remembered for the next question: the same
@@ -468,3 +507,42 @@ class WordPlan:
 @lru_cache(maxsize=8192)
 def word_plan(word: str) -> WordPlan:
     return WordPlan(word)
+
+
+class CharIndex:
+    """Which texts of a fixed set (a small base's sentences, contexts and titles) could match a word, as the bits of
+    an int: per character, the texts that have it.
+
+    Most sentences a question reads (~60 %) have none of its words; matching each word against them, one pair at a
+    time, was most of scoring. A text with none of a word's ``needles`` cannot match it, and a text lacking one of a
+    needle's characters cannot contain it, so a few ANDs of these masks rule such texts out exactly.
+    """
+
+    def __init__(self, norms: Iterable[str]) -> None:
+        self.bits: dict[str, int] = {}
+        self._chars: dict[str, int] = {}
+        for norm in norms:
+            if norm in self.bits:
+                continue
+            bit = 1 << len(self.bits)
+            self.bits[norm] = len(self.bits)
+            for ch in set(norm):
+                self._chars[ch] = self._chars.get(ch, 0) | bit
+        self._masks: dict[str, int] = {}
+
+    def could_match(self, plan: WordPlan) -> int:
+        """The texts (bits) that may hold one of ``plan``'s needles; the others match it 0.0."""
+        found = self._masks.get(plan.word)
+        if found is None:
+            found = 0
+            chars = self._chars
+            for needle in plan.needles:
+                mask = -1  # every text, until a character says otherwise
+                for ch in needle:
+                    mask &= chars.get(ch, 0)
+                    if not mask:
+                        break
+                found |= mask
+            if len(self._masks) < _KEPT_SOUNDS:
+                self._masks[plan.word] = found
+        return found

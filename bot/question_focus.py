@@ -55,13 +55,16 @@ def _done_for(norm: str) -> re.Match[str] | None:
     return _DONE_FOR.search(norm)
 
 
+_PRONOUN = re.compile(r"(?:他们|她们|它们|他|她|它)")
+
+
 def done_for_words(norm: str, words: Sequence[str]) -> set[str]:
     """Words naming whom something was done for, in a question asking what someone did for them."""
     m = _done_for(norm)
     if m is None:
         return set()
     whom = m.group("whom")
-    if re.fullmatch(r"(?:他们|她们|它们|他|她|它)", whom):
+    if _PRONOUN.fullmatch(whom):
         # "六之维合作社…供电所给他们干啥了" (a follow-up, the subject put in front): whom is the earlier subject.
         return {w for w in words if w in m.group("actor") and not m.group("actor").endswith(w)}
     return {w for w in words if w in whom and w not in m.group("actor")}

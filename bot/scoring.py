@@ -9,7 +9,7 @@ depend on the question only through its kind or unit are cached.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import mul
@@ -18,7 +18,7 @@ import numpy as np
 
 from bot.condense import places
 from bot.evidence import SentenceBank
-from bot.lexicon import SentenceText, match, word_plan
+from bot.lexicon import CharIndex, SentenceText, match, word_plan
 from bot.question import (
     DEFINITION,
     QuestionInfo,
@@ -66,9 +66,9 @@ class Credits:
     is matched once.
     """
 
-    __slots__ = ("words", "weights", "total", "_matchers", "_memo", "_covered")
+    __slots__ = ("words", "weights", "total", "_matchers", "_memo", "_covered", "_bits", "_mask", "_zeros")
 
-    def __init__(self, weights: dict[str, float], remember: bool = False) -> None:
+    def __init__(self, weights: dict[str, float], remember: bool = False, index: CharIndex | None = None) -> None:
         self.words = tuple(weights)
         self.weights = tuple(weights.values())
         self.total = sum(self.weights)
@@ -78,10 +78,22 @@ class Credits:
         self._matchers = tuple(plan.match_prepared if remember else plan.match for plan in plans)
         self._memo: dict[str, tuple[float, ...]] = {}
         self._covered: dict[str, float] = {}
+        # ``index``: a small base's texts by character; those no word could match get zeros without matching.
+        self._bits = index.bits if index is not None else None
+        self._mask = 0
+        for plan in plans if index is not None else ():
+            self._mask |= index.could_match(plan)  # type: ignore[union-attr]
+        self._zeros = (0.0,) * len(plans)
 
     def of(self, text: SentenceText) -> tuple[float, ...]:
         found = self._memo.get(text.norm)
         if found is None:
+            bits = self._bits
+            if bits is not None:
+                bit = bits.get(text.norm)
+                if bit is not None and not self._mask >> bit & 1:
+                    found = self._memo[text.norm] = self._zeros  # each word's match would be 0.0
+                    return found
             # A list comprehension over bound methods: a generator fed to tuple() cost a third more here.
             found = self._memo[text.norm] = tuple([match(text) for match in self._matchers])
         return found
@@ -158,7 +170,7 @@ def score_sentences(
     actor = done_for_actor(info.norm, tuple(weights))
     names = {w for w in weights if is_name(w)} - actor
     asked_places = {m.group(1) for m in places(info.norm)}
-    credits = credits or Credits(weights, remember=bank.eager)
+    credits = credits or Credits(weights, remember=bank.eager, index=bank.char_index)
     manner = manner_pattern(info.norm, tuple(weights))
     named_word = tuple(w in names for w in credits.words)
     doer = tuple(w in actor for w in credits.words)
@@ -166,11 +178,10 @@ def score_sentences(
     must_count = info.kind == "number" and unit and (unit != "个" or noun[:1] == "人")
     # The loop below runs for every sentence read (~30 a question): what it looks up is bound once here, and the
     # coverage sums (``coverage_of`` over credits in word order) are written out: ~3 calls fewer a sentence.
-    credit, covered = credits.of, credits.covered
-    text_of, context_of, title_of = bank.text, bank.context, bank.title
-    sentences, weighted, total = bank.sentences, credits.weights, credits.total
+    credit, covered, row = credits.of, credits.covered, bank.row
+    weighted, total = credits.weights, credits.total
     kind, define = info.kind, info.define
-    fit_of: dict[tuple[str, str], float] = {}  # a wordless sentence's fit, by its context and title
+    wordless: dict[Hashable, tuple[float, float]] = {}  # a wordless sentence's (ctx, fit), by its context and title
     # Per-sentence facts that depend on the question only through its kind or unit, remembered by sentence text in
     # plain dicts picked once here (one look-up a sentence instead of an lru_cache hit, which writes bookkeeping).
     satisfied = _SATISFIED.get(kind)
@@ -182,25 +193,25 @@ def score_sentences(
     steps = _SATISFIED.setdefault("procedure", {}) if kind == "how" and asks_procedure(info.norm) else None
     out = []
     for sid in ids:
-        s = sentences[sid]
+        # Names (辽源, 邮政管理局) may come from the paragraph (context), and the article's subject (红旗H6) from its
+        # title; what is asked must be in the sentence itself.
+        s, text, context, title, pair = row(sid)
         norm = s.norm
-        own = credit(text_of(sid))
-        context = context_of(sid)
-        # Names (辽源, 邮政管理局) may come from the paragraph, and the article's subject (红旗H6) from its title;
-        # what is asked must be in the sentence itself.
-        title = title_of(sid)
+        own = credit(text)
         if not any(own):
             # Most sentences read (~60 %) have none of the question's words: their context and title alone count,
             # and those recur from sentence to sentence. The same sums as below (max(0.0, c) is c; 0.0 weighs 0.0).
             lex = 0.0
-            ctx = covered(context)
-            if not names and not actor:
-                fit = covered(title)
+            found = wordless.get(pair)
+            if found is None:
+                ctx = covered(context)
+                if not names and not actor:
+                    fit = covered(title)
+                else:
+                    fit = _named_fit(credit(context), credit(title), named_word, doer, weighted, total)
+                wordless[pair] = (ctx, fit)
             else:
-                pair = (context.norm, title.norm)
-                fit = fit_of.get(pair, -1.0)
-                if fit < 0.0:
-                    fit = fit_of[pair] = _named_fit(credit(context), credit(title), named_word, doer, weighted, total)
+                ctx, fit = found
         else:
             both = tuple(map(max, own, credit(context)))
             titled = credit(title)
