@@ -149,10 +149,14 @@ def _cut_apart(text: str) -> list[str]:
 
 
 def _merge_runs(
-    tokens: list[str], pick: Callable[[list[str]], str | None], heads: frozenset[str] | None = None
+    tokens: list[str],
+    pick: Callable[[list[str]], str | None],
+    heads: frozenset[str] | None = None,
+    skip: Callable[[int, int], bool] | None = None,
 ) -> list[str]:
     """Tokens with runs of 3, else 2, neighbours replaced by what ``pick`` reads them as: a word, or ""
-    to drop the run; ``None`` leaves the run alone. ``heads``: the only tokens a run ``pick`` reads can start with."""
+    to drop the run; ``None`` leaves the run alone. ``heads``: the only tokens a run ``pick`` reads can start with;
+    ``skip(i, j)``: a cheap test that ``pick`` would leave ``tokens[i:j]`` alone."""
     out: list[str] = []
     i = 0
     while i < len(tokens):
@@ -161,6 +165,8 @@ def _merge_runs(
             i += 1
             continue
         for j in range(min(len(tokens), i + 3), i + 1, -1):
+            if skip is not None and skip(i, j):
+                continue
             word = pick(tokens[i:j])
             if word is not None:
                 if word:
@@ -262,23 +268,13 @@ class WordReader:
         vocabulary = self._vocabulary
         known = [t in vocabulary for t in tokens]
         han = [_ALL_HAN.fullmatch(t) is not None for t in tokens]
-        out: list[str] = []
-        i, n = 0, len(tokens)
-        while i < n:
-            for j in range(min(n, i + 3), i + 1, -1):
-                # ``_slipped_term``'s cheapest tests, per token: runs of the articles' own words, and runs with a mark
-                # or a figure, are most runs and read as nothing.
-                if all(known[i:j]) or not all(han[i:j]):
-                    continue
-                word = self._slipped_term(tokens[i:j])
-                if word:
-                    out.append(word)
-                    i = j
-                    break
-            else:
-                out.append(tokens[i])
-                i += 1
-        return out
+
+        def skip(i: int, j: int) -> bool:
+            # ``_slipped_term``'s cheapest tests, per token: runs of the articles' own words, and runs with a mark
+            # or a figure, are most runs and read as nothing.
+            return all(known[i:j]) or not all(han[i:j])
+
+        return _merge_runs(tokens, lambda parts: self._slipped_term(parts) or None, skip=skip)
 
     def _slipped_term(self, parts: list[str]) -> str:
         if self._vocabulary.issuperset(parts):
