@@ -342,10 +342,10 @@ class WordReader:
         found = self._cache.get(text)
         if found is not None:
             return found
-        from bot.words import _STOPWORDS
+        from bot.words import _A_NOT_A, _STOPWORDS
 
         tokens: list[str] = []
-        norm = normalize(text)
+        norm = _A_NOT_A.sub(r"\1", normalize(text))  # "停不停" asks 停?, as ``tokenize`` reads it
         pos = 0
         # Place names are kept whole ("梨树种草莓" is 梨树 + 种草莓, not 梨 + 树种 + 草莓), and a which-word ends a
         # word ("哪一级别的" is 哪一 + 级别, not 哪 + 一级 + 别的).

@@ -174,6 +174,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "扣钱": ("罚款",),
     "歇业": ("打烊",),
     "停业": ("打烊",),
+    "停运": ("打烊",),  # a courier company that stops running over the holiday has closed (打烊)
     "复工": ("返岗",),
     "乡下": ("农村",),
     "偏僻": ("偏远",),

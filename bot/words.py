@@ -25,7 +25,7 @@ _TOKEN_OK = re.compile(r"[\w%]", re.UNICODE)
 
 
 # Bump when ``tokenize`` cuts the same text differently (its rules, not its dictionaries: those are hashed).
-WORDS_VERSION = 1
+WORDS_VERSION = 2
 
 
 @lru_cache(maxsize=1)
@@ -104,6 +104,11 @@ def warm_up() -> None:
     _SEGMENTER.get()
 
 
+# "停不停", "送不送", "收不收费": a yes/no question asked as "V不V", which means "V?". Cut as it stands it gives
+# 停 and a rare-looking 不停 ("一刻不停"), or 送 twice; read as the verb alone it meets the article's wording.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
+
+
 def tokenize(text: str) -> list[str]:
     """Search-mode jieba tokens of normalised text, without punctuation and stop words.
 
@@ -112,7 +117,7 @@ def tokenize(text: str) -> list[str]:
     """
     tokenizer = _SEGMENTER.get()
     tokens = []
-    for token in tokenizer.cut_for_search(normalize(text)):
+    for token in tokenizer.cut_for_search(_A_NOT_A.sub(r"\1", normalize(text))):
         token = token.strip()
         if token and token not in _STOPWORDS and _TOKEN_OK.search(token):
             tokens.append(token)

@@ -15,6 +15,7 @@ from bot.chain import FaqChain, Turn, answer_to_turn, build_chain
 from bot.condense import asked_part, condense
 from bot.config import Settings
 from bot.question import classify, crux_word, satisfies
+from bot.words import tokenize
 
 
 @pytest.fixture(scope="module")
@@ -191,3 +192,24 @@ def test_how_to_bind_a_family_member_is_answered_with_the_steps_first(chain: Faq
     assert_citations_exact(answer)
     first = answer.text[: answer.text.index("[1]")]
     assert "微信公众号" in first and "备案登记" in first, answer.text
+
+
+def test_a_not_a_question_is_read_as_its_verb() -> None:
+    # "停不停" asks 停?: cut as it stands it gave 停 and a rare-looking 不停 that no answer could contain.
+    assert tokenize("过年快递停不停") == ["过年", "快递", "停"]
+    assert tokenize("燃气收不收费") == ["燃气", "收费"]
+    assert tokenize("一刻不停地忙着")[:2] == ["一刻", "不停"], "only a verb repeated around 不 is a question"
+
+
+@pytest.mark.parametrize("question", ["过年快递停不停", "春节快递停运吗"])
+def test_whether_couriers_stop_over_the_new_year_is_answered_with_bu_da_yang(chain: FaqChain, question: str) -> None:
+    answer = chain.ask(question)
+    assert answer.answered, answer.text
+    assert "不打烊" in answer.text
+    assert {c.doc_id for c in answer.citations} == {"postal-baotong"}
+    assert_citations_exact(answer)
+
+
+def test_whether_another_office_stops_over_the_new_year_is_still_declined(chain: FaqChain) -> None:
+    assert not chain.ask("医保局过年停不停").answered
+    assert not chain.ask("供电所过年停不停").answered
