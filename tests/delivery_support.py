@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import uuid
 
 from sqlalchemy.engine import Engine
 
 from bot.wechat_deliveries import Arrival, SharedDeliveries
+from bot.wechat_replies import Compute, Reply
+
+
+def answer_after(seconds: float, text: str) -> Compute:
+    """A reply computed in ``seconds``: a slow answer, without the chain."""
+
+    async def compute() -> Reply:
+        await asyncio.sleep(seconds)
+        return Reply(text)
+
+    return compute
 
 
 def check_deliveries_reaching_processes_at_once_are_counted_once_each(

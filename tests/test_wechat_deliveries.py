@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from delivery_support import (
+    answer_after,
     check_deliveries_reaching_processes_at_once_are_counted_once_each,
     check_late_answer_is_decided_by_one_process_and_its_late_text_handed_over,
     check_only_the_latest_delivery_claims_the_reply_and_then_nobody_pushes,
@@ -21,15 +22,7 @@ from delivery_support import (
 
 from bot.store import Store
 from bot.wechat_deliveries import SharedDeliveries
-from bot.wechat_replies import Compute, Reply, ReplyBook, _Pending
-
-
-def answer_after(seconds: float, text: str) -> Compute:
-    async def compute() -> Reply:
-        await asyncio.sleep(seconds)
-        return Reply(text)
-
-    return compute
+from bot.wechat_replies import Reply, ReplyBook, _Pending
 
 
 @pytest.fixture

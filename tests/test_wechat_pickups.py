@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from delivery_support import answer_after
 from pickup_support import (
     check_late_answer_is_taken_by_one_process,
     check_newer_late_answer_replaces_older_and_old_ones_expire,
@@ -20,7 +21,7 @@ from pickup_support import (
 from bot.store import Store
 from bot.wechat_pickups import SharedPickups
 from bot.wechat_render import PENDING
-from bot.wechat_replies import Compute, Reply, ReplyBook
+from bot.wechat_replies import ReplyBook
 
 # WeChat's timings scaled down: reply by 0.2 s, hold a non-final delivery 0.5 s, the answer takes 0.7 s.
 SCALED = {"deadline": 0.2, "hold": 0.5}
@@ -39,14 +40,6 @@ def test_late_answer_asked_for_by_several_processes_at_once_goes_to_one(store: S
 
 def test_newer_late_answer_replaces_an_older_one_and_old_answers_expire(store: Store) -> None:
     check_newer_late_answer_replaces_older_and_old_ones_expire(store.engine)
-
-
-def answer_after(seconds: float, text: str) -> Compute:
-    async def compute() -> Reply:
-        await asyncio.sleep(seconds)
-        return Reply(text)
-
-    return compute
 
 
 async def owe(book: ReplyBook, openid: str) -> None:
