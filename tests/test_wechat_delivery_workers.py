@@ -22,8 +22,11 @@ from wechat_harness import (
     APP_ID,
     SLOW_FACT,
     SLOW_LLM_ANSWER,
+    SLOW_LLM_DELAY,
+    SLOW_PICKED_UP,
     SLOW_QUESTION,
     TOKEN,
+    WECHAT_WAITS,
     Delivery,
     FakeWeChatApi,
     Running,
@@ -41,9 +44,6 @@ from bot.wechat_render import PENDING
 pytestmark = pytest.mark.slow
 
 QUESTION, LLM_ANSWER, FACT = SLOW_QUESTION, SLOW_LLM_ANSWER, SLOW_FACT
-PICKED_UP = f"您刚才问：“{QUESTION}”\n{FACT}"
-SLOW = 6.5  # the LLM's first answer: later than the last delivery can wait
-WECHAT_WAITS = 5.0
 SPACING = 0.6  # between deliveries: each one reaches its server before the next is sent
 
 
@@ -86,7 +86,7 @@ def deliver_across(route: list[Running], xml: str, spacing: float = SPACING) -> 
 
 
 def check_last_delivery_owes_the_answer(route: list[Running], pick_up_on: Running, llm: FakeLLM) -> None:
-    llm.script(Reply(content=LLM_ANSWER, delay=SLOW), Reply(content=LLM_ANSWER))
+    llm.script(Reply(content=LLM_ANSWER, delay=SLOW_LLM_DELAY), Reply(content=LLM_ANSWER))
     before = len(llm.requests)
     openid = new_openid()
     sender = WeChatSender(pick_up_on.base)
@@ -98,7 +98,7 @@ def check_last_delivery_owes_the_answer(route: list[Running], pick_up_on: Runnin
     assert sender.reply(last).content == PENDING, "the last delivery tells the resident to ask again"
 
     reply = sender.ask(openid, "好的")
-    assert reply.content.startswith(PICKED_UP), reply.content
+    assert reply.content.startswith(SLOW_PICKED_UP), reply.content
     assert len(llm.requests) - before == 1, "the chain was asked once; “好的” only fetched the answer"
     again = WeChatSender(route[0].base).ask(openid, "好的")
     assert not again.content.startswith("您刚才问"), "the late answer is delivered once"
@@ -151,7 +151,7 @@ def test_retry_on_another_worker_after_the_first_delivery_ran_out_of_time_leaves
     workers_with_api: tuple[Running, Running], llm: FakeLLM, api: FakeWeChatApi
 ) -> None:
     first, second = workers_with_api
-    llm.script(Reply(content=LLM_ANSWER, delay=SLOW), Reply(content=LLM_ANSWER))
+    llm.script(Reply(content=LLM_ANSWER, delay=SLOW_LLM_DELAY), Reply(content=LLM_ANSWER))
     before, pushed_before = len(llm.requests), len(api.messages())
     openid = new_openid()
     # WeChat's own rhythm: the retry comes when the first delivery has waited 5 s.

@@ -19,7 +19,10 @@ from fake_llm import FakeLLM, Reply
 from wechat_harness import (
     SLOW_FACT,
     SLOW_LLM_ANSWER,
+    SLOW_LLM_DELAY,
+    SLOW_PICKED_UP,
     SLOW_QUESTION,
+    WECHAT_WAITS,
     Delivery,
     Running,
     WeChatSender,
@@ -35,9 +38,6 @@ from bot.wechat_render import PENDING
 pytestmark = pytest.mark.slow
 
 QUESTION, LLM_ANSWER, FACT = SLOW_QUESTION, SLOW_LLM_ANSWER, SLOW_FACT
-PICKED_UP = f"您刚才问：“{QUESTION}”\n{FACT}"
-SLOW = 6.5  # the LLM's first answer: longer than WeChat waits for any one delivery
-WECHAT_WAITS = 5.0
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def workers(
 
 def owe_a_late_answer(worker: Running, llm: FakeLLM, openid: str) -> None:
     """WeChat's three deliveries of a slow question all reach ``worker`` and all get the pending notice."""
-    llm.script(Reply(content=LLM_ANSWER, delay=SLOW), Reply(content=LLM_ANSWER))
+    llm.script(Reply(content=LLM_ANSWER, delay=SLOW_LLM_DELAY), Reply(content=LLM_ANSWER))
     sender = WeChatSender(worker.base)
     xml = text_message(openid, QUESTION, msg_id=new_msg_id())
     results: list[Delivery] = []
@@ -87,7 +87,7 @@ def test_late_answer_computed_by_one_worker_arrives_with_the_next_message_on_ano
     sender = WeChatSender(second.base)
     delivery = sender.post(text_message(openid, "好的"), timeout=15)
     assert delivery.seconds < WECHAT_WAITS, "the second worker replies while WeChat still waits"
-    assert sender.reply(delivery).content.startswith(PICKED_UP)
+    assert sender.reply(delivery).content.startswith(SLOW_PICKED_UP)
     assert len(llm.requests) - before == 1, "“好的” fetched the answer; it was not asked"
     assert second.metric("faqbot_wechat_deliveries_total", outcome="picked_up_other_process") >= 1
 
@@ -119,5 +119,5 @@ def test_next_messages_reaching_both_workers_at_once_get_the_late_answer_once(
     for t in threads:
         t.join(30)
     assert len(replies) == 2
-    delivered = [name for name, content in replies.items() if content.startswith(PICKED_UP)]
+    delivered = [name for name, content in replies.items() if content.startswith(SLOW_PICKED_UP)]
     assert len(delivered) == 1, replies

@@ -20,7 +20,10 @@ from wechat_harness import (
     APP_ID,
     SLOW_FACT,
     SLOW_LLM_ANSWER,
+    SLOW_LLM_DELAY,
+    SLOW_PICKED_UP,
     SLOW_QUESTION,
+    WECHAT_WAITS,
     Delivery,
     FakeWeChatApi,
     Running,
@@ -38,8 +41,6 @@ pytestmark = pytest.mark.slow
 
 QUESTION, LLM_ANSWER, FACT = SLOW_QUESTION, SLOW_LLM_ANSWER, SLOW_FACT
 MEDICAL_SOURCE = "来源：《长春市实施职工医保门诊共济保障机制》2023-01"
-LLM_DELAY = 6.5  # longer than WeChat's 5 s
-WECHAT_WAITS = 5.0
 
 
 def deliver_like_wechat(sender: WeChatSender, xml: str, starts: list[float]) -> list[Delivery | Exception]:
@@ -90,7 +91,7 @@ def server_with_secret(
 def test_slow_answer_replies_success_in_time_then_arrives_as_customer_service_message(
     server_with_secret: Running, llm: FakeLLM, api: FakeWeChatApi
 ) -> None:
-    llm.reply(LLM_ANSWER, delay=LLM_DELAY)
+    llm.reply(LLM_ANSWER, delay=SLOW_LLM_DELAY)
     api.send_errcode = 0
     before = len(llm.requests)
     sender = WeChatSender(server_with_secret.base)
@@ -119,7 +120,7 @@ def test_slow_answer_replies_success_in_time_then_arrives_as_customer_service_me
     assert calls[0].query["access_token"] == api.access_token
     tokens = [c for c in api.calls if c.path.endswith("/token")]
     assert len(tokens) == 1 and tokens[0].query["appid"] == APP_ID and tokens[0].query["secret"] == api.secret
-    assert answered_after >= LLM_DELAY
+    assert answered_after >= SLOW_LLM_DELAY
     assert len(llm.requests) - before == 1
     assert len(server_with_secret.store_rows(openid)) == 1
     assert server_with_secret.metric("faqbot_wechat_deliveries_total", outcome="pushed") >= 1
@@ -128,7 +129,7 @@ def test_slow_answer_replies_success_in_time_then_arrives_as_customer_service_me
 def test_refused_customer_service_message_is_kept_for_the_next_message(
     server_with_secret: Running, llm: FakeLLM, api: FakeWeChatApi
 ) -> None:
-    llm.reply(LLM_ANSWER, delay=LLM_DELAY)
+    llm.reply(LLM_ANSWER, delay=SLOW_LLM_DELAY)
     api.send_errcode = 45015  # WeChat refuses: the resident has not written within 48 hours
     sender = WeChatSender(server_with_secret.base)
     openid = new_openid()
@@ -140,7 +141,7 @@ def test_refused_customer_service_message_is_kept_for_the_next_message(
     api.send_errcode = 0
     llm.reply(LLM_ANSWER)
     reply = sender.ask(openid, "在吗")
-    assert reply.content.startswith(f"您刚才问：“{QUESTION}”\n{FACT}")
+    assert reply.content.startswith(SLOW_PICKED_UP)
     assert len(server_with_secret.store_rows(openid)) == 1
 
 
@@ -157,7 +158,7 @@ def server_without_secret(
 def test_without_app_secret_a_retry_carries_the_slow_answer(
     server_without_secret: Running, llm: FakeLLM
 ) -> None:
-    llm.reply(LLM_ANSWER, delay=LLM_DELAY)
+    llm.reply(LLM_ANSWER, delay=SLOW_LLM_DELAY)
     before = len(llm.requests)
     sender = WeChatSender(server_without_secret.base)
     openid = new_openid()
@@ -175,7 +176,7 @@ def test_without_app_secret_a_retry_carries_the_slow_answer(
 def test_without_app_secret_the_next_message_gets_the_answer(
     server_without_secret: Running, llm: FakeLLM
 ) -> None:
-    llm.reply(LLM_ANSWER, delay=LLM_DELAY)
+    llm.reply(LLM_ANSWER, delay=SLOW_LLM_DELAY)
     before = len(llm.requests)
     sender = WeChatSender(server_without_secret.base)
     openid = new_openid()
@@ -198,7 +199,7 @@ def test_without_app_secret_the_next_message_gets_the_answer(
     while not server_without_secret.store_rows(openid) and time.monotonic() < deadline:
         time.sleep(0.2)
     reply = sender.ask(openid, "好的")
-    assert reply.content.startswith(f"您刚才问：“{QUESTION}”\n{FACT}")
+    assert reply.content.startswith(SLOW_PICKED_UP)
     assert reply.content.endswith(MEDICAL_SOURCE)
     assert len(llm.requests) - before == 1  # "好的" only fetched the answer, it was not asked
     assert len(server_without_secret.store_rows(openid)) == 1

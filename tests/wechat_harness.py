@@ -41,6 +41,10 @@ ACCOUNT = "gh_faqbot_account"
 SLOW_QUESTION = "长春职工医保门诊共济从什么时候开始？"
 SLOW_LLM_ANSWER = "2023年1月1日起，长春市正式启动实施职工医保门诊共济保障机制[1]。"
 SLOW_FACT = "2023年1月1日起，长春市正式启动实施职工医保门诊共济保障机制"
+# The same answer delivered late, on the resident's next message: it starts with the question it answers.
+SLOW_PICKED_UP = f"您刚才问：“{SLOW_QUESTION}”\n{SLOW_FACT}"
+SLOW_LLM_DELAY = 6.5  # the fake LLM's first answer: later than WeChat waits for any one delivery (5 s)
+WECHAT_WAITS = 5.0  # WeChat gives up on a delivery after this many seconds
 
 
 def articles_only(root: Path) -> Path:
