@@ -37,6 +37,7 @@ from bot.store_schema import (
     messages,
     metadata,
     sessions,
+    upsert_into,
     utcnow,
 )
 
@@ -331,7 +332,7 @@ def create_schema(engine: Engine, attempts: int = 5) -> None:
 def _session_upsert(dialect: str) -> Any:
     """Insert sessions, or add to their message count; built once (building it per batch was ~10 % of a
     server's CPU at one question per batch)."""
-    stmt = _upsert(dialect)
+    stmt = upsert_into(sessions, dialect)
     return stmt.on_conflict_do_update(
         index_elements=[sessions.c.id],
         set_={
@@ -339,19 +340,6 @@ def _session_upsert(dialect: str) -> Any:
             "message_count": sessions.c.message_count + stmt.excluded.message_count,
         },
     )
-
-
-def _upsert(dialect: str) -> Any:
-    """INSERT … ON CONFLICT for the two databases the store supports."""
-    if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        return sqlite_insert(sessions)
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(sessions)
-    raise RuntimeError(f"unsupported database {dialect}: use SQLite or PostgreSQL")
 
 
 def iter_queue(q: queue.Queue[Any]) -> Iterable[Any]:

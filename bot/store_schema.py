@@ -198,3 +198,16 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def upsert_into(table: Table, dialect: str) -> Any:
+    """An INSERT that takes ``ON CONFLICT`` clauses, for the two databases the store supports."""
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(table)
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table)
+    raise RuntimeError(f"unsupported database {dialect}: use SQLite or PostgreSQL")

@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Engine
 
-from bot.store_schema import utcnow, wechat_deliveries
+from bot.store_schema import upsert_into, utcnow, wechat_deliveries
 from bot.wechat_shared import Pruner
 
 KEEP = dt.timedelta(hours=1)  # far longer than WeChat's retries (about 15 s)
@@ -106,17 +106,6 @@ class SharedDeliveries:
 def _count_upsert(dialect: str) -> Any:
     """INSERT … ON CONFLICT add one … RETURNING the count, for the two databases the store supports."""
     table = wechat_deliveries
-    stmt: Any
-    if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        stmt = sqlite_insert(table)
-    elif dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        stmt = pg_insert(table)
-    else:
-        raise RuntimeError(f"unsupported database {dialect}: use SQLite or PostgreSQL")
-    return stmt.on_conflict_do_update(
+    return upsert_into(table, dialect).on_conflict_do_update(
         index_elements=[table.c.key], set_={"deliveries": table.c.deliveries + 1}
     ).returning(table.c.deliveries, table.c.late)
