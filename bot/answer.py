@@ -172,6 +172,34 @@ def _names_place_around(sentence: SourceSentence, place: str, asked: set[str], h
     return any(hit.chunk.doc_id == sentence.doc_id and place in normalize(hit.chunk.text) for hit in hits)
 
 
+# How far before the best sentence the sentence saying which year it is about may be (characters of the article).
+YEAR_ANCHOR_CHARS = 400
+
+
+def _year_anchor(bank: SentenceBank, scored: list[Scored], chosen: list[Scored], info: QuestionInfo) -> Scored | None:
+    """"2022年度…分赴多少个地区": the count is in one sentence ("此次督导帮扶…分赴9个地区") and the year it is
+    about in one shortly before it, which is quoted too, so that the answer shows the year asked about."""
+    years = asked_years(info.norm)
+    if not years:
+        return None
+    best = bank.sentences[chosen[0].sid]
+    shown = " ".join(absolutise(bank.sentences[c.sid].text, bank.sentences[c.sid].date) for c in chosen)
+    lacking = [y for y in years if y not in shown]
+    if not lacking:
+        return None
+    taken = {c.sid for c in chosen}
+    for cand in scored[1:12]:
+        s = bank.sentences[cand.sid]
+        if (
+            cand.sid not in taken
+            and s.doc_id == best.doc_id
+            and 0 <= best.start - s.end <= YEAR_ANCHOR_CHARS
+            and all(y in absolutise(s.text, s.date) for y in lacking)
+        ):
+            return cand
+    return None
+
+
 def draft_answer(
     bank: SentenceBank,
     hits: list[Hit],
@@ -314,6 +342,12 @@ def draft_answer(
                 spare = make_room(need)
             if spare >= MIN_PIECE:
                 add(pick, min(len(bank.sentences[pick.sid].text), spare))
+    anchor = _year_anchor(bank, scored, chosen, info) if len(chosen) < max_sentences else None
+    if anchor is not None:
+        need = min(len(bank.sentences[anchor.sid].text), budget // 2)
+        spare = make_room(need)
+        if spare >= MIN_PIECE:
+            add(anchor, min(need, spare))
     chosen.sort(key=lambda c: (bank.sentences[c.sid].doc_id, bank.sentences[c.sid].start))
     # "具体咋操作": any quoted sentence that tells how is cut to keep its steps.
     asks_how = asks_procedure(info.norm)

@@ -261,7 +261,10 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
     if kind == "number":
         # A date ("2023年1月1日起") is not a count: "最多能绑几个" is not answered by when a scheme started.
         # Nor is a place name with a numeral in it ("十家堡镇", "八棵树").
-        return bool(_NUMERIC.search(_without_places(_DATE_NUMBER.sub("", sentence_norm))))
+        # Nor is "一张清单" or "一个大棚就是一个金饭碗": 一 before a measure word is mostly "a", not a count.
+        return any(
+            not _ONE.fullmatch(m.group(0)) for m in _NUMERIC.finditer(_without_places(_DATE_NUMBER.sub("", sentence_norm)))
+        )
     return True
 
 
@@ -310,6 +313,9 @@ _UNIT_ALIKE = {
     "份": "份|张",
     "台": "台|辆|部",
     "辆": "辆|台|部",
+    # 个 is the all-purpose measure word: "提了多少个问题" is answered by "61项具体问题", "多少个大棚" by
+    # "大棚3.25万栋".
+    "个": "个|项|栋|座|处|条|种|件|所|间|户|套|家|只|棵|株|台|辆|部",
 }
 
 
@@ -332,6 +338,7 @@ def compile_patterns() -> None:
 
 
 _FIGURE = re.compile(r"\d[\d.]*\s*(?:余|多)?")
+_ONE = re.compile(r"一\s*(?!余|多|万|亿)[^\d一二两三四五六七八九十百千]")
 
 
 def count_score(unit: str, noun: str, sentence_norm: str) -> float:
@@ -343,6 +350,9 @@ def count_score(unit: str, noun: str, sentence_norm: str) -> float:
     counted, named = _count_patterns(unit)
     best = 0.0
     for m in counted.finditer(sentence_norm):
+        if _ONE.match(m.group(0)):
+            # "一个大棚就是一个金饭碗", "一张清单": 一 before a measure word is mostly "a", not a count.
+            continue
         best = 0.1
         if noun and noun[:1] in sentence_norm[m.end() : m.end() + 6]:
             return 0.2

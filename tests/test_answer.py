@@ -56,6 +56,9 @@ def test_freshness_line_appears_only_past_the_configured_age() -> None:
         ("梨树县温室大棚年产蔬菜水果多少吨？", "32万余吨"),
         ("生态强省督导帮扶派了几个工作组", "5个帮扶工作组"),
         ("辽源液化气灌装站保障了多少居民用户？", "3万余户"),
+        # 个 asks for a count in whatever measure word the source uses; "一个大棚就是一个金饭碗" is no count.
+        ("梨树县有多少个大棚", "3.25万栋"),
+        ("督导帮扶时各地提出了几个问题", "61项"),
     ],
 )
 def test_count_questions_quote_the_number_with_its_unit(chain: FaqChain, question: str, fact: str) -> None:
@@ -169,6 +172,14 @@ def test_a_real_word_is_not_respelt_as_a_homophone(chain: FaqChain) -> None:
     """ "收发" sounds like the article's "首发" (a car launch) but is a word of its own."""
     answer = chain.ask("快过年了快递还能正常收发不")
     assert answer.answered and {c.doc_id for c in answer.citations} == {"postal-baotong"}
+
+
+def test_a_count_for_a_named_year_quotes_the_sentence_saying_that_year(chain: FaqChain) -> None:
+    # The count ("此次督导帮扶…分赴9个地区") and the year it is about are in two sentences of the article.
+    answer = chain.ask("2022年度督导帮扶的工作组去了几个地区")
+    assert answer.answered and "9个地区" in answer.text and "2022年度" in answer.text
+    assert_citations_exact(answer)
+    assert not chain.ask("2023年度督导帮扶的工作组去了几个地区").answered
 
 
 def test_counting_people_needs_a_count_of_people(chain: FaqChain) -> None:
