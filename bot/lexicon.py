@@ -24,6 +24,8 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 # read through these tests several times each; the per-character generators were a tenth of reading them).
 _ALL_HAN = re.compile(r"[\u4e00-\u9fff]+")
 _WORD_OK = re.compile(r"[\w%]", re.UNICODE)
+# Particles, prepositions and adverbs: a word made of these only ("还给", "到去" once 哪 is read) names nothing.
+_GRAMMAR_ONLY = re.compile(r"[的了吗呢吧啊呀哦嘛么是在有和与及或就都也还又把被给让对从向到为以于而并等着过得地去来]{2,}")
 
 
 # Pinyin per character and per short run, in plain dicts (an lru_cache hit builds a key and relinks its entry, and
@@ -378,6 +380,8 @@ class WordReader:
             previous = raw
             if not token or not _WORD_OK.search(token) or token in _STOPWORDS or token in FILLERS:
                 continue
+            if _GRAMMAR_ONLY.fullmatch(token):
+                continue  # "还给啥单位供气" (also, to), "用到哪去了" less its 哪: grammar, not what is asked about
             spelled = self._spelled(token)
             if spelled not in FILLERS:  # "家理" is 家里, which says nothing
                 spelled = self._unglued(spelled)

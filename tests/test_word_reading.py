@@ -38,6 +38,17 @@ def test_interrogatives_leave_no_junk_words(chain: FaqChain) -> None:
     assert "任" not in words("任何人都能用吗"), "任何 is no interrogative"
 
 
+def test_words_made_of_grammar_only_are_not_asked_about(chain: FaqChain) -> None:
+    """ "还给啥单位" is 还 (also) + 给 (to), "用到哪去了" less its 哪 is 到去: no article has them, so kept they weigh
+    like rare terms and the question looks like a near miss."""
+    words = chain._loaded.bank.reader.words
+    assert "还给" not in words("淮安调压站除了居民还给啥单位供气")
+    assert not {"到去", "到哪去"} & set(words("个人账户少划的钱用到哪去了"))
+    answer = chain.ask("个人账户少划的钱用到哪去了")
+    assert answer.answered and "门诊保障" in answer.text
+    assert_citations_exact(answer)
+
+
 def test_a_particle_glued_to_a_word_the_articles_lack_is_dropped(chain: FaqChain) -> None:
     """ "卡里", "地底下", "开了个": the cut glues 里/底下/了个 on; whole, they weigh like rare terms no article has,
     and an answerable question looks like a near miss. Words the articles use keep their particle."""
