@@ -70,6 +70,7 @@ class Draft:
     scored: list[Scored] = field(default_factory=list)
     coverage: float = 0.0
     best_dense: float = 0.0
+    best_counted: float = 0.0  # the best sentence counts what was asked about, in the unit asked (0.2)
     best_lexical: float = 0.0
     kind_ok: bool = False
     opener: str = ""
@@ -242,7 +243,7 @@ def draft_answer(
     if not scored:
         return draft
     best = scored[0]
-    draft.best_dense, draft.best_lexical = best.dense, best.lexical
+    draft.best_dense, draft.best_lexical, draft.best_counted = best.dense, best.lexical, best.counted
     chosen = [best]
     first = bank.sentences[best.sid]
     credit = credits.credit([bank.text(best.sid), bank.context(best.sid)])

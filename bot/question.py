@@ -16,6 +16,7 @@ from typing import Literal
 from bot.chunk import normalize
 from bot.lexicon import respell_cues
 from bot.question_focus import PAPERS, SLOT
+from bot.thesaurus import SYNONYMS
 
 Kind = Literal[
     "division",
@@ -341,6 +342,15 @@ _FIGURE = re.compile(r"\d[\d.]*\s*(?:余|多)?")
 _ONE = re.compile(r"一\s*(?!余|多|万|亿)[^\d一二两三四五六七八九十百千]")
 
 
+@lru_cache(maxsize=1024)
+def _noun_heads(noun: str) -> tuple[str, ...]:
+    """First characters of what a question counts, as asked and as the articles word it ("几个厅局" -> 厅, 部门's 部)."""
+    if not noun:
+        return ()
+    said = [alt for word, meant in SYNONYMS.items() if noun.startswith(word) for alt in meant]
+    return tuple(dict.fromkeys([noun[:1], *(word[:1] for word in said)]))
+
+
 def count_score(unit: str, noun: str, sentence_norm: str) -> float:
     """0.1 when a sentence states a count in that unit ("500余亩"), 0.2 when what is counted follows it."""
     if not unit:
@@ -348,13 +358,15 @@ def count_score(unit: str, noun: str, sentence_norm: str) -> float:
     if unit == "个" and noun[:1] == "人":
         unit, noun = "人", ""
     counted, named = _count_patterns(unit)
+    heads = _noun_heads(noun)
     best = 0.0
     for m in counted.finditer(sentence_norm):
         if _ONE.match(m.group(0)):
             # "一个大棚就是一个金饭碗", "一张清单": 一 before a measure word is mostly "a", not a count.
             continue
         best = 0.1
-        if noun and noun[:1] in sentence_norm[m.end() : m.end() + 6]:
+        after = sentence_norm[m.end() : m.end() + 6]
+        if any(head in after for head in heads):
             return 0.2
     if not best and unit != "个" and named.search(sentence_norm):
         # "派了几组人" answered by "5个督导组": a count in 个 of things whose name ends in the unit.

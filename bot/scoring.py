@@ -52,6 +52,7 @@ class Scored:
     dense: float
     kind_ok: bool
     rank: int
+    counted: float = 0.0  # count_score: 0.2 when it counts what is asked about in the unit asked
 
 
 def word_weights(bank: SentenceBank, words: Sequence[str]) -> dict[str, float]:
@@ -258,7 +259,7 @@ def score_sentences(
                 told = _remember(steps, norm, states_procedure(norm))
             if told:
                 score += 0.08
-        out.append(Scored(sid, score, lex, ctx, 0.0, kind_ok, rank))
+        out.append(Scored(sid, score, lex, ctx, 0.0, kind_ok, rank, counted))
     out.sort(key=lambda x: -x.score)
     top = out[:DENSE_CANDIDATES]
     for cand, d in zip(top, bank.vectors([c.sid for c in top]) @ qvec, strict=True):

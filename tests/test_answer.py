@@ -182,6 +182,16 @@ def test_a_count_for_a_named_year_quotes_the_sentence_saying_that_year(chain: Fa
     assert not chain.ask("2023年度督导帮扶的工作组去了几个地区").answered
 
 
+def test_a_count_of_the_thing_asked_is_recognised_in_the_articles_word_for_it() -> None:
+    from bot.question import asked_unit, count_score
+
+    unit, noun = asked_unit("工作组的人是从几个厅局抽调的")
+    assert (unit, noun) == ("个", "厅局")
+    assert count_score(unit, noun, "由省生态环境厅等10个部门以及10余名专家组成") == 0.2  # 厅局 are 部门
+    assert count_score(unit, noun, "分赴9个地区完成实地帮扶") == 0.1  # a count, but of something else
+    assert count_score("个", "大棚", "一个大棚就是一个金饭碗") == 0.0  # "a", not a count
+
+
 def test_counting_people_needs_a_count_of_people(chain: FaqChain) -> None:
     assert not chain.ask("家庭共济能绑定几个人").answered
     assert "近百名" in chain.ask("跨年夜昆仑燃气有多少人在一线").text
