@@ -51,7 +51,7 @@ _PRICE = re.compile(
 # that is only mentioned: "光打电话问还是派人下去" asks how, "打个电话就能上门服务吗" whether.
 _PHONE = re.compile(
     r"(?:电话|热线|号码|客服)(?:号码|号)?(?:是|该是|应该是)?(?:多少|啥|什么|几|哪个|呢|[?？]|$)"
-    r"|(?:打|拨|找)(?:哪个|什么|啥|几号|哪)(?:个)?(?:电话|热线|号码|客服)|手机号|联系方式|怎么联系|咋联系|联系谁"
+    r"|(?:打|拨|找)(?:哪个|什么|啥|几号|哪)(?:个)?(?:电话|热线|号码|客服)|手机号|(?<!何种|哪种|哪些)联系方式|怎么联系|咋联系|联系谁"
 )
 # "在哪个县": a county (city, district…) by name; a sentence naming none does not answer it.
 _DIVISION = re.compile(r"哪个(?:县|市|区|镇|乡|村)|哪(?:县|市|区)")
@@ -389,6 +389,9 @@ _CAN_MARKER = re.compile(r"能不能|可不可以|可以|能否|能|有没有|�
 # The word right after 给 (past a 家里) is who it is for; after "给她" the next word is already the action.
 # "咋让快递员乐意上岗": how willing or soon says nothing of the action, which is the word after it.
 _WILLING = frozenset({"乐意", "愿意", "情愿", "肯", "主动", "及时", "尽快", "赶紧", "赶快"})
+# "计入标准是如何规定的", "督导组是咋要求的": how a rule is worded asks what it says, which the answer states without
+# the verb; what is asked about is the thing before the marker.
+_SAYING = frozenset({"规定", "要求", "安排", "说", "讲", "写", "定", "说法"})
 # "能给家里老人交" (for whom) and "咋让快递员返岗" (whom it makes act): the action is the later word.
 _FOR_WHOM = re.compile(r"[给帮替为让叫使](?:家里|家中|我家|咱家|俺家)?")
 # "在哪个菜单底下", "去哪些快递公司": the noun after 哪个 says where, it is not what is asked about.
@@ -461,7 +464,10 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
     after = [
         (i, w)
         for i, w in after
-        if not _qualifier(norm, match.end(), i) and w not in _WILLING and not (where and w in _HANDLING)
+        if not _qualifier(norm, match.end(), i)
+        and w not in _WILLING
+        and w not in _SAYING
+        and not (where and w in _HANDLING)
     ]
     before = sorted(
         (norm.rfind(w, 0, match.start()), w) for w in words if norm.rfind(w, 0, match.start()) >= 0

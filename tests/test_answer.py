@@ -131,6 +131,12 @@ def test_question_kinds_and_crux_words() -> None:
     assert crux_word(info, ["医保", "卡", "丢", "补办"]) == "补办"
     info = classify("家里燃气泄漏了咋办")
     assert crux_word(info, ["燃气", "泄漏"]) == "泄漏"
+    # How a rule is worded asks what it says: the rule is the point, not the verb 规定.
+    info = classify("退休人员个人账户计入标准是如何规定的")
+    assert crux_word(info, ["退休人员", "个人账户", "计入", "标准", "规定"]) == "标准"
+    # "何种联系方式" asks what means of contact there is; a number is asked for by "联系方式" alone.
+    assert classify("供电所给种植户提供了何种联系方式").kind != "phone"
+    assert classify("供电所的联系方式给一个").kind == "phone"
 
 
 @pytest.mark.parametrize(
