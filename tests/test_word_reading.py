@@ -38,6 +38,12 @@ def test_interrogatives_leave_no_junk_words(chain: FaqChain) -> None:
     assert "任" not in words("任何人都能用吗"), "任何 is no interrogative"
 
 
+def test_this_thing_and_every_month_name_nothing(chain: FaqChain) -> None:
+    words = chain._loaded.bank.reader.words
+    assert words("这玩意儿对采油有啥好处") == ("采油", "好处")
+    assert "每月" not in words("个人账户每月往里打钱按多少")  # like 每个月: how often, not what
+
+
 def test_words_made_of_grammar_only_are_not_asked_about(chain: FaqChain) -> None:
     """ "还给啥单位" is 还 (also) + 给 (to), "用到哪去了" less its 哪 is 到去: no article has them, so kept they weigh
     like rare terms and the question looks like a near miss."""
