@@ -137,6 +137,31 @@ def test_a_long_story_first_message_is_answered_on_what_it_asks(chain: FaqChain)
     assert answer.rewritten_question == focused
 
 
+@pytest.mark.parametrize(
+    ("message", "fact"),
+    [
+        # What was heard (听说…) is what the articles report: the story before it is not.
+        (
+            "我是在长春上班的 家里老人身体不好 三天两头去医院拿药 花销挺大 听说现在个人账户的钱能给家里人用了 "
+            "得去哪个公众号弄",
+            "吉林医保公共服务",
+        ),
+        # 到底 marks the question at last.
+        (
+            "俺家老头子退休好些年了 血压一直高 以前看门诊慢病只能去定点的几家 现在到底能去哪一级的医院看",
+            "三级(市级)及以下",
+        ),
+    ],
+)
+def test_a_long_message_is_answered_on_what_was_heard_or_what_it_finally_asks(
+    chain: FaqChain, message: str, fact: str
+) -> None:
+    assert "身体" not in asked_part(message) and "血压" not in asked_part(message)
+    answer = chain.ask(message)
+    assert answer.answered and fact in answer.text, answer.text
+    assert_citations_exact(answer)
+
+
 def test_a_long_message_whose_story_holds_the_question_is_not_cut(chain: FaqChain) -> None:
     message = "您好 我在长春上班 单位给交的职工医保 上个月医保卡丢了 里面还有钱 想问问去哪补办"
     assert asked_part(message) == message  # the ask is too short: the story says what is to be 补办
