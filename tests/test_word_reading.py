@@ -41,6 +41,7 @@ def test_interrogatives_leave_no_junk_words(chain: FaqChain) -> None:
 def test_this_thing_and_every_month_name_nothing(chain: FaqChain) -> None:
     words = chain._loaded.bank.reader.words
     assert words("这玩意儿对采油有啥好处") == ("采油", "好处")
+    assert "这种" not in words("这种血糖仪能用个人账户买吗")  # "this kind of": the point is what follows
     assert "每月" not in words("个人账户每月往里打钱按多少")  # like 每个月: how often, not what
 
 
