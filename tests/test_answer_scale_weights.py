@@ -45,3 +45,19 @@ def test_a_word_no_article_uses_weighs_no_more_than_in_the_seed(
         assert larger_bank.df(word) == 0 and seed_bank.df(word) == 0
         # Plain IDF would grow with the base (log 2N: 4.2 at 31 chunks, 6.4 at 300, 12.2 at 100k).
         assert larger_bank.weight(word) <= 1.15 * seed_bank.weight(word)
+
+
+def test_the_rarest_words_keep_their_proportions_as_the_base_grows(
+    larger_chain: FaqChain, seed_index, embeddings
+) -> None:  # type: ignore[no-untyped-def]
+    """A word no article uses outweighs the rarest word the articles do use by the same factor at every size, so
+    a near miss does not look closer to an article just because the base is larger."""
+    from bot.evidence import SentenceBank
+
+    ratios = []
+    for index in (seed_index, larger_chain.index):
+        bank = SentenceBank(index, embeddings)
+        rarest = max(bank.idf(word) for word in ("淮安", "迟小飞", "杨博") if bank.df(word))
+        ratios.append(bank.max_idf / rarest)
+    assert ratios[1] == pytest.approx(ratios[0], rel=0.05)
+
