@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.answer import Draft
+from bot.answer import COUNTS_WHAT_IS_ASKED, Draft
 from bot.config import Settings
 from bot.question import STRICT_KINDS, QuestionInfo
 from bot.types import Answer
@@ -39,9 +39,6 @@ TOPIC_WORDS = {
 EXAMPLES = ("个人账户的钱家里人能用吗？", "辽源快递春节打烊吗？", "延边供电公司为返乡人员做了什么？")
 
 
-# count_score of a sentence that counts the very thing asked about ("从几个厅局抽调的" -> "10个部门…组成"): as good
-# a sign that it answers as a close meaning, which the bundled embedder often misses for such sentences.
-COUNTS_WHAT_IS_ASKED = 0.2
 
 
 @dataclass(frozen=True)
@@ -94,6 +91,8 @@ def decide(
         return False, f"crux_missing:{draft.crux}"
     if draft.coverage < limits.min_coverage and not (
         draft.coverage >= limits.low_coverage
+        # A sentence counting the very thing asked about ("从几个厅局抽调的" -> "10个部门…组成") is as good a sign
+        # as a close meaning, which the bundled embedder often misses for such sentences.
         and (draft.best_dense >= limits.low_coverage_dense or draft.best_counted >= COUNTS_WHAT_IS_ASKED)
         and draft.best_lexical >= limits.low_coverage_lexical
     ):

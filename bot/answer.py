@@ -43,6 +43,8 @@ LEAD_CHARS = 45
 # The shortest piece of a sentence worth quoting next to another one.
 MIN_PIECE = 40
 CRUX_MAX_CHARS = 30
+# count_score of a sentence counting the very thing a 几/多少 question asks about.
+COUNTS_WHAT_IS_ASKED = 0.2
 # A second sentence scoring this close to the best one is quoted too (in part if need be).
 STRONG = 0.85
 # Words of a part weighing less than this together name nothing (one word of 用/先/得 weighs ~0.3): a part
@@ -239,6 +241,13 @@ def draft_answer(
         stating = next((c for c in scored[1:8] if c.kind_ok and c.score >= 0.8 * scored[0].score), None)
         if stating is not None:
             scored = [stating, *[c for c in scored if c is not stating]]
+    if scored and 0.0 < scored[0].counted < COUNTS_WHAT_IS_ASKED:
+        # "上报的问题有多少条": "61项具体问题" counts what is asked, "14条政策措施" something else.
+        counting = next(
+            (c for c in scored[1:8] if c.counted >= COUNTS_WHAT_IS_ASKED and c.score >= 0.8 * scored[0].score), None
+        )
+        if counting is not None:
+            scored = [counting, *[c for c in scored if c is not counting]]
     draft = Draft(scored=scored)
     if not scored:
         return draft
@@ -272,6 +281,8 @@ def draft_answer(
         room = budget - sum(allot.values())
         if cand.sid in allot or s.doc_id != first.doc_id or room < MIN_PIECE:
             continue
+        if best.counted >= COUNTS_WHAT_IS_ASKED and 0.0 < cand.counted < COUNTS_WHAT_IS_ASKED:
+            continue  # "问题有多少条" answered by "61项具体问题": "14条政策措施" beside it would only mislead
         own = credits.credit([bank.text(cand.sid)])
         gain = sum(weights[w] * max(0.0, own[w] - credit[w]) for w in weights)
         strong = cand.score >= STRONG * best.score

@@ -300,9 +300,15 @@ def asked_unit(norm: str) -> tuple[str, str]:
     match = _UNIT.search(norm)
     if not match:
         return "", ""
-    return match.group(1), _NOT_HAN.sub("", norm[match.end() : match.end() + 2])
+    after = _NOT_HAN.sub("", norm[match.end() : match.end() + 2])
+    if after:
+        return match.group(1), after
+    # "上报的问题有多少条": what is counted comes first.
+    before = _COUNTED_BEFORE.search(norm, 0, match.start())
+    return match.group(1), before.group(1) if before else ""
 
 
+_COUNTED_BEFORE = re.compile(r"([\u4e00-\u9fff]{2})(?:一共|总共|共|都|还)?(?:有|是)?(?:一共|总共|共)?$")
 # Measure words that count the same things ("多少人" is answered by "近百名", "100余位").
 # 台 counts vehicles and machines as well as 辆 does ("进了几台车" in the north-east).
 _UNIT_ALIKE = {
@@ -312,6 +318,8 @@ _UNIT_ALIKE = {
     "家": "家|个",
     "张": "张|份",
     "份": "份|张",
+    "条": "条|项",  # items of a list: "问题有多少条" ~ "61项具体问题"
+    "项": "项|条",
     "台": "台|辆|部",
     "辆": "辆|台|部",
     # 个 is the all-purpose measure word: "提了多少个问题" is answered by "61项具体问题", "多少个大棚" by

@@ -196,6 +196,10 @@ def test_a_count_of_the_thing_asked_is_recognised_in_the_articles_word_for_it() 
     assert count_score(unit, noun, "由省生态环境厅等10个部门以及10余名专家组成") == 0.2  # 厅局 are 部门
     assert count_score(unit, noun, "分赴9个地区完成实地帮扶") == 0.1  # a count, but of something else
     assert count_score("个", "大棚", "一个大棚就是一个金饭碗") == 0.0  # "a", not a count
+    # What is counted may come first; 条 and 项 both count the items of a list.
+    assert asked_unit("地方上报上来的问题有多少条") == ("条", "问题")
+    assert count_score("条", "问题", "全省各地提出的61项具体问题") == 0.2
+    assert count_score("条", "问题", "提出了14条政策措施") == 0.1
 
 
 def test_counting_people_needs_a_count_of_people(chain: FaqChain) -> None:

@@ -180,6 +180,7 @@ def test_count_of_problems_is_not_answered_with_a_count_of_measures(chain: FaqCh
     """ "上报的问题有多少条": "14条政策措施" counts measures, not the problems asked about."""
     answer = chain.ask("生态督导那帮人下去后 地方上报上来的问题有多少条")
     assert "14条政策措施" not in answer.text
+    assert not answer.answered or "61项具体问题" in answer.text, "the count of problems, if anything"
 
 
 def test_kind_of_thing_asked_for_need_not_be_in_the_answer(chain: FaqChain) -> None:
