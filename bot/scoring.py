@@ -66,7 +66,7 @@ class Credits:
     is matched once.
     """
 
-    __slots__ = ("words", "weights", "total", "_matchers", "_memo", "_covered", "_bits", "_mask", "_zeros")
+    __slots__ = ("words", "weights", "total", "_matchers", "_memo", "_covered", "_bits", "_mask", "_masked", "_zeros")
 
     def __init__(self, weights: dict[str, float], remember: bool = False, index: CharIndex | None = None) -> None:
         self.words = tuple(weights)
@@ -81,8 +81,11 @@ class Credits:
         # ``index``: a small base's texts by character; those no word could match get zeros without matching.
         self._bits = index.bits if index is not None else None
         self._mask = 0
-        for plan in plans if index is not None else ():
-            self._mask |= index.could_match(plan)  # type: ignore[union-attr]
+        masks = [index.could_match(plan) for plan in plans] if index is not None else []
+        for mask in masks:
+            self._mask |= mask
+        # Each word with the texts it could match: a text most words cannot match meets only the others' matchers.
+        self._masked = tuple(zip(self._matchers, masks, strict=True)) if index is not None else ()
         self._zeros = (0.0,) * len(plans)
 
     def of(self, text: SentenceText) -> tuple[float, ...]:
@@ -91,8 +94,16 @@ class Credits:
             bits = self._bits
             if bits is not None:
                 bit = bits.get(text.norm)
-                if bit is not None and not self._mask >> bit & 1:
-                    found = self._memo[text.norm] = self._zeros  # each word's match would be 0.0
+                if bit is not None:
+                    one = 1 << bit
+                    if not self._mask & one:
+                        found = self._memo[text.norm] = self._zeros  # each word's match would be 0.0
+                    else:
+                        # A word none of whose needles the text could hold matches it 0.0 (``CharIndex``): only the
+                        # rest are matched (most texts a question reads could hold one or two of its ~7 words).
+                        found = self._memo[text.norm] = tuple(
+                            [match(text) if mask & one else 0.0 for match, mask in self._masked]
+                        )
                     return found
             # A list comprehension over bound methods: a generator fed to tuple() cost a third more here.
             found = self._memo[text.norm] = tuple([match(text) for match in self._matchers])
