@@ -34,6 +34,7 @@ from bot.dates import freshness_line
 from bot.evidence import SentenceBank
 from bot.faq import FaqBook
 from bot.index import KnowledgeIndex, load_index
+from bot.lexicon import learn_pinyin
 from bot.question import QuestionInfo, asks_procedure, classify, compile_patterns, crux_word, question_parts
 from bot.question_focus import SLOT_WEIGHT, done_for_words, slot_words
 from bot.retrieve import retrieve_hybrid
@@ -495,6 +496,7 @@ def build_chain(settings: Settings) -> FaqChain:
     index, embeddings = load_search(settings)
     warm_up()
     compile_patterns()
+    learn_pinyin()
     embeddings.warm_up()  # type: ignore[attr-defined]
     llm = None
     if settings.llm_enabled:
