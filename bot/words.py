@@ -214,16 +214,87 @@ def cut_plain(text: str) -> list[str]:
     return out
 
 
+_HMM: tuple | None = None  # type: ignore[type-arg]  # jieba's HMM tables, read once (see ``_hmm_cut``)
+
+
+def _hmm_tables() -> tuple:  # type: ignore[type-arg]
+    global _HMM
+    if _HMM is None:
+        from jieba import finalseg
+
+        start, trans, emit, low = finalseg.start_P, finalseg.trans_P, finalseg.emit_P, finalseg.MIN_FLOAT
+        # The moves each state can come from, in jieba's order of previous states (``finalseg.PrevStatus``).
+        moves = tuple(trans[a].get(b, low) for a, b in ("EB", "SB", "MM", "BM", "BE", "ME", "SS", "ES"))
+        _HMM = (finalseg, low, tuple(start[y] for y in "BMES"), tuple(emit[y] for y in "BMES"), moves)
+    return _HMM
+
+
+def _hmm_states(chars: str) -> list[str]:
+    """``jieba.finalseg.viterbi(chars, "BMES", …)``'s state path: the same sums in the same order and the same
+    ``max`` over (probability, previous state) pairs, with back-pointers instead of a copied path per state."""
+    _, low, (start_b, start_m, start_e, start_s), emits, moves = _hmm_tables()
+    emit_b, emit_m, emit_e, emit_s = emits
+    e_b, s_b, m_m, b_m, b_e, m_e, s_s, e_s = moves  # from-to
+    c = chars[0]
+    vb, vm = start_b + emit_b.get(c, low), start_m + emit_m.get(c, low)
+    ve, vs = start_e + emit_e.get(c, low), start_s + emit_s.get(c, low)
+    backs = []
+    for c in chars[1:]:
+        pb, pm, pe, ps = emit_b.get(c, low), emit_m.get(c, low), emit_e.get(c, low), emit_s.get(c, low)
+        nb, fb = max((ve + e_b + pb, "E"), (vs + s_b + pb, "S"))
+        nm, fm = max((vm + m_m + pm, "M"), (vb + b_m + pm, "B"))
+        ne, fe = max((vb + b_e + pe, "B"), (vm + m_e + pe, "M"))
+        ns, fs = max((vs + s_s + ps, "S"), (ve + e_s + ps, "E"))
+        backs.append({"B": fb, "M": fm, "E": fe, "S": fs})
+        vb, vm, ve, vs = nb, nm, ne, ns
+    state = max((ve, "E"), (vs, "S"))[1]
+    states = [state]
+    for back in reversed(backs):
+        state = back[state]
+        states.append(state)
+    states.reverse()
+    return states
+
+
+def _hmm_cut(text: str) -> list[str]:
+    """``list(jieba.finalseg.cut(text))``: the words jieba's HMM finds among characters its dictionary does not join."""
+    finalseg = _hmm_tables()[0]
+    han, skip, force = finalseg.re_han, finalseg.re_skip, finalseg.Force_Split_Words
+    out: list[str] = []
+    for block in han.split(text):
+        if not han.match(block):
+            out.extend(part for part in skip.split(block) if part)
+            continue
+        words: list[str] = []
+        begin = nexti = 0
+        for i, state in enumerate(_hmm_states(block)):
+            if state == "B":
+                begin = i
+            elif state == "E":
+                words.append(block[begin : i + 1])
+                nexti = i + 1
+            elif state == "S":
+                words.append(block[i])
+                nexti = i + 1
+        if nexti < len(block):
+            words.append(block[nexti:])
+        for word in words:
+            if word in force:
+                out.extend(word)
+            else:
+                out.append(word)
+    return out
+
+
 def cut_search(text: str) -> list[str]:
     """``list(jieba.cut_for_search(text))`` (HMM on) with the domain dictionary, in one function.
 
     jieba's search cut is three generators deep (``cut_for_search`` over ``cut`` over ``__cut_DAG``) and finds each
-    block's route in two passes; this follows its steps one for one along ``best_route``, and hands runs of single
-    characters jieba does not know to jieba's own HMM (``finalseg.cut``), as jieba does. The cut of every eval
+    block's route in two passes; this follows its steps one for one along ``best_route``, and cuts runs of single
+    characters jieba does not know with jieba's own HMM tables (``_hmm_cut``), as jieba does. The cut of every eval
     question and every article is checked against jieba's (``tests/test_words_cut.py``).
     """
     import jieba
-    from jieba import finalseg
 
     tokenizer = _SEGMENTER.get()
     freq = tokenizer.FREQ
@@ -234,7 +305,7 @@ def cut_search(text: str) -> list[str]:
         if len(buf) == 1:
             words.append(buf)
         elif not freq.get(buf):
-            words.extend(finalseg.cut(buf))  # characters no word joins: the HMM may find new words among them
+            words.extend(_hmm_cut(buf))  # characters no word joins: jieba's HMM may find new words among them
         else:
             words.extend(buf)
 

@@ -9,9 +9,10 @@ import json
 import jieba
 import pytest
 from answers_support import KNOWLEDGE
+from jieba import finalseg
 
 from bot.chunk import normalize
-from bot.words import cut_plain, cut_search, domain_words, tokenize
+from bot.words import _hmm_cut, cut_plain, cut_search, domain_words, tokenize
 
 EVAL = KNOWLEDGE.parent / "eval"
 
@@ -56,3 +57,14 @@ def test_questions_and_articles_are_cut_for_search_as_jieba_cuts_them(reference:
             assert cut_search(form) == list(reference.cut_for_search(form)), form
     # Runs of characters jieba does not know go through its HMM, which finds words of its own among them.
     assert any(w not in reference.FREQ for text in _questions() for w in cut_search(normalize(text)) if len(w) > 1)
+
+
+def test_unknown_characters_are_split_as_jiebas_hmm_splits_them() -> None:
+    checked = 0
+    for question in _questions():
+        norm = normalize(question)
+        for start in range(len(norm)):
+            for end in range(start + 1, min(len(norm), start + 8) + 1):
+                assert _hmm_cut(norm[start:end]) == list(finalseg.cut(norm[start:end])), norm[start:end]
+                checked += 1
+    assert checked > 50_000
