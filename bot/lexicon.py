@@ -94,19 +94,28 @@ def _cue_sounds() -> dict[tuple[str, ...], str]:
     return {pinyin_of(cue): cue for cue in _CUES}
 
 
+@lru_cache(maxsize=1)
+def _cue_firsts() -> frozenset[str]:
+    return frozenset(sound[0] for sound in _cue_sounds())
+
+
 def respell_cues(norm: str) -> str:
     """``norm`` with misspelt question cues respelt ("夺少钱" -> "多少钱"); a real word ("合力") stays itself."""
     from bot.words import _SEGMENTER
 
-    sounds = _cue_sounds()
+    sounds, firsts = _cue_sounds(), _cue_firsts()
     sound = pinyin_of(norm)
-    out = list(norm)
+    out: list[str] | None = None  # a copy made only to respell (most questions have nothing to respell)
     for i in range(len(norm) - 1):
+        if sound[i] not in firsts:
+            continue  # no cue starts with this syllable (most characters of a question)
         cue = sounds.get(sound[i : i + 2])
         span = norm[i : i + 2]
         if cue and cue != span and not _SEGMENTER.get().FREQ.get(span, 0):
+            if out is None:
+                out = list(norm)
             out[i : i + 2] = list(cue)
-    return "".join(out)
+    return norm if out is None else "".join(out)
 
 
 # An interrogative and the measure word it counts in ("几辆车" -> 车, "多少条" -> nothing): the kind of question
