@@ -245,14 +245,25 @@ class WordReader:
             # read as 冬季; "家理", "一局话" are 家里, 一句话, which say nothing).
             if 2 <= len(word) <= _TERM_CHARS and all(_HAN.match(ch) for ch in word):
                 self._sounds.setdefault(pinyin_of(word), word)
+        # The first two syllables of every word above: a text starting with two others sounds like none of them.
+        self._heads = frozenset(sound[:2] for sound in self._sounds)
         self._cache: dict[str, tuple[str, ...]] = {}
+
+    def _sounds_like(self, text: str) -> str | None:
+        """The known word that sounds like ``text`` (2+ characters), if any. Most texts tried (~20 a question) start
+        with two syllables no known word starts with; those are ruled out before the rest is sounded out."""
+        known = _pinyin.get
+        first, second = text[0], text[1]
+        if (known(first) or _learn_pinyin(first), known(second) or _learn_pinyin(second)) not in self._heads:
+            return None
+        return self._sounds.get(_sound(text))
 
     def _joinable(self, text: str) -> bool:
         """Single characters the cut left apart that make a known colloquial term or a slip for an article word
         ("医 宝" ~ 医保); "站 是" sounds like 展示 but with every character changed it is no slip."""
         if text in SYNONYMS:
             return True
-        target = self._sounds.get(_sound(text))
+        target = self._sounds_like(text)
         return target is not None and _slip_size_ok(text, target)
 
     def _spelled(self, word: str) -> str:
@@ -264,7 +275,7 @@ class WordReader:
             return word
         from bot.words import _SEGMENTER
 
-        target = self._sounds.get(_sound(word))
+        target = self._sounds_like(word)
         if target is None or len(target) != len(word):
             return word
         if not _slip_size_ok(word, target):
@@ -310,7 +321,7 @@ class WordReader:
             return ""
         if not _ALL_HAN.fullmatch(candidate):
             return ""
-        target = self._sounds.get(_sound(candidate))
+        target = self._sounds_like(candidate)
         if target is None or len(target) != len(candidate):
             return ""
         slipped = [k for k, (a, b) in enumerate(zip(candidate, target, strict=True)) if a != b]
