@@ -12,7 +12,7 @@ import re
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import mul
+from operator import attrgetter, mul
 
 import numpy as np
 
@@ -52,6 +52,9 @@ class Scored:
     dense: float
     kind_ok: bool
     rank: int
+
+
+_SCORE = attrgetter("score")
 
 
 def word_weights(bank: SentenceBank, words: Sequence[str]) -> dict[str, float]:
@@ -270,12 +273,13 @@ def score_sentences(
             if told:
                 score += 0.08
         out.append(Scored(sid, score, lex, ctx, 0.0, kind_ok, rank))
-    out.sort(key=lambda x: -x.score)
+    # Best first; ``reverse`` keeps equal scores in reading order, as a key of minus the score did (stable sort).
+    out.sort(key=_SCORE, reverse=True)
     top = out[:DENSE_CANDIDATES]
     for cand, d in zip(top, bank.vectors([c.sid for c in top]) @ qvec, strict=True):
         cand.dense = float(d)
         cand.score += DENSE_WEIGHT * cand.dense
-    out.sort(key=lambda x: -x.score)
+    out.sort(key=_SCORE, reverse=True)
     return out
 
 
