@@ -260,7 +260,7 @@ class FaqChain:
             loaded.bank.weight,
             min_similarity=FAQ_MIN_SIMILARITY,
             min_coverage=FAQ_MIN_COVERAGE,
-            crux=crux_word(info, words),
+            crux=lambda: crux_word(info, words),  # found only if some phrasing is close (few questions)
             segment=loaded.bank.reader.words,
         )
         if match:
