@@ -265,13 +265,14 @@ class FaqBook:
         *,
         min_similarity: float,
         min_coverage: float,
-        crux: str = "",
+        crux: str | Callable[[], str] = "",
         segment: Callable[[str], Sequence[str]] = tokenize_cached,
     ) -> FaqMatch | None:
         """The entry this question paraphrases, or None.
 
         Similarity alone is not enough (USE puts "余额咋查" close to "家里人能用吗"): the question's words,
         weighted, must also be in one of the entry's phrasings, and its crux word (补办, 查) must be there.
+        ``crux`` may be a function that finds it, called only when some phrasing is close enough.
         """
         if self.vectors is None or not len(self.owners):
             return None
@@ -279,6 +280,8 @@ class FaqBook:
         if float(sims.max()) < min_similarity:
             # Most questions paraphrase no entry: no phrasing is close enough, so none needs ranking (~35 us).
             return None
+        if callable(crux):
+            crux = crux()
         for entry, sim in self._ranked(sims, today)[:3]:
             if sim < min_similarity:
                 break

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
@@ -50,6 +51,22 @@ def _learn_pinyin(ch: str) -> str:
     return found
 
 
+def learn_pinyin() -> None:
+    """Learn the pinyin of every character ``_HAN`` covers now (~0.1 s, ~2 MB), when the chain is built.
+
+    Learnt one at a time, a character costs ~40 us through pypinyin the first time a question has it (a new one
+    in about every third eval question); asked for all at once, pypinyin gives the same readings
+    (``tests/test_lexicon_pinyin.py``) for ~5 us each.
+    """
+    from pypinyin import Style, lazy_pinyin
+
+    chars = [chr(code) for code in range(0x4E00, 0xA000)]
+    for ch, sound in zip(chars, lazy_pinyin(chars, style=Style.NORMAL), strict=True):
+        if len(_pinyin) >= _KEPT_SOUNDS:
+            break
+        _pinyin.setdefault(ch, sys.intern(sound))
+
+
 def pinyin_of(text: str) -> tuple[str, ...]:
     """Toneless pinyin per character (non-Chinese characters as themselves)."""
     known = _pinyin.get
@@ -79,19 +96,28 @@ def _cue_sounds() -> dict[tuple[str, ...], str]:
     return {pinyin_of(cue): cue for cue in _CUES}
 
 
+@lru_cache(maxsize=1)
+def _cue_firsts() -> frozenset[str]:
+    return frozenset(sound[0] for sound in _cue_sounds())
+
+
 def respell_cues(norm: str) -> str:
     """``norm`` with misspelt question cues respelt ("夺少钱" -> "多少钱"); a real word ("合力") stays itself."""
     from bot.words import _SEGMENTER
 
-    sounds = _cue_sounds()
+    sounds, firsts = _cue_sounds(), _cue_firsts()
     sound = pinyin_of(norm)
-    out = list(norm)
+    out: list[str] | None = None  # a copy made only to respell (most questions have nothing to respell)
     for i in range(len(norm) - 1):
+        if sound[i] not in firsts:
+            continue  # no cue starts with this syllable (most characters of a question)
         cue = sounds.get(sound[i : i + 2])
         span = norm[i : i + 2]
         if cue and cue != span and not _SEGMENTER.get().FREQ.get(span, 0):
+            if out is None:
+                out = list(norm)
             out[i : i + 2] = list(cue)
-    return "".join(out)
+    return norm if out is None else "".join(out)
 
 
 # An interrogative and the measure word it counts in ("几辆车" -> 车, "多少条" -> nothing): the kind of question
@@ -221,14 +247,25 @@ class WordReader:
             # read as 冬季; "家理", "一局话" are 家里, 一句话, which say nothing).
             if 2 <= len(word) <= _TERM_CHARS and all(_HAN.match(ch) for ch in word):
                 self._sounds.setdefault(pinyin_of(word), word)
+        # The first two syllables of every word above: a text starting with two others sounds like none of them.
+        self._heads = frozenset(sound[:2] for sound in self._sounds)
         self._cache: dict[str, tuple[str, ...]] = {}
+
+    def _sounds_like(self, text: str) -> str | None:
+        """The known word that sounds like ``text`` (2+ characters), if any. Most texts tried (~20 a question) start
+        with two syllables no known word starts with; those are ruled out before the rest is sounded out."""
+        known = _pinyin.get
+        first, second = text[0], text[1]
+        if (known(first) or _learn_pinyin(first), known(second) or _learn_pinyin(second)) not in self._heads:
+            return None
+        return self._sounds.get(_sound(text))
 
     def _joinable(self, text: str) -> bool:
         """Single characters the cut left apart that make a known colloquial term or a slip for an article word
         ("医 宝" ~ 医保); "站 是" sounds like 展示 but with every character changed it is no slip."""
         if text in SYNONYMS:
             return True
-        target = self._sounds.get(_sound(text))
+        target = self._sounds_like(text)
         return target is not None and _slip_size_ok(text, target)
 
     def _spelled(self, word: str) -> str:
@@ -240,7 +277,7 @@ class WordReader:
             return word
         from bot.words import _SEGMENTER
 
-        target = self._sounds.get(_sound(word))
+        target = self._sounds_like(word)
         if target is None or len(target) != len(word):
             return word
         if not _slip_size_ok(word, target):
@@ -286,7 +323,7 @@ class WordReader:
             return ""
         if not _ALL_HAN.fullmatch(candidate):
             return ""
-        target = self._sounds.get(_sound(candidate))
+        target = self._sounds_like(candidate)
         if target is None or len(target) != len(candidate):
             return ""
         slipped = [k for k, (a, b) in enumerate(zip(candidate, target, strict=True)) if a != b]

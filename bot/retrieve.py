@@ -95,8 +95,18 @@ def named_places(query: str) -> set[str]:
     return {name for m in places(query) for name in (m.group(0), m.group(1))} - _PROVINCE
 
 
-def _names_place(chunk: Any, names: set[str]) -> bool:
-    return any(name in chunk.text or name in chunk.title or name in chunk.region for name in names)
+def _needles(names: set[str]) -> tuple[str, ...]:
+    """The names a text must contain one of to contain any: "长春市" is only in a text that has "长春"."""
+    return tuple(sorted(n for n in names if not any(m != n and m in n for m in names)))
+
+
+def _names_place(chunk: Any, names: set[str], needles: tuple[str, ...]) -> bool:
+    """Whether the chunk's text or title contains one of ``names`` or its region is one of them."""
+    text, title = chunk.text, chunk.title
+    for needle in needles:
+        if needle in text or needle in title:
+            return True
+    return not names.isdisjoint(chunk.region)
 
 
 def retrieve_hybrid(
@@ -122,29 +132,35 @@ def retrieve_hybrid(
         lexical = bm25_search(index, tokenize_cached(query), depth, mask)
     # Reciprocal-rank fusion in plain dicts keyed by chunk position (a dict per candidate was ~a third of retrieving).
     # Each candidate's score adds its terms in the same order as ever: dense, BM25, place.
+    # Best first; ``reverse`` keeps the order of equal scores as a key of minus the score did (sorting is stable).
     scores: dict[int, float] = {}
-    for weight, ranking in ((WEIGHTS["dense"], dense), (WEIGHTS["bm25"], lexical)):
+    ranks: tuple[dict[int, int], dict[int, int]] = ({}, {})
+    for weight, ranking, rank_of in ((WEIGHTS["dense"], dense, ranks[0]), (WEIGHTS["bm25"], lexical, ranks[1])):
         for rank, (pos, _) in enumerate(ranking, start=1):
+            rank_of[pos] = rank
             scores[pos] = scores.get(pos, 0.0) + weight / (RRF_K + rank)
     names = named_places(query) if mode == "hybrid" else set()
     if names:
-        local = [pos for pos in sorted(scores, key=lambda p: -scores[p]) if _names_place(index.chunks[pos], names)]
+        needles, chunks = _needles(names), index.chunks
+        local = [
+            pos
+            for pos in sorted(scores, key=scores.__getitem__, reverse=True)
+            if _names_place(chunks[pos], names, needles)
+        ]
         for rank, pos in enumerate(local, start=1):
             scores[pos] += WEIGHTS["place"] / (RRF_K + rank)
-    ordered = sorted(scores, key=lambda p: -scores[p])[:k]
-    dense_rank = {pos: rank for rank, (pos, _) in enumerate(dense, start=1)}
-    bm25_rank = {pos: rank for rank, (pos, _) in enumerate(lexical, start=1)}
+    dense_rank, bm25_rank = ranks
     hits = []
-    for pos in ordered:
+    for pos in sorted(scores, key=scores.__getitem__, reverse=True)[:k]:
         d, b = dense_rank.get(pos), bm25_rank.get(pos)
         hits.append(
             Hit(
-                chunk=index.chunks[pos],
-                score=scores[pos],
-                dense_score=None if d is None else dense[d - 1][1],
-                bm25_score=None if b is None else lexical[b - 1][1],
-                dense_rank=d,
-                bm25_rank=b,
+                index.chunks[pos],
+                scores[pos],
+                None if d is None else dense[d - 1][1],
+                None if b is None else lexical[b - 1][1],
+                d,
+                b,
             )
         )
     return hits

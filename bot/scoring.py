@@ -12,7 +12,7 @@ import re
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import mul
+from operator import attrgetter, mul
 
 import numpy as np
 
@@ -55,6 +55,9 @@ class Scored:
     counted: float = 0.0  # count_score: 0.2 when it counts what is asked about in the unit asked
 
 
+_SCORE = attrgetter("score")
+
+
 def word_weights(bank: SentenceBank, words: Sequence[str]) -> dict[str, float]:
     return {w: bank.weight(w) for w in words}
 
@@ -67,7 +70,7 @@ class Credits:
     is matched once.
     """
 
-    __slots__ = ("words", "weights", "total", "_matchers", "_memo", "_covered", "_bits", "_mask", "_zeros")
+    __slots__ = ("words", "weights", "total", "_matchers", "_memo", "_covered", "_bits", "_mask", "_masked", "_zeros")
 
     def __init__(self, weights: dict[str, float], remember: bool = False, index: CharIndex | None = None) -> None:
         self.words = tuple(weights)
@@ -82,8 +85,11 @@ class Credits:
         # ``index``: a small base's texts by character; those no word could match get zeros without matching.
         self._bits = index.bits if index is not None else None
         self._mask = 0
-        for plan in plans if index is not None else ():
-            self._mask |= index.could_match(plan)  # type: ignore[union-attr]
+        masks = [index.could_match(plan) for plan in plans] if index is not None else []
+        for mask in masks:
+            self._mask |= mask
+        # Each word with the texts it could match: a text most words cannot match meets only the others' matchers.
+        self._masked = tuple(zip(self._matchers, masks, strict=True)) if index is not None else ()
         self._zeros = (0.0,) * len(plans)
 
     def of(self, text: SentenceText) -> tuple[float, ...]:
@@ -92,8 +98,16 @@ class Credits:
             bits = self._bits
             if bits is not None:
                 bit = bits.get(text.norm)
-                if bit is not None and not self._mask >> bit & 1:
-                    found = self._memo[text.norm] = self._zeros  # each word's match would be 0.0
+                if bit is not None:
+                    one = 1 << bit
+                    if not self._mask & one:
+                        found = self._memo[text.norm] = self._zeros  # each word's match would be 0.0
+                    else:
+                        # A word none of whose needles the text could hold matches it 0.0 (``CharIndex``): only the
+                        # rest are matched (most texts a question reads could hold one or two of its ~7 words).
+                        found = self._memo[text.norm] = tuple(
+                            [match(text) if mask & one else 0.0 for match, mask in self._masked]
+                        )
                     return found
             # A list comprehension over bound methods: a generator fed to tuple() cost a third more here.
             found = self._memo[text.norm] = tuple([match(text) for match in self._matchers])
@@ -260,12 +274,13 @@ def score_sentences(
             if told:
                 score += 0.08
         out.append(Scored(sid, score, lex, ctx, 0.0, kind_ok, rank, counted))
-    out.sort(key=lambda x: -x.score)
+    # Best first; ``reverse`` keeps equal scores in reading order, as a key of minus the score did (stable sort).
+    out.sort(key=_SCORE, reverse=True)
     top = out[:DENSE_CANDIDATES]
     for cand, d in zip(top, bank.vectors([c.sid for c in top]) @ qvec, strict=True):
         cand.dense = float(d)
         cand.score += DENSE_WEIGHT * cand.dense
-    out.sort(key=lambda x: -x.score)
+    out.sort(key=_SCORE, reverse=True)
     return out
 
 

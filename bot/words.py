@@ -12,6 +12,7 @@ import re
 import threading
 from functools import lru_cache
 from importlib import resources
+from math import log
 
 from bot.chunk import normalize
 
@@ -64,10 +65,39 @@ def _remembering_tokenizer():  # type: ignore[no-untyped-def]
 
         def calc(self, sentence, DAG, route):  # type: ignore[no-untyped-def]  # noqa: N803 - jieba's names
             super().calc(sentence, DAG, route)
+            self._keep(sentence, route)
+
+        def _keep(self, block: str, route: dict[int, tuple[float, int]]) -> None:
             routes = self.routes
-            routes[sentence] = route
+            routes[block] = route
             if len(routes) > _KEPT_ROUTES:
                 routes.pop(next(iter(routes)), None)
+
+        def best_route(self, block: str) -> dict[int, tuple[float, int]]:
+            """``calc(block, get_DAG(block), route)``'s route, worked out in one pass from the block's end.
+
+            jieba first lists the dictionary words starting at each position (``get_DAG``), then looks each one up
+            again to weigh it (``calc``); here each is weighed as it is found. Same words, same sums in the same
+            order, same ``max`` over (log probability, end) pairs, so the same route.
+            """
+            self.check_initialized()
+            freq = self.FREQ
+            logtotal = log(self.total)
+            n = len(block)
+            route: dict[int, tuple[float, int]] = {n: (0, 0)}
+            for k in range(n - 1, -1, -1):
+                options = []
+                i, frag = k, block[k]
+                while i < n and frag in freq:
+                    count = freq[frag]
+                    if count:
+                        options.append((log(count) - logtotal + route[i + 1][0], i))
+                    i += 1
+                    frag = block[k : i + 1]
+                # No word starts here: jieba's DAG holds the character alone, weighed log(1).
+                route[k] = max(options) if options else (log(1) - logtotal + route[k + 1][0], k)
+            self._keep(block, route)
+            return route
 
         def add_word(self, word, freq=None, tag=None):  # type: ignore[no-untyped-def]
             self.routes.clear()  # the routes were worked out with the old frequencies
@@ -115,9 +145,8 @@ def tokenize(text: str) -> list[str]:
     Long words also yield their parts ("门诊共济保障机制" -> 门诊, 共济, 门诊共济, 保障, 机制 …), so a
     resident's shorter wording still meets the article's.
     """
-    tokenizer = _SEGMENTER.get()
     tokens = []
-    for token in tokenizer.cut_for_search(_A_NOT_A.sub(r"\1", normalize(text))):
+    for token in cut_search(_A_NOT_A.sub(r"\1", normalize(text))):
         token = token.strip()
         if token and token not in _STOPWORDS and _TOKEN_OK.search(token):
             tokens.append(token)
@@ -139,9 +168,7 @@ def _route_of(tokenizer, block: str) -> tuple[dict[int, tuple[float, int]], int]
             found = routes.get(longer)
             if found is not None:
                 return found, len(longer) - len(block)
-    route: dict[int, tuple[float, int]] = {}
-    tokenizer.calc(block, tokenizer.get_DAG(block), route)
-    return route, 0
+    return tokenizer.best_route(block), 0
 
 
 def cut_plain(text: str) -> list[str]:
@@ -184,6 +211,137 @@ def cut_plain(text: str) -> list[str]:
             x = y
         if buf:
             out.append(buf)
+    return out
+
+
+_HMM: tuple | None = None  # type: ignore[type-arg]  # jieba's HMM tables, read once (see ``_hmm_cut``)
+
+
+def _hmm_tables() -> tuple:  # type: ignore[type-arg]
+    global _HMM
+    if _HMM is None:
+        from jieba import finalseg
+
+        start, trans, emit, low = finalseg.start_P, finalseg.trans_P, finalseg.emit_P, finalseg.MIN_FLOAT
+        # The moves each state can come from, in jieba's order of previous states (``finalseg.PrevStatus``).
+        moves = tuple(trans[a].get(b, low) for a, b in ("EB", "SB", "MM", "BM", "BE", "ME", "SS", "ES"))
+        _HMM = (finalseg, low, tuple(start[y] for y in "BMES"), tuple(emit[y] for y in "BMES"), moves)
+    return _HMM
+
+
+def _hmm_states(chars: str) -> list[str]:
+    """``jieba.finalseg.viterbi(chars, "BMES", …)``'s state path: the same sums in the same order and the same
+    ``max`` over (probability, previous state) pairs, with back-pointers instead of a copied path per state."""
+    _, low, (start_b, start_m, start_e, start_s), emits, moves = _hmm_tables()
+    emit_b, emit_m, emit_e, emit_s = emits
+    e_b, s_b, m_m, b_m, b_e, m_e, s_s, e_s = moves  # from-to
+    c = chars[0]
+    vb, vm = start_b + emit_b.get(c, low), start_m + emit_m.get(c, low)
+    ve, vs = start_e + emit_e.get(c, low), start_s + emit_s.get(c, low)
+    backs = []
+    for c in chars[1:]:
+        pb, pm, pe, ps = emit_b.get(c, low), emit_m.get(c, low), emit_e.get(c, low), emit_s.get(c, low)
+        nb, fb = max((ve + e_b + pb, "E"), (vs + s_b + pb, "S"))
+        nm, fm = max((vm + m_m + pm, "M"), (vb + b_m + pm, "B"))
+        ne, fe = max((vb + b_e + pe, "B"), (vm + m_e + pe, "M"))
+        ns, fs = max((vs + s_s + ps, "S"), (ve + e_s + ps, "E"))
+        backs.append({"B": fb, "M": fm, "E": fe, "S": fs})
+        vb, vm, ve, vs = nb, nm, ne, ns
+    state = max((ve, "E"), (vs, "S"))[1]
+    states = [state]
+    for back in reversed(backs):
+        state = back[state]
+        states.append(state)
+    states.reverse()
+    return states
+
+
+def _hmm_cut(text: str) -> list[str]:
+    """``list(jieba.finalseg.cut(text))``: the words jieba's HMM finds among characters its dictionary does not join."""
+    finalseg = _hmm_tables()[0]
+    han, skip, force = finalseg.re_han, finalseg.re_skip, finalseg.Force_Split_Words
+    out: list[str] = []
+    for block in han.split(text):
+        if not han.match(block):
+            out.extend(part for part in skip.split(block) if part)
+            continue
+        words: list[str] = []
+        begin = nexti = 0
+        for i, state in enumerate(_hmm_states(block)):
+            if state == "B":
+                begin = i
+            elif state == "E":
+                words.append(block[begin : i + 1])
+                nexti = i + 1
+            elif state == "S":
+                words.append(block[i])
+                nexti = i + 1
+        if nexti < len(block):
+            words.append(block[nexti:])
+        for word in words:
+            if word in force:
+                out.extend(word)
+            else:
+                out.append(word)
+    return out
+
+
+def cut_search(text: str) -> list[str]:
+    """``list(jieba.cut_for_search(text))`` (HMM on) with the domain dictionary, in one function.
+
+    jieba's search cut is three generators deep (``cut_for_search`` over ``cut`` over ``__cut_DAG``) and finds each
+    block's route in two passes; this follows its steps one for one along ``best_route``, and cuts runs of single
+    characters jieba does not know with jieba's own HMM tables (``_hmm_cut``), as jieba does. The cut of every eval
+    question and every article is checked against jieba's (``tests/test_words_cut.py``).
+    """
+    import jieba
+
+    tokenizer = _SEGMENTER.get()
+    freq = tokenizer.FREQ
+    han, skip = jieba.re_han_default, jieba.re_skip_default
+    words: list[str] = []
+
+    def flush(buf: str) -> None:
+        if len(buf) == 1:
+            words.append(buf)
+        elif not freq.get(buf):
+            words.extend(_hmm_cut(buf))  # characters no word joins: jieba's HMM may find new words among them
+        else:
+            words.extend(buf)
+
+    for block in han.split(text):
+        if not block:
+            continue
+        if not han.match(block):
+            for part in skip.split(block):
+                if skip.match(part):
+                    words.append(part)
+                else:
+                    words.extend(part)
+            continue
+        route = tokenizer.best_route(block)
+        x, n, buf = 0, len(block), ""
+        while x < n:
+            y = route[x][1] + 1
+            if y - x == 1:
+                buf += block[x]
+            else:
+                if buf:
+                    flush(buf)
+                    buf = ""
+                words.append(block[x:y])
+            x = y
+        if buf:
+            flush(buf)
+    out: list[str] = []
+    for word in words:
+        # Search mode: a long word's two- and three-character dictionary words come before it.
+        size = len(word)
+        if size > 2:
+            out.extend(gram for gram in (word[i : i + 2] for i in range(size - 1)) if freq.get(gram))
+            if size > 3:
+                out.extend(gram for gram in (word[i : i + 3] for i in range(size - 2)) if freq.get(gram))
+        out.append(word)
     return out
 
 
