@@ -136,9 +136,10 @@ _ASKS_COUNT = re.compile(r"(?:(?:多少|几|哪)[个些]?|什么|啥)$")
 # The longest knowledge-base term a misspelling is compared with by sound.
 _TERM_CHARS = 6
 
-# A particle glued to a word by the cut: "卡里" (in the card), "地底下" (under the ground), "开了个" (opened a).
+# A particle glued to a word by the cut: "卡里" (in the card), "地底下" (under the ground), "开了个" (opened a),
+# and a direction after a verb: "寄过来" (mailed over), "报上来" (reported up).
 # When the articles do not use the whole, the word without it is what the resident named.
-_GLUED_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])(?:底下|了个|里|了)$")
+_GLUED_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])(?:底下|了个|里|了|过来|过去|上来|上去|下来|下去|进来|进去|回来|回去|出来|出去)$")
 
 
 @lru_cache(maxsize=1)

@@ -38,6 +38,15 @@ def test_interrogatives_leave_no_junk_words(chain: FaqChain) -> None:
     assert "任" not in words("任何人都能用吗"), "任何 is no interrogative"
 
 
+def test_the_articles_terms_are_not_cut_into_other_words(chain: FaqChain) -> None:
+    """ "安全用电传单": cut as 安全/用/电传 (telex)/单 the question had a word no article uses; 安全用电 and 传单 are
+    domain words."""
+    words = chain._loaded.bank.reader.words("安全用电传单发了多少份")
+    assert "电传" not in words and "传单" in words
+    answer = chain.ask("安全用电传单一共发出去多少份")
+    assert answer.answered and "150余份" in answer.text
+
+
 def test_this_thing_and_every_month_name_nothing(chain: FaqChain) -> None:
     words = chain._loaded.bank.reader.words
     assert words("这玩意儿对采油有啥好处") == ("采油", "好处")
@@ -63,6 +72,8 @@ def test_a_particle_glued_to_a_word_the_articles_lack_is_dropped(chain: FaqChain
     assert "卡里" not in words("医保卡里的钱家里人能用不") and "卡" in words("医保卡里的钱家里人能用不")
     assert "地底下" not in words("往地底下注二氧化碳")
     assert "开了个" not in words("我开了个快递驿站")
+    assert "寄" in words("老妈的药得从城里寄过来") and "寄过来" not in words("老妈的药得从城里寄过来")
+    assert "报" in words("各地报上来的问题") and "报上来" not in words("各地报上来的问题")
     assert "补办" in words("医保卡丢了怎么补办"), "a foreign word without a particle stays the point"
 
 
