@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Iterator
 from functools import lru_cache
 from importlib import resources
 from math import log
@@ -171,6 +172,25 @@ def _route_of(tokenizer, block: str) -> tuple[dict[int, tuple[float, int]], int]
     return tokenizer.best_route(block), 0
 
 
+def _han_blocks(text: str, out: list[str]) -> Iterator[str]:
+    """The blocks of ``text`` jieba cuts with its dictionary, in order; what lies between them goes to ``out`` as
+    jieba passes it on (a run of spaces whole, anything else a character at a time), before the next block."""
+    import jieba
+
+    han, skip = jieba.re_han_default, jieba.re_skip_default
+    for block in han.split(text):
+        if not block:
+            continue
+        if not han.match(block):
+            for part in skip.split(block):
+                if skip.match(part):
+                    out.append(part)
+                else:
+                    out.extend(part)
+            continue
+        yield block
+
+
 def cut_plain(text: str) -> list[str]:
     """``list(jieba.cut(text, HMM=False))`` with the domain dictionary, reusing the routes of the blocks
     ``tokenize`` has just cut.
@@ -183,18 +203,9 @@ def cut_plain(text: str) -> list[str]:
     import jieba
 
     tokenizer = _SEGMENTER.get()
-    han, skip, eng = jieba.re_han_default, jieba.re_skip_default, jieba.re_eng
+    eng = jieba.re_eng
     out: list[str] = []
-    for block in han.split(text):
-        if not block:
-            continue
-        if not han.match(block):
-            for part in skip.split(block):
-                if skip.match(part):
-                    out.append(part)
-                else:
-                    out.extend(part)
-            continue
+    for block in _han_blocks(text, out):
         # jieba's cut of one block without the HMM (``Tokenizer.__cut_DAG_NO_HMM``) along the route.
         route, offset = _route_of(tokenizer, block)
         x, n, buf = 0, len(block), ""
@@ -294,11 +305,9 @@ def cut_search(text: str) -> list[str]:
     characters jieba does not know with jieba's own HMM tables (``_hmm_cut``), as jieba does. The cut of every eval
     question and every article is checked against jieba's (``tests/test_words_cut.py``).
     """
-    import jieba
 
     tokenizer = _SEGMENTER.get()
     freq = tokenizer.FREQ
-    han, skip = jieba.re_han_default, jieba.re_skip_default
     words: list[str] = []
 
     def flush(buf: str) -> None:
@@ -309,16 +318,7 @@ def cut_search(text: str) -> list[str]:
         else:
             words.extend(buf)
 
-    for block in han.split(text):
-        if not block:
-            continue
-        if not han.match(block):
-            for part in skip.split(block):
-                if skip.match(part):
-                    words.append(part)
-                else:
-                    words.extend(part)
-            continue
+    for block in _han_blocks(text, words):
         route = tokenizer.best_route(block)
         x, n, buf = 0, len(block), ""
         while x < n:
