@@ -13,9 +13,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.answer import COUNTS_WHAT_IS_ASKED, Draft
+from bot.answer import Draft
 from bot.config import Settings
-from bot.question import STRICT_KINDS, QuestionInfo
+from bot.question import COUNTS_WHAT_IS_ASKED, STRICT_KINDS, QuestionInfo
 from bot.types import Answer
 from bot.words import tokenize_cached
 
@@ -37,8 +37,6 @@ TOPIC_WORDS = {
     "power": re.compile(r"停电|断电|电费|电价|用电|供电|电表|电力|国网|线路|跳闸"),
 }
 EXAMPLES = ("个人账户的钱家里人能用吗？", "辽源快递春节打烊吗？", "延边供电公司为返乡人员做了什么？")
-
-
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from bot.dates import absolutise
 from bot.evidence import SentenceBank, SourceSentence
 from bot.lexicon import SentenceText
 from bot.question import (
+    COUNTS_WHAT_IS_ASKED,
     STRICT_KINDS,
     QuestionInfo,
     asked_years,
@@ -43,8 +44,6 @@ LEAD_CHARS = 45
 # The shortest piece of a sentence worth quoting next to another one.
 MIN_PIECE = 40
 CRUX_MAX_CHARS = 30
-# count_score of a sentence counting the very thing a 几/多少 question asks about.
-COUNTS_WHAT_IS_ASKED = 0.2
 # A second sentence scoring this close to the best one is quoted too (in part if need be).
 STRONG = 0.85
 # Words of a part weighing less than this together name nothing (one word of 用/先/得 weighs ~0.3): a part

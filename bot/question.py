@@ -359,8 +359,13 @@ def _noun_heads(noun: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys([noun[:1], *(word[:1] for word in said)]))
 
 
+# count_score of a sentence counting the very thing a 几/多少 question asks about.
+COUNTS_WHAT_IS_ASKED = 0.2
+
+
 def count_score(unit: str, noun: str, sentence_norm: str) -> float:
-    """0.1 when a sentence states a count in that unit ("500余亩"), 0.2 when what is counted follows it."""
+    """0.1 when a sentence states a count in that unit ("500余亩"), ``COUNTS_WHAT_IS_ASKED`` when what is counted
+    follows it."""
     if not unit:
         return 0.0
     if unit == "个" and noun[:1] == "人":
@@ -375,7 +380,7 @@ def count_score(unit: str, noun: str, sentence_norm: str) -> float:
         best = 0.1
         after = sentence_norm[m.end() : m.end() + 6]
         if any(head in after for head in heads):
-            return 0.2
+            return COUNTS_WHAT_IS_ASKED
     if not best and unit != "个" and named.search(sentence_norm):
         # "派了几组人" answered by "5个督导组": a count in 个 of things whose name ends in the unit.
         best = 0.1
