@@ -173,7 +173,7 @@ def classify(question: str) -> QuestionInfo:
 # "好几年", "十几个": an approximate number the resident states, not a 几 question.
 _APPROX = re.compile(r"好几|十几|几十|几百|几千|几万|那几|这几")  # "那几个人忙活啥": those people, not how many
 # "国网投了多少钱": an amount spent, which the source states as a sum, not a price.
-_SPENT = re.compile(r"投了|投资|投入|花了|砸了|拨了|拨付|补了")
+_SPENT = re.compile(r"投了|投资|投入|花了|砸了|拨了|拨付|补了|(?:整|搞|弄)了多少钱")  # "改造整了多少钱": spent
 
 
 # "为啥会这样": a cause or a purpose, which a sentence gives with 由于/为了/受…影响.

@@ -188,6 +188,21 @@ def test_a_count_for_a_named_year_quotes_the_sentence_saying_that_year(chain: Fa
     assert not chain.ask("2023年度督导帮扶的工作组去了几个地区").answered
 
 
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        # "用来" (to be used for) is no action the answer must name: 交 (to pay) and what is paid are.
+        ("个人账户的钱能不能用来交长期护理保险", "长期护理保险"),
+        # "整了/搞了多少钱" is north-eastern for what was spent, not a price.
+        ("梨树农网改造搞了多少钱", "2.1亿元"),
+    ],
+)
+def test_colloquial_verbs_of_use_and_spending(chain: FaqChain, question: str, fact: str) -> None:
+    answer = chain.ask(question)
+    assert answer.answered and fact in answer.text, answer.text
+    assert_citations_exact(answer)
+
+
 def test_a_count_of_the_thing_asked_is_recognised_in_the_articles_word_for_it() -> None:
     from bot.question import asked_unit, count_score
 

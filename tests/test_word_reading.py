@@ -52,6 +52,7 @@ def test_this_thing_and_every_month_name_nothing(chain: FaqChain) -> None:
     assert words("这玩意儿对采油有啥好处") == ("采油", "好处")
     assert "这种" not in words("这种血糖仪能用个人账户买吗")  # "this kind of": the point is what follows
     assert "每月" not in words("个人账户每月往里打钱按多少")  # like 每个月: how often, not what
+    assert not {"嘎", "哈", "嘎哈"} & set(words("个人账户少划的那部分钱嘎哈去了"))  # 嘎哈 is 干啥
 
 
 def test_words_made_of_grammar_only_are_not_asked_about(chain: FaqChain) -> None:
