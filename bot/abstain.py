@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.answer import Draft
 from bot.config import Settings
-from bot.question import COUNTS_WHAT_IS_ASKED, STRICT_KINDS, QuestionInfo
+from bot.question import COUNTS_WHAT_IS_ASKED, STRICT_KINDS, QuestionInfo, asks_steps, states_procedure
 from bot.types import Answer
 from bot.words import tokenize_cached
 
@@ -79,6 +79,8 @@ def decide(
         return (True, "ok") if close else (False, "low_similarity")
     if info.kind in STRICT_KINDS and not draft.kind_ok:
         return False, f"kind_{info.kind}_missing"
+    if asks_steps(info.norm) and not any(states_procedure(seg.sentence.norm) for seg in draft.segments):
+        return False, "steps_missing"
     if not draft.years_ok:
         return False, "year_missing"
     if not draft.places_ok:

@@ -405,6 +405,8 @@ _WILLING = frozenset({"乐意", "愿意", "情愿", "肯", "主动", "及时", "
 # "计入标准是如何规定的", "督导组是咋要求的": how a rule is worded asks what it says, which the answer states without
 # the verb; what is asked about is the thing before the marker.
 _SAYING = frozenset({"规定", "要求", "安排", "说", "讲", "写", "定", "说法"})
+# "咋办理", "怎么申请": asking for the steps of what was named, which an answer tells without these words.
+_STEPS = frozenset({"办理", "申请", "申办", "操作", "手续", "办手续", "流程", "步骤"})
 # "能给家里老人交" (for whom) and "咋让快递员返岗" (whom it makes act): the action is the later word.
 _FOR_WHOM = re.compile(r"[给帮替为让叫使](?:家里|家中|我家|咱家|俺家)?")
 # "在哪个菜单底下", "去哪些快递公司": the noun after 哪个 says where, it is not what is asked about.
@@ -480,6 +482,7 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
         if not _qualifier(norm, match.end(), i)
         and w not in _WILLING
         and w not in _SAYING
+        and not (not where and w in _STEPS)
         and not (where and w in _HANDLING)
     ]
     before = sorted(
@@ -537,6 +540,15 @@ _PROCEDURE_IN_SOURCE = re.compile(
 def asks_procedure(part_norm: str) -> bool:
     """Whether a part of a message asks how to do something (see ``_PROCEDURE_ASK``)."""
     return bool(_PROCEDURE_ASK.search(part_norm))
+
+
+_ASKS_STEPS = re.compile(r"(?:怎么|咋|如何|怎样)(?:去|来|才能|能)?(?:办理|申请|申办|操作|办手续)|(?:手续|流程|步骤)(?:是)?(?:啥|什么|怎样)")
+
+
+def asks_steps(norm: str) -> bool:
+    """"咋办理", "怎么申请", "流程是啥": the steps themselves are asked for, which only a sentence telling how
+    something is done (``states_procedure``) gives."""
+    return bool(_ASKS_STEPS.search(norm))
 
 
 def states_procedure(sentence_norm: str) -> bool:

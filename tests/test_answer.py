@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from answers_support import assert_citations_exact, body
 
-from bot.chain import FaqChain, build_chain
+from bot.chain import FaqChain, answer_to_turn, build_chain
 from bot.config import DEFAULT_TOPIC_HANDOFF, Settings
 from bot.dates import absolutise, freshness_line
 from bot.question import classify, crux_word
@@ -201,6 +201,17 @@ def test_colloquial_verbs_of_use_and_spending(chain: FaqChain, question: str, fa
     answer = chain.ask(question)
     assert answer.answered and fact in answer.text, answer.text
     assert_citations_exact(answer)
+
+
+def test_asking_for_the_steps_is_answered_only_by_a_sentence_that_tells_them(chain: FaqChain) -> None:
+    """ "怎么申请", "咋办理" ask for the steps of what was named: the verb need not be quoted, the steps must be."""
+    answer = chain.ask("家庭共济怎么申请")
+    assert answer.answered and "吉林医保公共服务" in answer.text, answer.text
+    # The article says firms pay a 返岗补贴, not how a courier applies for it.
+    assert not chain.ask("快递员返岗补贴咋申请").answered
+    first = chain.ask("长春职工医保个人账户现在能给家里人用了是吧")
+    follow = chain.ask("咋办理", [answer_to_turn(first)])
+    assert follow.answered and "家庭共济" in follow.text, follow.text
 
 
 def test_a_count_of_the_thing_asked_is_recognised_in_the_articles_word_for_it() -> None:
