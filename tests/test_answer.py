@@ -137,6 +137,7 @@ def test_question_kinds_and_crux_words() -> None:
     # "何种联系方式" asks what means of contact there is; a number is asked for by "联系方式" alone.
     assert classify("供电所给种植户提供了何种联系方式").kind != "phone"
     assert classify("供电所的联系方式给一个").kind == "phone"
+    assert classify("草莓啥价").kind == "price" and classify("液化气什么价").kind == "price"
 
 
 @pytest.mark.parametrize(
