@@ -263,9 +263,9 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
     if kind == "number":
         # A date ("2023年1月1日起") is not a count: "最多能绑几个" is not answered by when a scheme started.
         # Nor is a place name with a numeral in it ("十家堡镇", "八棵树").
-        # Nor is "一张清单" or "一个大棚就是一个金饭碗": 一 before a measure word is mostly "a", not a count.
+        # Nor is "一张清单" (``_is_a``).
         return any(
-            not _ONE.fullmatch(m.group(0)) for m in _NUMERIC.finditer(_without_places(_DATE_NUMBER.sub("", sentence_norm)))
+            not _is_a(m.group(0)) for m in _NUMERIC.finditer(_without_places(_DATE_NUMBER.sub("", sentence_norm)))
         )
     return True
 
@@ -351,6 +351,11 @@ _FIGURE = re.compile(r"\d[\d.]*\s*(?:余|多)?")
 _ONE = re.compile(r"一\s*(?!余|多|万|亿)[^\d一二两三四五六七八九十百千]")
 
 
+def _is_a(figure: str) -> bool:
+    """"一个", "一张": 一 before a measure word is mostly "a" ("一个大棚就是一个金饭碗", "一张清单"), not a count."""
+    return _ONE.match(figure) is not None
+
+
 @lru_cache(maxsize=1024)
 def _noun_heads(noun: str) -> tuple[str, ...]:
     """First characters of what a question counts, as asked and as the articles word it ("几个厅局" -> 厅, 部门's 部)."""
@@ -375,8 +380,7 @@ def count_score(unit: str, noun: str, sentence_norm: str) -> float:
     heads = _noun_heads(noun)
     best = 0.0
     for m in counted.finditer(sentence_norm):
-        if _ONE.match(m.group(0)):
-            # "一个大棚就是一个金饭碗", "一张清单": 一 before a measure word is mostly "a", not a count.
+        if _is_a(m.group(0)):
             continue
         best = 0.1
         after = sentence_norm[m.end() : m.end() + 6]
@@ -483,7 +487,7 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
         if not _qualifier(norm, match.end(), i)
         and w not in _WILLING
         and w not in _SAYING
-        and not (not where and w in _STEPS)
+        and (where or w not in _STEPS)
         and not (where and w in _HANDLING)
     ]
     before = sorted(
