@@ -27,6 +27,8 @@ from bot.question import (
     asked_years,
     asks_procedure,
     crux_word,
+    lists_items,
+    respectively_items,
     satisfies,
     states_procedure,
 )
@@ -44,6 +46,8 @@ LEAD_CHARS = 45
 # The shortest piece of a sentence worth quoting next to another one.
 MIN_PIECE = 40
 CRUX_MAX_CHARS = 30
+# A sentence is about one of the things a question lists ("分别是啥") when it names it this early.
+ITEM_OPENS = 8
 # A second sentence scoring this close to the best one is quoted too (in part if need be).
 STRONG = 0.85
 # Words of a part weighing less than this together name nothing (one word of 用/先/得 weighs ~0.3): a part
@@ -153,6 +157,30 @@ def _trim(
     while lo > 0 and spans[hi][1] - spans[lo - 1][0] <= budget:
         lo -= 1
     return text[spans[lo][0] : spans[hi][1]][:budget]
+
+
+def _explainers(
+    bank: SentenceBank, scored: list[Scored], chosen: list[Scored], items: Sequence[str], doc_id: str
+) -> list[Scored]:
+    """One sentence about each of ``items`` (what a "分别是啥" lists), in their order, from article ``doc_id``:
+    a chosen one that names the item other than in a bare list, else the best scored one that opens with it.
+    [] unless every item has one."""
+
+    def about(c: Scored, item: str, opens: bool) -> bool:
+        s = bank.sentences[c.sid]
+        at = s.norm.find(item)
+        return s.doc_id == doc_id and at >= 0 and (not opens or at < ITEM_OPENS) and not lists_items(s.norm, items)
+
+    out: list[Scored] = []
+    for item in items:
+        pick = next((c for c in chosen if about(c, item, False)), None) or next(
+            (c for c in scored if about(c, item, True)), None
+        )
+        if pick is None:
+            return []
+        if pick not in out:
+            out.append(pick)
+    return out
 
 
 def _opener(info: QuestionInfo, sentence: SourceSentence) -> str:
@@ -300,6 +328,12 @@ def draft_answer(
             spare = need
         return spare
 
+    def steps_get_room(pick: Scored) -> None:
+        """A quoted sentence (perhaps cut short to say something else too) that tells the steps gets its room."""
+        if pick in supplements:
+            supplements.remove(pick)
+        _widen(allot, pick.sid, len(bank.sentences[pick.sid].text), budget)
+
     for part_text, part in parts:
         # "能花我个人账户的钱吗 用之前得先干啥": the second question gets its own best sentence.
         if len(chosen) >= max_sentences and not supplements:
@@ -315,13 +349,16 @@ def draft_answer(
             if pick is not None:
                 how_to.add(pick.sid)
                 if pick.sid in allot:
-                    # Already quoted (perhaps cut short to say something else too): the steps get their room.
-                    if pick in supplements:
-                        supplements.remove(pick)
-                    _widen(allot, pick.sid, len(bank.sentences[pick.sid].text), budget)
+                    steps_get_room(pick)
                     continue
         elif words:
             part_weights = {w: weights[w] for w in words}
+            telling = next((c for c in chosen if states_procedure(bank.sentences[c.sid].norm)), None)
+            if telling is not None and asks_procedure(normalize(part_text)):
+                # "那我得先在手机上办啥手续": the sentence already quoted that tells how answers it, whole.
+                how_to.add(telling.sid)
+                steps_get_room(telling)
+                continue
             # What the article is about (its title) needs no quote of its own: "门诊共济能给老婆用吗".
             quoted = credit_of(part_weights, [*(bank.text(c.sid) for c in chosen), bank.title(best.sid)])
             if sum(part_weights[w] for w in words if quoted[w] < 0.5) < PROCEDURE_PART_WEIGHT:
@@ -353,6 +390,26 @@ def draft_answer(
                 spare = make_room(need)
             if spare >= MIN_PIECE:
                 add(pick, min(len(bank.sentences[pick.sid].text), spare))
+    items = respectively_items(info.norm, tuple(weights))
+    explainers = _explainers(bank, scored, chosen, items, first.doc_id) if items else []
+    if explainers:
+        # "一张清单、一套建议、一份台账分别指什么": a sentence that only names them ("形成了一张清单、一套建议和一份
+        # 台账") says what none of them is. Each is answered by the sentence of the article about it, and those
+        # sentences share the room.
+        chosen[:] = explainers
+        share = budget // len(explainers)
+        allot.clear()
+        for c in explainers:
+            allot[c.sid] = min(len(bank.sentences[c.sid].text), share)
+        for c in explainers:  # what a short one leaves over goes to the next that needs it
+            allot[c.sid] += max(0, min(len(bank.sentences[c.sid].text) - allot[c.sid], budget - sum(allot.values())))
+    asks_how = asks_procedure(info.norm)
+    if asks_how and not how_to:
+        # "……那我得先在手机上办啥手续才能用啊": a quoted sentence that tells how is quoted whole where it fits.
+        telling = next((c for c in chosen if states_procedure(bank.sentences[c.sid].norm)), None)
+        if telling is not None:
+            how_to.add(telling.sid)
+            steps_get_room(telling)
     anchor = _year_anchor(bank, scored, chosen, info) if len(chosen) < max_sentences else None
     if anchor is not None:
         need = min(len(bank.sentences[anchor.sid].text), budget // 2)
@@ -360,8 +417,7 @@ def draft_answer(
         if spare >= MIN_PIECE:
             add(anchor, min(need, spare))
     chosen.sort(key=lambda c: (bank.sentences[c.sid].doc_id, bank.sentences[c.sid].start))
-    # "具体咋操作": any quoted sentence that tells how is cut to keep its steps.
-    asks_how = asks_procedure(info.norm)
+    # "具体咋操作": any quoted sentence that tells how is cut to keep its steps (``asks_how``).
     draft.opener = _opener(info, bank.sentences[best.sid])
     for c in chosen:
         sentence = bank.sentences[c.sid]

@@ -345,7 +345,7 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
 _ASK = re.compile(
     r"(?:我|俺)?(?:就|只)?(?:是)?(?:想|要)?(?:问问|问一下|请问|打听一下|打听打听|咨询一下|想知道|知道一下|想了解)"
     r"|(?:我|俺)(?:就)?(?:寻思|琢磨|好奇|纳闷)(?:着|了)?"
-    r"|(?:听人|我)?听说|到底"
+    r"|(?:听人|我)?听说|听人(?:家)?说|到底"
 )
 # A message this long, with this much story before the ask, is focused on the ask.
 LONG_MESSAGE = 40

@@ -139,6 +139,9 @@ _TERM_CHARS = 6
 # A particle glued to a word by the cut: "卡里" (in the card), "地底下" (under the ground), "开了个" (opened a),
 # and a direction after a verb: "寄过来" (mailed over), "报上来" (reported up).
 # When the articles do not use the whole, the word without it is what the resident named.
+# A place word or a pronoun the cut glued to the verb after it ("公众号里弄", "能给他用").
+_GLUED_PLACE = frozenset("里上下他她我你")
+_GLUED_VERB = frozenset("弄整搞办用")
 _GLUED_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])(?:底下|了个|里|了|过来|过去|上来|上去|下来|下去|进来|进去|回来|回去|出来|出去)$")
 
 
@@ -394,15 +397,21 @@ class WordReader:
             tokens.append(m.group(0))
             pos = m.end()
         tokens.extend(_cut_apart(norm[pos:]))
-        tokens = [t for t in tokens if t]
         # "多少处毛病": the measure word after 多少 belongs to it; joined to the next word it only sounds like
-        # another ("处毛病" ~ 出毛病). Each stretch between such measure words is repaired on its own.
+        # another ("处毛病" ~ 出毛病). Each stretch between such measure words is repaired on its own, and so is
+        # each stretch between the spaces the resident typed: "去了哪两个市 在四平" is not a slip for 实在.
         pieces: list[list[str]] = [[]]
-        for k, token in enumerate(tokens):
-            if k and len(token) == 1 and token in _COUNTERS and _ASKS_COUNT.search(tokens[k - 1]):
+        previous_token = ""
+        for token in tokens:
+            if not token:
+                if pieces[-1]:
+                    pieces.append([])
+            elif previous_token and len(token) == 1 and token in _COUNTERS and _ASKS_COUNT.search(previous_token):
                 pieces += [[token], []]
             else:
                 pieces[-1].append(token)
+            if token:
+                previous_token = token
         merged = [w for piece in pieces for w in self._repaired(piece)]
         out: dict[str, None] = {}
         previous = ""
@@ -420,6 +429,12 @@ class WordReader:
                 continue
             if _GRAMMAR_ONLY.fullmatch(token):
                 continue  # "还给啥单位供气" (also, to), "用到哪去了" less its 哪: grammar, not what is asked about
+            if len(token) == 2 and token[0] in _GLUED_PLACE and token[1] in _GLUED_VERB and token not in self._vocabulary:
+                # "公众号里弄", "手机上办", "能给他用": 里/上 belong to the word before, 他 is whom; the verb is what
+                # is left (not 里弄, a lane, nor a slip for 上班).
+                token = token[1]
+                if token in FILLERS:
+                    continue
             spelled = self._spelled(token)
             if spelled not in FILLERS:  # "家理" is 家里, which says nothing
                 spelled = self._unglued(spelled)

@@ -78,12 +78,16 @@ _PERCENT = re.compile(r"比例|百分之|百分比|百分点|几成|多少成|�
 _UNIT_CHARS = "个项次位套户辆栋亩吨人棵秒组条家座名万亿元倍级台张份处件"
 _UNIT = re.compile(rf"(?:几|多少)\s*([{_UNIT_CHARS}])")
 _NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
-_NAMED = re.compile(r"(?:负责人|站长|所长|书记|厅长|主任|班长|队长|市长|经理|记者|工)[\u4e00-\u9fff]{2,3}")
+# A title then a name: 站长杨博, 充装工刘成斌 (not 员工们从…: 工 there ends a word for staff).
+_NAMED = re.compile(
+    r"(?:负责人|站长|所长|书记|厅长|主任|班长|队长|市长|经理|记者|工(?![们作人程业资厂地具会种序艺]))[\u4e00-\u9fff]{2,3}"
+)
 _DEFINE = re.compile(
     r"啥意思|什么意思|是啥|是什么|指啥|指什么|是指|意义|图个啥|图啥|干什么的|做什么的|干啥的"
 )
 DEFINITION = re.compile(r"即|是指|就是|是由|指的是|意味着|关键一环")
-_PERSON = re.compile(r"谁|叫啥|叫什么|名字|哪位|哪俩|哪两")
+# Not "去了哪两个市": which two places.
+_PERSON = re.compile(r"谁|叫啥|叫什么|名字|哪位|哪[俩两](?!个?[市县区省镇乡村地处家所站厂])")
 _PLACE = re.compile(r"哪里|哪儿|哪个地方|在哪|去哪|什么地方|啥地方|哪个(?:园区|车展|市|县|区)")
 _YESNO = re.compile(
     r"能不能|可不可以|可以不|行不行|是不是|有没有|会不会|管不管|给不给|能否|可否|是否|[吗嘛么不没]\s*[?？]?\s*$"
@@ -573,3 +577,44 @@ def question_parts(question: str) -> list[str]:
     pieces = [p for p in _PART_END.split(normalize(question)) if p and len(p) >= 3]
     asking = [p for p in pieces if _ASKS.search(p)]
     return asking if len(asking) >= 2 else []
+
+
+# "一张清单、一套建议、一份台账分别指什么", "功率和扭矩各是多少": each thing named before 分别/各 gets its own answer.
+_RESPECTIVELY = re.compile(r"分别|各(?:是|指|为|自)")
+# What may stand between two things of such a list: a joining word, a quote mark, a measure word (一张, 一套).
+_LIST_GAP = re.compile(r"(?:[、，,和与及跟同\s“”\"'「」]|以及|一[^\d\s一二两三四五六七八九十百千])*")
+
+
+def respectively_items(norm: str, words: Sequence[str]) -> list[str]:
+    """The things a question lists right before 分别/各 ("一张清单一套建议一份台账分别是啥" -> 清单, 建议, 台账),
+    in the question's order; [] unless there are two or more. A word for "a" (一张) is no thing of its own."""
+    m = _RESPECTIVELY.search(norm)
+    if m is None:
+        return []
+    head = norm[: m.start()]
+    placed = sorted((head.rfind(w), w) for w in words if len(w) >= 2 and w in head and not _is_a(w))
+    items: list[str] = []
+    end = len(head.rstrip(" “”\"'」"))
+    for start, word in reversed(placed):
+        if start + len(word) > end:
+            continue  # a word inside the next one ("最大" in 最大功率)
+        gap = head[start + len(word) : end]
+        if not _LIST_GAP.fullmatch(gap):
+            break
+        if items and not gap:
+            items[0] = word + items[0]  # "峰值扭矩" is one thing
+        else:
+            items.insert(0, word)
+        end = start
+    return items if len(items) >= 2 else []
+
+
+def lists_items(sentence_norm: str, items: Sequence[str]) -> bool:
+    """Whether a sentence only names two of ``items`` one after the other ("形成了一张清单、一套建议和一份台账"),
+    rather than saying what each is or comes to ("最大功率185kW，峰值扭矩380N·m")."""
+    for a, b in zip(items, items[1:], strict=False):
+        i = sentence_norm.find(a)
+        j = sentence_norm.find(b, i + len(a)) if i >= 0 else -1
+        if j >= 0 and _LIST_GAP.fullmatch(sentence_norm[i + len(a) : j]):
+            return True
+    return False

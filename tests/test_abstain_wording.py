@@ -146,6 +146,11 @@ def test_a_long_story_first_message_is_answered_on_what_it_asks(chain: FaqChain)
             "得去哪个公众号弄",
             "吉林医保公共服务",
         ),
+        # So does what "people said" (听人说…); the steps it asks for at the end are quoted whole, not cut after 模块.
+        (
+            "我在长春一个单位上班交的职工医保 老父亲常年吃药 听人说现在我账户里的钱能给他用 那我得先在手机上办啥手续",
+            "家庭成员备案登记",
+        ),
         # 到底 marks the question at last.
         (
             "俺家老头子退休好些年了 血压一直高 以前看门诊慢病只能去定点的几家 现在到底能去哪一级的医院看",

@@ -309,3 +309,35 @@ def test_which_year_it_began_needs_a_sentence_about_the_beginning(chain: FaqChai
     assert not chain.ask("吉林油田CCUS项目哪年开始的").answered, "2022年取得突破性进展 is no start"
     began = chain.ask("长春门诊共济哪年开始实施的")
     assert began.answered and "1月1日" in began.text
+
+
+def test_a_space_the_resident_typed_ends_a_misspelling_repair(chain: FaqChain) -> None:
+    """ "去了哪两个市 在四平…": 市 and 在 sound like 实在 (an article word) only when read across the space."""
+    words = chain._loaded.bank.reader.words("第二工作组去了哪两个市 在四平都看了哪些地方")
+    assert "实在" not in words and "四平" in words
+
+
+def test_a_place_word_or_pronoun_glued_to_the_verb_after_it_is_not_a_word(chain: FaqChain) -> None:
+    """jieba cuts "公众号里弄" as 里弄 (a lane), "手机上办" as 上办 (then heard as 上班) and "给他用" as 他用: none is
+    what the resident asks about, and each weighs like a rare term the articles lack."""
+    words = chain._loaded.bank.reader.words
+    assert not {"里弄", "弄"} & set(words("家庭共济是在哪个公众号里弄"))
+    assert not {"上办", "上班"} & set(words("得先在手机上办啥手续"))
+    assert "他用" not in words("我账户里的钱能给他用不")
+    answer = chain.ask("绑家里人用我的个人账户 是在哪个公众号里弄")
+    assert answer.answered and "吉林医保公共服务" in answer.text, answer.text
+
+
+def test_which_two_cities_asks_for_places_not_people(chain: FaqChain) -> None:
+    assert classify("第二工作组去了哪两个市").kind != "person"
+    assert classify("哪俩人在灌装站值班").kind == "person"
+
+
+def test_a_word_for_staff_is_no_named_person(chain: FaqChain) -> None:
+    """ "员工们从早上7点…" names nobody; "站长杨博" does. Asked for the station master's name, the answer is 杨博."""
+    from bot.question import satisfies
+
+    assert not satisfies("person", "辽源液化气灌装站的员工们从早上7点就开始忙碌起来")
+    assert satisfies("person", "正在站长杨博的带领下")
+    answer = chain.ask("辽源那个灌煤气罐的站 站长叫啥名")
+    assert answer.answered and "杨博" in answer.text, answer.text

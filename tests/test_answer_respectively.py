@@ -1,0 +1,56 @@
+"""Questions that list several things and ask what each one is ("分别是啥"): the answer quotes a sentence about each
+listed thing, not the sentence that only names them. Real seed index and real chain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from answers_support import KNOWLEDGE, assert_citations_exact
+
+from bot.chain import FaqChain, build_chain
+from bot.config import Settings
+from bot.question import lists_items, respectively_items
+
+
+@pytest.fixture(scope="module")
+def chain(seed_index_dir: Path) -> FaqChain:
+    return build_chain(Settings(data_dir=seed_index_dir, knowledge_dir=KNOWLEDGE))
+
+
+def test_the_things_listed_before_respectively_are_found() -> None:
+    words = ("督导", "帮扶", "一张", "清单", "一套", "建议", "一份", "台账")
+    assert respectively_items("督导帮扶的“一张清单、一套建议、一份台账”分别指啥", words) == ["清单", "建议", "台账"]
+    assert respectively_items("一张清单一套建议一份台账各是什么", words) == ["清单", "建议", "台账"]
+    assert respectively_items("红旗h6的最大功率和峰值扭矩分别是多少", ("红旗", "最大", "功率", "峰值", "扭矩")) == [
+        "最大功率",
+        "峰值扭矩",
+    ]
+    assert respectively_items("一张清单是啥", words) == []  # one thing, asked once
+
+
+def test_a_sentence_that_only_names_the_things_does_not_say_what_they_are() -> None:
+    items = ["清单", "建议", "台账"]
+    assert lists_items("形成了一张清单、一套建议和一份台账。", items)
+    assert not lists_items("一张清单,即生态强省建设督导帮扶清单,汇总各地具体问题。", items)
+    assert not lists_items("最大功率为185kw,峰值扭矩380n·m", ["最大功率", "峰值扭矩"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["督导帮扶弄的一张清单、一套建议、一份台账分别是什么意思", "一张清单一套建议一份台账 各是啥"],
+)
+def test_each_listed_thing_is_answered_with_its_own_sentence(chain: FaqChain, question: str) -> None:
+    answer = chain.ask(question)
+    assert answer.answered, answer.text
+    for fact in ("督导帮扶清单", "帮扶建议书", "挂账销号"):
+        assert fact in answer.text, (fact, answer.text)
+    assert "形成了一张清单" not in answer.text, "the bare list says nothing the three sentences do not"
+    assert_citations_exact(answer)
+
+
+def test_two_figures_in_one_sentence_stay_one_quote(chain: FaqChain) -> None:
+    answer = chain.ask("红旗H6最大功率和峰值扭矩分别多大")
+    assert answer.answered and "185kW" in answer.text and "380N·m" in answer.text
+    assert len(answer.citations) == 1
+
