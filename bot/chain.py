@@ -35,7 +35,15 @@ from bot.evidence import SentenceBank
 from bot.faq import FaqBook
 from bot.index import KnowledgeIndex, load_index
 from bot.lexicon import learn_pinyin
-from bot.question import QuestionInfo, asks_procedure, classify, compile_patterns, crux_word, question_parts
+from bot.question import (
+    NEWS_FRAME,
+    QuestionInfo,
+    asks_procedure,
+    classify,
+    compile_patterns,
+    crux_word,
+    question_parts,
+)
 from bot.question_focus import SLOT_WEIGHT, done_for_words, slot_words
 from bot.retrieve import retrieve_hybrid
 from bot.scoring import word_weights
@@ -299,6 +307,9 @@ class FaqChain:
         condensed: Condensed = state["condensed"]
         info: QuestionInfo = state["rewritten_info"]
         weights = word_weights(loaded.bank, state["words"])
+        if info.kind == "source":
+            # "这消息是哪个部门放出来的": 消息 and 放出 frame the ask; the answer names the source, not them.
+            weights = {w: v for w, v in weights.items() if w not in NEWS_FRAME}
         if condensed.followup and not condensed.swapped:
             # Words carried over from earlier turns find the passage; the answer must fit what was asked now.
             own = set(loaded.bank.reader.words(condensed.question))

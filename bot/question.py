@@ -32,6 +32,7 @@ Kind = Literal[
     "time",
     "percent",
     "number",
+    "source",
     "person",
     "place",
     "yesno",
@@ -40,6 +41,19 @@ Kind = Literal[
     "what",
 ]
 Intent = Literal["question", "greeting", "chitchat", "injection", "off_topic"]
+
+# "这消息是哪个部门放出来的", "门诊共济谁发布的": who the news came from, which a report gives as 从…获悉, 据…介绍 or
+# its byline. The words of that frame (消息, 放出, 发布…) are in no answer; the source is.
+_SOURCE = re.compile(
+    r"(?:消息|信息|说法|通知|这事)[^，。？?]{0,4}(?:哪个|哪家|什么|啥|谁)(?:部门|单位|机构|地方)?[^，。？?]{0,3}"
+    r"(?:透|放|发|说|传|公布|讲)"
+    r"|(?:哪个|哪家)(?:部门|单位|机构)(?:透露|放出|发布|公布|说)"
+)
+_SOURCE_IN_SOURCE = re.compile(r"从[^，。；]{2,16}获悉|据[^，。；]{2,16}(?:介绍|透露|消息|获悉)|本报讯[(（]记者")
+NEWS_FRAME = frozenset(
+    {"消息", "信息", "说法", "透", "透露", "放", "放出", "发", "发布", "公布", "传", "传出", "讲"}
+    | {"部门", "单位", "机构"}  # what kind of source: any the report names
+)
 
 # "上门服务收费吗", "查线路收不收钱": whether something costs money, which a sentence only answers by saying so.
 _FEE = re.compile(r"收费吗|收不收费|收费不|收不收钱|收钱吗|要钱吗|要不要钱|花钱吗|免费吗|免不免费|是不是免费|掏钱吗|自费吗")
@@ -102,6 +116,8 @@ _DATE = re.compile(
 )
 _HOURS_IN_SOURCE = re.compile(r"营业|办公|开放|上班|下班|开门|关门|闭馆")
 # A road with its number ("人民大街1234号"); "用电线路" is no address.
+# Where something happens: "在2022广州国际汽车展现场举行", "到…物流园区", a named place (``places``).
+_VENUE_IN_SOURCE = re.compile(r"[在到赴于][^，。；]{2,24}(?:现场|举行|举办|召开|园区|中心|站|厂|场|馆|公司|网点|医院|机构)")
 _ADDRESS_IN_SOURCE = re.compile(r"位于|地址|坐落|[\u4e00-\u9fff]{1,6}(?:路|街|大街|大道)\d+号")
 _CLOCK_IN_SOURCE = re.compile(r"\d+\s*点|\d+:\d+|[上下]午|傍晚|晚上|早上|凌晨|中午")
 _PERCENT_IN_SOURCE = re.compile(r"%|百分之|\d成|[一二三四五六七八九]成")
@@ -209,6 +225,8 @@ def _kind(norm: str) -> Kind:
         return "time"
     if _PERCENT.search(norm):
         return "percent"
+    if _SOURCE.search(norm):
+        return "source"
     if _PERSON.search(norm):
         return "person"
     if "哪几" in norm:  # "去了哪几个市": which ones, not how many
@@ -260,10 +278,16 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         return bool(_DATE.search(sentence_norm))
     if kind == "person":
         return bool(_NAMED.search(sentence_norm))
+    if kind == "source":
+        return bool(_SOURCE_IN_SOURCE.search(sentence_norm))
     if kind == "why":
         return bool(_CAUSE_IN_SOURCE.search(sentence_norm))
     if kind == "percent":
         return bool(_PERCENT_IN_SOURCE.search(sentence_norm))
+    if kind == "place":
+        from bot.condense import places
+
+        return bool(_VENUE_IN_SOURCE.search(sentence_norm)) or bool(places(sentence_norm))
     if kind == "number":
         # A date ("2023年1月1日起") is not a count: "最多能绑几个" is not answered by when a scheme started.
         # Nor is a place name with a numeral in it ("十家堡镇", "八棵树").

@@ -58,7 +58,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "回家": ("返乡",),
     "回乡": ("返乡",),
     "管事": ("负责人", "负责"),
-    "手续": ("登记", "备案", "办理"),  # "得办啥手续": the formalities are the registration
+    "手续": ("登记", "备案", "办理"),
+    "发布": ("首发",),  # a new car "发布" at a motor show is its 首发  # "得办啥手续": the formalities are the registration
     "管事儿": ("负责人", "负责"),
     "干活": ("工作", "上岗", "在岗", "作业"),
     "消毒": ("消杀",),

@@ -341,3 +341,22 @@ def test_a_word_for_staff_is_no_named_person(chain: FaqChain) -> None:
     assert satisfies("person", "正在站长杨博的带领下")
     answer = chain.ask("辽源那个灌煤气罐的站 站长叫啥名")
     assert answer.answered and "杨博" in answer.text, answer.text
+
+
+def test_where_it_was_launched_is_answered_with_a_sentence_naming_a_venue(chain: FaqChain) -> None:
+    """ "在哪发布的": "发布会现场，…负责人…介绍…" says what happened at the launch, not where it was; "首发仪式在2022
+    广州国际汽车展现场举行" does (and a car's 发布 is its 首发)."""
+    from bot.question import satisfies
+
+    assert not satisfies("place", "发布会现场,中国一汽相关负责人从红旗h6造型、内饰等方面向与会嘉宾展示")
+    assert satisfies("place", "红旗h6全球首发仪式在2022广州国际汽车展现场举行")
+    answer = chain.ask("红旗H6是在哪发布的")
+    assert answer.answered and "广州国际汽车展" in answer.text, answer.text
+
+
+def test_who_put_the_news_out_is_answered_with_the_reports_source(chain: FaqChain) -> None:
+    """ "这消息是哪个部门放出来的": 消息, 放出 and 部门 frame the ask; the report's "从长春市医保局获悉" answers it."""
+    assert classify("门诊共济这个消息是哪个部门放出来的").kind == "source"
+    assert classify("六之维合作社负责人是谁").kind == "person"
+    answer = chain.ask("门诊共济这个消息是哪个单位透露的")
+    assert answer.answered and "长春市医保局" in answer.text, answer.text
