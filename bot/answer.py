@@ -26,6 +26,7 @@ from bot.question import (
     QuestionInfo,
     asked_years,
     asks_procedure,
+    classify,
     crux_word,
     lists_items,
     respectively_items,
@@ -53,6 +54,8 @@ STRONG = 0.85
 # Words of a part weighing less than this together name nothing (one word of 用/先/得 weighs ~0.3): a part
 # naming nothing needs no sentence of its own, or asks only how.
 PROCEDURE_PART_WEIGHT = 1.0
+# ... and a part already answered in substance gets a sentence of its own only if it says this much more of it.
+PART_GAIN = 0.25
 # Words that ask for the steps themselves ("需要办啥手续"), not about any one thing.
 PROCEDURE_WORDS = frozenset({"手续", "流程", "步骤", "操作", "办理", "申请", "办"})
 
@@ -368,10 +371,14 @@ def draft_answer(
                 key=lambda c: coverage_of(part_weights, credit_of(part_weights, [bank.text(c.sid)])),
                 default=None,
             )
-            if (
-                best_part is not None
-                and coverage_of(part_weights, credit_of(part_weights, [bank.text(best_part.sid)])) >= 0.5
-            ):
+            says = coverage_of(part_weights, credit_of(part_weights, [bank.text(best_part.sid)])) if best_part else 0.0
+            # "一共几个工作组 去了几个地区": a sentence that says a little more of the part's words than the quotes so
+            # far is no answer to it when they already give what it asks (the count).
+            kind = classify(part_text).kind
+            answered = says - coverage_of(part_weights, quoted) < PART_GAIN and (
+                kind not in STRICT_KINDS or any(satisfies(kind, bank.sentences[c.sid].norm) for c in chosen)
+            )
+            if best_part is not None and says >= 0.5 and not answered:
                 pick = best_part
         if pick is not None and pick.sid not in allot:
             # Steps are quoted whole where they fit; any other second question gets half the budget.
