@@ -129,7 +129,7 @@ def anchors(text: str) -> list[str]:
 
 def _is_followup(question: str, norm: str) -> bool:
     core = _TAIL.sub("", _LEAD.sub("", norm))
-    if _LEAD.match(norm) or norm.rstrip("?？。！! ").endswith("呢"):
+    if _LEAD.match(norm) or norm.rstrip("?？。！! ").endswith("呢") or _PLACE_THEN_ASK.match(norm):
         return True
     if len(core) <= 4:
         return True
@@ -319,6 +319,13 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         return Condensed(question, _with_mark(resolved), True, focus=own)
     span = _subject_span(prev)
     own_places = {m.group(1) for m in places(core)}
+    led = _PLACE_THEN_ASK.match(norm)
+    if led and span and places(led.group("place")) and places(span):
+        # "松原呢 去哪查的" after "吉林市邮政管理局派了几个督导组": the earlier subject, about 松原, asked something new.
+        subject = _swap(span, led.group("place"))
+        if subject:
+            rewritten = _with_mark(subject + led.group("ask"))
+            return Condensed(question, rewritten, True, led.group("place"), tuple(tokenize_cached(led.group("place"))))
     if own_places and span and not own_places & {m.group(1) for m in places(span)}:
         # "那辽源过年快递歇不歇？" after a question on 松原: it names its own place, so 松原's subject stays out.
         return Condensed(question, question, True, focus=own)
@@ -340,6 +347,9 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         return Condensed(rewritten if bare else question, rewritten, True, focus=own)
     return Condensed(question, question, True, focus=own)
 
+
+# "松原呢 去哪查的", "那辽源呢，查了几个网点": a place, 呢, then a question of its own.
+_PLACE_THEN_ASK = re.compile(r"(?:那|那么)?(?P<place>[\u4e00-\u9fff]{2,8}?)呢[\s,，、]*(?P<ask>[^\s,，].{2,})")
 
 # "……我就想问问……", "……想知道……": what a long message asks comes after these.
 _ASK = re.compile(

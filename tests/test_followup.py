@@ -292,3 +292,13 @@ def test_rewritten_question_does_not_depend_on_the_hash_seed() -> None:
         for seed in range(6)
     }
     assert len(seen) == 1, seen
+
+
+def test_a_place_then_a_question_of_its_own_keeps_the_earlier_subject(chain: FaqChain) -> None:
+    """ "松原呢 去哪查的" after a question on 吉林市邮政管理局: 松原's 邮政管理局, asked where it inspected; and a bare
+    "辽源呢" after that stays with the postal authorities, not 辽源's gas station."""
+    _first, second, third = _talk(chain, "吉林市邮政管理局成立了几个督导组", "松原呢 去哪检查的", "辽源呢")
+    assert second.rewritten_question.startswith("松原市邮政管理局")
+    assert second.answered and "瑞禾苗物流园区" in second.text
+    assert third.rewritten_question.startswith("辽源市邮政管理局")
+    assert third.answered and "辽源市邮政管理局" in third.text and "液化气" not in third.text
