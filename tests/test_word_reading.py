@@ -360,3 +360,9 @@ def test_who_put_the_news_out_is_answered_with_the_reports_source(chain: FaqChai
     assert classify("六之维合作社负责人是谁").kind == "person"
     answer = chain.ask("门诊共济这个消息是哪个单位透露的")
     assert answer.answered and "长春市医保局" in answer.text, answer.text
+
+
+def test_which_street_asks_for_an_address_no_article_gives(chain: FaqChain) -> None:
+    assert classify("辽源液化气站在哪个街").kind == "address"
+    assert classify("有啥路子能解决").kind != "address"  # 路子: a way, not a road
+    assert not chain.ask("辽源那个液化气站在哪个街 自己能去灌不").answered
