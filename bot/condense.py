@@ -245,6 +245,8 @@ def _named_in_full(norm: str, entity: str) -> str:
         if not _is_han(norm[start - 1]):
             break
         start -= 1
+    if start > 0 and norm[start] == "个" and norm[start - 1] in "那这哪一每":
+        start += 1  # "吉林城隍庙那个调压站": 个 goes with 那, the name is 调压站
     return norm[start : at + len(entity)]
 
 

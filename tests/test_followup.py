@@ -302,3 +302,10 @@ def test_a_place_then_a_question_of_its_own_keeps_the_earlier_subject(chain: Faq
     assert second.answered and "瑞禾苗物流园区" in second.text
     assert third.rewritten_question.startswith("辽源市邮政管理局")
     assert third.answered and "辽源市邮政管理局" in third.text and "液化气" not in third.text
+
+
+def test_this_station_is_named_without_the_measure_word_of_that_one() -> None:
+    """ "吉林城隍庙那个调压站…" then "这站供哪些地方": 那个 is 那 + 个; the station's name does not start with 个."""
+    earlier = Turn("吉林城隍庙那个调压站谁在巡检", answer="在吉林城隍庙安高中压调压站，运行工都兴屹正在对站内设备设施进行巡检。")
+    rewritten = condense("这站供哪些地方", [earlier]).rewritten
+    assert "调压站" in rewritten and "个调压站" not in rewritten
