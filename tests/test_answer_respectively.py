@@ -55,7 +55,6 @@ def test_two_figures_in_one_sentence_stay_one_quote(chain: FaqChain) -> None:
     assert len(answer.citations) == 1
 
 
-
 def test_a_second_question_already_answered_by_the_first_quote_gets_no_other_sentence(chain: FaqChain) -> None:
     """ "一共几个工作组 去了几个地区": the sentence giving 5个帮扶工作组 goes on "分赴9个地区"; a sentence about the
     second working group names the part's words a little better but answers neither, and quoting it cut the
