@@ -47,6 +47,8 @@ LEAD_CHARS = 45
 # The shortest piece of a sentence worth quoting next to another one.
 MIN_PIECE = 40
 CRUX_MAX_CHARS = 30
+# Kinds whose answer names someone or something: a close sentence that does beats a closer one that does not.
+_NAMING_KINDS = frozenset({"person", "source"})
 # A sentence is about one of the things a question lists ("分别是啥") when it names it this early.
 ITEM_OPENS = 8
 # A second sentence scoring this close to the best one is quoted too (in part if need be).
@@ -266,7 +268,7 @@ def draft_answer(
             if (not within or bank.sentences[c.sid].doc_id in within) and not _said(bank.sentences[c.sid].text, said)
         ]
     asked = {m.group(1) for m in places(info.norm)}
-    if scored and info.kind in STRICT_KINDS and not scored[0].kind_ok:
+    if scored and (info.kind in STRICT_KINDS or info.kind in _NAMING_KINDS) and not scored[0].kind_ok:
         # "解决了多少问题": a close sentence that states a number beats a closer one that does not.
         stating = next((c for c in scored[1:8] if c.kind_ok and c.score >= 0.8 * scored[0].score), None)
         if stating is not None:

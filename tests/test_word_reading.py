@@ -366,3 +366,10 @@ def test_which_street_asks_for_an_address_no_article_gives(chain: FaqChain) -> N
     assert classify("辽源液化气站在哪个街").kind == "address"
     assert classify("有啥路子能解决").kind != "address"  # 路子: a way, not a road
     assert not chain.ask("辽源那个液化气站在哪个街 自己能去灌不").answered
+
+
+def test_asked_who_a_close_sentence_naming_someone_beats_a_closer_one_naming_nobody(chain: FaqChain) -> None:
+    """ "合作社管事儿的是谁": the sentence that names the cooperative in full names no one; "合作社负责人王宝忠…"
+    scores a little lower on words but is the answer."""
+    answer = chain.ask("六之维合作社梨树分社那边管事儿的是哪位")
+    assert answer.answered and "王宝忠" in answer.text, answer.text
