@@ -30,7 +30,7 @@ from bot.answer import Draft, draft_answer, newest_date, render, verify
 from bot.chunk import normalize
 from bot.condense import Condensed, condense, places
 from bot.config import Settings
-from bot.dates import freshness_line
+from bot.dates import arabic_years, freshness_line
 from bot.evidence import SentenceBank
 from bot.faq import FaqBook
 from bot.index import KnowledgeIndex, load_index
@@ -228,7 +228,7 @@ class FaqChain:
 
     # ------------------------------------------------------------------- steps
     def _condense(self, state: dict[str, Any]) -> dict[str, Any]:
-        question = state["question"].strip()
+        question = arabic_years(state["question"].strip())  # "二二年…" is read as 22年
         info = classify(question)
         state["info"] = info
         loaded: _Loaded = state["loaded"]

@@ -15,6 +15,17 @@ _RECENT = re.compile(r"(近日|日前|近期)")
 _SO_FAR = re.compile(r"截至目前")
 
 
+# A year said in Chinese numerals: "二零二三年", "二〇二四年", and "二二年" (a 202x year, as people say it).
+_HAN_DIGITS = "〇零一二三四五六七八九"
+_HAN_YEAR = re.compile(rf"(?<![{_HAN_DIGITS}十百千万两几])(二[{_HAN_DIGITS}]{{3}}|二[{_HAN_DIGITS}])(?=年)")
+
+
+def arabic_years(text: str) -> str:
+    """Years written in Chinese numerals as digits ("二二年最后一天" -> "22年最后一天", "二零二三年" -> "2023年"), so
+    they are read like years typed in digits."""
+    return _HAN_YEAR.sub(lambda m: "".join(str(max(0, _HAN_DIGITS.index(c) - 1)) for c in m.group(1)), text)
+
+
 def absolutise(text: str, article_date: dt.date) -> str:
     """Rewrite relative dates of ``text`` against the article date.
 

@@ -373,3 +373,15 @@ def test_asked_who_a_close_sentence_naming_someone_beats_a_closer_one_naming_nob
     scores a little lower on words but is the answer."""
     answer = chain.ask("六之维合作社梨树分社那边管事儿的是哪位")
     assert answer.answered and "王宝忠" in answer.text, answer.text
+
+
+def test_a_year_said_in_chinese_numerals_is_read_as_a_year(chain: FaqChain) -> None:
+    from bot.dates import arabic_years
+
+    assert arabic_years("二二年最后一天") == "22年最后一天"
+    assert arabic_years("二零二三年按啥标准") == "2023年按啥标准"
+    assert arabic_years("二〇二四年起") == "2024年起"
+    for kept in ("三四年前", "二十二年", "上二年级", "一两年"):  # a span of years, a grade: no year
+        assert arabic_years(kept) == kept
+    answer = chain.ask("淮安那个调压站二二年一共输了多少气")
+    assert answer.answered and "4.9亿立方米" in answer.text, answer.text
