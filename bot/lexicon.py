@@ -73,6 +73,11 @@ def pinyin_of(text: str) -> tuple[str, ...]:
     return tuple([known(ch) or _learn_pinyin(ch) for ch in text])
 
 
+def _flat(sound: tuple[str, ...]) -> tuple[str, ...]:
+    """Pinyin with zh/ch/sh said as z/c/s."""
+    return tuple(s[0] + s[2:] if s[:2] in ("zh", "ch", "sh") else s for s in sound)
+
+
 def _sound(candidate: str) -> tuple[str, ...]:
     """``pinyin_of`` a short run a question's words are checked against (the same runs recur within a question
     and across questions); not for whole questions or the vocabulary, which would only fill the memo."""
@@ -253,6 +258,12 @@ class WordReader:
                 self._sounds.setdefault(pinyin_of(word), word)
         # The first two syllables of every word above: a text starting with two others sounds like none of them.
         self._heads = frozenset(sound[:2] for sound in self._sounds)
+        # The same words as a speaker who does not tell zh/ch/sh from z/c/s says them (平翘舌不分, common in the
+        # north-east): "变数箱" is typed for 变速箱.
+        self._flat_sounds: dict[tuple[str, ...], str] = {}
+        for sound, word in self._sounds.items():
+            self._flat_sounds.setdefault(_flat(sound), word)
+        self._flat_heads = frozenset(sound[:2] for sound in self._flat_sounds)
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def _sounds_like(self, text: str) -> str | None:
@@ -260,9 +271,14 @@ class WordReader:
         with two syllables no known word starts with; those are ruled out before the rest is sounded out."""
         known = _pinyin.get
         first, second = text[0], text[1]
-        if (known(first) or _learn_pinyin(first), known(second) or _learn_pinyin(second)) not in self._heads:
-            return None
-        return self._sounds.get(_sound(text))
+        head = (known(first) or _learn_pinyin(first), known(second) or _learn_pinyin(second))
+        if head in self._heads:
+            found = self._sounds.get(_sound(text))
+            if found is not None:
+                return found
+        if _flat(head) in self._flat_heads:
+            return self._flat_sounds.get(_flat(_sound(text)))
+        return None
 
     def _joinable(self, text: str) -> bool:
         """Single characters the cut left apart that make a known colloquial term or a slip for an article word

@@ -385,3 +385,11 @@ def test_a_year_said_in_chinese_numerals_is_read_as_a_year(chain: FaqChain) -> N
         assert arabic_years(kept) == kept
     answer = chain.ask("淮安那个调压站二二年一共输了多少气")
     assert answer.answered and "4.9亿立方米" in answer.text, answer.text
+
+
+def test_a_typo_of_a_speaker_who_says_s_for_sh_is_repaired(chain: FaqChain) -> None:
+    """平翘舌不分: "变数箱" (bian shu xiang) is typed for 变速箱 (bian su xiang); 变数 is a real word, so only the
+    run beside 箱 gives it away."""
+    assert "变速箱" in chain._loaded.bank.reader.words("红旗H6配的啥变数箱")
+    answer = chain.ask("红旗H6用的啥变数箱")
+    assert answer.answered and "8速手自一体变速箱" in answer.text, answer.text
