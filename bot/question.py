@@ -81,9 +81,9 @@ _HOURS = re.compile(
 _ADDRESS = re.compile(
     r"在哪(?:里|儿)?(?:呢|啊|呀)?[?？]?$|地址|具体位置|怎么走|哪个街道|(?:哪条|哪个|什么|啥)(?:街|路|道)(?![路理子线])|门牌"
 )
-_CLOCK = re.compile(r"几点|几点钟|开门|关门")
+_CLOCK = re.compile(r"几点(?!几)|几点钟|开门|关门")  # not "几点几的发动机" (2.0, said as 二点零)
 _TIME = re.compile(
-    r"什么时候|啥时候|啥时|何时|哪天|哪一天|几号|几点|哪年|哪一年|几月|什么时间|啥时间|日期|从哪天"
+    r"什么时候|啥时候|啥时|何时|哪天|哪一天|几号|几点(?!几)|哪年|哪一年|几月|什么时间|啥时间|日期|从哪天"
 )
 _NUMBER = re.compile(
     r"多少|几[个项次位套户辆栋亩吨人棵秒组条家座]|几|百分之|比例|多大|多高|多长|多远|多重|排量|功率|扭矩"
@@ -589,8 +589,8 @@ def states_procedure(sentence_norm: str) -> bool:
     return bool(_PROCEDURE_IN_SOURCE.search(sentence_norm))
 
 
-_PART_END = re.compile(r"(?<=[吗呢么])|[?？!！。；;]|\s+")
-_ASKS = re.compile(r"吗|呢|么|啥|什么|怎么|咋|如何|哪|几|多少|谁|是否|能不能|可不可以|有没有|不$")
+_PART_END = re.compile(r"(?<=[吗呢么])|[?？!！。；;，,]|\s+")
+_ASKS = re.compile(r"吗|呢|么|啥|什么|怎么|咋|如何|何[时地处种]|哪|几|多少|谁|是否|能不能|可不可以|有没有|不$")
 
 
 def question_parts(question: str) -> list[str]:

@@ -59,6 +59,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "回乡": ("返乡",),
     "管事": ("负责人", "负责"),
     "手续": ("登记", "备案", "办理"),
+    "劲儿": ("动力", "功率", "扭矩"),  # "发动机劲儿多大": how powerful
     "发布": ("首发",),  # a new car "发布" at a motor show is its 首发  # "得办啥手续": the formalities are the registration
     "管事儿": ("负责人", "负责"),
     "干活": ("工作", "上岗", "在岗", "作业"),

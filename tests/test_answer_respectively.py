@@ -62,3 +62,12 @@ def test_a_second_question_already_answered_by_the_first_quote_gets_no_other_sen
     answer = chain.ask("生态强省督导帮扶总共几个工作组 去了几个地区")
     assert answer.answered and "5个帮扶工作组" in answer.text and "9个地区" in answer.text, answer.text
     assert len(answer.citations) == 1
+
+
+def test_a_formal_question_asking_two_things_across_a_comma_gets_both(chain: FaqChain) -> None:
+    from bot.question import question_parts
+
+    question = "请问长春职工医保门诊共济何时开始实施，在哪个公众号上办理？"
+    assert len(question_parts(question)) == 2
+    answer = chain.ask(question)
+    assert answer.answered and "1月1日" in answer.text and "吉林医保公共服务" in answer.text, answer.text

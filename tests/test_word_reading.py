@@ -393,3 +393,11 @@ def test_a_typo_of_a_speaker_who_says_s_for_sh_is_repaired(chain: FaqChain) -> N
     assert "变速箱" in chain._loaded.bank.reader.words("红旗H6配的啥变数箱")
     answer = chain.ask("红旗H6用的啥变数箱")
     assert answer.answered and "8速手自一体变速箱" in answer.text, answer.text
+
+
+def test_how_many_point_what_asks_a_figure_not_a_clock_time(chain: FaqChain) -> None:
+    """ "几点几的发动机" is 2.0 said aloud, not "what time"; a car's 劲儿 is its power."""
+    assert classify("红旗H6是几点几的发动机").kind not in ("clock", "time")
+    assert classify("灌装站几点开始干活").kind == "clock"
+    answer = chain.ask("红旗H6发动机是几点几的 劲儿有多大")
+    assert answer.answered and "2.0T" in answer.text and "185kW" in answer.text, answer.text
