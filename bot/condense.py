@@ -26,7 +26,8 @@ _PLACE_SUFFIX = "(?:省|市|县|区|镇|乡|村|州)?"
 _FILLER = re.compile(r"那边|这边|那疙瘩|那嘎达|那块|这块|那里|这里|那儿|这儿|的情况|方面")
 # What an earlier question asked, to ask it again about something else ("那传单呢？").
 _ASKED = re.compile(
-    r"(?:多少|几)[个项次位套户辆栋亩吨人棵条家座名份处件元]?|哪些|哪个|什么时候|啥时候|怎么|咋|在哪|谁|什么|啥"
+    r"(?:多少|几)[个项次位套户辆栋亩吨人棵条家座名份处件元]?|哪些|哪个|哪[级类种家]|什么时候|啥时候|怎么|咋|在哪|去哪"
+    r"|谁|什么|啥"
 )
 _ASKED_AGAIN = re.compile(r"多少|几|什么时候|啥时候")
 # "为啥会这样？", "那为什么要这么做": why the last answer holds.
@@ -331,6 +332,10 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     if own_places and span and not own_places & {m.group(1) for m in places(span)}:
         # "那辽源过年快递歇不歇？" after a question on 松原: it names its own place, so 松原's subject stays out.
         return Condensed(question, question, True, focus=own)
+    if not span and ends_with_ne and 2 <= len(core) <= 6 and not _ASKED.search(core) and _ASKED.search(normalize(prev)):
+        # "那慢病呢" after "能去哪级医院报", which names no subject to swap: the same question about 慢病.
+        rewritten = _with_mark(core + prev.rstrip("?？。！! "))
+        return Condensed(question, rewritten, True, focus=own)
     if span and span not in core and _names_own_body(core, prev):
         # "那个草莓合作社带动了多少人就业？" after a question on 国网吉林电力: it names the body it asks about.
         return Condensed(question, question, True, focus=own)

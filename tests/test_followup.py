@@ -309,3 +309,10 @@ def test_this_station_is_named_without_the_measure_word_of_that_one() -> None:
     earlier = Turn("吉林城隍庙那个调压站谁在巡检", answer="在吉林城隍庙安高中压调压站，运行工都兴屹正在对站内设备设施进行巡检。")
     rewritten = condense("这站供哪些地方", [earlier]).rewritten
     assert "调压站" in rewritten and "个调压站" not in rewritten
+
+
+def test_that_thing_then_ne_after_a_question_with_no_subject_asks_it_about_that_thing(chain: FaqChain) -> None:
+    """ "那慢病呢" after "能去哪级医院报" (no subject to swap): the same question about 慢病 (门诊慢性病)."""
+    _first, second = _talk(chain, "门诊看病现在能去哪级医院报", "那慢病呢")
+    assert second.rewritten_question.startswith("慢病")
+    assert second.answered and "三级(市级)及以下" in second.text, second.text
