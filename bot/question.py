@@ -451,6 +451,7 @@ _WHEN_MARKER = re.compile(r"啥时候|什么时候|啥时|何时|哪天|哪一�
 
 
 # Words too general to be what a question turns on ("会不会有问题").
+_LACKING = frozenset({"不够", "不足", "短缺", "紧张", "缺少", "缺乏", "不多"})
 _GENERIC = frozenset({"问题", "情况", "事情", "事", "事儿", "这事", "这事儿", "东西", "帮助", "影响"})
 # Verbs of handling business or of visiting: "家庭共济在哪办理" asks where 家庭共济 is done, "邮政管理局去哪检查了"
 # where it went; the answer names the channel (a WeChat account, a window) or the place, seldom the verb
@@ -522,7 +523,8 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
         (norm.rfind(w, 0, match.start()), w) for w in words if norm.rfind(w, 0, match.start()) >= 0
     )
     after_long = [w for _, w in after if len(w) >= 2]
-    before_long = [w for _, w in reversed(before) if len(w) >= 2]
+    # "人手不够咋整": what is short (人手) is what the answer must speak of, not 不够.
+    before_long = [w for _, w in reversed(before) if len(w) >= 2 and w not in _LACKING]
     if after_long:
         return after_long[0]
     if after and not where:

@@ -316,3 +316,12 @@ def test_that_thing_then_ne_after_a_question_with_no_subject_asks_it_about_that_
     _first, second = _talk(chain, "门诊看病现在能去哪级医院报", "那慢病呢")
     assert second.rewritten_question.startswith("慢病")
     assert second.answered and "三级(市级)及以下" in second.text, second.text
+
+
+def test_what_to_do_when_something_is_short_is_about_what_is_short(chain: FaqChain) -> None:
+    """ "那人手不够咋整": the answer must speak of 人手 (人力, 返岗), not contain 不够."""
+    from bot.question import crux_word
+
+    assert crux_word(classify("辽源人手不够咋整"), ["辽源", "人手", "不够"]) == "人手"
+    _first, second = _talk(chain, "辽源过年快递停不停", "那人手不够咋办")
+    assert second.answered and "返岗补贴" in second.text, second.text
