@@ -93,7 +93,12 @@ def decide(
         draft.coverage >= limits.low_coverage
         # A sentence counting the very thing asked about ("从几个厅局抽调的" -> "10个部门…组成") is as good a sign
         # as a close meaning, which the bundled embedder often misses for such sentences.
-        and (draft.best_dense >= limits.low_coverage_dense or draft.best_counted >= COUNTS_WHAT_IS_ASKED)
+        and (
+            draft.best_dense >= limits.low_coverage_dense
+            or draft.best_counted >= COUNTS_WHAT_IS_ASKED
+            # "他们早上几点开始干的": a sentence giving a clock time ("从早上7点就开始忙碌") is as good a sign.
+            or (info.kind == "clock" and draft.kind_ok)
+        )
         and draft.best_lexical >= limits.low_coverage_lexical
     ):
         return False, "low_coverage"

@@ -243,3 +243,11 @@ def test_whether_couriers_stop_over_the_new_year_is_answered_with_bu_da_yang(cha
 def test_whether_another_office_stops_over_the_new_year_is_still_declined(chain: FaqChain) -> None:
     assert not chain.ask("医保局过年停不停").answered
     assert not chain.ask("供电所过年停不停").answered
+
+
+def test_a_clock_time_asked_and_given_answers_at_low_coverage(chain: FaqChain) -> None:
+    """A long message's ask ("…他们早上几点就开工了") keeps words the sentence says otherwise (开工 ~ 忙碌起来):
+    the clock time it gives is as good a sign as a close meaning. A time the article does not give stays declined."""
+    answer = chain.ask("我家在辽源 烧液化气罐 过年最怕断气 听说灌装站的人那天起得挺早 他们早上几点就开工了")
+    assert answer.answered and "早上7点" in answer.text, answer.text
+    assert not chain.ask("辽源灌装站几点下班").answered
