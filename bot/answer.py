@@ -48,7 +48,7 @@ LEAD_CHARS = 45
 MIN_PIECE = 40
 CRUX_MAX_CHARS = 30
 # Kinds whose answer names someone or something: a close sentence that does beats a closer one that does not.
-_NAMING_KINDS = frozenset({"person", "source"})
+_NAMING_KINDS = frozenset({"person", "source", "sites"})
 # A sentence is about one of the things a question lists ("分别是啥") when it names it this early.
 ITEM_OPENS = 8
 # A second sentence scoring this close to the best one is quoted too (in part if need be).
@@ -162,6 +162,11 @@ def _trim(
     while lo > 0 and spans[hi][1] - spans[lo - 1][0] <= budget:
         lo -= 1
     return text[spans[lo][0] : spans[hi][1]][:budget]
+
+
+def _stem(place: str) -> str:
+    """吉林市 -> 吉林: articles name a city without its 市 ("在吉林，实地踏查了…")."""
+    return place[:-1] if len(place) > 2 and place[-1] in "省市县区" else place
 
 
 def _explainers(
@@ -323,6 +328,27 @@ def draft_answer(
         if strong or (fits and ((gain > 0.5 and cand.score >= 0.75 * best.score) or fills_kind)):
             add(cand, min(len(s.text), room))
             supplements.append(cand)
+
+    if info.kind == "sites" and not best.kind_ok:
+        # "去四平都看了啥地方": the sentence about the trip ("先后到四平市、吉林市") names the cities; the sites
+        # are listed in another sentence of the article, about the place asked if one is named ("在四平，…").
+        listing = next(
+            (
+                c
+                for c in scored[1:12]
+                if c.kind_ok
+                and c.sid not in allot
+                and bank.sentences[c.sid].doc_id == first.doc_id
+                and (not asked or any(_stem(place) in bank.sentences[c.sid].norm for place in asked))
+            ),
+            None,
+        )
+        room = budget - sum(allot.values())
+        if listing is not None:
+            if room < MIN_PIECE:
+                allot[best.sid] = max(MIN_PIECE, budget - MIN_PIECE)
+                room = budget - sum(allot.values())
+            add(listing, min(len(bank.sentences[listing.sid].text), room))
 
     def make_room(need: int) -> int:
         """Characters left for one more sentence, shortening the longest chosen one if need be."""

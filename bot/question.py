@@ -34,6 +34,7 @@ Kind = Literal[
     "number",
     "source",
     "person",
+    "sites",
     "place",
     "yesno",
     "how",
@@ -102,6 +103,11 @@ _DEFINE = re.compile(
 DEFINITION = re.compile(r"即|是指|就是|是由|指的是|意味着|关键一环")
 # Not "去了哪两个市": which two places.
 _PERSON = re.compile(r"谁|叫啥|叫什么|名字|哪位|哪[俩两](?!个?[市县区省镇乡村地处家所站厂])")
+# "在吉林市看了哪些地方", "去四平都看了啥地方": the sites visited, which a sentence lists by name ("深入中核四平污水处理厂、
+# 西湖湿地、南河湿地公园"), not the cities a trip went to ("先后到四平市、吉林市").
+_SITES = re.compile(r"(?:看|查|去|走|到|访|考察|踏查)了?(?:哪些|哪几个|啥|什么)(?:地方|点位|单位|企业|场所|项目)")
+_SITE = r"[\u4e00-\u9fff\d]{2,14}?(?:厂|场|湿地|公园|公司|中心|园区|网点|项目|现场|基地|医院|站)"
+_SITE_LIST = re.compile(rf"{_SITE}[、，,]{_SITE}")
 _PLACE = re.compile(r"哪里|哪儿|哪个地方|在哪|去哪|什么地方|啥地方|哪个(?:园区|车展|市|县|区)")
 _YESNO = re.compile(
     r"能不能|可不可以|可以不|行不行|是不是|有没有|会不会|管不管|给不给|能否|可否|是否|[吗嘛么不没]\s*[?？]?\s*$"
@@ -117,7 +123,11 @@ _DATE = re.compile(
 _HOURS_IN_SOURCE = re.compile(r"营业|办公|开放|上班|下班|开门|关门|闭馆")
 # A road with its number ("人民大街1234号"); "用电线路" is no address.
 # Where something happens: "在2022广州国际汽车展现场举行", "到…物流园区", a named place (``places``).
-_VENUE_IN_SOURCE = re.compile(r"[在到赴于][^，。；]{2,24}(?:现场|举行|举办|召开|园区|中心|站|厂|场|馆|公司|网点|医院|机构)")
+# A channel is where a thing is done too ("去哪办" -> "可通过…微信公众号…模块").
+_VENUE_IN_SOURCE = re.compile(
+    r"[在到赴于][^，。；]{2,24}(?:现场|举行|举办|召开|园区|中心|站|厂|场|馆|公司|网点|医院|机构)"
+    r"|公众号|app|小程序|窗口|网站|服务大厅|营业厅"
+)
 _ADDRESS_IN_SOURCE = re.compile(r"位于|地址|坐落|[\u4e00-\u9fff]{1,6}(?:路|街|大街|大道)\d+号")
 _CLOCK_IN_SOURCE = re.compile(r"\d+\s*点|\d+:\d+|[上下]午|傍晚|晚上|早上|凌晨|中午")
 _PERCENT_IN_SOURCE = re.compile(r"%|百分之|\d成|[一二三四五六七八九]成")
@@ -229,6 +239,8 @@ def _kind(norm: str) -> Kind:
         return "source"
     if _PERSON.search(norm):
         return "person"
+    if _SITES.search(norm):
+        return "sites"
     if "哪几" in norm:  # "去了哪几个市": which ones, not how many
         return "what"
     if _NUMBER.search(norm):
@@ -280,6 +292,8 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         return bool(_NAMED.search(sentence_norm))
     if kind == "source":
         return bool(_SOURCE_IN_SOURCE.search(sentence_norm))
+    if kind == "sites":
+        return bool(_SITE_LIST.search(sentence_norm))
     if kind == "why":
         return bool(_CAUSE_IN_SOURCE.search(sentence_norm))
     if kind == "percent":

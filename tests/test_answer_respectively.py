@@ -71,3 +71,17 @@ def test_a_formal_question_asking_two_things_across_a_comma_gets_both(chain: Faq
     assert len(question_parts(question)) == 2
     answer = chain.ask(question)
     assert answer.answered and "1月1日" in answer.text and "吉林医保公共服务" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "site"),
+    [("第二工作组在四平都去了哪些地方", "西湖湿地"), ("第二工作组去吉林市都看了啥地方", "宝山肉牛养殖场")],
+)
+def test_which_sites_were_visited_is_answered_with_the_sites_listed(chain: FaqChain, question: str, site: str) -> None:
+    """The trip's sentence ("先后到四平市、吉林市开展…") names the cities; the sites visited are listed in another
+    sentence ("在四平，他们先后深入…湿地…", "在吉林，实地踏查了…养殖场"), about the place asked."""
+    from bot.question import classify
+
+    assert classify(question).kind == "sites"
+    answer = chain.ask(question)
+    assert answer.answered and site in answer.text, answer.text
