@@ -56,13 +56,16 @@ _KEPT_ROUTES = 16
 
 
 def _remembering_tokenizer():  # type: ignore[no-untyped-def]
-    """A ``jieba.Tokenizer`` that keeps the routes of the last few blocks it cut (see ``cut_plain``)."""
+    """A ``jieba.Tokenizer`` that keeps the routes of the last few blocks it cut (see ``cut_plain``), and the
+    dictionary words it found in them (see ``best_route``)."""
     import jieba
 
     class _Tokenizer(jieba.Tokenizer):  # type: ignore[misc,name-defined]
         def __init__(self) -> None:
             super().__init__()
             self.routes: dict[str, dict[int, tuple[float, int]]] = {}
+            # Per block, per position: the (log probability, end) of each dictionary word starting there.
+            self.words_at: dict[str, list[tuple[tuple[float, int], ...]]] = {}
 
         def calc(self, sentence, DAG, route):  # type: ignore[no-untyped-def]  # noqa: N803 - jieba's names
             super().calc(sentence, DAG, route)
@@ -80,28 +83,56 @@ def _remembering_tokenizer():  # type: ignore[no-untyped-def]
             jieba first lists the dictionary words starting at each position (``get_DAG``), then looks each one up
             again to weigh it (``calc``); here each is weighed as it is found. Same words, same sums in the same
             order, same ``max`` over (log probability, end) pairs, so the same route.
+
+            A block inside one cut lately ("门诊共济" of "长春门诊共济咋用", a word of the question being read) holds
+            the same dictionary words, less those running past its end: they are taken from that block's
+            instead of looked up again in jieba's half-million-word dictionary, whose look-ups are most of a cut
+            once answering has pushed it out of the CPU's caches.
             """
             self.check_initialized()
-            freq = self.FREQ
+            route = self.routes.get(block)
+            if route is not None:
+                return route
             logtotal = log(self.total)
             n = len(block)
-            route: dict[int, tuple[float, int]] = {n: (0, 0)}
+            route = {n: (0, 0)}
+            for longer in tuple(self.words_at):  # a snapshot: another thread may add a block meanwhile
+                at = longer.find(block)
+                found = self.words_at.get(longer) if at >= 0 else None
+                if found is not None:
+                    end = at + n
+                    for k in range(n - 1, -1, -1):
+                        options = [(p + route[i - at + 1][0], i - at) for p, i in found[at + k] if i < end]
+                        route[k] = max(options) if options else (log(1) - logtotal + route[k + 1][0], k)
+                    self._keep(block, route)
+                    return route
+            freq = self.FREQ
+            words_at: list[tuple[tuple[float, int], ...]] = [()] * n
             for k in range(n - 1, -1, -1):
-                options = []
+                weighed = []
                 i, frag = k, block[k]
-                while i < n and frag in freq:
-                    count = freq[frag]
+                while i < n:
+                    count = freq.get(frag)
+                    if count is None:
+                        break
                     if count:
-                        options.append((log(count) - logtotal + route[i + 1][0], i))
+                        weighed.append((log(count) - logtotal, i))
                     i += 1
                     frag = block[k : i + 1]
+                words_at[k] = tuple(weighed)
+                options = [(p + route[i + 1][0], i) for p, i in weighed]
                 # No word starts here: jieba's DAG holds the character alone, weighed log(1).
                 route[k] = max(options) if options else (log(1) - logtotal + route[k + 1][0], k)
             self._keep(block, route)
+            known = self.words_at
+            known[block] = words_at
+            if len(known) > _KEPT_ROUTES:
+                known.pop(next(iter(known)), None)
             return route
 
         def add_word(self, word, freq=None, tag=None):  # type: ignore[no-untyped-def]
             self.routes.clear()  # the routes were worked out with the old frequencies
+            self.words_at.clear()
             super().add_word(word, freq, tag)
 
     return _Tokenizer()
