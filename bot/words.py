@@ -65,7 +65,7 @@ def _remembering_tokenizer():  # type: ignore[no-untyped-def]
             super().__init__()
             self.routes: dict[str, dict[int, tuple[float, int]]] = {}
             # Per block, per position: the (log probability, end) of each dictionary word starting there.
-            self.words_at: dict[str, list[tuple[tuple[float, int], ...]]] = {}
+            self.words_at: dict[str, list[list[tuple[float, int]]]] = {}
 
         def calc(self, sentence, DAG, route):  # type: ignore[no-untyped-def]  # noqa: N803 - jieba's names
             super().calc(sentence, DAG, route)
@@ -77,57 +77,79 @@ def _remembering_tokenizer():  # type: ignore[no-untyped-def]
             if len(routes) > _KEPT_ROUTES:
                 routes.pop(next(iter(routes)), None)
 
-        def best_route(self, block: str) -> dict[int, tuple[float, int]]:
-            """``calc(block, get_DAG(block), route)``'s route, worked out in one pass from the block's end.
-
-            jieba first lists the dictionary words starting at each position (``get_DAG``), then looks each one up
-            again to weigh it (``calc``); here each is weighed as it is found. Same words, same sums in the same
-            order, same ``max`` over (log probability, end) pairs, so the same route.
+        def weighed(self, block: str) -> list[list[tuple[float, int]]]:
+            """Per position of ``block``, the (log probability, end) of each dictionary word starting there, in
+            order of end: the words jieba's ``get_DAG`` lists, weighed as ``calc`` weighs them.
 
             A block inside one cut lately ("门诊共济" of "长春门诊共济咋用", a word of the question being read) holds
             the same dictionary words, less those running past its end: they are taken from that block's
             instead of looked up again in jieba's half-million-word dictionary, whose look-ups are most of a cut
-            once answering has pushed it out of the CPU's caches.
+            once answering has pushed it out of the CPU's caches. jieba's dictionary holds every beginning of
+            each of its words (weighed 0), so the look-ups from a position stop where no word goes on, in the
+            longer block as in this one.
             """
-            self.check_initialized()
-            route = self.routes.get(block)
-            if route is not None:
-                return route
-            logtotal = log(self.total)
+            known = self.words_at
+            found = known.get(block)
+            if found is not None:
+                return found
             n = len(block)
-            route = {n: (0, 0)}
-            for longer in tuple(self.words_at):  # a snapshot: another thread may add a block meanwhile
+            for longer in tuple(known):  # a snapshot: another thread may add a block meanwhile
                 at = longer.find(block)
-                found = self.words_at.get(longer) if at >= 0 else None
-                if found is not None:
+                outer = known.get(longer) if at >= 0 else None
+                if outer is not None:
                     end = at + n
-                    for k in range(n - 1, -1, -1):
-                        options = [(p + route[i - at + 1][0], i - at) for p, i in found[at + k] if i < end]
-                        route[k] = max(options) if options else (log(1) - logtotal + route[k + 1][0], k)
-                    self._keep(block, route)
-                    return route
+                    return [[(p, i - at) for p, i in outer[at + k] if i < end] for k in range(n)]
+            self.check_initialized()
             freq = self.FREQ
-            words_at: list[tuple[tuple[float, int], ...]] = [()] * n
+            logtotal = log(self.total)
+            # Looked up from the block's end, so that its route (``best_route``) is worked out on the way.
+            words_at: list[list[tuple[float, int]]] = [[]] * n
+            route: dict[int, tuple[float, int]] = {n: (0, 0)}
             for k in range(n - 1, -1, -1):
                 weighed = []
+                options = []
                 i, frag = k, block[k]
                 while i < n:
                     count = freq.get(frag)
                     if count is None:
                         break
                     if count:
-                        weighed.append((log(count) - logtotal, i))
+                        p = log(count) - logtotal
+                        weighed.append((p, i))
+                        options.append((p + route[i + 1][0], i))
                     i += 1
                     frag = block[k : i + 1]
-                words_at[k] = tuple(weighed)
-                options = [(p + route[i + 1][0], i) for p, i in weighed]
+                words_at[k] = weighed
                 # No word starts here: jieba's DAG holds the character alone, weighed log(1).
                 route[k] = max(options) if options else (log(1) - logtotal + route[k + 1][0], k)
             self._keep(block, route)
-            known = self.words_at
             known[block] = words_at
             if len(known) > _KEPT_ROUTES:
                 known.pop(next(iter(known)), None)
+            return words_at
+
+        def best_route(
+            self, block: str, weighed: list[list[tuple[float, int]]] | None = None
+        ) -> dict[int, tuple[float, int]]:
+            """``calc(block, get_DAG(block), route)``'s route, worked out in one pass from the block's end.
+
+            jieba first lists the dictionary words starting at each position (``get_DAG``), then looks each one up
+            again to weigh it (``calc``); here each is weighed once (``weighed``). Same words, same sums in the same
+            order, same ``max`` over (log probability, end) pairs, so the same route.
+            """
+            route = self.routes.get(block)
+            if route is not None:
+                return route
+            if weighed is None:
+                weighed = self.weighed(block)
+            logtotal = log(self.total)
+            n = len(block)
+            route = {n: (0, 0)}
+            for k in range(n - 1, -1, -1):
+                options = [(p + route[i + 1][0], i) for p, i in weighed[k]]
+                # No word starts here: jieba's DAG holds the character alone, weighed log(1).
+                route[k] = max(options) if options else (log(1) - logtotal + route[k + 1][0], k)
+            self._keep(block, route)
             return route
 
         def add_word(self, word, freq=None, tag=None):  # type: ignore[no-untyped-def]
@@ -339,33 +361,9 @@ def cut_search(text: str) -> list[str]:
 
     tokenizer = _SEGMENTER.get()
     freq = tokenizer.FREQ
-    words: list[str] = []
-
-    def flush(buf: str) -> None:
-        if len(buf) == 1:
-            words.append(buf)
-        elif not freq.get(buf):
-            words.extend(_hmm_cut(buf))  # characters no word joins: jieba's HMM may find new words among them
-        else:
-            words.extend(buf)
-
-    for block in _han_blocks(text, words):
-        route = tokenizer.best_route(block)
-        x, n, buf = 0, len(block), ""
-        while x < n:
-            y = route[x][1] + 1
-            if y - x == 1:
-                buf += block[x]
-            else:
-                if buf:
-                    flush(buf)
-                    buf = ""
-                words.append(block[x:y])
-            x = y
-        if buf:
-            flush(buf)
     out: list[str] = []
-    for word in words:
+
+    def searched(word: str) -> None:
         # Search mode: a long word's two- and three-character dictionary words come before it.
         size = len(word)
         if size > 2:
@@ -373,7 +371,48 @@ def cut_search(text: str) -> list[str]:
             if size > 3:
                 out.extend(gram for gram in (word[i : i + 3] for i in range(size - 2)) if freq.get(gram))
         out.append(word)
+
+    between: list[str] = []  # what lies between blocks, as ``_han_blocks`` passes it on
+    for block in _han_blocks(text, between):
+        for word in between:
+            searched(word)
+        between.clear()
+        # The dictionary words of the block answer what jieba looks up again: whether a run of characters the route
+        # leaves single is a word, and which two- and three-character pieces of a long word are.
+        weighed = tokenizer.weighed(block)
+        route = tokenizer.best_route(block, weighed)
+        x, n, run = 0, len(block), 0
+        while x <= n:
+            y = route[x][1] + 1 if x < n else n + 1
+            if y - x == 1 and x < n:
+                x = y
+                continue
+            if run < x:
+                # A run of single characters: alone, or a dictionary word split apart, or new words jieba's HMM finds.
+                if x - run == 1 or _has_end(weighed[run], x - 1):
+                    out.extend(block[run:x])
+                else:
+                    for word in _hmm_cut(block[run:x]):
+                        searched(word)
+            if x == n:
+                break
+            if y - x > 2:
+                out.extend(block[i : i + 2] for i in range(x, y - 1) if _has_end(weighed[i], i + 1))
+                if y - x > 3:
+                    out.extend(block[i : i + 3] for i in range(x, y - 2) if _has_end(weighed[i], i + 2))
+            out.append(block[x:y])
+            x = run = y
+    for word in between:
+        searched(word)
     return out
+
+
+def _has_end(words: list[tuple[float, int]], end: int) -> bool:
+    """Whether one of the dictionary words at a position (``weighed``) ends at ``end``."""
+    for _, i in words:  # noqa: SIM110 - any() over a generator costs twice this loop here
+        if i == end:
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)
