@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from bot.chunk import normalize
 from bot.thesaurus import FILLERS, SYNONYMS
+from bot.words import _A_NOT_A, _SEGMENTER, _STOPWORDS, cut_plain, tokenize_cached
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # A text of Chinese characters only: one regular expression instead of a test per character (question words are
@@ -103,8 +104,6 @@ def _cue_firsts() -> frozenset[str]:
 
 def respell_cues(norm: str) -> str:
     """``norm`` with misspelt question cues respelt ("夺少钱" -> "多少钱"); a real word ("合力") stays itself."""
-    from bot.words import _SEGMENTER
-
     sounds, firsts = _cue_sounds(), _cue_firsts()
     sound = pinyin_of(norm)
     out: list[str] | None = None  # a copy made only to respell (most questions have nothing to respell)
@@ -165,8 +164,6 @@ _WHICH = re.compile(r"哪一|哪个|哪类|哪种|哪些|哪家|什么样|啥样
 
 def _cut_apart(text: str) -> list[str]:
     """jieba's cut (no HMM) of ``text``, with each which-word cut off on its own first."""
-    from bot.words import cut_plain
-
     out: list[str] = []
     pos = 0
     for m in _WHICH.finditer(text):
@@ -276,8 +273,6 @@ class WordReader:
         """
         if word in self._vocabulary or len(word) < 2 or not _ALL_HAN.fullmatch(word):
             return word
-        from bot.words import _SEGMENTER
-
         target = self._sounds_like(word)
         if target is None or len(target) != len(word):
             return word
@@ -342,8 +337,6 @@ class WordReader:
 
     def _repaired(self, tokens: list[str]) -> list[str]:
         """Tokens with slips of a pinyin keyboard and split thesaurus phrases put back together."""
-        from bot.words import _STOPWORDS
-
         merged: list[str] = []
         i, n = 0, len(tokens)
         han = [_ALL_HAN.fullmatch(t) is not None for t in tokens]
@@ -382,8 +375,6 @@ class WordReader:
         found = self._cache.get(text)
         if found is not None:
             return found
-        from bot.words import _A_NOT_A, _STOPWORDS
-
         tokens: list[str] = []
         norm = _A_NOT_A.sub(r"\1", normalize(text))  # "停不停" asks 停?, as ``tokenize`` reads it
         pos = 0
@@ -434,8 +425,6 @@ class WordReader:
 @lru_cache(maxsize=65536)
 def general_rarity(word: str) -> float:
     """0..1: how rare a word is in general Chinese (jieba's dictionary frequencies); unknown words are rare."""
-    from bot.words import _SEGMENTER
-
     tokenizer = _SEGMENTER.get()
     freq = tokenizer.FREQ.get(word, 0)
     surprise = math.log(tokenizer.total / (freq + 1))
@@ -476,8 +465,6 @@ class WordPlan:
     __slots__ = ("word", "_long", "_plain", "_synonyms", "_parts", "_seen")
 
     def __init__(self, word: str) -> None:
-        from bot.words import tokenize_cached
-
         self.word = word
         self._long = len(word) >= 2
         self._plain = len(word) == 1 and not _HAN.match(word)
