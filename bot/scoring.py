@@ -277,8 +277,8 @@ def score_sentences(
     # Best first; ``reverse`` keeps equal scores in reading order, as a key of minus the score did (stable sort).
     out.sort(key=_SCORE, reverse=True)
     top = out[:DENSE_CANDIDATES]
-    for cand, d in zip(top, bank.vectors([c.sid for c in top]) @ qvec, strict=True):
-        cand.dense = float(d)
+    for cand, d in zip(top, (bank.vectors([c.sid for c in top]) @ qvec).tolist(), strict=True):
+        cand.dense = d  # tolist() gives the float of each float32, as float() of it does
         cand.score += DENSE_WEIGHT * cand.dense
     out.sort(key=_SCORE, reverse=True)
     return out
