@@ -66,6 +66,16 @@ def _remembering_tokenizer():  # type: ignore[no-untyped-def]
             self.routes: dict[str, dict[int, tuple[float, int]]] = {}
             # Per block, per position: the (log probability, end) of each dictionary word starting there.
             self.words_at: dict[str, list[list[tuple[float, int]]]] = {}
+            # The single characters of ``FREQ`` (12k of its 500k entries), looked up first at every position of a
+            # block: a table this small stays in the CPU's caches when the whole dictionary cannot.
+            self._chars: dict[str, int] = {}
+            self._chars_of: dict[str, int] | None = None  # the ``FREQ`` they were taken from
+
+        def _single_characters(self) -> dict[str, int]:
+            freq = self.FREQ
+            self._chars = {word: count for word, count in freq.items() if len(word) == 1}
+            self._chars_of = freq
+            return self._chars
 
         def calc(self, sentence, DAG, route):  # type: ignore[no-untyped-def]  # noqa: N803 - jieba's names
             super().calc(sentence, DAG, route)
@@ -101,6 +111,7 @@ def _remembering_tokenizer():  # type: ignore[no-untyped-def]
                     return [[(p, i - at) for p, i in outer[at + k] if i < end] for k in range(n)]
             self.check_initialized()
             freq = self.FREQ
+            chars = self._chars if self._chars_of is freq else self._single_characters()
             logtotal = log(self.total)
             # Looked up from the block's end, so that its route (``best_route``) is worked out on the way.
             words_at: list[list[tuple[float, int]]] = [[]] * n
@@ -108,17 +119,17 @@ def _remembering_tokenizer():  # type: ignore[no-untyped-def]
             for k in range(n - 1, -1, -1):
                 weighed = []
                 options = []
-                i, frag = k, block[k]
-                while i < n:
-                    count = freq.get(frag)
-                    if count is None:
-                        break
+                i = k
+                count = chars.get(block[k])
+                while count is not None:
                     if count:
                         p = log(count) - logtotal
                         weighed.append((p, i))
                         options.append((p + route[i + 1][0], i))
                     i += 1
-                    frag = block[k : i + 1]
+                    if i >= n:
+                        break
+                    count = freq.get(block[k : i + 1])
                 words_at[k] = weighed
                 # No word starts here: jieba's DAG holds the character alone, weighed log(1).
                 route[k] = max(options) if options else (log(1) - logtotal + route[k + 1][0], k)
@@ -155,7 +166,9 @@ def _remembering_tokenizer():  # type: ignore[no-untyped-def]
         def add_word(self, word, freq=None, tag=None):  # type: ignore[no-untyped-def]
             self.routes.clear()  # the routes were worked out with the old frequencies
             self.words_at.clear()
+            self._chars_of = None
             super().add_word(word, freq, tag)
+            self._chars_of = None
 
     return _Tokenizer()
 
