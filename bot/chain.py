@@ -253,10 +253,12 @@ class FaqChain:
         condensed: Condensed = state["condensed"]
         words = state["words"]
         info: QuestionInfo = state["rewritten_info"]
+        # One date a question (the FAQ's validity and the freshness line): date.today() reads the clock and time zone.
+        today = state["today"] = self.today()
         match = loaded.faq.match(
             words,
             state["qvec"],
-            self.today(),
+            today,
             loaded.bank.weight,
             min_similarity=FAQ_MIN_SIMILARITY,
             min_coverage=FAQ_MIN_COVERAGE,
@@ -264,7 +266,7 @@ class FaqChain:
             segment=loaded.bank.reader.words,
         )
         if match:
-            text = match.entry.answer + self._freshness(match.citations)
+            text = match.entry.answer + self._freshness(match.citations, today)
             state["answer"] = Answer(
                 text=text,
                 answered=True,
@@ -382,7 +384,7 @@ class FaqChain:
             answer.alternatives = _alternatives(hits, [])
             return answer
         text, citations = render(draft)
-        text += self._freshness(citations)
+        text += self._freshness(citations, state.get("today"))
         best = draft.scored[0]
         return Answer(
             text=text,
@@ -442,11 +444,11 @@ class FaqChain:
         earlier = set(history[-1].doc_ids) if history and getattr(history[-1], "doc_ids", ()) else set()
         return not earlier or draft.segments[0].sentence.doc_id in earlier
 
-    def _freshness(self, citations: list[Citation]) -> str:
+    def _freshness(self, citations: list[Citation], today: dt.date | None = None) -> str:
         newest = newest_date(citations)
         if newest is None:
             return ""
-        line = freshness_line(newest, self.today(), self.settings.freshness_months)
+        line = freshness_line(newest, today or self.today(), self.settings.freshness_months)
         return f"\n{line}" if line else ""
 
     def _examples(self, loaded: _Loaded) -> list[str]:
