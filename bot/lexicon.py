@@ -105,12 +105,13 @@ def _cue_firsts() -> frozenset[str]:
 def respell_cues(norm: str) -> str:
     """``norm`` with misspelt question cues respelt ("夺少钱" -> "多少钱"); a real word ("合力") stays itself."""
     sounds, firsts = _cue_sounds(), _cue_firsts()
-    sound = pinyin_of(norm)
+    known = _pinyin.get
     out: list[str] | None = None  # a copy made only to respell (most questions have nothing to respell)
     for i in range(len(norm) - 1):
-        if sound[i] not in firsts:
+        first = known(norm[i]) or _learn_pinyin(norm[i])
+        if first not in firsts:
             continue  # no cue starts with this syllable (most characters of a question)
-        cue = sounds.get(sound[i : i + 2])
+        cue = sounds.get((first, known(norm[i + 1]) or _learn_pinyin(norm[i + 1])))
         span = norm[i : i + 2]
         if cue and cue != span and not _SEGMENTER.get().FREQ.get(span, 0):
             if out is None:
