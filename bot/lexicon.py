@@ -26,6 +26,23 @@ _HAN = re.compile(r"[\u4e00-\u9fff]")
 # read through these tests several times each; the per-character generators were a tenth of reading them).
 _ALL_HAN = re.compile(r"[\u4e00-\u9fff]+")
 _WORD_OK = re.compile(r"[\w%]", re.UNICODE)
+# Tokens known to be Chinese characters only (``_ALL_HAN``), or not: questions repeat their words.
+_han_only: dict[str, bool] = {}
+
+
+def _han_flags(tokens: list[str]) -> list[bool]:
+    """For each token, whether it is Chinese characters only."""
+    flags = []
+    for token in tokens:
+        flag = _han_only.get(token)
+        if flag is None:
+            flag = _ALL_HAN.fullmatch(token) is not None
+            if len(_han_only) < 65536:
+                _han_only[token] = flag
+        flags.append(flag)
+    return flags
+
+
 # Particles, prepositions and adverbs: a word made of these only ("还给", "到去" once 哪 is read) names nothing.
 _GRAMMAR_ONLY = re.compile(r"[的了吗呢吧啊呀哦嘛么是在有和与及或就都也还又把被给让对从向到为以于而并等着过得地去来]{2,}")
 
@@ -131,7 +148,7 @@ _INTERROGATIVE = re.compile(
 )
 # Cut apart from its interrogative only 地方 goes: a measure word standing alone ("有多少 条") stays a word, the
 # cautious reading (dropping it let "地方上报的问题有多少条" be answered with "14条政策措施").
-_COUNTER = re.compile(r"地方|地儿")
+_COUNTER_WORDS = frozenset({"地方", "地儿"})
 _ASKS_COUNT = re.compile(r"(?:(?:多少|几|哪)[个些]?|什么|啥)$")
 # The longest knowledge-base term a misspelling is compared with by sound.
 _TERM_CHARS = 6
@@ -249,6 +266,7 @@ class WordReader:
         # The first two syllables of every word above: a text starting with two others sounds like none of them.
         self._heads = frozenset(sound[:2] for sound in self._sounds)
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._read: dict[str, str] = {}  # ``_read_token``'s tokens
 
     def _sounds_like(self, text: str) -> str | None:
         """The known word that sounds like ``text`` (2+ characters), if any. Most texts tried (~20 a question) start
@@ -303,7 +321,7 @@ class WordReader:
         """
         vocabulary = self._vocabulary
         known = [t in vocabulary for t in tokens]
-        han = [_ALL_HAN.fullmatch(t) is not None for t in tokens]
+        han = _han_flags(tokens)
 
         def skip(i: int, j: int) -> bool:
             # ``_slipped_term``'s cheapest tests, per token: runs of the articles' own words, and runs with a mark
@@ -340,7 +358,7 @@ class WordReader:
         """Tokens with slips of a pinyin keyboard and split thesaurus phrases put back together."""
         merged: list[str] = []
         i, n = 0, len(tokens)
-        han = [_ALL_HAN.fullmatch(t) is not None for t in tokens]
+        han = _han_flags(tokens)
         while i < n:
             joined = ""
             # Try the longest run (up to 4 characters) starting with a single character that sounds like a word.
@@ -372,6 +390,31 @@ class WordReader:
             i += 1
         return _phrases(self._slipped_terms(merged))
 
+    def _read_token(self, raw: str) -> str:
+        """The word one token of a question names, spelt as the articles spell it; "" for none. Remembered: the same
+        tokens come back question after question, and reading one takes five regular expressions."""
+        token = raw
+        if _INTERROGATIVE.search(token):
+            # "有何意义" -> "意义", "多少钱" -> "钱": the kind of question already records the interrogative.
+            token = _INTERROGATIVE.sub("", token).lstrip("有是在")
+        word = ""
+        # "还给啥单位供气" (also, to), "用到哪去了" less its 哪: grammar, not what is asked about.
+        if (
+            token
+            and _WORD_OK.search(token)
+            and token not in _STOPWORDS
+            and token not in FILLERS
+            and not _GRAMMAR_ONLY.fullmatch(token)
+        ):
+            spelled = self._spelled(token)
+            if spelled not in FILLERS:  # "家理" is 家里, which says nothing
+                spelled = self._unglued(spelled)
+            if spelled and spelled not in FILLERS:
+                word = spelled
+        if len(self._read) < _KEPT_SOUNDS:
+            self._read[raw] = word
+        return word
+
     def words(self, text: str) -> tuple[str, ...]:
         found = self._cache.get(text)
         if found is not None:
@@ -398,25 +441,20 @@ class WordReader:
         merged = [w for piece in pieces for w in self._repaired(piece)]
         out: dict[str, None] = {}
         previous = ""
+        known = self._read.get
         for raw in merged:
-            token = raw
-            if token in FILLERS:
-                token = ""  # "干啥", "图个啥": a filler as a whole, not 干 once its 啥 is stripped
-            elif _COUNTER.fullmatch(token) and _ASKS_COUNT.search(previous):
-                token = ""  # "有多少 条", "哪些 地方": cut apart from its interrogative
-            elif _INTERROGATIVE.search(token):
-                # "有何意义" -> "意义", "多少钱" -> "钱": the kind of question already records the interrogative.
-                token = _INTERROGATIVE.sub("", token).lstrip("有是在")
+            word: str | None
+            if raw in FILLERS:
+                word = ""  # "干啥", "图个啥": a filler as a whole, not 干 once its 啥 is stripped
+            elif raw in _COUNTER_WORDS and _ASKS_COUNT.search(previous):
+                word = ""  # "有多少 条", "哪些 地方": cut apart from its interrogative
+            else:
+                word = known(raw)
+                if word is None:
+                    word = self._read_token(raw)
             previous = raw
-            if not token or not _WORD_OK.search(token) or token in _STOPWORDS or token in FILLERS:
-                continue
-            if _GRAMMAR_ONLY.fullmatch(token):
-                continue  # "还给啥单位供气" (also, to), "用到哪去了" less its 哪: grammar, not what is asked about
-            spelled = self._spelled(token)
-            if spelled not in FILLERS:  # "家理" is 家里, which says nothing
-                spelled = self._unglued(spelled)
-            if spelled and spelled not in FILLERS:
-                out.setdefault(spelled, None)
+            if word:
+                out.setdefault(word, None)
         result = tuple(out)
         if len(self._cache) < 50_000:
             self._cache[text] = result

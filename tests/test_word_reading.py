@@ -309,3 +309,22 @@ def test_which_year_it_began_needs_a_sentence_about_the_beginning(chain: FaqChai
     assert not chain.ask("吉林油田CCUS项目哪年开始的").answered, "2022年取得突破性进展 is no start"
     began = chain.ask("长春门诊共济哪年开始实施的")
     assert began.answered and "1月1日" in began.text
+
+
+def test_a_question_reads_the_same_words_after_many_others(chain: FaqChain) -> None:
+    """A reader remembers how it read each token; a question read after a thousand others gets the words a reader
+    that read them in the opposite order gives it."""
+    import json
+
+    from bot.lexicon import WordReader
+
+    rows = (KNOWLEDGE.parent / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    questions = [json.loads(line)["question"] for line in rows if line]
+    used = chain._loaded.bank.reader
+    for question in questions:
+        used.words(question)
+    used._cache.clear()  # what it read as whole texts: each question is read again token by token
+    fresh = WordReader(used._vocabulary)
+    read = {question: fresh.words(question) for question in reversed(questions)}
+    assert all(used.words(question) == read[question] for question in questions)
+    assert len(used._read) > 500
