@@ -213,11 +213,22 @@ def tokenize(text: str) -> list[str]:
     resident's shorter wording still meets the article's.
     """
     tokens = []
+    kept = _kept.get
     for token in cut_search(_A_NOT_A.sub(r"\1", normalize(text))):
         token = token.strip()
-        if token and token not in _STOPWORDS and _TOKEN_OK.search(token):
+        keep = kept(token)
+        if keep is None:
+            keep = bool(token) and token not in _STOPWORDS and _TOKEN_OK.search(token) is not None
+            if len(_kept) < _KEPT_TOKENS:
+                _kept[token] = keep
+        if keep:
             tokens.append(token)
     return tokens
+
+
+# Whether ``tokenize`` keeps a token (not a stop word, not punctuation), for the tokens met so far: they recur.
+_KEPT_TOKENS = 65536
+_kept: dict[str, bool] = {}
 
 
 def _route_of(tokenizer, block: str) -> tuple[dict[int, tuple[float, int]], int]:  # type: ignore[no-untyped-def]
