@@ -313,7 +313,10 @@ def _hmm_tables() -> tuple:  # type: ignore[type-arg]
         start, trans, emit, low = finalseg.start_P, finalseg.trans_P, finalseg.emit_P, finalseg.MIN_FLOAT
         # The moves each state can come from, in jieba's order of previous states (``finalseg.PrevStatus``).
         moves = tuple(trans[a].get(b, low) for a, b in ("EB", "SB", "MM", "BM", "BE", "ME", "SS", "ES"))
-        _HMM = (finalseg, low, tuple(start[y] for y in "BMES"), tuple(emit[y] for y in "BMES"), moves)
+        # Each character's four emission weights in one entry (one look-up a character, not four in four tables).
+        emits = tuple(emit[y] for y in "BMES")
+        by_char = {c: tuple(table.get(c, low) for table in emits) for c in set().union(*emits)}
+        _HMM = (finalseg, low, tuple(start[y] for y in "BMES"), by_char, moves)
     return _HMM
 
 
@@ -321,14 +324,14 @@ def _hmm_states(chars: str) -> list[str]:
     """``jieba.finalseg.viterbi(chars, "BMES", …)``'s state path: the same sums in the same order and the same
     ``max`` over (probability, previous state) pairs, with back-pointers instead of a copied path per state."""
     _, low, (start_b, start_m, start_e, start_s), emits, moves = _hmm_tables()
-    emit_b, emit_m, emit_e, emit_s = emits
+    none = (low, low, low, low)  # a character no table has
     e_b, s_b, m_m, b_m, b_e, m_e, s_s, e_s = moves  # from-to
-    c = chars[0]
-    vb, vm = start_b + emit_b.get(c, low), start_m + emit_m.get(c, low)
-    ve, vs = start_e + emit_e.get(c, low), start_s + emit_s.get(c, low)
+    pb, pm, pe, ps = emits.get(chars[0], none)
+    vb, vm = start_b + pb, start_m + pm
+    ve, vs = start_e + pe, start_s + ps
     backs = []
     for c in chars[1:]:
-        pb, pm, pe, ps = emit_b.get(c, low), emit_m.get(c, low), emit_e.get(c, low), emit_s.get(c, low)
+        pb, pm, pe, ps = emits.get(c, none)
         nb, fb = max((ve + e_b + pb, "E"), (vs + s_b + pb, "S"))
         nm, fm = max((vm + m_m + pm, "M"), (vb + b_m + pm, "B"))
         ne, fe = max((vb + b_e + pe, "B"), (vm + m_e + pe, "M"))
