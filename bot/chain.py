@@ -117,6 +117,9 @@ class _Loaded:
     bank: SentenceBank
     faq: FaqBook
     topics: tuple[str, ...]
+    # ``index.documents`` read once: that property copies the manifest's table (62k articles at 100k chunks, ~0.3 ms
+    # a copy), and every question looked it up once or more.
+    documents: dict[str, dict[str, Any]]
 
 
 class FaqChain:
@@ -154,10 +157,11 @@ class FaqChain:
         for problem in faq.problems:
             log.warning("faq.yaml: %s", problem)
         topics: dict[str, None] = {}
-        for doc in index.documents.values():
+        documents = index.documents
+        for doc in documents.values():
             for topic in doc.get("topics", ()):
                 topics.setdefault(topic, None)
-        return _Loaded(index, bank, faq, tuple(topics))
+        return _Loaded(index, bank, faq, tuple(topics), documents)
 
     @property
     def index_version(self) -> str:
@@ -234,7 +238,7 @@ class FaqChain:
             return state
         history = state["history"]
         cited = getattr(history[-1], "doc_ids", ()) if history else ()
-        documents = loaded.index.documents
+        documents = loaded.documents
         prev_topics = {t for doc_id in cited for t in documents.get(doc_id, {}).get("topics", ())}
         condensed = condense(question, history, prev_topics)
         state["condensed"] = condensed
@@ -462,7 +466,7 @@ def _has_freshness(text: str) -> bool:
 
 def _topic(loaded: _Loaded, citations: list[Citation]) -> str | None:
     for c in citations:
-        topics = loaded.index.documents.get(c.doc_id, {}).get("topics") or []
+        topics = loaded.documents.get(c.doc_id, {}).get("topics") or []
         if topics:
             return str(topics[0])
     return None
