@@ -321,7 +321,7 @@ def draft_answer(
         if best.counted >= COUNTS_WHAT_IS_ASKED and 0.0 < cand.counted < COUNTS_WHAT_IS_ASKED:
             continue  # "问题有多少条" answered by "61项具体问题": "14条政策措施" beside it would only mislead
         own = credits.credit([bank.text(cand.sid)])
-        gain = sum(weights[w] * max(0.0, own[w] - credit[w]) for w in weights)
+        gain = sum(weights[w] * (d if (d := own[w] - credit[w]) > 0.0 else 0.0) for w in weights)  # max(0.0, d)
         strong = cand.score >= STRONG * best.score
         fills_kind = not best.kind_ok and cand.kind_ok and cand.score >= 0.75 * best.score
         fits = len(s.text) <= room

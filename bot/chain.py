@@ -125,6 +125,9 @@ class _Loaded:
     bank: SentenceBank
     faq: FaqBook
     topics: tuple[str, ...]
+    # ``index.documents`` read once: that property copies the manifest's table (62k articles at 100k chunks, ~0.3 ms
+    # a copy), and every question looked it up once or more.
+    documents: dict[str, dict[str, Any]]
 
 
 class FaqChain:
@@ -162,10 +165,11 @@ class FaqChain:
         for problem in faq.problems:
             log.warning("faq.yaml: %s", problem)
         topics: dict[str, None] = {}
-        for doc in index.documents.values():
+        documents = index.documents
+        for doc in documents.values():
             for topic in doc.get("topics", ()):
                 topics.setdefault(topic, None)
-        return _Loaded(index, bank, faq, tuple(topics))
+        return _Loaded(index, bank, faq, tuple(topics), documents)
 
     @property
     def index_version(self) -> str:
@@ -242,7 +246,7 @@ class FaqChain:
             return state
         history = state["history"]
         cited = getattr(history[-1], "doc_ids", ()) if history else ()
-        documents = loaded.index.documents
+        documents = loaded.documents
         prev_topics = {t for doc_id in cited for t in documents.get(doc_id, {}).get("topics", ())}
         condensed = condense(question, history, prev_topics)
         state["condensed"] = condensed
@@ -261,10 +265,12 @@ class FaqChain:
         condensed: Condensed = state["condensed"]
         words = state["words"]
         info: QuestionInfo = state["rewritten_info"]
+        # One date a question (the FAQ's validity and the freshness line): date.today() reads the clock and time zone.
+        today = state["today"] = self.today()
         match = loaded.faq.match(
             words,
             state["qvec"],
-            self.today(),
+            today,
             loaded.bank.weight,
             min_similarity=FAQ_MIN_SIMILARITY,
             min_coverage=FAQ_MIN_COVERAGE,
@@ -272,7 +278,7 @@ class FaqChain:
             segment=loaded.bank.reader.words,
         )
         if match:
-            text = match.entry.answer + self._freshness(match.citations)
+            text = match.entry.answer + self._freshness(match.citations, today)
             state["answer"] = Answer(
                 text=text,
                 answered=True,
@@ -393,7 +399,7 @@ class FaqChain:
             answer.alternatives = _alternatives(hits, [])
             return answer
         text, citations = render(draft)
-        text += self._freshness(citations)
+        text += self._freshness(citations, state.get("today"))
         best = draft.scored[0]
         return Answer(
             text=text,
@@ -453,11 +459,11 @@ class FaqChain:
         earlier = set(history[-1].doc_ids) if history and getattr(history[-1], "doc_ids", ()) else set()
         return not earlier or draft.segments[0].sentence.doc_id in earlier
 
-    def _freshness(self, citations: list[Citation]) -> str:
+    def _freshness(self, citations: list[Citation], today: dt.date | None = None) -> str:
         newest = newest_date(citations)
         if newest is None:
             return ""
-        line = freshness_line(newest, self.today(), self.settings.freshness_months)
+        line = freshness_line(newest, today or self.today(), self.settings.freshness_months)
         return f"\n{line}" if line else ""
 
     def _examples(self, loaded: _Loaded) -> list[str]:
@@ -471,7 +477,7 @@ def _has_freshness(text: str) -> bool:
 
 def _topic(loaded: _Loaded, citations: list[Citation]) -> str | None:
     for c in citations:
-        topics = loaded.index.documents.get(c.doc_id, {}).get("topics") or []
+        topics = loaded.documents.get(c.doc_id, {}).get("topics") or []
         if topics:
             return str(topics[0])
     return None

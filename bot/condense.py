@@ -112,8 +112,19 @@ def _place_pattern() -> re.Pattern[str]:
     return re.compile("(" + "|".join(map(re.escape, names)) + ")" + _PLACE_SUFFIX)
 
 
-def places(text: str) -> list[re.Match[str]]:
-    return list(_place_pattern().finditer(normalize(text)))
+# The texts ``places`` read last and what it found in them: a question's text is read for places four or five times
+# while it is answered (condensing, retrieval, scoring, composing).
+_KEPT_PLACES = 256
+_places_found: dict[str, tuple[re.Match[str], ...]] = {}
+
+
+def places(text: str) -> tuple[re.Match[str], ...]:
+    found = _places_found.get(text)
+    if found is None:
+        found = _places_found[text] = tuple(_place_pattern().finditer(normalize(text)))
+        if len(_places_found) > _KEPT_PLACES:
+            _places_found.pop(next(iter(_places_found)), None)
+    return found
 
 
 def anchors(text: str) -> list[str]:

@@ -34,10 +34,15 @@ def absolutise(text: str, article_date: dt.date) -> str:
     >>> absolutise("近日，记者获悉", dt.date(2023, 1, 3))
     '近日（2023年1月3日报道），记者获悉'
     """
-    text = _YEAR.sub(lambda m: f"{article_date.year + _YEAR_WORDS[m.group(1)]}年", text)
-    stamp = f"{article_date.year}年{article_date.month}月{article_date.day}日"
-    text = _RECENT.sub(lambda m: f"{m.group(1)}（{stamp}报道）", text, count=1)
-    text = _SO_FAR.sub(f"截至{stamp}报道时", text)
+    # Most sentences have none of these words: each rewrite runs only where its word is (the same text results).
+    if "年" in text:
+        text = _YEAR.sub(lambda m: f"{article_date.year + _YEAR_WORDS[m.group(1)]}年", text)
+    recent = "近日" in text or "日前" in text or "近期" in text
+    if recent or "截至目前" in text:
+        stamp = f"{article_date.year}年{article_date.month}月{article_date.day}日"
+        if recent:
+            text = _RECENT.sub(lambda m: f"{m.group(1)}（{stamp}报道）", text, count=1)
+        text = _SO_FAR.sub(f"截至{stamp}报道时", text)
     return text
 
 

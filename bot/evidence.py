@@ -52,6 +52,8 @@ __all__ = ["EAGER_CHUNK_LIMIT", "LRU_CHUNKS", "LRU_SENTENCES", "SentenceBank", "
 # 332 -> 331 of 371; on the seed two of 778 dev answers changed, neither from right to wrong.
 RARE_SHARE = 0.05
 ABSENT_OVER_RARE = 1.36
+# How many question words' weights a bank remembers (~100 bytes each).
+KEPT_WEIGHTS = 65536
 # Up to this many chunks every sentence is embedded when the index loads.
 EAGER_CHUNK_LIMIT = 2000
 LRU_SENTENCES = 50_000
@@ -134,6 +136,7 @@ class SentenceBank:
         self._lock = threading.RLock()
         self.embedded = 0  # sentences embedded on demand since load (large bases only)
         self._df, self._n_chunks = self._document_frequencies(index)
+        self._weights: dict[str, float] = {}  # ``weight`` of the words asked about so far (they recur)
         self.reader = WordReader(self._df)
         self.eager = len(index.chunks) <= eager_limit
         # A small base's texts by character (``scoring.Credits`` skips matching those no question word could match).
@@ -175,9 +178,15 @@ class SentenceBank:
 
     def weight(self, word: str) -> float:
         """How much a question word matters: corpus IDF, or general rarity for a word no article uses."""
+        found = self._weights.get(word)
+        if found is not None:
+            return found
         weight = self.idf(word) if self._df.get(word, 0) else self.max_idf * general_rarity(word)
         # A lone character is ambiguous ("长", "交"): it counts, but half.
-        return weight * (0.5 if len(word) == 1 else 1.0)
+        weight *= 0.5 if len(word) == 1 else 1.0
+        if len(self._weights) < KEPT_WEIGHTS:
+            self._weights[word] = weight
+        return weight
 
     def idf(self, token: str) -> float:
         """BM25-style IDF over chunks, at most that of a word in ``RARE_SHARE`` of them; a word the knowledge

@@ -19,12 +19,30 @@ from functools import lru_cache
 
 from bot.chunk import normalize
 from bot.thesaurus import FILLERS, SYNONYMS
+from bot.words import _A_NOT_A, _SEGMENTER, _STOPWORDS, cut_plain, tokenize_cached
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 # A text of Chinese characters only: one regular expression instead of a test per character (question words are
 # read through these tests several times each; the per-character generators were a tenth of reading them).
 _ALL_HAN = re.compile(r"[\u4e00-\u9fff]+")
 _WORD_OK = re.compile(r"[\w%]", re.UNICODE)
+# Tokens known to be Chinese characters only (``_ALL_HAN``), or not: questions repeat their words.
+_han_only: dict[str, bool] = {}
+
+
+def _han_flags(tokens: list[str]) -> list[bool]:
+    """For each token, whether it is Chinese characters only."""
+    flags = []
+    for token in tokens:
+        flag = _han_only.get(token)
+        if flag is None:
+            flag = _ALL_HAN.fullmatch(token) is not None
+            if len(_han_only) < 65536:
+                _han_only[token] = flag
+        flags.append(flag)
+    return flags
+
+
 # Particles, prepositions and adverbs: a word made of these only ("还给", "到去" once 哪 is read) names nothing.
 _GRAMMAR_ONLY = re.compile(r"[的了吗呢吧啊呀哦嘛么是在有和与及或就都也还又把被给让对从向到为以于而并等着过得地去来]{2,}")
 
@@ -108,15 +126,14 @@ def _cue_firsts() -> frozenset[str]:
 
 def respell_cues(norm: str) -> str:
     """``norm`` with misspelt question cues respelt ("夺少钱" -> "多少钱"); a real word ("合力") stays itself."""
-    from bot.words import _SEGMENTER
-
     sounds, firsts = _cue_sounds(), _cue_firsts()
-    sound = pinyin_of(norm)
+    known = _pinyin.get
     out: list[str] | None = None  # a copy made only to respell (most questions have nothing to respell)
     for i in range(len(norm) - 1):
-        if sound[i] not in firsts:
+        first = known(norm[i]) or _learn_pinyin(norm[i])
+        if first not in firsts:
             continue  # no cue starts with this syllable (most characters of a question)
-        cue = sounds.get(sound[i : i + 2])
+        cue = sounds.get((first, known(norm[i + 1]) or _learn_pinyin(norm[i + 1])))
         span = norm[i : i + 2]
         if cue and cue != span and not _SEGMENTER.get().FREQ.get(span, 0):
             if out is None:
@@ -136,7 +153,7 @@ _INTERROGATIVE = re.compile(
 )
 # Cut apart from its interrogative only 地方 goes: a measure word standing alone ("有多少 条") stays a word, the
 # cautious reading (dropping it let "地方上报的问题有多少条" be answered with "14条政策措施").
-_COUNTER = re.compile(r"地方|地儿")
+_COUNTER_WORDS = frozenset({"地方", "地儿"})
 _ASKS_COUNT = re.compile(r"(?:(?:多少|几|哪)[个些]?|什么|啥)$")
 # The longest knowledge-base term a misspelling is compared with by sound.
 _TERM_CHARS = 6
@@ -173,8 +190,6 @@ _WHICH = re.compile(r"哪一|哪个|哪类|哪种|哪些|哪家|什么样|啥样
 
 def _cut_apart(text: str) -> list[str]:
     """jieba's cut (no HMM) of ``text``, with each which-word cut off on its own first."""
-    from bot.words import cut_plain
-
     out: list[str] = []
     pos = 0
     for m in _WHICH.finditer(text):
@@ -265,6 +280,7 @@ class WordReader:
             self._flat_sounds.setdefault(_flat(sound), word)
         self._flat_heads = frozenset(sound[:2] for sound in self._flat_sounds)
         self._cache: dict[str, tuple[str, ...]] = {}
+        self._read: dict[str, str] = {}  # ``_read_token``'s tokens
 
     def _sounds_like(self, text: str) -> str | None:
         """The known word that sounds like ``text`` (2+ characters), if any. Most texts tried (~20 a question) start
@@ -295,8 +311,6 @@ class WordReader:
         """
         if word in self._vocabulary or len(word) < 2 or not _ALL_HAN.fullmatch(word):
             return word
-        from bot.words import _SEGMENTER
-
         target = self._sounds_like(word)
         if target is None or len(target) != len(word):
             return word
@@ -326,7 +340,7 @@ class WordReader:
         """
         vocabulary = self._vocabulary
         known = [t in vocabulary for t in tokens]
-        han = [_ALL_HAN.fullmatch(t) is not None for t in tokens]
+        han = _han_flags(tokens)
 
         def skip(i: int, j: int) -> bool:
             # ``_slipped_term``'s cheapest tests, per token: runs of the articles' own words, and runs with a mark
@@ -361,11 +375,9 @@ class WordReader:
 
     def _repaired(self, tokens: list[str]) -> list[str]:
         """Tokens with slips of a pinyin keyboard and split thesaurus phrases put back together."""
-        from bot.words import _STOPWORDS
-
         merged: list[str] = []
         i, n = 0, len(tokens)
-        han = [_ALL_HAN.fullmatch(t) is not None for t in tokens]
+        han = _han_flags(tokens)
         while i < n:
             joined = ""
             # Try the longest run (up to 4 characters) starting with a single character that sounds like a word.
@@ -397,12 +409,39 @@ class WordReader:
             i += 1
         return _phrases(self._slipped_terms(merged))
 
+    def _read_token(self, raw: str) -> str:
+        """The word one token of a question names, spelt as the articles spell it; "" for none. Remembered: the same
+        tokens come back question after question, and reading one takes five regular expressions."""
+        token = raw
+        if _INTERROGATIVE.search(token):
+            # "有何意义" -> "意义", "多少钱" -> "钱": the kind of question already records the interrogative.
+            token = _INTERROGATIVE.sub("", token).lstrip("有是在")
+        word = ""
+        # "还给啥单位供气" (also, to), "用到哪去了" less its 哪: grammar, not what is asked about.
+        if (
+            token
+            and _WORD_OK.search(token)
+            and token not in _STOPWORDS
+            and token not in FILLERS
+            and not _GRAMMAR_ONLY.fullmatch(token)
+        ):
+            if len(token) == 2 and token[0] in _GLUED_PLACE and token[1] in _GLUED_VERB and token not in self._vocabulary:
+                # "公众号里弄", "手机上办", "能给他用": 里/上 belong to the word before, 他 is whom; the verb is what
+                # is left (not 里弄, a lane, nor a slip for 上班).
+                token = token[1]
+            spelled = self._spelled(token) if token not in FILLERS else ""
+            if spelled not in FILLERS:  # "家理" is 家里, which says nothing
+                spelled = self._unglued(spelled)
+            if spelled and spelled not in FILLERS:
+                word = spelled
+        if len(self._read) < _KEPT_SOUNDS:
+            self._read[raw] = word
+        return word
+
     def words(self, text: str) -> tuple[str, ...]:
         found = self._cache.get(text)
         if found is not None:
             return found
-        from bot.words import _A_NOT_A, _STOPWORDS
-
         tokens: list[str] = []
         norm = _A_NOT_A.sub(r"\1", normalize(text))  # "停不停" asks 停?, as ``tokenize`` reads it
         pos = 0
@@ -431,31 +470,20 @@ class WordReader:
         merged = [w for piece in pieces for w in self._repaired(piece)]
         out: dict[str, None] = {}
         previous = ""
+        known = self._read.get
         for raw in merged:
-            token = raw
-            if token in FILLERS:
-                token = ""  # "干啥", "图个啥": a filler as a whole, not 干 once its 啥 is stripped
-            elif _COUNTER.fullmatch(token) and _ASKS_COUNT.search(previous):
-                token = ""  # "有多少 条", "哪些 地方": cut apart from its interrogative
-            elif _INTERROGATIVE.search(token):
-                # "有何意义" -> "意义", "多少钱" -> "钱": the kind of question already records the interrogative.
-                token = _INTERROGATIVE.sub("", token).lstrip("有是在")
+            word: str | None
+            if raw in FILLERS:
+                word = ""  # "干啥", "图个啥": a filler as a whole, not 干 once its 啥 is stripped
+            elif raw in _COUNTER_WORDS and _ASKS_COUNT.search(previous):
+                word = ""  # "有多少 条", "哪些 地方": cut apart from its interrogative
+            else:
+                word = known(raw)
+                if word is None:
+                    word = self._read_token(raw)
             previous = raw
-            if not token or not _WORD_OK.search(token) or token in _STOPWORDS or token in FILLERS:
-                continue
-            if _GRAMMAR_ONLY.fullmatch(token):
-                continue  # "还给啥单位供气" (also, to), "用到哪去了" less its 哪: grammar, not what is asked about
-            if len(token) == 2 and token[0] in _GLUED_PLACE and token[1] in _GLUED_VERB and token not in self._vocabulary:
-                # "公众号里弄", "手机上办", "能给他用": 里/上 belong to the word before, 他 is whom; the verb is what
-                # is left (not 里弄, a lane, nor a slip for 上班).
-                token = token[1]
-                if token in FILLERS:
-                    continue
-            spelled = self._spelled(token)
-            if spelled not in FILLERS:  # "家理" is 家里, which says nothing
-                spelled = self._unglued(spelled)
-            if spelled and spelled not in FILLERS:
-                out.setdefault(spelled, None)
+            if word:
+                out.setdefault(word, None)
         result = tuple(out)
         if len(self._cache) < 50_000:
             self._cache[text] = result
@@ -465,8 +493,6 @@ class WordReader:
 @lru_cache(maxsize=65536)
 def general_rarity(word: str) -> float:
     """0..1: how rare a word is in general Chinese (jieba's dictionary frequencies); unknown words are rare."""
-    from bot.words import _SEGMENTER
-
     tokenizer = _SEGMENTER.get()
     freq = tokenizer.FREQ.get(word, 0)
     surprise = math.log(tokenizer.total / (freq + 1))
@@ -507,8 +533,6 @@ class WordPlan:
     __slots__ = ("word", "_long", "_plain", "_synonyms", "_parts", "_seen")
 
     def __init__(self, word: str) -> None:
-        from bot.words import tokenize_cached
-
         self.word = word
         self._long = len(word) >= 2
         self._plain = len(word) == 1 and not _HAN.match(word)

@@ -18,7 +18,7 @@ from pydantic import ConfigDict
 from bot.condense import places
 from bot.embed import VectorEmbeddings
 from bot.index import KnowledgeIndex
-from bot.sparse import scores_for
+from bot.sparse import ranked_small, scores_for
 from bot.types import Hit
 from bot.words import tokenize_cached
 
@@ -78,9 +78,14 @@ def bm25_search(
     index: KnowledgeIndex, tokens: Iterable[str], k: int, mask: np.ndarray | None = None
 ) -> list[tuple[int, float]]:
     """Top-k (chunk position, BM25 score) with score > 0."""
-    ids = [index.vocab[t] for t in tokens if t in index.vocab]
+    vocab = index.vocab
+    ids = [vocab[t] for t in tokens if t in vocab]
     if not ids or not index.chunks:
         return []
+    if mask is None:
+        found = ranked_small(index.bm25, ids, min(k, len(index.chunks)))
+        if found is not None:
+            return found
     scores = scores_for(index.bm25, ids)
     if mask is not None:
         scores = np.where(mask, scores, 0.0)
@@ -142,11 +147,10 @@ def retrieve_hybrid(
     names = named_places(query) if mode == "hybrid" else set()
     if names:
         needles, chunks = _needles(names), index.chunks
-        local = [
-            pos
-            for pos in sorted(scores, key=scores.__getitem__, reverse=True)
-            if _names_place(chunks[pos], names, needles)
-        ]
+        # The candidates naming a place, in fused order (picked first, then sorted: the same order, sorting is stable).
+        local = sorted(
+            [pos for pos in scores if _names_place(chunks[pos], names, needles)], key=scores.__getitem__, reverse=True
+        )
         for rank, pos in enumerate(local, start=1):
             scores[pos] += WEIGHTS["place"] / (RRF_K + rank)
     dense_rank, bm25_rank = ranks

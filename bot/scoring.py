@@ -232,11 +232,11 @@ def score_sentences(
             titled = credit(title)
             if actor:
                 fitted: Iterable[float] = (
-                    o if d else (b if n else max(o, t))
+                    o if d else (b if n else (t if t > o else o))  # max(o, t), without the call
                     for b, n, d, o, t in zip(both, named_word, doer, own, titled, strict=True)
                 )
             elif names:
-                fitted = (b if n else max(o, t) for b, n, o, t in zip(both, named_word, own, titled, strict=True))
+                fitted = (b if n else (t if t > o else o) for b, n, o, t in zip(both, named_word, own, titled, strict=True))
             else:
                 fitted = map(max, own, titled)
             if total > 0:
@@ -277,8 +277,8 @@ def score_sentences(
     # Best first; ``reverse`` keeps equal scores in reading order, as a key of minus the score did (stable sort).
     out.sort(key=_SCORE, reverse=True)
     top = out[:DENSE_CANDIDATES]
-    for cand, d in zip(top, bank.vectors([c.sid for c in top]) @ qvec, strict=True):
-        cand.dense = float(d)
+    for cand, d in zip(top, (bank.vectors([c.sid for c in top]) @ qvec).tolist(), strict=True):
+        cand.dense = d  # tolist() gives the float of each float32, as float() of it does
         cand.score += DENSE_WEIGHT * cand.dense
     out.sort(key=_SCORE, reverse=True)
     return out
@@ -334,6 +334,7 @@ def places_named(sentence_norm: str, lead: str) -> frozenset[str]:
 _NAME_SUFFIX = re.compile(r"(?:局|站|所|公司|分社|社|厅|中心|园区|油田|镇|县|市|区|村)$")
 
 
+@lru_cache(maxsize=8192)  # a question's words, again and again
 def is_name(word: str) -> bool:
     """A place or organisation: the paragraph or title may supply it for a sentence."""
     return bool(places(word)) or bool(_NAME_SUFFIX.search(word))

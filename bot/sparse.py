@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+from array import array as typed_array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,6 +194,52 @@ def scores_for(model: Any, term_ids: Sequence[int]) -> np.ndarray:
     docs = np.concatenate([indices[a:b] for a, b in spans])
     weights = np.concatenate([data[a:b] for a, b in spans])
     return np.bincount(docs, weights=weights, minlength=n).astype(np.float32)
+
+
+# A base of at most this many chunks is searched in plain Python (``ranked_small``). Searching it with numpy takes
+# ~15 numpy calls a question, each a few µs once embedding the question has swept the CPU's caches (the whole BM25
+# search of the 31 seed chunks took ~70 µs that way, 16 µs warm); its postings are a few thousand entries.
+SMALL_DOCS = 256
+
+
+def ranked_small(model: Any, term_ids: Sequence[int], k: int) -> list[tuple[int, float]] | None:
+    """The top-k (document, score) with score > 0, best first: what sorting ``scores_for`` gives (see
+    ``bot.retrieve.bm25_search``), for a base of at most ``SMALL_DOCS`` documents; ``None`` for a larger one.
+
+    Each document's score is summed in float64 in the order ``np.bincount`` sums it, then rounded to float32 as
+    ``scores_for`` rounds it. ``None`` too when two positive scores are equal: numpy's partition orders such ties.
+    """
+    rows = _python_rows(model)
+    if rows is None:
+        return None
+    per_term, n = rows
+    sums = [0.0] * n
+    for t in term_ids:
+        for doc, weight in per_term[t]:
+            sums[doc] += weight
+    positive = [(s, doc) for doc, s in enumerate(typed_array("f", sums).tolist()) if s > 0]
+    if len({s for s, _ in positive}) != len(positive):
+        return None
+    positive.sort(reverse=True)  # by score: no two are equal
+    return [(doc, s) for s, doc in positive[:k]]
+
+
+def _python_rows(model: Any) -> tuple[list[tuple[tuple[int, float], ...]], int] | None:
+    """A small base's postings as Python (document, float64 weight) pairs per term, made once per loaded matrix."""
+    rows = getattr(model, "faqbot_rows", None)
+    if rows is not None:
+        return rows or None
+    scores = model.scores
+    n = int(scores["num_docs"])
+    if n > SMALL_DOCS:
+        model.faqbot_rows = ()
+        return None
+    indptr = np.asarray(scores["indptr"]).tolist()
+    docs = np.asarray(scores["indices"]).tolist()
+    weights = np.asarray(scores["data"]).astype(np.float64).tolist()
+    per_term = [tuple(zip(docs[a:b], weights[a:b], strict=True)) for a, b in zip(indptr, indptr[1:], strict=False)]
+    model.faqbot_rows = (per_term, n)
+    return model.faqbot_rows
 
 
 def fsync_files(paths: Sequence[Path]) -> None:

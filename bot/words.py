@@ -56,13 +56,26 @@ _KEPT_ROUTES = 16
 
 
 def _remembering_tokenizer():  # type: ignore[no-untyped-def]
-    """A ``jieba.Tokenizer`` that keeps the routes of the last few blocks it cut (see ``cut_plain``)."""
+    """A ``jieba.Tokenizer`` that keeps the routes of the last few blocks it cut (see ``cut_plain``), and the
+    dictionary words it found in them (see ``best_route``)."""
     import jieba
 
     class _Tokenizer(jieba.Tokenizer):  # type: ignore[misc,name-defined]
         def __init__(self) -> None:
             super().__init__()
             self.routes: dict[str, dict[int, tuple[float, int]]] = {}
+            # Per block, per position: the (log probability, end) of each dictionary word starting there.
+            self.words_at: dict[str, list[list[tuple[float, int]]]] = {}
+            # The single characters of ``FREQ`` (12k of its 500k entries), looked up first at every position of a
+            # block: a table this small stays in the CPU's caches when the whole dictionary cannot.
+            self._chars: dict[str, int] = {}
+            self._chars_of: dict[str, int] | None = None  # the ``FREQ`` they were taken from
+
+        def _single_characters(self) -> dict[str, int]:
+            freq = self.FREQ
+            self._chars = {word: count for word, count in freq.items() if len(word) == 1}
+            self._chars_of = freq
+            return self._chars
 
         def calc(self, sentence, DAG, route):  # type: ignore[no-untyped-def]  # noqa: N803 - jieba's names
             super().calc(sentence, DAG, route)
@@ -74,27 +87,77 @@ def _remembering_tokenizer():  # type: ignore[no-untyped-def]
             if len(routes) > _KEPT_ROUTES:
                 routes.pop(next(iter(routes)), None)
 
-        def best_route(self, block: str) -> dict[int, tuple[float, int]]:
+        def weighed(self, block: str) -> list[list[tuple[float, int]]]:
+            """Per position of ``block``, the (log probability, end) of each dictionary word starting there, in
+            order of end: the words jieba's ``get_DAG`` lists, weighed as ``calc`` weighs them.
+
+            A block inside one cut lately ("门诊共济" of "长春门诊共济咋用", a word of the question being read) holds
+            the same dictionary words, less those running past its end: they are taken from that block's
+            instead of looked up again in jieba's half-million-word dictionary, whose look-ups are most of a cut
+            once answering has pushed it out of the CPU's caches. jieba's dictionary holds every beginning of
+            each of its words (weighed 0), so the look-ups from a position stop where no word goes on, in the
+            longer block as in this one.
+            """
+            known = self.words_at
+            found = known.get(block)
+            if found is not None:
+                return found
+            n = len(block)
+            for longer in tuple(known):  # a snapshot: another thread may add a block meanwhile
+                at = longer.find(block)
+                outer = known.get(longer) if at >= 0 else None
+                if outer is not None:
+                    end = at + n
+                    return [[(p, i - at) for p, i in outer[at + k] if i < end] for k in range(n)]
+            self.check_initialized()
+            freq = self.FREQ
+            chars = self._chars if self._chars_of is freq else self._single_characters()
+            logtotal = log(self.total)
+            # Looked up from the block's end, so that its route (``best_route``) is worked out on the way.
+            words_at: list[list[tuple[float, int]]] = [[]] * n
+            route: dict[int, tuple[float, int]] = {n: (0, 0)}
+            for k in range(n - 1, -1, -1):
+                weighed = []
+                options = []
+                i = k
+                count = chars.get(block[k])
+                while count is not None:
+                    if count:
+                        p = log(count) - logtotal
+                        weighed.append((p, i))
+                        options.append((p + route[i + 1][0], i))
+                    i += 1
+                    if i >= n:
+                        break
+                    count = freq.get(block[k : i + 1])
+                words_at[k] = weighed
+                # No word starts here: jieba's DAG holds the character alone, weighed log(1).
+                route[k] = max(options) if options else (log(1) - logtotal + route[k + 1][0], k)
+            self._keep(block, route)
+            known[block] = words_at
+            if len(known) > _KEPT_ROUTES:
+                known.pop(next(iter(known)), None)
+            return words_at
+
+        def best_route(
+            self, block: str, weighed: list[list[tuple[float, int]]] | None = None
+        ) -> dict[int, tuple[float, int]]:
             """``calc(block, get_DAG(block), route)``'s route, worked out in one pass from the block's end.
 
             jieba first lists the dictionary words starting at each position (``get_DAG``), then looks each one up
-            again to weigh it (``calc``); here each is weighed as it is found. Same words, same sums in the same
+            again to weigh it (``calc``); here each is weighed once (``weighed``). Same words, same sums in the same
             order, same ``max`` over (log probability, end) pairs, so the same route.
             """
-            self.check_initialized()
-            freq = self.FREQ
+            route = self.routes.get(block)
+            if route is not None:
+                return route
+            if weighed is None:
+                weighed = self.weighed(block)
             logtotal = log(self.total)
             n = len(block)
-            route: dict[int, tuple[float, int]] = {n: (0, 0)}
+            route = {n: (0, 0)}
             for k in range(n - 1, -1, -1):
-                options = []
-                i, frag = k, block[k]
-                while i < n and frag in freq:
-                    count = freq[frag]
-                    if count:
-                        options.append((log(count) - logtotal + route[i + 1][0], i))
-                    i += 1
-                    frag = block[k : i + 1]
+                options = [(p + route[i + 1][0], i) for p, i in weighed[k]]
                 # No word starts here: jieba's DAG holds the character alone, weighed log(1).
                 route[k] = max(options) if options else (log(1) - logtotal + route[k + 1][0], k)
             self._keep(block, route)
@@ -102,7 +165,10 @@ def _remembering_tokenizer():  # type: ignore[no-untyped-def]
 
         def add_word(self, word, freq=None, tag=None):  # type: ignore[no-untyped-def]
             self.routes.clear()  # the routes were worked out with the old frequencies
+            self.words_at.clear()
+            self._chars_of = None
             super().add_word(word, freq, tag)
+            self._chars_of = None
 
     return _Tokenizer()
 
@@ -147,11 +213,22 @@ def tokenize(text: str) -> list[str]:
     resident's shorter wording still meets the article's.
     """
     tokens = []
+    kept = _kept.get
     for token in cut_search(_A_NOT_A.sub(r"\1", normalize(text))):
         token = token.strip()
-        if token and token not in _STOPWORDS and _TOKEN_OK.search(token):
+        keep = kept(token)
+        if keep is None:
+            keep = bool(token) and token not in _STOPWORDS and _TOKEN_OK.search(token) is not None
+            if len(_kept) < _KEPT_TOKENS:
+                _kept[token] = keep
+        if keep:
             tokens.append(token)
     return tokens
+
+
+# Whether ``tokenize`` keeps a token (not a stop word, not punctuation), for the tokens met so far: they recur.
+_KEPT_TOKENS = 65536
+_kept: dict[str, bool] = {}
 
 
 def _route_of(tokenizer, block: str) -> tuple[dict[int, tuple[float, int]], int]:  # type: ignore[no-untyped-def]
@@ -236,7 +313,10 @@ def _hmm_tables() -> tuple:  # type: ignore[type-arg]
         start, trans, emit, low = finalseg.start_P, finalseg.trans_P, finalseg.emit_P, finalseg.MIN_FLOAT
         # The moves each state can come from, in jieba's order of previous states (``finalseg.PrevStatus``).
         moves = tuple(trans[a].get(b, low) for a, b in ("EB", "SB", "MM", "BM", "BE", "ME", "SS", "ES"))
-        _HMM = (finalseg, low, tuple(start[y] for y in "BMES"), tuple(emit[y] for y in "BMES"), moves)
+        # Each character's four emission weights in one entry (one look-up a character, not four in four tables).
+        emits = tuple(emit[y] for y in "BMES")
+        by_char = {c: tuple(table.get(c, low) for table in emits) for c in set().union(*emits)}
+        _HMM = (finalseg, low, tuple(start[y] for y in "BMES"), by_char, moves)
     return _HMM
 
 
@@ -244,14 +324,14 @@ def _hmm_states(chars: str) -> list[str]:
     """``jieba.finalseg.viterbi(chars, "BMES", …)``'s state path: the same sums in the same order and the same
     ``max`` over (probability, previous state) pairs, with back-pointers instead of a copied path per state."""
     _, low, (start_b, start_m, start_e, start_s), emits, moves = _hmm_tables()
-    emit_b, emit_m, emit_e, emit_s = emits
+    none = (low, low, low, low)  # a character no table has
     e_b, s_b, m_m, b_m, b_e, m_e, s_s, e_s = moves  # from-to
-    c = chars[0]
-    vb, vm = start_b + emit_b.get(c, low), start_m + emit_m.get(c, low)
-    ve, vs = start_e + emit_e.get(c, low), start_s + emit_s.get(c, low)
+    pb, pm, pe, ps = emits.get(chars[0], none)
+    vb, vm = start_b + pb, start_m + pm
+    ve, vs = start_e + pe, start_s + ps
     backs = []
     for c in chars[1:]:
-        pb, pm, pe, ps = emit_b.get(c, low), emit_m.get(c, low), emit_e.get(c, low), emit_s.get(c, low)
+        pb, pm, pe, ps = emits.get(c, none)
         nb, fb = max((ve + e_b + pb, "E"), (vs + s_b + pb, "S"))
         nm, fm = max((vm + m_m + pm, "M"), (vb + b_m + pm, "B"))
         ne, fe = max((vb + b_e + pe, "B"), (vm + m_e + pe, "M"))
@@ -308,33 +388,9 @@ def cut_search(text: str) -> list[str]:
 
     tokenizer = _SEGMENTER.get()
     freq = tokenizer.FREQ
-    words: list[str] = []
-
-    def flush(buf: str) -> None:
-        if len(buf) == 1:
-            words.append(buf)
-        elif not freq.get(buf):
-            words.extend(_hmm_cut(buf))  # characters no word joins: jieba's HMM may find new words among them
-        else:
-            words.extend(buf)
-
-    for block in _han_blocks(text, words):
-        route = tokenizer.best_route(block)
-        x, n, buf = 0, len(block), ""
-        while x < n:
-            y = route[x][1] + 1
-            if y - x == 1:
-                buf += block[x]
-            else:
-                if buf:
-                    flush(buf)
-                    buf = ""
-                words.append(block[x:y])
-            x = y
-        if buf:
-            flush(buf)
     out: list[str] = []
-    for word in words:
+
+    def searched(word: str) -> None:
         # Search mode: a long word's two- and three-character dictionary words come before it.
         size = len(word)
         if size > 2:
@@ -342,7 +398,48 @@ def cut_search(text: str) -> list[str]:
             if size > 3:
                 out.extend(gram for gram in (word[i : i + 3] for i in range(size - 2)) if freq.get(gram))
         out.append(word)
+
+    between: list[str] = []  # what lies between blocks, as ``_han_blocks`` passes it on
+    for block in _han_blocks(text, between):
+        for word in between:
+            searched(word)
+        between.clear()
+        # The dictionary words of the block answer what jieba looks up again: whether a run of characters the route
+        # leaves single is a word, and which two- and three-character pieces of a long word are.
+        weighed = tokenizer.weighed(block)
+        route = tokenizer.best_route(block, weighed)
+        x, n, run = 0, len(block), 0
+        while x <= n:
+            y = route[x][1] + 1 if x < n else n + 1
+            if y - x == 1 and x < n:
+                x = y
+                continue
+            if run < x:
+                # A run of single characters: alone, or a dictionary word split apart, or new words jieba's HMM finds.
+                if x - run == 1 or _has_end(weighed[run], x - 1):
+                    out.extend(block[run:x])
+                else:
+                    for word in _hmm_cut(block[run:x]):
+                        searched(word)
+            if x == n:
+                break
+            if y - x > 2:
+                out.extend(block[i : i + 2] for i in range(x, y - 1) if _has_end(weighed[i], i + 1))
+                if y - x > 3:
+                    out.extend(block[i : i + 3] for i in range(x, y - 2) if _has_end(weighed[i], i + 2))
+            out.append(block[x:y])
+            x = run = y
+    for word in between:
+        searched(word)
     return out
+
+
+def _has_end(words: list[tuple[float, int]], end: int) -> bool:
+    """Whether one of the dictionary words at a position (``weighed``) ends at ``end``."""
+    for _, i in words:  # noqa: SIM110 - any() over a generator costs twice this loop here
+        if i == end:
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)

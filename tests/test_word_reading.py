@@ -402,3 +402,22 @@ def test_how_many_point_what_asks_a_figure_not_a_clock_time(chain: FaqChain) -> 
     assert classify("灌装站几点开始干活").kind == "clock"
     answer = chain.ask("红旗H6发动机是几点几的 劲儿有多大")
     assert answer.answered and "2.0T" in answer.text and "185kW" in answer.text, answer.text
+
+
+def test_a_question_reads_the_same_words_after_many_others(chain: FaqChain) -> None:
+    """A reader remembers how it read each token; a question read after a thousand others gets the words a reader
+    that read them in the opposite order gives it."""
+    import json
+
+    from bot.lexicon import WordReader
+
+    rows = (KNOWLEDGE.parent / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    questions = [json.loads(line)["question"] for line in rows if line]
+    used = chain._loaded.bank.reader
+    for question in questions:
+        used.words(question)
+    used._cache.clear()  # what it read as whole texts: each question is read again token by token
+    fresh = WordReader(used._vocabulary)
+    read = {question: fresh.words(question) for question in reversed(questions)}
+    assert all(used.words(question) == read[question] for question in questions)
+    assert len(used._read) > 500

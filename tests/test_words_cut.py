@@ -44,6 +44,22 @@ def test_pieces_of_a_question_just_cut_are_cut_as_jieba_cuts_them(reference: jie
     assert checked > 10_000
 
 
+def test_words_inside_a_question_just_cut_are_cut_as_jieba_cuts_them(reference: jieba.Tokenizer) -> None:
+    """A piece from the middle of a question (a word being read, the text between two place names) takes the
+    dictionary words found when the question was cut; its cuts must still be jieba's."""
+    checked = 0
+    for question in _questions()[::3]:
+        norm = normalize(question)
+        for start in range(1, len(norm) - 1):
+            for end in range(start + 1, min(len(norm), start + 9)):
+                tokenize(question)  # the question's blocks are the ones just cut
+                piece = norm[start:end]
+                assert cut_search(piece) == list(reference.cut_for_search(piece)), piece
+                assert cut_plain(piece) == list(reference.cut(piece, HMM=False)), piece
+                checked += 1
+    assert checked > 20_000
+
+
 def test_text_never_cut_before_is_cut_as_jieba_cuts_it(reference: jieba.Tokenizer) -> None:
     text = "长春市 医保个人账户 2023年1月1日起可以家庭共济，H6售价12.58万元。"
     assert cut_plain(normalize(text)) == list(reference.cut(normalize(text), HMM=False))
