@@ -384,12 +384,6 @@ def draft_answer(
                     continue
         elif words:
             part_weights = {w: weights[w] for w in words}
-            telling = next((c for c in chosen if states_procedure(bank.sentences[c.sid].norm)), None)
-            if telling is not None and asks_procedure(normalize(part_text)):
-                # "那我得先在手机上办啥手续": the sentence already quoted that tells how answers it, whole.
-                how_to.add(telling.sid)
-                steps_get_room(telling)
-                continue
             # What the article is about (its title) needs no quote of its own: "门诊共济能给老婆用吗".
             quoted = credit_of(part_weights, [*(bank.text(c.sid) for c in chosen), bank.title(best.sid)])
             if sum(part_weights[w] for w in words if quoted[w] < 0.5) < PROCEDURE_PART_WEIGHT:
