@@ -329,27 +329,6 @@ def draft_answer(
             add(cand, min(len(s.text), room))
             supplements.append(cand)
 
-    if info.kind == "sites" and not best.kind_ok:
-        # "去四平都看了啥地方": the sentence about the trip ("先后到四平市、吉林市") names the cities; the sites
-        # are listed in another sentence of the article, about the place asked if one is named ("在四平，…").
-        listing = next(
-            (
-                c
-                for c in scored[1:12]
-                if c.kind_ok
-                and c.sid not in allot
-                and bank.sentences[c.sid].doc_id == first.doc_id
-                and (not asked or any(_stem(place) in bank.sentences[c.sid].norm for place in asked))
-            ),
-            None,
-        )
-        room = budget - sum(allot.values())
-        if listing is not None:
-            if room < MIN_PIECE:
-                allot[best.sid] = max(MIN_PIECE, budget - MIN_PIECE)
-                room = budget - sum(allot.values())
-            add(listing, min(len(bank.sentences[listing.sid].text), room))
-
     def make_room(need: int) -> int:
         """Characters left for one more sentence, shortening the longest chosen one if need be."""
         spare = budget - sum(allot.values())
@@ -364,6 +343,26 @@ def draft_answer(
         if pick in supplements:
             supplements.remove(pick)
         _widen(allot, pick.sid, len(bank.sentences[pick.sid].text), budget)
+
+    if info.kind == "sites" and not best.kind_ok:
+        # "去四平都看了啥地方": the sentence about the trip ("先后到四平市、吉林市") names the cities; the sites
+        # are listed in another sentence of the article, about the place asked if one is named ("在四平，…").
+        listing = next(
+            (
+                c
+                for c in scored[1:12]
+                if c.kind_ok
+                and c.sid not in allot
+                and bank.sentences[c.sid].doc_id == first.doc_id
+                and (not asked or any(_stem(place) in bank.sentences[c.sid].norm for place in asked))
+            ),
+            None,
+        )
+        if listing is not None:
+            need = min(len(bank.sentences[listing.sid].text), budget - MIN_PIECE)
+            spare = make_room(need)
+            if spare >= MIN_PIECE:
+                add(listing, min(need, spare))
 
     for part_text, part in parts:
         # "能花我个人账户的钱吗 用之前得先干啥": the second question gets its own best sentence.
