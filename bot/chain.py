@@ -30,6 +30,7 @@ from bot.answer import Draft, draft_answer, newest_date, render, verify
 from bot.chunk import normalize
 from bot.condense import Condensed, condense, places
 from bot.config import Settings
+from bot.counts import CountIndex
 from bot.dates import arabic_years, freshness_line
 from bot.evidence import SentenceBank
 from bot.faq import FaqBook
@@ -41,11 +42,12 @@ from bot.question import (
     asks_procedure,
     classify,
     compile_patterns,
+    count_keys,
     crux_word,
     question_parts,
 )
 from bot.question_focus import SLOT_WEIGHT, done_for_words, slot_words
-from bot.retrieve import retrieve_hybrid
+from bot.retrieve import COUNT_LIST_MIN_CHUNKS, retrieve_hybrid
 from bot.scoring import word_weights
 from bot.types import Answer, Citation, Hit
 from bot.words import warm_up
@@ -128,6 +130,8 @@ class _Loaded:
     # ``index.documents`` read once: that property copies the manifest's table (62k articles at 100k chunks, ~0.3 ms
     # a copy), and every question looked it up once or more.
     documents: dict[str, dict[str, Any]]
+    # Which chunks count what (a large base only: ``retrieve.COUNT_LIST_MIN_CHUNKS``).
+    counts: CountIndex | None = None
 
 
 class FaqChain:
@@ -169,7 +173,8 @@ class FaqChain:
         for doc in documents.values():
             for topic in doc.get("topics", ()):
                 topics.setdefault(topic, None)
-        return _Loaded(index, bank, faq, tuple(topics), documents)
+        counts = CountIndex.build(index.chunks) if len(index.chunks) > COUNT_LIST_MIN_CHUNKS else None
+        return _Loaded(index, bank, faq, tuple(topics), documents, counts)
 
     @property
     def index_version(self) -> str:
@@ -297,12 +302,15 @@ class FaqChain:
             return state
         loaded: _Loaded = state["loaded"]
         condensed: Condensed = state["condensed"]
+        counts = loaded.counts
+        counting = None if counts is None else counts.counting(*count_keys(state["rewritten_info"]))
         state["hits"] = retrieve_hybrid(
             loaded.index,
             self.embeddings,
             condensed.rewritten,
             self.settings.retrieve_k,
             query_vector=state["qvec"],
+            counting=counting,
         )
         return state
 

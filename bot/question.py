@@ -411,6 +411,18 @@ def _noun_heads(noun: str) -> tuple[str, ...]:
 COUNTS_WHAT_IS_ASKED = 0.2
 
 
+def count_keys(info: QuestionInfo) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a how-many question counts, as ``count_score`` matches it: the measure words a count of it may use and the
+    first characters it may be named by ("派了几个工作组" -> 个, 项, 栋… and 工). The retriever looks them up in
+    ``counts.CountIndex``. None for other kinds: "去了哪几个市" asks which cities, answered by naming them."""
+    if info.kind != "number":
+        return (), ()
+    unit, noun = asked_unit(info.norm)
+    if not unit or (unit == "个" and noun[:1] == "人"):
+        return (), ()  # "多少个人": a count of people, named by no noun
+    return tuple(_UNIT_ALIKE.get(unit, unit).split("|")), _noun_heads(noun)
+
+
 def count_score(unit: str, noun: str, sentence_norm: str) -> float:
     """0.1 when a sentence states a count in that unit ("500余亩"), ``COUNTS_WHAT_IS_ASKED`` when what is counted
     follows it."""

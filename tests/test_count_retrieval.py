@@ -1,0 +1,89 @@
+"""A how-many question finds the passage that gives the count, even where many passages only name the thing.
+
+Real files in a temp folder, a real index (FAISS, BM25) built by ``ingest_paths``, the real chain.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.chain import build_chain
+from bot.config import Settings
+from bot.counts import CountIndex
+from bot.question import classify, count_keys
+from bot.service import ingest_paths
+from bot.types import Chunk
+
+REPO = Path(__file__).resolve().parents[1]
+CITIES = ["四平", "辽源", "通化", "白山", "松原", "白城", "延边", "长春", "吉林市", "梅河口", "公主岭", "珲春"]
+SITES = ["污水处理厂", "湿地公园", "秸秆离田现场", "垃圾发电厂", "养殖场", "水泥厂", "河道", "尾矿库", "造纸厂", "煤矿"]
+DOINGS = ["查阅资料", "交流座谈", "现场查看", "走访企业", "召开推进会"]
+
+
+def _chunk(text: str, n: int = 0) -> Chunk:
+    return Chunk(f"c{n}", f"d{n}", "标题", None, text, 0, len(text))  # type: ignore[arg-type]
+
+
+def _look_alike(n: int) -> str:
+    """A report that names the programme and its working group over and over, and counts no working group."""
+    city, site, doing = CITIES[n % len(CITIES)], SITES[n // len(CITIES) % len(SITES)], DOINGS[n % len(DOINGS)]
+    return (
+        f"---\nid: look-alike-{n:03d}\ntitle: {city}生态强省建设督导帮扶见闻之{n}\ndate: 2023-01-0{n % 9 + 1}\n"
+        f"topics: [ecology]\nregion: [{city}]\n---\n"
+        f"生态强省建设督导帮扶工作组到{city}开展督导帮扶。工作组深入{site}，采取{doing}等方式督导帮扶。"
+        f"督导帮扶工作组表示，生态强省建设督导帮扶将一跟到底。\n"
+    )
+
+
+def test_count_index_finds_the_chunks_that_count_what_is_asked() -> None:
+    index = CountIndex.build(
+        [
+            _chunk("由10个部门组成的5个帮扶工作组分赴各地。", 0),
+            _chunk("一个工作组就是一支宣传队。", 1),  # "a working group", not a count
+            _chunk("工作组派出了3个。", 2),  # what the 3 counts comes before it
+            _chunk("共走访了12个", 3),  # the count ends the chunk: what follows is the next chunk's
+            _chunk("工作组深入一线。", 4),
+            _chunk("５个工作组分赴各地。", 5),  # full-width digits
+        ]
+    )
+    assert index.counting(("个",), ("工",)).tolist() == [0, 5]
+    assert index.counting(("个",), ("部",)).tolist() == [0]
+    assert index.counting(("项", "条"), ("工",)).tolist() == []
+    assert index.counting(("个",), ()).tolist() == []
+
+
+@pytest.fixture(scope="module")
+def crowded_chain(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The eco article among 300 look-alike reports: more than ``COUNT_LIST_MIN_CHUNKS`` chunks."""
+    root = tmp_path_factory.mktemp("crowded")
+    knowledge = root / "knowledge"
+    knowledge.mkdir()
+    shutil.copy(REPO / "knowledge" / "eco-supervision.md", knowledge)
+    for n in range(300):
+        (knowledge / f"look-alike-{n:03d}.md").write_text(_look_alike(n), encoding="utf-8")
+    settings = Settings(data_dir=root / "data", knowledge_dir=knowledge)
+    result = ingest_paths(settings)
+    assert not result.errors and not result.fatal
+    return build_chain(settings)
+
+
+def test_how_many_question_is_answered_from_the_passage_giving_the_count(crowded_chain) -> None:  # type: ignore[no-untyped-def]
+    # Every look-alike names the programme and its working groups; only the article counts them. Without the count
+    # ranking the question was declined: the passage was not among the chunks read.
+    answer = crowded_chain.ask("生态强省督导帮扶一共有几个工作组")
+    assert answer.answered
+    assert "5个帮扶工作组" in answer.text
+    assert answer.citations[0].doc_id == "eco-supervision"
+
+
+def test_only_how_many_questions_look_for_a_count() -> None:
+    units, heads = count_keys(classify("生态强省督导帮扶一共有几个工作组"))
+    assert "个" in units and "项" in units and heads[0] == "工"
+    # "几个厅局" is worded 部门 by the article: the thesaurus's wording is looked for too.
+    assert {"厅", "部"} <= set(count_keys(classify("是从多少个厅局抽的人"))[1])
+    # Which cities, not how many; people are counted in 人/名/位 with no noun after them.
+    assert count_keys(classify("督导帮扶第二工作组去了哪几个市")) == ((), ())
+    assert count_keys(classify("一共有多少个人参加")) == ((), ())
