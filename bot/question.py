@@ -342,7 +342,10 @@ def asked_unit(norm: str) -> tuple[str, str]:
     """The measure word a 几/多少 question counts in and what it counts ("派了几个工作组" -> ("个", "工作")), or ""."""
     match = _UNIT.search(norm)
     if not match:
-        return "", ""
+        # "解决了多少问题": 多少 may count a noun with no measure word, as "多少个问题" does; not an amount ("多少钱",
+        # "多少二氧化碳", "多少方气") or a time ("多少天"), which no count in 个 answers.
+        bare = _BARE_COUNT.search(norm)
+        return ("个", bare.group(1)) if bare else ("", "")
     after = _NOT_HAN.sub("", norm[match.end() : match.end() + 2])
     if after:
         return match.group(1), after
@@ -351,6 +354,7 @@ def asked_unit(norm: str) -> tuple[str, str]:
     return match.group(1), before.group(1) if before else ""
 
 
+_BARE_COUNT = re.compile(r"多少(?![钱气电水油度方米斤资费二天年月日时分周秒公平立千克])([\u4e00-\u9fff]{2})")
 _COUNTED_BEFORE = re.compile(r"([\u4e00-\u9fff]{2})(?:一共|总共|共|都|还)?(?:有|是)?(?:一共|总共|共)?$")
 # Measure words that count the same things ("多少人" is answered by "近百名", "100余位").
 # 台 counts vehicles and machines as well as 辆 does ("进了几台车" in the north-east).

@@ -227,6 +227,15 @@ def test_a_count_of_the_thing_asked_is_recognised_in_the_articles_word_for_it() 
     assert asked_unit("地方上报上来的问题有多少条") == ("条", "问题")
     assert count_score("条", "问题", "全省各地提出的61项具体问题") == 0.2
     assert count_score("条", "问题", "提出了14条政策措施") == 0.1
+    # 多少 counts a noun with no measure word as 多少个 does; an amount or a time is no count in 个.
+    assert asked_unit("生态强省督导帮扶解决了多少问题") == ("个", "问题")
+    assert asked_unit("吉林油田往地下埋了多少二氧化碳") == ("", "")
+    assert asked_unit("快递从长春到延吉要多少天") == ("", "")
+
+
+def test_how_many_with_no_measure_word_quotes_the_count(chain: FaqChain) -> None:
+    answer = chain.ask("生态强省督导帮扶解决了多少问题")
+    assert answer.answered and "61项" in answer.text
 
 
 def test_counting_people_needs_a_count_of_people(chain: FaqChain) -> None:
