@@ -30,6 +30,12 @@ def test_a_date_or_a_place_name_is_not_a_count() -> None:
     assert satisfies("number", "2022年累计输气4.9亿立方米")
 
 
+def test_a_time_in_seconds_answers_how_long(chain: FaqChain) -> None:
+    assert classify("红旗H6百公里加速要多久").kind == "duration"
+    assert satisfies("duration", "百公里加速仅需6.8秒")
+    assert "6.8秒" in chain.ask("红旗H6百公里加速要多久").text
+
+
 def test_an_investment_is_not_a_price_but_answers_how_much_was_spent() -> None:
     invested = "在梨树县投资2.1亿元实施农网改造升级工程"
     assert classify("大棚用电一度电多少钱").kind == "price"
