@@ -45,6 +45,8 @@ def chain(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Faq
         ("开关生锈了会咋样", "锈蚀", "yanbian-power-returnees"),  # 生锈 ~ 锈蚀
         ("苞米秆子综合利用有啥难处", "综合利用率", "eco-supervision"),  # 苞米秆子 ~ 秸秆
         ("环保厅督查组去了几个地方", "9个地区", "eco-supervision"),  # 环保厅, 督查组
+        ("吉林市查快递网点是暗访吗", "四不两直", "postal-baotong"),  # 暗访 ~ 四不两直
+        ("女儿在长春上班 她的医保卡里的钱我们老两口能用不", "家庭成员", "cc-medical-outpatient"),  # 老两口
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
