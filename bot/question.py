@@ -35,6 +35,7 @@ Kind = Literal[
     "source",
     "person",
     "sites",
+    "payment",
     "place",
     "yesno",
     "how",
@@ -109,6 +110,10 @@ _SITES = re.compile(r"(?:看|查|去|走|到|访|考察|踏查)了?(?:哪些|哪
 _SITE = r"[\u4e00-\u9fff\d]{2,14}?(?:厂|场|湿地|公园|公司|中心|园区|网点|项目|现场|基地|医院|站)"
 _SITE_LIST = re.compile(rf"{_SITE}[、，,]{_SITE}")
 _PLACE = re.compile(r"哪里|哪儿|哪个地方|在哪|去哪|什么地方|啥地方|哪个(?:园区|车展|市|县|区)")
+# "燃气费在哪交": where to pay, which a sentence answers only by saying where payment is made (a hall, an app…).
+_PAY_WHERE = re.compile(
+    r"哪(?:里|儿|块|个地方)?(?:能|可以|才能|去|给)?(?:交|缴|充)(?![通流往界叉换代待接])|(?:交|缴|充)(?:到|去|在)哪"
+)
 _YESNO = re.compile(
     r"能不能|可不可以|可以不|行不行|是不是|有没有|会不会|管不管|给不给|能否|可否|是否|[吗嘛么不没]\s*[?？]?\s*$"
 )
@@ -128,6 +133,7 @@ _VENUE_IN_SOURCE = re.compile(
     r"[在到赴于][^，。；]{2,24}(?:现场|举行|举办|召开|园区|中心|站|厂|场|馆|公司|网点|医院|机构)"
     r"|公众号|app|小程序|窗口|网站|服务大厅|营业厅"
 )
+_PAY_IN_SOURCE = re.compile(r"缴|交费|交纳|充值|支付|付款|付费")
 _ADDRESS_IN_SOURCE = re.compile(r"位于|地址|坐落|[\u4e00-\u9fff]{1,6}(?:路|街|大街|大道)\d+号")
 _CLOCK_IN_SOURCE = re.compile(r"\d+\s*点|\d+:\d+|[上下]午|傍晚|晚上|早上|凌晨|中午")
 _PERCENT_IN_SOURCE = re.compile(r"%|百分之|\d成|[一二三四五六七八九]成")
@@ -247,6 +253,8 @@ def _kind(norm: str) -> Kind:
         return "number"
     if _DIVISION.search(norm):
         return "division"
+    if _PAY_WHERE.search(norm):
+        return "payment"
     if _PLACE.search(norm):
         return "place"
     if _WHY.search(norm):
@@ -298,6 +306,8 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         return bool(_CAUSE_IN_SOURCE.search(sentence_norm))
     if kind == "percent":
         return bool(_PERCENT_IN_SOURCE.search(sentence_norm))
+    if kind == "payment":
+        return bool(_PAY_IN_SOURCE.search(sentence_norm)) and bool(_VENUE_IN_SOURCE.search(sentence_norm))
     if kind == "place":
         from bot.condense import places
 
@@ -326,7 +336,7 @@ def _without_places(norm: str) -> str:
 # The kinds whose answer is a specific fact the source either states or does not.
 STRICT_KINDS: frozenset[str] = frozenset(
     {"division", "fee", "price", "spent", "phone", "address", "hours", "duration", "clock", "month", "time", "percent"}
-    | {"number"}
+    | {"number", "payment"}
 )
 
 

@@ -257,3 +257,12 @@ def test_a_clock_time_asked_and_given_answers_at_low_coverage(chain: FaqChain) -
     answer = chain.ask("我家在辽源 烧液化气罐 过年最怕断气 听说灌装站的人那天起得挺早 他们早上几点就开工了")
     assert answer.answered and "早上7点" in answer.text, answer.text
     assert not chain.ask("辽源灌装站几点下班").answered
+
+
+def test_where_to_pay_needs_a_sentence_saying_where_payment_is_made(chain: FaqChain) -> None:
+    # The gas article names the company and 吉林 (a place) but says nothing of paying bills.
+    assert classify("中石油昆仑燃气的气费上哪交").kind == "payment"
+    assert not chain.ask("中石油昆仑燃气的气费上哪交").answered
+    assert satisfies("payment", "可在营业厅或“网上国网”APP缴纳电费")
+    assert not satisfies("payment", "中石油昆仑燃气吉林分公司近百名员工坚守在燃气保供一线")
+    assert classify("吉林市督导组在哪交流座谈").kind == "place"  # 交流 is no payment
