@@ -356,7 +356,8 @@ def asked_unit(norm: str) -> tuple[str, str]:
         # "多少二氧化碳", "多少方气") or a time ("多少天"), which no count in 个 answers.
         bare = _BARE_COUNT.search(norm)
         return ("个", bare.group(1)) if bare else ("", "")
-    after = _NOT_HAN.sub("", norm[match.end() : match.end() + 2])
+    # What follows the unit up to a break: in "问题有多少个 都有解决办法了吗" nothing does (都有 begins the next ask).
+    after = _NOT_HAN.split(norm[match.end() : match.end() + 2], maxsplit=1)[0]
     if after:
         return match.group(1), after
     # "上报的问题有多少条": what is counted comes first.

@@ -225,6 +225,7 @@ def test_a_count_of_the_thing_asked_is_recognised_in_the_articles_word_for_it() 
     assert count_score("个", "大棚", "一个大棚就是一个金饭碗") == 0.0  # "a", not a count
     # What is counted may come first; 条 and 项 both count the items of a list.
     assert asked_unit("地方上报上来的问题有多少条") == ("条", "问题")
+    assert asked_unit("各地提出的问题有多少个 都有解决办法了吗") == ("个", "问题")  # 都有 begins the next ask
     assert count_score("条", "问题", "全省各地提出的61项具体问题") == 0.2
     assert count_score("条", "问题", "提出了14条政策措施") == 0.1
     # 多少 counts a noun with no measure word as 多少个 does; an amount or a time is no count in 个.
