@@ -47,7 +47,7 @@ from bot.question import (
     question_parts,
 )
 from bot.question_focus import SLOT_WEIGHT, done_for_words, slot_words
-from bot.retrieve import COUNT_LIST_MIN_CHUNKS, retrieve_hybrid
+from bot.retrieve import LARGE_BASE_CHUNKS, retrieve_hybrid, reworded_tokens
 from bot.scoring import word_weights
 from bot.types import Answer, Citation, Hit
 from bot.words import warm_up
@@ -130,7 +130,7 @@ class _Loaded:
     # ``index.documents`` read once: that property copies the manifest's table (62k articles at 100k chunks, ~0.3 ms
     # a copy), and every question looked it up once or more.
     documents: dict[str, dict[str, Any]]
-    # Which chunks count what (a large base only: ``retrieve.COUNT_LIST_MIN_CHUNKS``).
+    # Which chunks count what (a large base only: ``retrieve.LARGE_BASE_CHUNKS``).
     counts: CountIndex | None = None
 
 
@@ -173,7 +173,7 @@ class FaqChain:
         for doc in documents.values():
             for topic in doc.get("topics", ()):
                 topics.setdefault(topic, None)
-        counts = CountIndex.build(index.chunks) if len(index.chunks) > COUNT_LIST_MIN_CHUNKS else None
+        counts = CountIndex.build(index.chunks) if len(index.chunks) > LARGE_BASE_CHUNKS else None
         return _Loaded(index, bank, faq, tuple(topics), documents, counts)
 
     @property
@@ -302,8 +302,9 @@ class FaqChain:
             return state
         loaded: _Loaded = state["loaded"]
         condensed: Condensed = state["condensed"]
-        counts = loaded.counts
+        counts = loaded.counts  # a large base only (``LARGE_BASE_CHUNKS``), as the reworded BM25 query
         counting = None if counts is None else counts.counting(*count_keys(state["rewritten_info"]))
+        tokens = None if counts is None else reworded_tokens(condensed.rewritten, state["words"])
         state["hits"] = retrieve_hybrid(
             loaded.index,
             self.embeddings,
@@ -311,6 +312,7 @@ class FaqChain:
             self.settings.retrieve_k,
             query_vector=state["qvec"],
             counting=counting,
+            tokens=tokens,
         )
         return state
 

@@ -1,4 +1,5 @@
-"""A how-many question finds the passage that gives the count, even where many passages only name the thing.
+"""In a large base, retrieval finds the one passage that answers among many that only share the question's words:
+a how-many question finds the passage giving the count, and a resident's word finds the article's word for it.
 
 Real files in a temp folder, a real index (FAISS, BM25) built by ``ingest_paths``, the real chain.
 """
@@ -19,6 +20,7 @@ from bot.types import Chunk
 
 REPO = Path(__file__).resolve().parents[1]
 CITIES = ["四平", "辽源", "通化", "白山", "松原", "白城", "延边", "长春", "吉林市", "梅河口", "公主岭", "珲春"]
+HOSPITALS = ["人民医院", "中心医院", "中医院", "妇幼保健院", "社区医院", "卫生院"]
 SITES = ["污水处理厂", "湿地公园", "秸秆离田现场", "垃圾发电厂", "养殖场", "水泥厂", "河道", "尾矿库", "造纸厂", "煤矿"]
 DOINGS = ["查阅资料", "交流座谈", "现场查看", "走访企业", "召开推进会"]
 
@@ -36,6 +38,29 @@ def _look_alike(n: int) -> str:
         f"生态强省建设督导帮扶工作组到{city}开展督导帮扶。工作组深入{site}，采取{doing}等方式督导帮扶。"
         f"督导帮扶工作组表示，生态强省建设督导帮扶将一跟到底。\n"
     )
+
+
+def _clinic_report(n: int) -> str:
+    """A report on outpatient services that says 门诊 and 医院 over and over, and nothing of 慢性病 or levels."""
+    city, hospital = CITIES[n % len(CITIES)], HOSPITALS[n // len(CITIES) % len(HOSPITALS)]
+    return (
+        f"---\nid: clinic-{n:03d}\ntitle: {city}{hospital}门诊便民服务见闻之{n}\ndate: 2023-01-0{n % 9 + 1}\n"
+        f"topics: [medical_insurance]\nregion: [{city}]\n---\n"
+        f"{city}{hospital}优化门诊服务，参保人看门诊更方便。{hospital}门诊开设便民窗口，医院门诊大厅有专人引导。"
+        f"看门诊的参保人可以在医院门诊自助机上查询。\n"
+    )
+
+
+def _crowded(root: Path, article: str, report) -> Settings:  # type: ignore[no-untyped-def]
+    knowledge = root / "knowledge"
+    knowledge.mkdir()
+    shutil.copy(REPO / "knowledge" / f"{article}.md", knowledge)
+    for n in range(300):
+        (knowledge / f"report-{n:03d}.md").write_text(report(n), encoding="utf-8")
+    settings = Settings(data_dir=root / "data", knowledge_dir=knowledge)
+    result = ingest_paths(settings)
+    assert not result.errors and not result.fatal
+    return settings
 
 
 def test_count_index_finds_the_chunks_that_count_what_is_asked() -> None:
@@ -57,17 +82,8 @@ def test_count_index_finds_the_chunks_that_count_what_is_asked() -> None:
 
 @pytest.fixture(scope="module")
 def crowded_chain(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """The eco article among 300 look-alike reports: more than ``COUNT_LIST_MIN_CHUNKS`` chunks."""
-    root = tmp_path_factory.mktemp("crowded")
-    knowledge = root / "knowledge"
-    knowledge.mkdir()
-    shutil.copy(REPO / "knowledge" / "eco-supervision.md", knowledge)
-    for n in range(300):
-        (knowledge / f"look-alike-{n:03d}.md").write_text(_look_alike(n), encoding="utf-8")
-    settings = Settings(data_dir=root / "data", knowledge_dir=knowledge)
-    result = ingest_paths(settings)
-    assert not result.errors and not result.fatal
-    return build_chain(settings)
+    """The eco article among 300 look-alike reports: more than ``LARGE_BASE_CHUNKS`` chunks."""
+    return build_chain(_crowded(tmp_path_factory.mktemp("crowded"), "eco-supervision", _look_alike))
 
 
 def test_how_many_question_is_answered_from_the_passage_giving_the_count(crowded_chain) -> None:  # type: ignore[no-untyped-def]
@@ -87,3 +103,14 @@ def test_only_how_many_questions_look_for_a_count() -> None:
     # Which cities, not how many; people are counted in 人/名/位 with no noun after them.
     assert count_keys(classify("督导帮扶第二工作组去了哪几个市")) == ((), ())
     assert count_keys(classify("一共有多少个人参加")) == ((), ())
+
+
+
+def test_a_residents_word_finds_the_passage_using_the_articles_word(tmp_path: Path) -> None:
+    # 慢病 is the resident's word for the article's 门诊慢性病. Every report says 门诊 and 医院; only the article
+    # says 门诊慢性病. BM25 over the question's own words never reached its passage, and the question was declined.
+    chain = build_chain(_crowded(tmp_path, "cc-medical-outpatient", _clinic_report))
+    answer = chain.ask("有慢病的人看门诊能去到哪级医院")
+    assert answer.answered, answer.text
+    assert "三级(市级)及以下" in answer.text
+    assert answer.citations[0].doc_id == "cc-medical-outpatient"
