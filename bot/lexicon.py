@@ -16,6 +16,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from importlib import resources
 
 from bot.chunk import normalize
 from bot.thesaurus import FILLERS, SYNONYMS
@@ -70,19 +71,20 @@ def _learn_pinyin(ch: str) -> str:
 
 
 def learn_pinyin() -> None:
-    """Learn the pinyin of every character ``_HAN`` covers now (~0.1 s, ~2 MB), when the chain is built.
+    """Learn the pinyin of every character ``_HAN`` covers now (~2 MB), when the chain is built.
 
     Learnt one at a time, a character costs ~40 us through pypinyin the first time a question has it (a new one
-    in about every third eval question); asked for all at once, pypinyin gives the same readings
-    (``tests/test_lexicon_pinyin.py``) for ~5 us each.
+    in about every third eval question). The readings of U+4E00–U+9FFF are shipped in ``resources/pinyin.txt``
+    (``scripts/make_pinyin_table.py``, pypinyin's reading of each character alone; ``tests/test_lexicon_pinyin.py``
+    checks every one against the pypinyin installed): read in a few milliseconds, where asking pypinyin for all of
+    them took ~0.45 s of every start.
     """
-    from pypinyin import Style, lazy_pinyin
-
-    chars = [chr(code) for code in range(0x4E00, 0xA000)]
-    for ch, sound in zip(chars, lazy_pinyin(chars, style=Style.NORMAL), strict=True):
+    lines = resources.files("bot").joinpath("resources/pinyin.txt").read_text(encoding="utf-8").splitlines()
+    sounds = next(line for line in lines if not line.startswith("#")).split()
+    for code, sound in enumerate(sounds, start=0x4E00):
         if len(_pinyin) >= _KEPT_SOUNDS:
             break
-        _pinyin.setdefault(ch, sys.intern(sound))
+        _pinyin.setdefault(chr(code), sys.intern(sound))
 
 
 def pinyin_of(text: str) -> tuple[str, ...]:
