@@ -152,6 +152,21 @@ def test_pinyin_typos_are_read_as_the_word_meant(chain: FaqChain, question: str,
     assert answer.answered and fact in answer.text, answer.text
 
 
+def test_typos_read_the_same_when_their_soundings_are_remembered(chain: FaqChain) -> None:
+    """The reader remembers which known word a run of characters sounds like (or that none does): a question read
+    with those remembered gives the words it gave when each was sounded out."""
+    reader = chain._loaded.bank.reader
+    questions = ["医宝个人帐户能给我媳妇用不", "动天调压器容易出啥毛病", "门诊慢行病能在哪些医院报", "快第过年停不停"]
+    reader._like.clear()
+    reader._cache.clear()
+    cold = [reader.words(q) for q in questions]
+    assert reader._like, "the soundings were remembered"
+    reader._cache.clear()
+    warm = [reader.words(q) for q in questions]
+    assert warm == cold
+    assert "医保" in warm[0] and "门诊慢性病" in warm[2], warm
+
+
 @pytest.mark.parametrize(
     "question", ["红旗h6夺少钱", "红旗h6售家多少", "农村大棚用电电家是多少", "门诊统筹报销比理是多少"]
 )
