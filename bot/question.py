@@ -429,7 +429,7 @@ COUNTS_WHAT_IS_ASKED = 0.2
 def count_keys(info: QuestionInfo) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """What a how-many question counts, as ``count_score`` matches it: the measure words a count of it may use and the
     first characters it may be named by ("派了几个工作组" -> 个, 项, 栋… and 工). The retriever looks them up in
-    ``counts.CountIndex``. None for other kinds: "去了哪几个市" asks which cities, answered by naming them."""
+    ``counts.CountIndex``. Nothing for other kinds: "去了哪几个市" asks which cities, answered by naming them."""
     if info.kind != "number":
         return (), ()
     unit, noun = asked_unit(info.norm)
