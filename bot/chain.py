@@ -302,9 +302,10 @@ class FaqChain:
             return state
         loaded: _Loaded = state["loaded"]
         condensed: Condensed = state["condensed"]
-        counts = loaded.counts  # a large base only (``LARGE_BASE_CHUNKS``), as the reworded BM25 query
-        counting = None if counts is None else counts.counting(*count_keys(state["rewritten_info"]))
-        tokens = None if counts is None else reworded_tokens(condensed.rewritten, state["words"])
+        counting = tokens = None
+        if loaded.counts is not None:  # a base above ``LARGE_BASE_CHUNKS``: a smaller one keeps plain retrieval
+            counting = loaded.counts.counting(*count_keys(state["rewritten_info"]))
+            tokens = reworded_tokens(condensed.rewritten, state["words"])
         state["hits"] = retrieve_hybrid(
             loaded.index,
             self.embeddings,
