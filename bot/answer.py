@@ -49,6 +49,8 @@ MIN_PIECE = 40
 CRUX_MAX_CHARS = 30
 # Kinds whose answer names someone or something: a close sentence that does beats a closer one that does not.
 _NAMING_KINDS = frozenset({"person", "source", "sites"})
+# Kinds a paragraph's first sentence answers for the rest of it: who acted, where ("松原市邮政管理局……要建立…机制").
+_LEAD_NAMES = frozenset({"division", "person", "source"})
 # A sentence is about one of the things a question lists ("分别是啥") when it names it this early.
 ITEM_OPENS = 8
 # A second sentence scoring this close to the best one is quoted too (in part if need be).
@@ -363,6 +365,24 @@ def draft_answer(
             spare = make_room(need)
             if spare >= MIN_PIECE:
                 add(listing, min(need, spare))
+
+    if info.kind in _LEAD_NAMES and not best.kind_ok and first.lead:
+        # "即查即办即送工作机制是哪个市邮政管理局提出的": the requirement is one sentence of a paragraph whose
+        # first sentence says who made it ("松原市邮政管理局……"); that sentence names the answer.
+        opening = next(
+            (
+                c
+                for c in scored[1:12]
+                if c.kind_ok and c.sid not in allot and bank.sentences[c.sid].doc_id == first.doc_id
+                and bank.sentences[c.sid].text == first.lead
+            ),
+            None,
+        )
+        if opening is not None:
+            need = min(len(first.lead), budget - MIN_PIECE)
+            spare = make_room(need)
+            if spare >= MIN_PIECE:
+                add(opening, min(need, spare))
 
     for part_text, part in parts:
         # "能花我个人账户的钱吗 用之前得先干啥": the second question gets its own best sentence.

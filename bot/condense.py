@@ -373,7 +373,7 @@ _PLACE_THEN_ASK = re.compile(r"(?:那|那么)?(?P<place>[\u4e00-\u9fff]{2,8}?)�
 _ASK = re.compile(
     r"(?:我|俺)?(?:就|只)?(?:是)?(?:想|要)?(?:问问|问一下|请问|打听一下|打听打听|咨询一下|想知道|知道一下|想了解)"
     r"|(?:我|俺)(?:就)?(?:寻思|琢磨|好奇|纳闷)(?:着|了)?"
-    r"|(?:听人|我)?听说|听人(?:家)?说|到底"
+    r"|(?:听人|我)?听说|听(?:人家|人|别人|邻居|朋友|同事|亲戚|家里人)说|到底"
 )
 # A message this long, with this much story before the ask, is focused on the ask.
 LONG_MESSAGE = 40

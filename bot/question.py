@@ -36,6 +36,7 @@ Kind = Literal[
     "person",
     "sites",
     "payment",
+    "handling",
     "place",
     "yesno",
     "how",
@@ -61,7 +62,7 @@ NEWS_FRAME = frozenset(
 _FEE = re.compile(r"收费吗|收不收费|收费不|收不收钱|收钱吗|要钱吗|要不要钱|花钱吗|免费吗|免不免费|是不是免费|掏钱吗|自费吗")
 _FEE_IN_SOURCE = re.compile(r"费|钱|免费|无偿|元")
 _PRICE = re.compile(
-    r"多少钱|几块|几元|多钱|价格|价钱|售价|收费标准|怎么收费|多少费用|费用是多少|一斤|一罐多少|单价|电价|气价"
+    r"多少钱|(?<!哪)几块|几元|多钱|价格|价钱|售价|收费标准|怎么收费|多少费用|费用是多少|一斤|一罐多少|单价|电价|气价"
     r"|(?:啥|什么|多少)价"
 )
 # A number to call is asked for ("咨询电话是多少", "打哪个电话报修", "供电所电话？", "给个联系方式"), not a call
@@ -86,6 +87,7 @@ _ADDRESS = re.compile(
 _CLOCK = re.compile(r"几点(?!几)|几点钟|开门|关门")  # not "几点几的发动机" (2.0, said as 二点零)
 _TIME = re.compile(
     r"什么时候|啥时候|啥时|何时|哪天|哪一天|几号|几点(?!几)|哪年|哪一年|几月|什么时间|啥时间|日期|从哪天"
+    r"|多会儿|多咱|啥前儿"  # the north-east's "when" ("多会儿开始实行的")
 )
 _NUMBER = re.compile(
     r"多少|几[个项次位套户辆栋亩吨人棵秒组条家座]|几|百分之|比例|多大|多高|多长|多远|多重|排量|功率|扭矩"
@@ -113,6 +115,11 @@ _PLACE = re.compile(r"哪里|哪儿|哪个地方|在哪|去哪|什么地方|啥�
 # "燃气费在哪交": where to pay, which a sentence answers only by saying where payment is made (a hall, an app…).
 _PAY_WHERE = re.compile(
     r"哪(?:里|儿|块|个地方)?(?:能|可以|才能|去|给)?(?:交|缴|充)(?![通流往界叉换代待接])|(?:交|缴|充)(?:到|去|在)哪"
+)
+# "家庭共济在哪办": where a matter is handled, which a channel or an office answers ("通过…微信公众号…模块"),
+# not a city a sentence happens to name ("记者从长春市医保局获悉").
+_HANDLE_WHERE = re.compile(
+    r"(?:在|去|到|上)?(?:哪里|哪儿|哪)(?:能|可以|才能|去)?(?:办理|办|申请|申办|开通|登记|备案)(?!法|公)"
 )
 _YESNO = re.compile(
     r"能不能|可不可以|可以不|行不行|是不是|有没有|会不会|管不管|给不给|能否|可否|是否|[吗嘛么不没]\s*[?？]?\s*$"
@@ -255,6 +262,8 @@ def _kind(norm: str) -> Kind:
         return "division"
     if _PAY_WHERE.search(norm):
         return "payment"
+    if _HANDLE_WHERE.search(norm):
+        return "handling"
     if _PLACE.search(norm):
         return "place"
     if _WHY.search(norm):
@@ -308,6 +317,8 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         return bool(_PERCENT_IN_SOURCE.search(sentence_norm))
     if kind == "payment":
         return bool(_PAY_IN_SOURCE.search(sentence_norm)) and bool(_VENUE_IN_SOURCE.search(sentence_norm))
+    if kind == "handling":
+        return bool(_VENUE_IN_SOURCE.search(sentence_norm))
     if kind == "place":
         from bot.condense import places
 
@@ -336,7 +347,7 @@ def _without_places(norm: str) -> str:
 # The kinds whose answer is a specific fact the source either states or does not.
 STRICT_KINDS: frozenset[str] = frozenset(
     {"division", "fee", "price", "spent", "phone", "address", "hours", "duration", "clock", "month", "time", "percent"}
-    | {"number", "payment"}
+    | {"number", "payment", "handling"}
 )
 
 
@@ -468,8 +479,8 @@ def count_score(unit: str, noun: str, sentence_norm: str) -> float:
 
 # What a procedure, ability or where-to question turns on: the action right after these markers.
 _HOW_MARKER = re.compile(
-    r"(?:怎么|咋)(?:办|弄|整|搞)|怎么(?!样)|咋(?!样)|如何|怎样"
-)  # "需求咋样" asks how things are, not how to
+    r"(?:怎么|咋)(?:办|弄|整|搞)|怎么(?!样|回事)|咋(?!样|回事)|如何|怎样"
+)  # "需求咋样" asks how things are, not how to; "咋回事" asks why
 # "有" asks whether something exists ("有微信群吗"), but "没有工作" states a fact and "有人" is "someone".
 _CAN_MARKER = re.compile(r"能不能|可不可以|可以|能否|能|有没有|会不会|(?<!没)有(?!人)")
 # "能给家里老人交…吗": who it is for follows 给/帮/替/为; the action comes after them.
@@ -477,8 +488,8 @@ _CAN_MARKER = re.compile(r"能不能|可不可以|可以|能否|能|有没有|�
 # "咋让快递员乐意上岗": how willing or soon says nothing of the action, which is the word after it.
 _WILLING = frozenset({"乐意", "愿意", "情愿", "肯", "主动", "及时", "尽快", "赶紧", "赶快"})
 # "计入标准是如何规定的", "督导组是咋要求的": how a rule is worded asks what it says, which the answer states without
-# the verb; what is asked about is the thing before the marker.
-_SAYING = frozenset({"规定", "要求", "安排", "说", "讲", "写", "定", "说法"})
+# the verb; what is asked about is the thing before the marker. So does how a figure was set ("标准是如何确定的").
+_SAYING = frozenset({"规定", "要求", "安排", "说", "讲", "写", "定", "说法", "确定", "核定", "设定"})
 # "咋办理", "怎么申请": asking for the steps of what was named, which an answer tells without these words.
 _STEPS = frozenset({"办理", "申请", "申办", "操作", "手续", "办手续", "流程", "步骤"})
 # "能给家里老人交" (for whom) and "咋让快递员返岗" (whom it makes act): the action is the later word.
@@ -488,7 +499,7 @@ _WHICH_AFTER = re.compile(r"个|些|家|种|一个")
 _WHERE_MARKER = re.compile(r"去哪|在哪|找谁|哪里|哪儿")
 # One-character verbs that say nothing of which event a date is for ("啥时候开的" is a meeting held or begun).
 _LIGHT_VERBS = frozenset("开办弄搞做干到来去有是用起")
-_WHEN_MARKER = re.compile(r"啥时候|什么时候|啥时|何时|哪天|哪一天|哪年|哪一年|几几年|几月|哪个月|几号")
+_WHEN_MARKER = re.compile(r"啥时候|什么时候|啥时|何时|哪天|哪一天|哪年|哪一年|几几年|几月|哪个月|几号|多会儿|多咱|啥前儿")
 
 
 # Words too general to be what a question turns on ("会不会有问题").

@@ -266,3 +266,57 @@ def test_where_to_pay_needs_a_sentence_saying_where_payment_is_made(chain: FaqCh
     assert satisfies("payment", "可在营业厅或“网上国网”APP缴纳电费")
     assert not satisfies("payment", "中石油昆仑燃气吉林分公司近百名员工坚守在燃气保供一线")
     assert classify("吉林市督导组在哪交流座谈").kind == "place"  # 交流 is no payment
+
+
+def test_the_north_east_duohuir_asks_when() -> None:
+    """"多会儿" is the north-east's 什么时候: the answer must give a date, and 多会儿 is no word a sentence must hold."""
+    assert classify("吉林油田二氧化碳年注入量多会儿突破的43万吨").kind == "time"
+    assert classify("快递多咱恢复正常").kind == "time"
+
+
+def test_which_pieces_is_not_a_price(chain: FaqChain) -> None:
+    """"都供哪几块" asks which districts, not "几块钱": the answer names them."""
+    assert classify("淮安那个调压站都供哪几块").kind != "price"
+    assert classify("液化气几块钱一罐").kind == "price"
+    answer = chain.ask("淮安那个调压站都供哪几块")
+    assert answer.answered and "铁东" in answer.text, answer.text
+    assert_citations_exact(answer)
+
+
+def test_zahuishi_asks_why_not_how(chain: FaqChain) -> None:
+    """"咋回事" asks what is behind something: its cause ("由于冬季昼夜温差大") answers, no word 回事 is needed."""
+    assert crux_word(classify("调压器冬天老冻住 咋回事"), tokenize("调压器冬天老冻住 咋回事")) != "回事"
+    answer = chain.ask("调压器冬天老冻住 咋回事")
+    assert answer.answered and "昼夜温差大" in answer.text, answer.text
+
+
+def test_what_someone_heard_from_a_colleague_starts_the_ask(chain: FaqChain) -> None:
+    """"……听同事说个人账户的钱能给家里人用 得先办啥手续": the story (a father's pills) is not what is asked."""
+    question = "我是长春一家企业的职工 我爸常年吃降压药 每个月花不少钱 听同事说个人账户的钱能给家里人用 得先办啥手续"
+    assert "降压药" not in asked_part(question)
+    answer = chain.ask(question)
+    assert answer.answered and "家庭共济" in answer.text, answer.text
+
+
+def test_how_a_figure_was_set_is_answered_by_the_figure(chain: FaqChain) -> None:
+    """"计入标准是怎么确定的" asks what the standard is; the sentence stating it answers without the word 确定."""
+    answer = chain.ask("在职职工个人账户的计入标准是怎么确定的")
+    assert answer.answered and "2%" in answer.text, answer.text
+
+
+def test_which_city_made_a_rule_is_named_by_its_paragraphs_opening(chain: FaqChain) -> None:
+    """The requirement sits in a paragraph that opens "松原市邮政管理局……": that opening is quoted with it."""
+    answer = chain.ask("要求企业做好人车调配预案的是哪个市的邮政管理局")
+    assert answer.answered and "松原" in answer.text, answer.text
+    assert "调配预案" in answer.text
+    assert_citations_exact(answer)
+
+
+def test_where_to_handle_a_matter_is_answered_by_a_channel(chain: FaqChain) -> None:
+    """"家庭共济 在哪申请": the WeChat account is where; a sentence naming 长春 only as the news's city is not."""
+    assert classify("长春那个家庭共济 在哪申请").kind == "handling"
+    assert satisfies("handling", "参保职工可通过“吉林医保公共服务”微信公众号“服务大厅”的“家庭共济”模块")
+    assert not satisfies("handling", "记者从长春市医保局获悉，长春市正式启动实施职工医保门诊共济保障机制")
+    answer = chain.ask("长春那个家庭共济 在哪申请")
+    assert answer.answered and "吉林医保公共服务" in answer.text, answer.text
+    assert not chain.ask("天然气开户在哪申请").answered
