@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from answers_support import assert_citations_exact
 
-from bot.chain import FaqChain, build_chain
+from bot.chain import FaqChain, answer_to_turn, build_chain
 from bot.config import Settings
 
 
@@ -47,6 +47,10 @@ def chain(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Faq
         ("环保厅督查组去了几个地方", "9个地区", "eco-supervision"),  # 环保厅, 督查组
         ("吉林市查快递网点是暗访吗", "四不两直", "postal-baotong"),  # 暗访 ~ 四不两直
         ("女儿在长春上班 她的医保卡里的钱我们老两口能用不", "家庭成员", "cc-medical-outpatient"),  # 老两口
+        ("重要湿地的保护谁出钱", "省级以上财政", "eco-supervision"),  # 出钱 ~ 财政
+        ("地方保护湿地缺钱 有啥说法", "省级以上财政", "eco-supervision"),  # 缺钱 ~ 资金
+        ("供电所给大户们巡检啥", "喷灌", "power-lishu-strawberry"),  # 大户 ~ 种植户
+        ("延边供电公司咋方便返乡客户办电", "网上国网", "yanbian-power-returnees"),  # 方便 ~ 便捷
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
@@ -56,6 +60,14 @@ def test_everyday_words_are_answered_from_the_right_article(
     assert answer.answered, answer.text
     assert fact in answer.text, answer.text
     assert doc_id in {c.doc_id for c in answer.citations}
+    assert_citations_exact(answer)
+
+
+def test_the_whole_county_is_the_county_the_conversation_is_about(chain: FaqChain) -> None:
+    """"全县" after a question on 梨树's strawberries is 梨树县: "梨树县共建各类温室大棚3.25万栋" answers it."""
+    first = chain.ask("梨树草莓合作社种了多少亩")
+    answer = chain.ask("全县大棚一共多少栋", [answer_to_turn(first)])
+    assert answer.answered and "3.25万栋" in answer.text, answer.text
     assert_citations_exact(answer)
 
 
