@@ -214,6 +214,18 @@ def _names_place_around(sentence: SourceSentence, place: str, asked: set[str], h
     return any(hit.chunk.doc_id == sentence.doc_id and place in normalize(hit.chunk.text) for hit in hits)
 
 
+# The province the knowledge base serves: an article whose only region it is speaks for every place in it.
+PROVINCE = "吉林省"
+# "我家在松原", "我住吉林市", "俺是四平的": the place right after these is where the resident lives.
+_HOME_BEFORE = re.compile(r"(?:(?:我|俺|咱)们?家?(?:住在|住|在)|家住|(?:我|俺|咱)们?是)$")
+
+
+def home_places(question: str) -> frozenset[str]:
+    """The places a message names as where the resident lives ("我家在松原 …" -> {"松原"})."""
+    norm = normalize(question)
+    return frozenset(m.group(1) for m in places(norm) if _HOME_BEFORE.search(norm, max(0, m.start() - 5), m.start()))
+
+
 # How far before the best sentence the sentence saying which year it is about may be (characters of the article).
 YEAR_ANCHOR_CHARS = 400
 
@@ -256,12 +268,14 @@ def draft_answer(
     judged: dict[str, float] | None = None,
     said: str = "",
     within: Sequence[str] = (),
+    home: frozenset[str] = frozenset(),
 ) -> Draft:
     """Choose up to ``max_sentences`` sentences (best first, shown in source order) within ``budget`` chars.
 
     After the best sentence, another is added when it brings question words the chosen ones lack or scores
     almost as well, from the same article, while the budget lasts. ``judged`` (the same words, other weights)
     measures how much of the question the chosen sentences cover, when that differs from how they were chosen.
+    ``home``: the places the resident named as where they live (``home_places`` of the message as typed).
     """
     # "辽源呢？": only sentences about 辽源 (in the sentence or its paragraph, title or region) may answer.
     # Sentences are weighed against the question's words again below: the matches made while scoring are reused.
@@ -490,6 +504,9 @@ def draft_answer(
                 or place in seg.sentence.lead
                 or place in seg.sentence.region
                 or _names_place_around(seg.sentence, place, asked, hits)
+                # "我家在松原 …吉林油田一共往地下打了多少二氧化碳": where the resident lives, and a report about the
+                # whole province, which is about every place in it.
+                or (place in home and seg.sentence.region == (PROVINCE,))
                 for seg in draft.segments
             ):
                 draft.places_ok = False

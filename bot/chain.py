@@ -26,7 +26,7 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableSequence
 from langchain_core.runnables.config import ensure_config, get_callback_manager_for_config
 
 from bot.abstain import Thresholds, decide, decline, topic_of_question, welcome
-from bot.answer import Draft, draft_answer, newest_date, render, verify
+from bot.answer import Draft, draft_answer, home_places, newest_date, render, verify
 from bot.chunk import normalize
 from bot.condense import Condensed, condense, places
 from bot.config import Settings
@@ -360,6 +360,7 @@ class FaqChain:
             judged=judged,
             said=self._said(condensed, state),
             within=self._said_from(condensed, state),
+            home=home_places(condensed.question),
         )
         state["draft"] = draft
         lenient = condensed.more or self._same_article(condensed, draft, state)

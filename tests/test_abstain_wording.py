@@ -320,3 +320,18 @@ def test_where_to_handle_a_matter_is_answered_by_a_channel(chain: FaqChain) -> N
     answer = chain.ask("长春那个家庭共济 在哪申请")
     assert answer.answered and "吉林医保公共服务" in answer.text, answer.text
     assert not chain.ask("天然气开户在哪申请").answered
+
+
+def test_where_the_resident_lives_does_not_bar_a_report_about_the_whole_province(chain: FaqChain) -> None:
+    """"我家住松原 …吉林油田…": the resident's home, and an article about 吉林省 as a whole, which speaks for it.
+    A place asked about ("通化的吉林油田") and a home outside a city's own policy ("我是吉林市的 门诊共济…", an
+    article about 长春) stay declined."""
+    for question, fact in [
+        ("我家住松原 吉林油田的CCUS项目现在进了啥阶段", "工业化应用阶段"),
+        ("我住在松原 吉林油田二氧化碳年注入量突破多少了", "43万吨"),
+    ]:
+        answer = chain.ask(question)
+        assert answer.answered and fact in answer.text, answer.text
+        assert_citations_exact(answer)
+    assert not chain.ask("通化的吉林油田往地下注了多少二氧化碳").answered
+    assert not chain.ask("我是吉林市的 门诊共济从哪天开始").answered

@@ -51,6 +51,7 @@ def chain(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Faq
         ("地方保护湿地缺钱 有啥说法", "省级以上财政", "eco-supervision"),  # 缺钱 ~ 资金
         ("供电所给大户们巡检啥", "喷灌", "power-lishu-strawberry"),  # 大户 ~ 种植户
         ("延边供电公司咋方便返乡客户办电", "网上国网", "yanbian-power-returnees"),  # 方便 ~ 便捷
+        ("吉林油田到现在为止往地下打了多少二氧化碳", "268万吨", "jilin-oilfield-ccus"),  # 为止 ~ 截至
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
