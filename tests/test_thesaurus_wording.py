@@ -52,6 +52,7 @@ def chain(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Faq
         ("供电所给大户们巡检啥", "喷灌", "power-lishu-strawberry"),  # 大户 ~ 种植户
         ("延边供电公司咋方便返乡客户办电", "网上国网", "yanbian-power-returnees"),  # 方便 ~ 便捷
         ("吉林油田到现在为止往地下打了多少二氧化碳", "268万吨", "jilin-oilfield-ccus"),  # 为止 ~ 截至
+        ("家里插座好久不用 为啥容易出毛病", "锈蚀", "yanbian-power-returnees"),  # 容易出毛病 ~ 易出现
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
@@ -86,6 +87,7 @@ def test_the_whole_county_is_the_county_the_conversation_is_about(chain: FaqChai
         "红旗H6引擎保修几年",  # 引擎 ~ 发动机, but no warranty
         "乡下大棚用电贵吗",  # 乡下 ~ 农村, but no price of power
         "快递员罚款太多去哪投诉",
+        "燃气灶出毛病咋办",  # 出毛病 ~ 易出现 is a tendency: no article says what to do about a stove
     ],
 )
 def test_near_misses_in_everyday_words_are_declined(chain: FaqChain, question: str) -> None:
