@@ -141,7 +141,7 @@ def anchors(text: str) -> list[str]:
 
 def _is_followup(question: str, norm: str) -> bool:
     core = _TAIL.sub("", _LEAD.sub("", norm))
-    if _LEAD.match(norm) or norm.rstrip("?？。！! ").endswith("呢") or _PLACE_THEN_ASK.match(norm):
+    if _LEAD.match(norm) or norm.rstrip("?？。！! ").endswith("呢") or _place_then_ask(norm):
         return True
     if len(core) <= 4:
         return True
@@ -333,7 +333,7 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         return Condensed(question, _with_mark(resolved), True, focus=own)
     span = _subject_span(prev)
     own_places = {m.group(1) for m in places(core)}
-    led = _PLACE_THEN_ASK.match(norm)
+    led = _place_then_ask(norm)
     if led and span and places(led.group("place")) and places(span):
         # "松原呢 去哪查的" after "吉林市邮政管理局派了几个督导组": the earlier subject, about 松原, asked something new.
         subject = _swap(span, led.group("place"))
@@ -368,6 +368,23 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
 
 # "松原呢 去哪查的", "那辽源呢，查了几个网点": a place, 呢, then a question of its own.
 _PLACE_THEN_ASK = re.compile(r"(?:那|那么)?(?P<place>[\u4e00-\u9fff]{2,8}?)呢[\s,，、]*(?P<ask>[^\s,，].{2,})")
+# "吉林市咋整的" after two questions on other cities' postal checks: only a place and how it went, which asks the
+# earlier subject about that place, the way "吉林市呢 咋整的" would.
+_PLACE_VAGUE_ASK = re.compile(
+    r"(?:那|那么)?(?P<place>[\u4e00-\u9fff]{2,8}?)(?:那边|那块|这边|那疙瘩|那嘎达)?(?:又是|又|是|都是|都)?"
+    r"(?P<ask>咋整的?|咋弄的?|咋搞的?|咋办的|怎么做的|怎么弄的|怎么搞的|怎么办的|咋样|怎么样|啥情况|什么情况)"
+    r"(?:呢|啊|呀)?[?？。!！\s]*"
+)
+
+
+def _place_then_ask(norm: str) -> re.Match[str] | None:
+    """"松原呢 去哪查的" or "吉林市咋整的": a place (the whole of it), then what is asked about it."""
+    found = _PLACE_THEN_ASK.match(norm)
+    if found is None:
+        found = _PLACE_VAGUE_ASK.fullmatch(norm)
+        if found is not None and not any(m.group(0) == found.group("place") for m in places(found.group("place"))):
+            found = None
+    return found
 
 # "……我就想问问……", "……想知道……": what a long message asks comes after these.
 _ASK = re.compile(

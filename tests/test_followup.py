@@ -46,6 +46,18 @@ def test_place_swap_answers_about_the_new_place(chain: FaqChain) -> None:
     assert "瑞禾苗" not in second.text and "松原" not in second.text
 
 
+@pytest.mark.parametrize(("ask", "fact"), [("辽源那边咋整的", "辽源"), ("那吉林市又是咋弄的", "5个督导组")])
+def test_a_place_and_how_it_went_asks_the_earlier_subject_about_that_place(
+    chain: FaqChain, ask: str, fact: str
+) -> None:
+    """Only a place and "咋整的": how that place's 邮政管理局 did what the earlier question was about, not the
+    first sentence that names the place (吉林市's gas station, 辽源's gas filling station)."""
+    _, second = _talk(chain, "松原市邮政管理局去了哪个物流园区检查", ask)
+    assert second.answered and fact in second.text, second.text
+    assert "邮政管理局" in second.rewritten_question
+    assert {c.doc_id for c in second.citations} == {"postal-baotong"}
+
+
 def test_self_contained_question_is_not_pulled_to_the_earlier_topic(chain: FaqChain) -> None:
     first, second = _talk(
         chain, "液化气灌装站跨年夜充装了多少套钢瓶？", "长春职工医保门诊共济从哪天开始实施？"
