@@ -206,6 +206,10 @@ def _is_han(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+# "灵活就业的", "上学的", "没工作的": people described by what they do ("的" ends the description).
+_PEOPLE_LIKE = re.compile(r"[\u4e00-\u9fff]{2,6}的")
+
+
 def _swap(prev: str, target: str) -> str | None:
     """Ask ``prev`` again about ``target`` (a place, optionally with an organisation, or a group of people)."""
     prev_norm, prev_orig = _display(prev)
@@ -231,6 +235,13 @@ def _swap(prev: str, target: str) -> str | None:
                 if other != group and other in prev_norm:
                     i = prev_norm.find(other)
                     return prev_orig[:i] + target + prev_orig[i + len(other) :]
+    if _PEOPLE_LIKE.fullmatch(target):
+        # "那灵活就业的呢" after a question on 退休人员: people described by what they do, in the group's place
+        # (then answered only if an article speaks of them).
+        for other in _PEOPLE:
+            if other in prev_norm:
+                i = prev_norm.find(other)
+                return prev_orig[:i] + target + prev_orig[i + len(other) :]
     suffix = _ORG_END.search(target)
     if suffix and len(target) >= 3 and not target_places:
         # "那省工信厅呢？" after "省生态环境厅…": the organisation of the same kind (…厅) the earlier question named.
@@ -324,7 +335,9 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     core = _FILLER.sub("", core)
     ends_with_ne = norm.rstrip("?？。！! ").endswith("呢")
     core = _PEOPLE_ALIASES.get(core, core)
-    if ends_with_ne and core and (places(core) or any(g in core for g in _PEOPLE) or _ORG_END.search(core)):
+    if ends_with_ne and core and (
+        places(core) or any(g in core for g in _PEOPLE) or _ORG_END.search(core) or _PEOPLE_LIKE.fullmatch(core)
+    ):
         swapped = _swap(prev, core)
         if swapped:
             return Condensed(question, swapped, True, core, tuple(tokenize_cached(core)))

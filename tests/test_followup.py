@@ -58,6 +58,15 @@ def test_a_place_and_how_it_went_asks_the_earlier_subject_about_that_place(
     assert {c.doc_id for c in second.citations} == {"postal-baotong"}
 
 
+def test_people_described_by_what_they_do_take_the_earlier_groups_place(chain: FaqChain) -> None:
+    """"那打零工的呢" after 在职职工 then 退休人员: asked about odd-job workers, not about retirees who do odd jobs;
+    no article speaks of them, so it is declined."""
+    _, retired, odd_jobs = _talk(chain, "在职职工个人账户每月按多少计入", "那退休的呢", "那打零工的呢")
+    assert retired.answered and "4%" in retired.text
+    assert "退休" not in odd_jobs.rewritten_question and "打零工" in odd_jobs.rewritten_question
+    assert not odd_jobs.answered
+
+
 def test_self_contained_question_is_not_pulled_to_the_earlier_topic(chain: FaqChain) -> None:
     first, second = _talk(
         chain, "液化气灌装站跨年夜充装了多少套钢瓶？", "长春职工医保门诊共济从哪天开始实施？"
