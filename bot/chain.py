@@ -38,6 +38,7 @@ from bot.index import KnowledgeIndex, load_index
 from bot.lexicon import learn_pinyin
 from bot.question import (
     NEWS_FRAME,
+    STRICT_KINDS,
     QuestionInfo,
     asks_procedure,
     classify,
@@ -45,6 +46,7 @@ from bot.question import (
     count_keys,
     crux_word,
     question_parts,
+    satisfies,
 )
 from bot.question_focus import SLOT_WEIGHT, done_for_words, slot_words
 from bot.retrieve import LARGE_BASE_CHUNKS, retrieve_hybrid, reworded_tokens
@@ -281,6 +283,7 @@ class FaqChain:
             min_coverage=FAQ_MIN_COVERAGE,
             crux=lambda: crux_word(info, words),  # found only if some phrasing is close (few questions)
             segment=loaded.bank.reader.words,
+            fits=lambda answer: info.kind not in STRICT_KINDS or satisfies(info.kind, normalize(answer)),
         )
         if match:
             text = match.entry.answer + self._freshness(match.citations, today)
@@ -443,12 +446,12 @@ class FaqChain:
         history = state["history"]
         if not condensed.more or not history:
             return []
-        asked = getattr(history[-1], "rewritten", "") or ""
-        turns = []
+        turns: list[Any] = []
         for turn in reversed(history):
-            if (getattr(turn, "rewritten", "") or "") != asked:
-                break
-            turns.append(turn)
+            if (getattr(turn, "rewritten", "") or "") == condensed.rewritten:
+                turns.append(turn)
+            elif turns:
+                break  # a declined question in between ("收钱不") is passed over, not an end
         return turns
 
     def _said(self, condensed: Condensed, state: dict[str, Any]) -> str:

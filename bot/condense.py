@@ -37,7 +37,7 @@ _WHY_AGAIN = re.compile(
 )
 # "还有呢？", "还有别的吗", "其他的呢": more of what the last answer was about.
 _MORE = re.compile(
-    r"(?:那)?(?:还有(?:呢|啥|吗|么|什么|没有|别的|其他|其它)?(?:的)?(?:呢|吗|么)?|(?:其他|其它|别的)(?:的)?(?:呢|吗)|然后呢|接着说|继续说?)"
+    r"(?:那)?(?:还有(?:呢|啥|吗|么|什么|没有|别的|其他|其它)?(?:的)?(?:呢|吗|么|不|没)?|(?:其他|其它|别的)(?:的)?(?:呢|吗)|然后呢|接着说|继续说?)"
     r"[?？。!！\s]*"
 )
 # "换成长春呢？", "那换到辽源呢": the same question about another place; the lead words may stack.
@@ -325,7 +325,12 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     prev = rewrites[-1]
     prev_answer = str(getattr(history[-1], "answer", "") or "")
     if prev and _MORE.fullmatch(norm):
-        return Condensed(question, prev, True, focus=own, more=True)
+        # "还有别的不" after a question the bot declined ("收钱不"): more of the last answer it gave.
+        answered = next(
+            (rw for turn, rw in zip(reversed(history), reversed(rewrites), strict=True) if getattr(turn, "doc_ids", ())),
+            prev,
+        )
+        return Condensed(question, answered, True, focus=own, more=True)
     if prev and _WHY_AGAIN.fullmatch(norm):
         # "为啥会这样？": why the last answer holds; the earlier question, asking for its cause or purpose.
         return Condensed(question, f"{_ASKED.sub('', prev).rstrip('?？。！! ')}，为什么？", True, focus=own)

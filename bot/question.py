@@ -29,6 +29,7 @@ Kind = Literal[
     "duration",
     "clock",
     "month",
+    "monthday",
     "time",
     "percent",
     "number",
@@ -84,6 +85,9 @@ _HOURS = re.compile(
 _ADDRESS = re.compile(
     r"在哪(?:里|儿)?(?:呢|啊|呀)?[?？]?$|地址|具体位置|怎么走|哪个街道|(?:哪条|哪个|什么|啥)(?:街|路|道)(?![路理子线])|门牌"
 )
+# "每个月几号到账": a day of every month, which a date ("2023年1月1日起") does not give.
+_MONTHDAY = re.compile(r"(?:每个月|每月|月月)[^，,。？?\s]{0,8}?(?:几号|几日|哪天|哪一天|哪号)")
+_MONTHDAY_IN_SOURCE = re.compile(r"(?:每个月|每月)[^，。；]{0,6}?(?:\d+|[一二三四五六七八九十]+)\s*[日号]")
 _CLOCK = re.compile(r"几点(?!几)|几点钟|开门|关门")  # not "几点几的发动机" (2.0, said as 二点零)
 _TIME = re.compile(
     r"什么时候|啥时候|啥时|何时|哪天|哪一天|几号|几点(?!几)|哪年|哪一年|几月|什么时间|啥时间|日期|从哪天"
@@ -244,6 +248,8 @@ def _kind(norm: str) -> Kind:
         return "month"
     if _CLOCK.search(norm):
         return "clock"
+    if _MONTHDAY.search(norm):
+        return "monthday"
     if _TIME.search(norm):
         return "time"
     if _PERCENT.search(norm):
@@ -303,6 +309,8 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         return bool(_CLOCK_IN_SOURCE.search(sentence_norm))
     if kind == "month":
         return bool(_MONTH_IN_SOURCE.search(sentence_norm))
+    if kind == "monthday":
+        return bool(_MONTHDAY_IN_SOURCE.search(sentence_norm))
     if kind == "time":
         return bool(_DATE.search(sentence_norm))
     if kind == "person":
@@ -346,7 +354,8 @@ def _without_places(norm: str) -> str:
 
 # The kinds whose answer is a specific fact the source either states or does not.
 STRICT_KINDS: frozenset[str] = frozenset(
-    {"division", "fee", "price", "spent", "phone", "address", "hours", "duration", "clock", "month", "time", "percent"}
+    {"division", "fee", "price", "spent", "phone", "address", "hours", "duration", "clock", "month", "monthday"}
+    | {"time", "percent"}
     | {"number", "payment", "handling"}
 )
 

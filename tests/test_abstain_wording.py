@@ -335,3 +335,13 @@ def test_where_the_resident_lives_does_not_bar_a_report_about_the_whole_province
         assert_citations_exact(answer)
     assert not chain.ask("通化的吉林油田往地下注了多少二氧化碳").answered
     assert not chain.ask("我是吉林市的 门诊共济从哪天开始").answered
+
+
+def test_a_day_of_every_month_needs_a_sentence_giving_one(chain: FaqChain) -> None:
+    """"每个月几号到账" asks a day of each month: "2023年1月1日起" (when a rule began) does not give it."""
+    assert classify("在职职工的个人账户每个月几号到账").kind == "monthday"
+    assert satisfies("monthday", "个人账户资金每月15日前划入")
+    assert not satisfies("monthday", "2023年1月1日起，长春市正式启动实施职工医保门诊共济保障机制")
+    assert not chain.ask("在职职工的个人账户每个月几号到账").answered
+    answer = chain.ask("长春门诊共济几月几号开始的")
+    assert answer.answered and "1月1日" in answer.text

@@ -67,6 +67,16 @@ def test_people_described_by_what_they_do_take_the_earlier_groups_place(chain: F
     assert not odd_jobs.answered
 
 
+@pytest.mark.parametrize("more", ["还有呢", "还有别的不"])
+def test_more_after_a_declined_question_continues_the_last_answer(chain: FaqChain, more: str) -> None:
+    """"还有呢" after a question the bot declined ("草莓多少钱一斤") asks for more of the answer before it: what
+    that answer already quoted is not repeated."""
+    first, price, rest = _talk(chain, "梨树草莓合作社种了多少亩", "草莓多少钱一斤", more)
+    assert "500余亩" in first.text and not price.answered
+    assert rest.answered and "500余亩" not in rest.text, rest.text
+    assert {c.doc_id for c in rest.citations} == {"power-lishu-strawberry"}
+
+
 def test_self_contained_question_is_not_pulled_to_the_earlier_topic(chain: FaqChain) -> None:
     first, second = _talk(
         chain, "液化气灌装站跨年夜充装了多少套钢瓶？", "长春职工医保门诊共济从哪天开始实施？"

@@ -53,6 +53,9 @@ def chain(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Faq
         ("延边供电公司咋方便返乡客户办电", "网上国网", "yanbian-power-returnees"),  # 方便 ~ 便捷
         ("吉林油田到现在为止往地下打了多少二氧化碳", "268万吨", "jilin-oilfield-ccus"),  # 为止 ~ 截至
         ("家里插座好久不用 为啥容易出毛病", "锈蚀", "yanbian-power-returnees"),  # 容易出毛病 ~ 易出现
+        ("退休的往后往卡里打多少", "2.8%", "cc-medical-outpatient"),  # 往后 ~ 起 (2024年1月起)
+        ("国网在梨树县改电网花了多少钱", "2.1亿元", "power-lishu-strawberry"),  # 电网 ~ 农网
+        ("二氧化碳注下去 原油能多出多少", "25%", "jilin-oilfield-ccus"),  # 多出 ~ 提高
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
@@ -87,7 +90,8 @@ def test_the_whole_county_is_the_county_the_conversation_is_about(chain: FaqChai
         "红旗H6引擎保修几年",  # 引擎 ~ 发动机, but no warranty
         "乡下大棚用电贵吗",  # 乡下 ~ 农村, but no price of power
         "快递员罚款太多去哪投诉",
-        "燃气灶出毛病咋办",  # 出毛病 ~ 易出现 is a tendency: no article says what to do about a stove
+        "燃气灶出毛病咋办",
+        "退休的二五年往后往卡里存多少",  # 往后 ~ 起, but the article gives no figure for 2025  # 出毛病 ~ 易出现 is a tendency: no article says what to do about a stove
     ],
 )
 def test_near_misses_in_everyday_words_are_declined(chain: FaqChain, question: str) -> None:
