@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.chunk import normalize
+from bot.thesaurus import SYNONYMS
 from bot.words import domain_words, tokenize_cached
 
 JILIN_PLACES = (  # noqa: SIM905 - a word list reads best as one string
@@ -448,8 +449,20 @@ def story_and_ask(question: str) -> tuple[list[str], str]:
     story += [
         group for alias, group in _PEOPLE_ALIASES.items() if alias in norm[: m.start()] and group not in story
     ]
+    if _THIRD_PERSON.search(ask):
+        # "媳妇没工作在家带孩子 …… 我医保卡里钱她也能用了 咋操作啊": 她 is the family member the story named.
+        story += [w for w in _family_words() if w in norm[: m.start()]][:1]
     kept = [a for a in story if a not in normalize(ask)]
     return kept, ask
+
+
+_THIRD_PERSON = re.compile(r"[她他]")
+
+
+@lru_cache(maxsize=1)
+def _family_words() -> tuple[str, ...]:
+    """The resident's words for a family member (媳妇, 老伴, 我妈…), longest first."""
+    return tuple(sorted((w for w, targets in SYNONYMS.items() if "家庭成员" in targets), key=lambda w: (-len(w), w)))
 
 
 def _with_mark(text: str) -> str:

@@ -345,3 +345,13 @@ def test_a_day_of_every_month_needs_a_sentence_giving_one(chain: FaqChain) -> No
     assert not chain.ask("在职职工的个人账户每个月几号到账").answered
     answer = chain.ask("长春门诊共济几月几号开始的")
     assert answer.answered and "1月1日" in answer.text
+
+
+def test_a_pronoun_in_the_ask_keeps_the_family_member_the_story_named(chain: FaqChain) -> None:
+    """"……老伴退休在家 …… 听说我的医保个人账户她也能用 得咋操作": 她 is the 老伴 of the story, a family member,
+    so the answer tells how family members get to use the account."""
+    question = "我在长春一家厂子上班 老伴退休在家 常年吃药 药钱不少 听说我的医保个人账户她也能用 得咋操作"
+    assert "老伴" in asked_part(question)
+    answer = chain.ask(question)
+    assert answer.answered and "家庭共济" in answer.text, answer.text
+    assert_citations_exact(answer)
