@@ -375,7 +375,13 @@ def asked_unit(norm: str) -> tuple[str, str]:
         # "解决了多少问题": 多少 may count a noun with no measure word, as "多少个问题" does; not an amount ("多少钱",
         # "多少二氧化碳", "多少方气") or a time ("多少天"), which no count in 个 answers.
         bare = _BARE_COUNT.search(norm)
-        return ("个", bare.group(1)) if bare else ("", "")
+        if bare:
+            return "个", bare.group(1)
+        # "问题有多少": what a closing 有多少 counts comes before it, unless it is an amount ("补贴钱有多少").
+        had = _HAS_HOW_MANY.search(norm)
+        if had and had.group(1)[-1] not in _AMOUNT_ENDS:
+            return "个", had.group(1)
+        return "", ""
     # What follows the unit up to a break: in "问题有多少个 都有解决办法了吗" nothing does (都有 begins the next ask).
     after = _NOT_HAN.split(norm[match.end() : match.end() + 2], maxsplit=1)[0]
     if after:
@@ -386,6 +392,8 @@ def asked_unit(norm: str) -> tuple[str, str]:
 
 
 _BARE_COUNT = re.compile(r"多少(?![钱气电水油度方米斤资费二天年月日时分周秒公平立千克])([\u4e00-\u9fff]{2})")
+_HAS_HOW_MANY = re.compile(r"([\u4e00-\u9fff]{2})(?:一共|总共|共|都|还)?有多少[呢啊呀]?\s*[?？。!！]*$")
+_AMOUNT_ENDS = frozenset("钱费气油水电量碳金资额价度")
 _COUNTED_BEFORE = re.compile(r"([\u4e00-\u9fff]{2})(?:一共|总共|共|都|还)?(?:有|是)?(?:一共|总共|共)?$")
 # Measure words that count the same things ("多少人" is answered by "近百名", "100余位").
 # 台 counts vehicles and machines as well as 辆 does ("进了几台车" in the north-east).

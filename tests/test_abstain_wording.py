@@ -14,7 +14,7 @@ from answers_support import assert_citations_exact
 from bot.chain import FaqChain, Turn, answer_to_turn, build_chain
 from bot.condense import asked_part, condense
 from bot.config import Settings
-from bot.question import classify, crux_word, satisfies
+from bot.question import asked_unit, classify, crux_word, satisfies
 from bot.words import tokenize
 
 
@@ -355,3 +355,12 @@ def test_a_pronoun_in_the_ask_keeps_the_family_member_the_story_named(chain: Faq
     answer = chain.ask(question)
     assert answer.answered and "家庭共济" in answer.text, answer.text
     assert_citations_exact(answer)
+
+
+def test_a_closing_you_duoshao_counts_the_noun_before_it(chain: FaqChain) -> None:
+    """"各地提的问题一共有多少" counts 问题 as "多少个问题" does: "61项具体问题" answers. An amount before it
+    ("补贴钱有多少") is no count."""
+    assert asked_unit("生态强省督导帮扶各地提的问题一共有多少") == ("个", "问题")
+    assert asked_unit("补贴钱有多少") == ("", "")
+    answer = chain.ask("生态强省督导帮扶各地提的问题一共有多少")
+    assert answer.answered and "61项" in answer.text, answer.text
