@@ -49,6 +49,8 @@ MIN_PIECE = 40
 CRUX_MAX_CHARS = 30
 # Kinds whose answer names someone or something: a close sentence that does beats a closer one that does not.
 _NAMING_KINDS = frozenset({"person", "source", "sites"})
+# How close to the best sentence's score one from the conversation's article must come to answer instead of it.
+STAY_SWAP = 0.8
 # Kinds a paragraph's first sentence answers for the rest of it: who acted, where ("松原市邮政管理局……要建立…机制").
 _LEAD_NAMES = frozenset({"division", "person", "source"})
 # A sentence is about one of the things a question lists ("分别是啥") when it names it this early.
@@ -269,6 +271,7 @@ def draft_answer(
     said: str = "",
     within: Sequence[str] = (),
     home: frozenset[str] = frozenset(),
+    stay_in: Sequence[str] = (),
 ) -> Draft:
     """Choose up to ``max_sentences`` sentences (best first, shown in source order) within ``budget`` chars.
 
@@ -276,6 +279,7 @@ def draft_answer(
     almost as well, from the same article, while the budget lasts. ``judged`` (the same words, other weights)
     measures how much of the question the chosen sentences cover, when that differs from how they were chosen.
     ``home``: the places the resident named as where they live (``home_places`` of the message as typed).
+    ``stay_in``: the articles the conversation is in, for a follow-up that names nothing of its own.
     """
     # "辽源呢？": only sentences about 辽源 (in the sentence or its paragraph, title or region) may answer.
     # Sentences are weighed against the question's words again below: the matches made while scoring are reused.
@@ -289,6 +293,19 @@ def draft_answer(
             if (not within or bank.sentences[c.sid].doc_id in within) and not _said(bank.sentences[c.sid].text, said)
         ]
     asked = {m.group(1) for m in places(info.norm)}
+    if stay_in and scored and bank.sentences[scored[0].sid].doc_id not in stay_in:
+        # "都查了些啥" after "吉林市查快递网点用的啥方式": the conversation is about the postal article; a sentence
+        # of it that fits nearly as well answers, not one of another article that names 吉林 too.
+        staying = next(
+            (
+                c
+                for c in scored[1:8]
+                if c.score >= STAY_SWAP * scored[0].score and bank.sentences[c.sid].doc_id in stay_in
+            ),
+            None,
+        )
+        if staying is not None:
+            scored = [staying, *[c for c in scored if c is not staying]]
     if scored and (info.kind in STRICT_KINDS or info.kind in _NAMING_KINDS) and not scored[0].kind_ok:
         # "解决了多少问题": a close sentence that states a number beats a closer one that does not.
         stating = next((c for c in scored[1:8] if c.kind_ok and c.score >= 0.8 * scored[0].score), None)

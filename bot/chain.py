@@ -28,7 +28,7 @@ from langchain_core.runnables.config import ensure_config, get_callback_manager_
 from bot.abstain import Thresholds, decide, decline, topic_of_question, welcome
 from bot.answer import Draft, draft_answer, home_places, newest_date, render, verify
 from bot.chunk import normalize
-from bot.condense import Condensed, condense, places
+from bot.condense import Condensed, anchors, condense, places
 from bot.config import Settings
 from bot.counts import CountIndex
 from bot.dates import arabic_years, freshness_line
@@ -364,6 +364,7 @@ class FaqChain:
             said=self._said(condensed, state),
             within=self._said_from(condensed, state),
             home=home_places(condensed.question),
+            stay_in=self._stay_in(condensed, state),
         )
         state["draft"] = draft
         lenient = condensed.more or self._same_article(condensed, draft, state)
@@ -462,6 +463,14 @@ class FaqChain:
         """The articles those answers came from (past a "that is all" too)."""
         cited = (tuple(getattr(t, "doc_ids", ()) or ()) for t in self._asked_again(condensed, state))
         return next((docs for docs in cited if docs), ())
+
+    @staticmethod
+    def _stay_in(condensed: Condensed, state: dict[str, Any]) -> tuple[str, ...]:
+        """The articles of the last answer, for a follow-up that names nothing of its own ("都查了些啥")."""
+        history = state["history"]
+        if not condensed.followup or condensed.swapped or condensed.more or not history or anchors(condensed.question):
+            return ()
+        return tuple(getattr(history[-1], "doc_ids", ()) or ())
 
     @staticmethod
     def _same_article(condensed: Condensed, draft: Draft, state: dict[str, Any]) -> bool:

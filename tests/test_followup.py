@@ -77,6 +77,15 @@ def test_more_after_a_declined_question_continues_the_last_answer(chain: FaqChai
     assert {c.doc_id for c in rest.citations} == {"power-lishu-strawberry"}
 
 
+def test_a_follow_up_naming_nothing_stays_in_the_conversations_article(chain: FaqChain) -> None:
+    """"都查了些啥" after a question on 吉林市's checks of courier outlets: what the postal checks looked at, not the
+    sites an ecology group inspected "在吉林", which fits the words about as well."""
+    first, second = _talk(chain, "吉林市检查快递网点是啥方式", "都查了些啥")
+    assert {c.doc_id for c in first.citations} == {"postal-baotong"}
+    assert second.answered and "消杀记录" in second.text, second.text
+    assert {c.doc_id for c in second.citations} == {"postal-baotong"}
+
+
 def test_self_contained_question_is_not_pulled_to_the_earlier_topic(chain: FaqChain) -> None:
     first, second = _talk(
         chain, "液化气灌装站跨年夜充装了多少套钢瓶？", "长春职工医保门诊共济从哪天开始实施？"
