@@ -31,7 +31,7 @@ from bot.chunk import normalize
 from bot.condense import Condensed, anchors, condense, places
 from bot.config import Settings
 from bot.counts import CountIndex
-from bot.dates import arabic_years, freshness_line
+from bot.dates import arabic_months, arabic_years, freshness_line
 from bot.evidence import SentenceBank
 from bot.faq import FaqBook
 from bot.index import KnowledgeIndex, load_index
@@ -239,7 +239,7 @@ class FaqChain:
 
     # ------------------------------------------------------------------- steps
     def _condense(self, state: dict[str, Any]) -> dict[str, Any]:
-        question = arabic_years(state["question"].strip())  # "二二年…" is read as 22年
+        question = arabic_months(arabic_years(state["question"].strip()))  # "二二年…十一月" is read as 22年…11月
         info = classify(question)
         state["info"] = info
         loaded: _Loaded = state["loaded"]

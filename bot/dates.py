@@ -26,6 +26,16 @@ def arabic_years(text: str) -> str:
     return _HAN_YEAR.sub(lambda m: "".join(str(max(0, _HAN_DIGITS.index(c) - 1)) for c in m.group(1)), text)
 
 
+# A month said in Chinese numerals ("十一月都去哪些市了", "一月一号起"), not a moon or mooncake (月亮, 月饼).
+_HAN_MONTH = re.compile(rf"(?<![{_HAN_DIGITS}十百千万两几第每个])(十[一二]?|[一二三四五六七八九])(?=月(?![亮饼光球嫂子]))")
+_MONTH_NUMBERS = {"十": 10, "十一": 11, "十二": 12, **{c: i for i, c in enumerate("一二三四五六七八九", 1)}}
+
+
+def arabic_months(text: str) -> str:
+    """Months written in Chinese numerals as digits ("十一月" -> "11月"), as the articles write them."""
+    return _HAN_MONTH.sub(lambda m: str(_MONTH_NUMBERS[m.group(1)]), text)
+
+
 def absolutise(text: str, article_date: dt.date) -> str:
     """Rewrite relative dates of ``text`` against the article date.
 

@@ -422,6 +422,17 @@ def test_a_year_said_in_chinese_numerals_is_read_as_a_year(chain: FaqChain) -> N
     assert answer.answered and "4.9亿立方米" in answer.text, answer.text
 
 
+def test_a_month_said_in_chinese_numerals_is_read_as_a_month(chain: FaqChain) -> None:
+    from bot.dates import arabic_months
+
+    assert arabic_months("十一月去了哪") == "11月去了哪"
+    assert arabic_months("十二月二十六号") == "12月二十六号"
+    for kept in ("一个月多少钱", "吃月饼", "每月几号", "三个月"):  # a span, a mooncake: no month
+        assert arabic_months(kept) == kept
+    answer = chain.ask("第二工作组十一月都跑了哪些市")
+    assert answer.answered and "四平市" in answer.text, answer.text
+
+
 def test_a_typo_of_a_speaker_who_says_s_for_sh_is_repaired(chain: FaqChain) -> None:
     """平翘舌不分: "变数箱" (bian shu xiang) is typed for 变速箱 (bian su xiang); 变数 is a real word, so only the
     run beside 箱 gives it away."""
