@@ -26,6 +26,7 @@ Kind = Literal[
     "phone",
     "address",
     "hours",
+    "opening",
     "duration",
     "clock",
     "month",
@@ -82,6 +83,10 @@ _MONTH = re.compile(r"几月|哪个月|哪月|什么月份|啥月份")
 _HOURS = re.compile(
     r"(?:几点|啥时候|什么时候)(?:开门|关门|上班|下班|营业|开放|闭馆)|营业时间|办公时间|上班时间|下班时间"
 )
+# "他们几点上班", "几点开工": when work starts, which a sentence saying when people started ("员工们从早上7点就开始
+# 忙碌起来") answers as well as opening hours do; not when it ends ("几点下班").
+_OPENING = re.compile(r"(?:几点|啥时候|什么时候)(?:上班|开工|上岗|干活)")
+_STARTING_IN_SOURCE = re.compile(r"开始忙|忙碌起来|开工|上岗|到岗|开始工作")
 _ADDRESS = re.compile(
     r"在哪(?:里|儿)?(?:呢|啊|呀)?[?？]?$|地址|具体位置|怎么走|哪个街道|(?:哪条|哪个|什么|啥)(?:街|路|道)(?![路理子线])|门牌"
 )
@@ -236,6 +241,8 @@ def _kind(norm: str) -> Kind:
     if _PRICE.search(norm):
         # "国网投了多少钱": a sum spent, which the source states in 元 like a price but is no price for residents.
         return "spent" if _SPENT.search(norm) else "price"
+    if _OPENING.search(norm):
+        return "opening"
     if _HOURS.search(norm):
         return "hours"
     if _ADDRESS.search(norm):
@@ -301,6 +308,10 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         return bool(_PHONE_IN_SOURCE.search(sentence_norm))
     if kind == "duration":
         return bool(_DURATION_IN_SOURCE.search(sentence_norm))
+    if kind == "opening":
+        return bool(_HOURS_IN_SOURCE.search(sentence_norm) or _STARTING_IN_SOURCE.search(sentence_norm)) and bool(
+            _CLOCK_IN_SOURCE.search(sentence_norm)
+        )
     if kind == "hours":
         return bool(_HOURS_IN_SOURCE.search(sentence_norm)) and bool(_CLOCK_IN_SOURCE.search(sentence_norm))
     if kind == "address":
@@ -354,7 +365,7 @@ def _without_places(norm: str) -> str:
 
 # The kinds whose answer is a specific fact the source either states or does not.
 STRICT_KINDS: frozenset[str] = frozenset(
-    {"division", "fee", "price", "spent", "phone", "address", "hours", "duration", "clock", "month", "monthday"}
+    {"division", "fee", "price", "spent", "phone", "address", "hours", "opening", "duration", "clock", "month", "monthday"}
     | {"time", "percent"}
     | {"number", "payment", "handling"}
 )

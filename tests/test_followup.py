@@ -86,6 +86,15 @@ def test_a_follow_up_naming_nothing_stays_in_the_conversations_article(chain: Fa
     assert {c.doc_id for c in second.citations} == {"postal-baotong"}
 
 
+def test_when_people_start_work_is_answered_by_when_they_started(chain: FaqChain) -> None:
+    """"员工几点上班" after a question on 辽源's filling station: "员工们从早上7点就开始忙碌起来" says when their day
+    began; when it ends ("几点下班") the article does not say."""
+    _, start = _talk(chain, "辽源液化气灌装站跨年那天充装了多少套", "员工几点上班")
+    assert start.answered and "早上7点" in start.text, start.text
+    _, end = _talk(chain, "辽源液化气灌装站跨年那天充装了多少套", "员工几点下班")
+    assert not end.answered
+
+
 def test_self_contained_question_is_not_pulled_to_the_earlier_topic(chain: FaqChain) -> None:
     first, second = _talk(
         chain, "液化气灌装站跨年夜充装了多少套钢瓶？", "长春职工医保门诊共济从哪天开始实施？"
