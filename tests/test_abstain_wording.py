@@ -364,3 +364,11 @@ def test_a_closing_you_duoshao_counts_the_noun_before_it(chain: FaqChain) -> Non
     assert asked_unit("补贴钱有多少") == ("", "")
     answer = chain.ask("生态强省督导帮扶各地提的问题一共有多少")
     assert answer.answered and "61项" in answer.text, answer.text
+
+
+def test_how_much_is_reimbursed_asks_a_rate_no_article_gives(chain: FaqChain) -> None:
+    """"长春门诊统筹能报多少" asks how much of a bill is paid back (a rate): "报销范围扩大到三级及以下定点医疗机构"
+    has a number in it but does not say, so the question is declined."""
+    assert classify("长春门诊统筹能报多少").kind == "percent"
+    assert classify("门诊统筹报了多少次").kind != "percent"
+    assert not chain.ask("长春门诊统筹能报多少").answered
