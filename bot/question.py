@@ -227,6 +227,8 @@ def classify(question: str) -> QuestionInfo:
 # "好几年", "十几个": an approximate number the resident states, not a 几 question.
 _APPROX = re.compile(r"好几|十几|几十|几百|几千|几万|那几|这几")  # "那几个人忙活啥": those people, not how many
 # "国网投了多少钱": an amount spent, which the source states as a sum, not a price.
+# "个人账户每月划多少钱", "往里打多少钱": money put into an account, not a price a resident pays.
+_CREDITED = re.compile(r"(?:划|打|存|计入|划入)(?:了|进|入|到)?(?:卡里|账户里|里)?多少钱")
 _SPENT = re.compile(r"投了|投资|投入|花了|砸了|拨了|拨付|补了|(?:整|搞|弄)了多少钱")  # "改造整了多少钱": spent
 
 
@@ -239,6 +241,8 @@ def _kind(norm: str) -> Kind:
     norm = _APPROX.sub("", norm)
     if _FEE.search(norm):
         return "fee"
+    if _CREDITED.search(norm):
+        return "number"  # "每月划多少钱": what goes into an account, which a rate ("养老金平均水平的4%") gives
     if _PRICE.search(norm):
         # "国网投了多少钱": a sum spent, which the source states in 元 like a price but is no price for residents.
         return "spent" if _SPENT.search(norm) else "price"

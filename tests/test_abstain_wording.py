@@ -372,3 +372,12 @@ def test_how_much_is_reimbursed_asks_a_rate_no_article_gives(chain: FaqChain) ->
     assert classify("长春门诊统筹能报多少").kind == "percent"
     assert classify("门诊统筹报了多少次").kind != "percent"
     assert not chain.ask("长春门诊统筹能报多少").answered
+
+
+def test_money_put_into_an_account_is_no_price(chain: FaqChain) -> None:
+    """"每月往里打多少钱" asks what goes into the account, which a rate of the pension answers; "交多少钱" (a sum to
+    pay) stays a price."""
+    assert classify("退休的医保卡每月往里打多少钱").kind == "number"
+    assert classify("液化气一罐交多少钱").kind == "price"
+    answer = chain.ask("退休的医保卡每月往里打多少钱")
+    assert answer.answered and "4%" in answer.text, answer.text
