@@ -163,6 +163,8 @@ _TERM_CHARS = 6
 # A particle glued to a word by the cut: "卡里" (in the card), "地底下" (under the ground), "开了个" (opened a),
 # and a direction after a verb: "寄过来" (mailed over), "报上来" (reported up).
 # When the articles do not use the whole, the word without it is what the resident named.
+# "往卡里打多少", "往地下打二氧化碳": 打 after 往 (towards) is putting something in, not calling or hitting.
+_PUT_INTO = re.compile(r"(往[^，。？?！!\s打]{0,6}?)打(?![入招电车折听算工扫开印针])")
 # A place word or a pronoun the cut glued to the verb after it ("公众号里弄", "能给他用").
 _GLUED_PLACE = frozenset("里上下他她我你")
 _GLUED_VERB = frozenset("弄整搞办用")
@@ -462,6 +464,8 @@ class WordReader:
             return found
         tokens: list[str] = []
         norm = _A_NOT_A.sub(r"\1", normalize(text))  # "停不停" asks 停?, as ``tokenize`` reads it
+        if "往" in norm:
+            norm = _PUT_INTO.sub(r"\1打入", norm)  # "往卡里打多少": 打 is 打入, putting money (or gas) in
         pos = 0
         # Place names are kept whole ("梨树种草莓" is 梨树 + 种草莓, not 梨 + 树种 + 草莓), and a which-word ends a
         # word ("哪一级别的" is 哪一 + 级别, not 哪 + 一级 + 别的).

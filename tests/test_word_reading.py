@@ -90,6 +90,16 @@ def test_the_adverb_dou_glued_to_a_noun_is_cut_off(chain: FaqChain) -> None:
     assert_citations_exact(answer)
 
 
+def test_da_after_wang_is_putting_something_in(chain: FaqChain) -> None:
+    """"往地下打二氧化碳", "往卡里打多少": 打 after 往 is 打入 (read as 注入/计入); a phone call stays one."""
+    words = chain._loaded.bank.reader.words
+    assert "打入" in words("吉林油田每年往地下打多少吨二氧化碳")
+    assert "打入" in words("个人账户每月往卡里打多少")
+    assert "打电话" in words("往家里打电话")
+    answer = chain.ask("吉林油田每年往地下打多少吨二氧化碳")
+    assert answer.answered and "43万吨" in answer.text, answer.text
+
+
 def test_home_town_says_nothing_of_what_is_asked(chain: FaqChain) -> None:
     """"我老家辽源的": 老家 frames the question like 家住; 辽源 is where the resident lives."""
     assert "老家" not in chain._loaded.bank.reader.words("我老家辽源的 过年液化气够不够")
