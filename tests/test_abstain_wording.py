@@ -381,3 +381,10 @@ def test_money_put_into_an_account_is_no_price(chain: FaqChain) -> None:
     assert classify("液化气一罐交多少钱").kind == "price"
     answer = chain.ask("退休的医保卡每月往里打多少钱")
     assert answer.answered and "4%" in answer.text, answer.text
+
+
+def test_during_the_holidays_is_no_date_asked(chain: FaqChain) -> None:
+    """"节日期间…采取了哪些措施": 节日期间 (during the holidays) holds 日期 (date) but asks no date."""
+    assert classify("节日期间调压站的人咋保证设备安全").kind != "time"
+    answer = chain.ask("节日期间调压站的人咋保证设备安全")
+    assert answer.answered and "加密巡检频次" in answer.text, answer.text
