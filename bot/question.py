@@ -61,7 +61,7 @@ NEWS_FRAME = frozenset(
 )
 
 # "上门服务收费吗", "查线路收不收钱": whether something costs money, which a sentence only answers by saying so.
-_FEE = re.compile(r"收费吗|收不收费|收费不|收不收钱|收钱吗|要钱吗|要不要钱|花钱吗|免费吗|免不免费|是不是免费|掏钱吗|自费吗")
+_FEE = re.compile(r"收费吗|收不收费|收费不|收不收钱|收钱[吗不]|要钱[吗不]|要不要钱|花钱[吗不]|免费吗|免不免费|是不是免费|掏钱[吗不]|自费吗")
 _FEE_IN_SOURCE = re.compile(r"费|钱|免费|无偿|元")
 _PRICE = re.compile(
     r"多少钱|(?<!哪)几块|几元|多钱|价格|价钱|售价|收费标准|怎么收费|多少费用|费用是多少|一斤|一罐多少|单价|电价|气价"

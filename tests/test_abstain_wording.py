@@ -388,3 +388,9 @@ def test_during_the_holidays_is_no_date_asked(chain: FaqChain) -> None:
     assert classify("节日期间调压站的人咋保证设备安全").kind != "time"
     answer = chain.ask("节日期间调压站的人咋保证设备安全")
     assert answer.answered and "加密巡检频次" in answer.text, answer.text
+
+
+def test_whether_it_costs_money_asked_with_a_closing_bu(chain: FaqChain) -> None:
+    """"上门查线路要钱不" asks about a fee like "要钱吗"; the power article does not say, so it is declined."""
+    assert classify("延边供电公司上门查线路要钱不").kind == "fee"
+    assert not chain.ask("延边供电公司上门查线路要钱不").answered
