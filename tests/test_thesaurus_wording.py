@@ -78,6 +78,13 @@ def test_the_whole_county_is_the_county_the_conversation_is_about(chain: FaqChai
     assert_citations_exact(answer)
 
 
+def test_a_year_asked_after_a_station_is_its_yearly_total(chain: FaqChain) -> None:
+    """"一年能输多少气" after a question on 淮安's station: a year's total ("2022年累计输气4.9亿立方米")."""
+    first = chain.ask("淮安那个调压站供多少户")
+    answer = chain.ask("一年能输多少气", [answer_to_turn(first)])
+    assert answer.answered and "4.9亿立方米" in answer.text, answer.text
+
+
 @pytest.mark.parametrize(
     "question",
     [
