@@ -154,6 +154,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "多出": ("提高", "增加"),  # "采油能多出多少": how much more oil
     "打入": ("计入", "划入", "注入"),  # put into an account, or into the ground
     "油井": ("油田",),  # a field's wells
+    "减压": ("调压",),  # a gas station that lowers the pressure is a 调压站
     "快递员": ("一线人员", "从业人员"),  # the postal article's words for its couriers
     "寄": ("寄递",),
     "开通": ("建立",),

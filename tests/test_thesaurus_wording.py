@@ -58,6 +58,7 @@ def chain(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Faq
         ("二氧化碳注下去 原油能多出多少", "25%", "jilin-oilfield-ccus"),  # 多出 ~ 提高
         ("辽源要求快递公司咋把快递员喊回来上班", "返岗补贴", "postal-baotong"),  # 快递员 ~ 一线人员
         ("二氧化碳打进油井里 采油能提高多少", "25%", "jilin-oilfield-ccus"),  # 油井 ~ 油田
+        ("减压站冬天容易出啥毛病", "冻堵", "gas-new-year-eve"),  # 减压 ~ 调压
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
