@@ -388,10 +388,11 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
 # "松原呢 去哪查的", "那辽源呢，查了几个网点": a place, 呢, then a question of its own.
 _PLACE_THEN_ASK = re.compile(r"(?:那|那么)?(?P<place>[\u4e00-\u9fff]{2,8}?)呢[\s,，、]*(?P<ask>[^\s,，].{2,})")
 # "吉林市咋整的" after two questions on other cities' postal checks: only a place and how it went, which asks the
-# earlier subject about that place, the way "吉林市呢 咋整的" would.
+# earlier subject about that place, the way "吉林市呢 咋整的" would; so does "吉林市也这么整吗" (the same there?).
 _PLACE_VAGUE_ASK = re.compile(
     r"(?:那|那么)?(?P<place>[\u4e00-\u9fff]{2,8}?)(?:那边|那块|这边|那疙瘩|那嘎达)?(?:又是|又|是|都是|都)?"
-    r"(?P<ask>咋整的?|咋弄的?|咋搞的?|咋办的|怎么做的|怎么弄的|怎么搞的|怎么办的|咋样|怎么样|啥情况|什么情况)"
+    r"(?P<ask>咋整的?|咋弄的?|咋搞的?|咋办的|怎么做的|怎么弄的|怎么搞的|怎么办的|咋样|怎么样|啥情况|什么情况"
+    r"|也(?:是)?(?:这么|这样|一样)(?:整|办|弄|搞|干)?(?:的)?(?:吗|不|么)?)"
     r"(?:呢|啊|呀)?[?？。!！\s]*"
 )
 

@@ -121,7 +121,7 @@ _PERSON = re.compile(r"谁|叫啥|叫什么|名字|哪位|哪[俩两](?!个?[市
 _SITES = re.compile(r"(?:看|查|去|走|到|访|考察|踏查)了?(?:哪些|哪几个|啥|什么)(?:地方|点位|单位|企业|场所|项目)")
 _SITE = r"[\u4e00-\u9fff\d]{2,14}?(?:厂|场|湿地|公园|公司|中心|园区|网点|项目|现场|基地|医院|站)"
 _SITE_LIST = re.compile(rf"{_SITE}[、，,]{_SITE}")
-_PLACE = re.compile(r"哪里|哪儿|哪个地方|在哪|去哪|什么地方|啥地方|哪个(?:园区|车展|市|县|区)")
+_PLACE = re.compile(r"哪里|哪儿|哪个地方|在哪|去哪|上哪|什么地方|啥地方|哪个(?:园区|车展|市|县|区)")
 # "燃气费在哪交": where to pay, which a sentence answers only by saying where payment is made (a hall, an app…).
 _PAY_WHERE = re.compile(
     r"哪(?:里|儿|块|个地方)?(?:能|可以|才能|去|给)?(?:交|缴|充)(?![通流往界叉换代待接])|(?:交|缴|充)(?:到|去|在)哪"
@@ -529,7 +529,7 @@ _STEPS = frozenset({"办理", "申请", "申办", "操作", "手续", "办手续
 _FOR_WHOM = re.compile(r"[给帮替为让叫使](?:家里|家中|我家|咱家|俺家)?")
 # "在哪个菜单底下", "去哪些快递公司": the noun after 哪个 says where, it is not what is asked about.
 _WHICH_AFTER = re.compile(r"个|些|家|种|一个")
-_WHERE_MARKER = re.compile(r"去哪|在哪|找谁|哪里|哪儿")
+_WHERE_MARKER = re.compile(r"去哪|在哪|上哪|找谁|哪里|哪儿")
 # One-character verbs that say nothing of which event a date is for ("啥时候开的" is a meeting held or begun).
 _LIGHT_VERBS = frozenset("开办弄搞做干到来去有是用起")
 _WHEN_MARKER = re.compile(r"啥时候|什么时候|啥时|何时|哪天|哪一天|哪年|哪一年|几几年|几月|哪个月|几号|多会儿|多咱|啥前儿")

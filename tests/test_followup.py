@@ -95,6 +95,20 @@ def test_when_people_start_work_is_answered_by_when_they_started(chain: FaqChain
     assert not end.answered
 
 
+def test_where_to_complain_about_couriers_is_declined_after_a_postal_answer(chain: FaqChain) -> None:
+    """"那快递压件了上哪投诉" (上哪, like 去哪): the postal article names no place to complain, so a sentence naming
+    长春 is no answer."""
+    _, second = _talk(chain, "长春邮政管理局都查了哪些快递公司", "那快递丢了上哪投诉")
+    assert not second.answered, second.text
+
+
+def test_the_same_there_asks_the_earlier_question_about_that_place(chain: FaqChain) -> None:
+    """"吉林市也这么整吗" after a question on 长春's 门诊共济: asked about 吉林市, which the 长春 article does not cover."""
+    _, second = _talk(chain, "长春门诊共济从哪天开始实施", "吉林市也这么整吗")
+    assert "吉林市" in second.rewritten_question and "门诊共济" in second.rewritten_question
+    assert not second.answered, second.text
+
+
 def test_self_contained_question_is_not_pulled_to_the_earlier_topic(chain: FaqChain) -> None:
     first, second = _talk(
         chain, "液化气灌装站跨年夜充装了多少套钢瓶？", "长春职工医保门诊共济从哪天开始实施？"
