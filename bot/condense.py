@@ -230,19 +230,14 @@ def _swap(prev: str, target: str) -> str | None:
             if follow:
                 end += len(follow[0])
         return prev_orig[:start] + target + prev_orig[end:]
-    for group in _PEOPLE:
-        if group in target:
-            for other in _PEOPLE:
-                if other != group and other in prev_norm:
-                    i = prev_norm.find(other)
-                    return prev_orig[:i] + target + prev_orig[i + len(other) :]
-    if _PEOPLE_LIKE.fullmatch(target):
-        # "那灵活就业的呢" after a question on 退休人员: people described by what they do, in the group's place
-        # (then answered only if an article speaks of them).
-        for other in _PEOPLE:
-            if other in prev_norm:
-                i = prev_norm.find(other)
-                return prev_orig[:i] + target + prev_orig[i + len(other) :]
+    named = next((group for group in _PEOPLE if group in target), "")
+    if named or _PEOPLE_LIKE.fullmatch(target):
+        # "那退休人员呢" (a group the articles name) or "那灵活就业的呢" (people described by what they do, then
+        # answered only if an article speaks of them): in the place of the group the earlier question named.
+        other = next((group for group in _PEOPLE if group != named and group in prev_norm), "")
+        if other:
+            i = prev_norm.find(other)
+            return prev_orig[:i] + target + prev_orig[i + len(other) :]
     suffix = _ORG_END.search(target)
     if suffix and len(target) >= 3 and not target_places:
         # "那省工信厅呢？" after "省生态环境厅…": the organisation of the same kind (…厅) the earlier question named.

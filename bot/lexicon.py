@@ -79,12 +79,17 @@ def learn_pinyin() -> None:
     checks every one against the pypinyin installed): read in a few milliseconds, where asking pypinyin for all of
     them took ~0.45 s of every start.
     """
-    lines = resources.files("bot").joinpath("resources/pinyin.txt").read_text(encoding="utf-8").splitlines()
-    sounds = next(line for line in lines if not line.startswith("#")).split()
-    for code, sound in enumerate(sounds, start=0x4E00):
+    for code, sound in enumerate(_shipped_readings(), start=0x4E00):
         if len(_pinyin) >= _KEPT_SOUNDS:
             break
         _pinyin.setdefault(chr(code), sys.intern(sound))
+
+
+@lru_cache(maxsize=1)
+def _shipped_readings() -> tuple[str, ...]:
+    """The readings of U+4E00–U+9FFF shipped in ``resources/pinyin.txt``, in code-point order."""
+    lines = resources.files("bot").joinpath("resources/pinyin.txt").read_text(encoding="utf-8").splitlines()
+    return tuple(next(line for line in lines if not line.startswith("#")).split())
 
 
 def pinyin_of(text: str) -> tuple[str, ...]:
@@ -134,9 +139,7 @@ def _cue_starters() -> frozenset[str]:
     so the set is whole whether or not ``learn_pinyin`` has run.
     """
     firsts = _cue_firsts()
-    lines = resources.files("bot").joinpath("resources/pinyin.txt").read_text(encoding="utf-8").splitlines()
-    sounds = next(line for line in lines if not line.startswith("#")).split()
-    return frozenset(chr(code) for code, sound in enumerate(sounds, start=0x4E00) if sound in firsts)
+    return frozenset(chr(code) for code, sound in enumerate(_shipped_readings(), start=0x4E00) if sound in firsts)
 
 
 def respell_cues(norm: str) -> str:

@@ -370,9 +370,8 @@ def _without_places(norm: str) -> str:
 
 # The kinds whose answer is a specific fact the source either states or does not.
 STRICT_KINDS: frozenset[str] = frozenset(
-    {"division", "fee", "price", "spent", "phone", "address", "hours", "opening", "duration", "clock", "month", "monthday"}
-    | {"time", "percent"}
-    | {"number", "payment", "handling"}
+    {"division", "fee", "price", "spent", "phone", "address", "hours", "opening", "duration", "clock", "month"}
+    | {"monthday", "time", "percent", "number", "payment", "handling"}
 )
 
 
