@@ -49,6 +49,7 @@ from bot.question import (
     satisfies,
 )
 from bot.question_focus import SLOT_WEIGHT, done_for_words, slot_words
+from bot.restate import asked_figure, disputes_figure, unrelay
 from bot.retrieve import LARGE_BASE_CHUNKS, retrieve_hybrid, reworded_tokens
 from bot.scoring import word_weights
 from bot.types import Answer, Citation, Hit
@@ -240,6 +241,13 @@ class FaqChain:
     # ------------------------------------------------------------------- steps
     def _condense(self, state: dict[str, Any]) -> dict[str, Any]:
         question = arabic_months(arabic_years(state["question"].strip()))  # "二二年…十一月" is read as 22年…11月
+        # "来电人问…" is read as what the caller asked; "是不是有五万栋" as how many there are.
+        question = unrelay(question)
+        history = state["history"]
+        if history and disputes_figure(question):
+            # "不对吧 我记得是八千多套": the last question, asked again.
+            question = getattr(history[-1], "rewritten", "") or history[-1].question
+        question = asked_figure(question)
         info = classify(question)
         state["info"] = info
         loaded: _Loaded = state["loaded"]
@@ -251,7 +259,6 @@ class FaqChain:
                 self.settings, question, question, topic_of_question(question), loaded.topics
             )
             return state
-        history = state["history"]
         cited = getattr(history[-1], "doc_ids", ()) if history else ()
         documents = loaded.documents
         prev_topics = {t for doc_id in cited for t in documents.get(doc_id, {}).get("topics", ())}

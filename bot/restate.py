@@ -1,0 +1,121 @@
+"""What a message asks, restated before it is read: a question relayed by hotline staff loses its relay frame, and a
+figure the resident asks to have confirmed becomes the figure asked.
+
+"来电人问辽源液化气灌装站跨年那天一共灌了多少瓶" asks what the caller asked: 来电人 and 问 are not words the article
+must contain. "梨树县温室大棚是不是有五万栋" asks how many greenhouses there are: the answer is the article's figure,
+whatever the resident heard, so "五万" must not be a word the answer has to contain, and the question wants a number,
+not a yes or a no.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Who relays the question, then the verb of relaying: "来电人问", "市民咨询：", "用户反映", "来电群众询问".
+_RELAY = re.compile(
+    r"^\s*(?:来电(?:人|者|群众|市民|居民|用户)?|市民|群众|用户|客户|居民|老百姓)(?:来电|打电话|打来电话)?"
+    r"(?:询问|咨询|反映|反应|问|想问|想了解|想知道|说)(?:一下|了解)?[：:，,\s]*"
+)
+_NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万亿]+)"
+# The measure words a figure is counted in. Not 年/月/日/号 (a date), not 级/甲 (三级医院, 三甲 are names).
+_MEASURE = r"个|回|次|栋|套|户|名|人|位|棵|吨|元|块|件|辆|台|座|处|家|项|条|组|秒|天|小时|亩|瓶|罐|方|立方米|公里|度|份|T|%"
+# A figure as heard: "五十多回", "上千人", "一个亿", "八千多套", "43万吨", "1.5T", "五秒多", "二十多", "三个".
+_FIGURE = re.compile(
+    rf"(?<![A-Za-z0-9.])(?:上|近|将近|差不多)?(?P<num>{_NUMERAL})(?:多|余|来)?(?P<ge>个)?(?P<mag>[万亿])?(?:多|余)?"
+    rf"(?P<unit>{_MEASURE})?(?:多|左右)?"
+)
+# What says a figure is to be confirmed: the resident heard it, remembers it, or asks whether it is so.
+_DOUBT = re.compile(
+    r"是不是|是这个数|是真的|对吗|对不对|没错吧|不对吧|确定吗|确定不|记岔|记错|记得|听说|说是|好像是|我看的是|不是说"
+)
+# Or a closing 吗/呗/吧/不 right after the figure and what it counts: "去了六个地区吗", "是1.5T的吗", "投了一个亿呗";
+# not "家里2个孩子能用吗", where the figure is part of what is asked about.
+_CHECKED = re.compile(r"^[^，,。？?\s]{0,3}?(?:[吗呗吧]|了?不)(?:\s*[?？。]?\s*$|[\s，,。？?])")
+# The words of doubting, dropped once the figure is asked: "不对吧 我记得是八千多套" asks "多少套".
+_DOUBT_WORDS = re.compile(
+    r"不对吧|确定吗|确定不|你是不是记岔了|是不是记岔了|记岔了|记错了|我咋听说是|我听说是|听说是|我记得是|记得是|我看的是"
+    r"|我看新闻(?:上)?好像是|新闻上说是|新闻上说|好像是|不是说|是这个数吗|是真的吗|是真的不|对吗|对不对|没错吧|是不是"
+)
+_TAIL = re.compile(r"(?:有这么多[^，,。？?\s]{0,3}不|[吗呗吧]|了?不)?\s*[?？。]?\s*$")
+
+# An ask that follows what the caller reported.
+_ASKS_LATER = re.compile(r"想知道|想问|想了解|问问|打听")
+
+# A figure said without its unit after these is a sum of money.
+_MONEY_BEFORE = re.compile(r"(?:卖|售|花|价|投|值|要|贷|补|挣|赚)[了个]?$")
+
+
+def unrelay(question: str) -> str:
+    """The caller's question without hotline staff's relay frame ("来电人问…" -> "…")."""
+    found = _RELAY.match(question)
+    if found is None or len(question) - found.end() < 4 or _ASKS_LATER.search(question, found.end()):
+        # "用户反映孩子在外地上学 想知道…": what the caller reported is the story, what they want to know the ask.
+        return question
+    return question[found.end() :]
+
+
+def asked_figure(question: str) -> str:
+    """A figure to confirm, asked for instead: "督导帮扶组去了六个地区吗" -> "督导帮扶组去了多少个地区".
+
+    Only a message that doubts or checks a figure is restated, and only its one figure: a message with two figures
+    compares them, and one with none asks something else.
+    """
+    figures = [m for m in _FIGURE.finditer(question) if _counted(m)]
+    if len(figures) != 1:
+        return question
+    m = figures[0]
+    if _DOUBT.search(question) is None and _CHECKED.match(question[m.end() :]) is None:
+        return question
+    unit = m.group("unit") or ""
+    asked = (
+        "百分之多少"
+        if unit == "%"
+        else "多少" + (unit or ("个" if m.group("ge") and not m.group("mag") else ""))
+    )
+    if asked == "多少" and _MONEY_BEFORE.search(question[max(0, m.start() - 3) : m.start()]):
+        asked = "多少钱"  # "是不是卖二十万", "投了一个亿": a sum of money
+    text = question[: m.start()] + asked + question[m.end() :]
+    text = _DOUBT_WORDS.sub("", text)
+    text = _TAIL.sub("", text).strip()
+    return re.sub(r"\s+", " ", text)
+
+
+def _counted(m: re.Match[str]) -> bool:
+    """Whether the match is a figure counted in something: a measure word, 个, a magnitude (一个亿), or a Chinese
+    numeral of two characters or more said as a round figure ("二十多").
+
+    Not a lone "三" or "6" (三甲, H6), not "一个" (one of something), not a phone number (12345), and not a name that
+    begins with a numeral: "八棵树", "十家堡" (one numeral, then a measure word, then more of the name), "二十大"."""
+    num, unit, text = m.group("num"), m.group("unit"), m.string
+    after = text[m.end() : m.end() + 1]
+    han_after = bool(after) and "\u4e00" <= after <= "\u9fff" and after not in _CLOSING
+    if unit or m.group("mag"):
+        if num.isdigit() and len(num) >= 5:
+            return False
+        return not (num in _DIGITS and not m.group("mag") and han_after and m.group(0)[0] == num)
+    if m.group("ge"):
+        return num not in ("一", "1")
+    return len(num) >= 2 and not num.isdigit() and (m.group(0).endswith(("多", "余", "来")) or not han_after)
+
+
+_DIGITS = frozenset("一二两三四五六七八九十")
+# What may follow a figure inside the sentence that heard it: "七天不打烊", "五秒多吗".
+_CLOSING = frozenset("的了吗呢吧啊呗不多是")
+
+
+# Saying the last answer is wrong: "不对吧", "你确定吗", "你是不是记岔了", "不是说五秒多吗".
+_DISPUTE = re.compile(
+    r"不对吧|不对啊|确定吗|确定不|确定么|记岔|记错|不是说|记得是|听说是|好像是|新闻上说|我看的是"
+)
+
+
+def disputes_figure(question: str) -> bool:
+    """Whether the message only disputes a figure of the last answer ("不对吧 我记得是八千多套", "确定吗 我咋听说是
+    二百多个"): then it asks the last question again, and the answer is the article's figure once more."""
+    if _DISPUTE.search(question) is None:
+        return False
+    asked = asked_figure(question)
+    return (
+        asked != question
+        and re.fullmatch(r"(?:百分之)?多少\S?", re.sub(r"[\s啊呀吧呢你的]", "", asked)) is not None
+    )

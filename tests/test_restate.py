@@ -1,0 +1,107 @@
+"""A question relayed by hotline staff, and a figure a resident asks to have confirmed (``bot.restate``).
+
+Real chain over the seed index (no curated FAQ), real jieba and embedder. The questions are my own, not eval items;
+each chain test was checked to fail with the restatement taken out of ``FaqChain._condense``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.chain import FaqChain, answer_to_turn, build_chain
+from bot.config import Settings
+from bot.restate import asked_figure, unrelay
+
+
+@pytest.fixture(scope="module")
+def chain(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> FaqChain:
+    no_faq = tmp_path_factory.mktemp("no-faq")
+    return build_chain(Settings(data_dir=seed_index_dir, knowledge_dir=no_faq))
+
+
+@pytest.mark.parametrize(
+    ("question", "fact", "doc_id"),
+    [
+        ("市民咨询：过年快递歇业吗", "不打烊", "postal-baotong"),
+        ("来电人询问延边供电公司给返乡人员发了多少份明白纸", "150余份", "yanbian-power-returnees"),
+        ("来电群众问红旗H6最大功率多大", "185kW", "hongqi-h6"),
+    ],
+)
+def test_a_question_typed_in_by_hotline_staff_is_answered_as_the_callers_own(
+    chain: FaqChain, question: str, fact: str, doc_id: str
+) -> None:
+    """Staff type "来电人问…" or "市民咨询：…" before what the caller asked; the frame is no word the article must
+    contain. The answer shows the question as typed."""
+    answer = chain.ask(question)
+    assert answer.answered and fact in answer.text, answer.text
+    assert {c.doc_id for c in answer.citations} == {doc_id}
+    assert answer.question == question
+    assert "来电" not in answer.rewritten_question and "咨询" not in answer.rewritten_question
+
+
+def test_a_relayed_story_keeps_the_callers_ask_apart() -> None:
+    """ "用户反映…，想知道…": what the caller reported stays the story before the ask, so it is left as typed."""
+    typed = "用户反映孩子在外地上学 想知道异地看病能不能用家庭共济账户的钱"
+    assert unrelay(typed) == typed
+    assert unrelay("来电人问辽源过年快递送不送") == "辽源过年快递送不送"
+
+
+@pytest.mark.parametrize(
+    ("question", "fact", "wrong"),
+    [
+        ("辽源液化气保住了两万户吧", "3万余户", "两万"),
+        ("生态督导组是不是去了七个地区", "9个地区", "七个"),
+        ("生态督导帮扶是不是派了八个工作组", "5个帮扶工作组", "八个"),
+    ],
+)
+def test_a_figure_the_resident_heard_is_answered_with_the_articles_figure(
+    chain: FaqChain, question: str, fact: str, wrong: str
+) -> None:
+    """ "是不是去了七个地区": how many it was is the answer, whatever the resident heard; the answer neither
+    declines for want of "七个" nor says yes."""
+    answer = chain.ask(question)
+    assert answer.answered and fact in answer.text, answer.text
+    assert wrong not in answer.text and not answer.text.startswith(("可以", "是的"))
+
+
+@pytest.mark.parametrize(
+    ("first", "dispute", "fact"),
+    [
+        ("梨树草莓合作社带动了多少人就业", "不对吧 我听说是三百多人", "100余位"),
+        ("吉林市邮政管理局成立了几个督导组", "确定吗 我记得是八个", "5个督导组"),
+    ],
+)
+def test_disputing_a_figure_asks_the_last_question_again(
+    chain: FaqChain, first: str, dispute: str, fact: str
+) -> None:
+    """ "不对吧 我听说是三百多人" right after the answer: the resident doubts it, and gets the article's figure again,
+    from the same article, not a decline."""
+    one = chain.ask(first)
+    two = chain.ask(dispute, [answer_to_turn(one)])
+    assert fact in one.text
+    assert two.answered and fact in two.text, two.text
+    assert {c.doc_id for c in two.citations} == {c.doc_id for c in one.citations}
+
+
+def test_a_price_heard_is_still_a_price_the_articles_do_not_give(chain: FaqChain) -> None:
+    """ "是不是卖二十万" asks a price (多少钱), which no article gives: declined, not answered with the car's looks."""
+    assert asked_figure("红旗H6是不是卖二十万") == "红旗H6卖多少钱"
+    assert not chain.ask("红旗H6是不是卖二十万").answered
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "八棵树那个合作社是不是梨树县最大的",
+        "党的二十大提出了啥是不是",
+        "家里2个孩子能用吗",
+        "三级医院是不是能报",
+        "拨打12345是不是就行",
+    ],
+)
+def test_names_numbers_and_conditions_are_not_figures_to_confirm(question: str) -> None:
+    """A place named with a numeral (八棵树), 二十大, a count that is part of the condition asked about, a hospital
+    grade and a phone number are left alone."""
+    assert asked_figure(question) == question
