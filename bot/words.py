@@ -204,6 +204,14 @@ def warm_up() -> None:
 # "停不停", "送不送", "收不收费": a yes/no question asked as "V不V", which means "V?". Cut as it stands it gives
 # 停 and a rare-looking 不停 ("一刻不停"), or 送 twice; read as the verb alone it meets the article's wording.
 _A_NOT_A = re.compile(r"([\u4e00-\u9fff])不\1")
+# "行不行", "是不是", "对不对", "好不好", "中不中" only ask yes or no: read as nothing, not as 行 glued to the word
+# before it ("买的药行不行" is not 药行, a pharmacy).
+_JUDGED = frozenset("行是对好中")
+
+
+def a_not_a(text: str) -> str:
+    """ "停不停" -> "停"; a yes/no tag ("行不行") -> a space."""
+    return _A_NOT_A.sub(lambda m: " " if m.group(1) in _JUDGED else m.group(1), text)
 
 
 def tokenize(text: str) -> list[str]:
