@@ -67,7 +67,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "管事": ("负责人", "负责"),
     "手续": ("登记", "备案", "办理"),
     "劲儿": ("动力", "功率", "扭矩"),  # "发动机劲儿多大": how powerful
-    "发布": ("首发",),  # a new car "发布" at a motor show is its 首发  # "得办啥手续": the formalities are the registration
+    "发布": (
+        "首发",
+    ),  # a new car "发布" at a motor show is its 首发  # "得办啥手续": the formalities are the registration
     "管事儿": ("负责人", "负责"),
     "干活": ("工作", "上岗", "在岗", "作业"),
     "消毒": ("消杀",),
@@ -106,7 +108,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "度": ("摄氏度", "温度"),
     "出毛病": ("报修", "抢修", "故障", "易出现"),  # "容易出毛病": what the articles say as "易出现…等情况"
     "坏了": ("报修", "抢修", "故障"),
-    "手机": ("app", "线上", "网上", "微信", "公众号"),  # 在手机上办: done online, in an app or a WeChat account
+    "手机": (
+        "app",
+        "线上",
+        "网上",
+        "微信",
+        "公众号",
+    ),  # 在手机上办: done online, in an app or a WeChat account
     "软件": ("app",),
     "阿普": ("app",),  # APP said aloud and typed by ear
     "爱屁屁": ("app",),
@@ -190,6 +198,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "拿药": ("开药", "药品"),
     "配药": ("开药", "药品"),
     "关联": ("绑定",),
+    "绑定": ("备案登记",),  # 绑定家里人: the family members are registered (备案登记) to the account
     "划入": ("计入",),
     "打钱": ("计入",),  # money paid into an account, as residents say it
     # 邮政快递
