@@ -42,9 +42,7 @@ _MORE = re.compile(
     r"[?？。!！\s]*"
 )
 # "换成长春呢？", "那换到辽源呢": the same question about another place; the lead words may stack.
-_LEAD = re.compile(
-    r"^(?:(?:那么|那(?![个些种家边里儿天时])|还有|另外|然后|再问一下|再问|再说|又|而|换成|换作|换到|改成)[，,\s]*)+"
-)
+_LEAD = re.compile(r"^(?:(?:那么|那(?![个些种家边里儿天时])|还有|另外|然后|再问一下|再问|再说|又|而|换成|换作|换到|改成)[，,\s]*)+")
 # Characters that end a name when reading leftwards from an anchor ("给淮安高中压调压站" stops at 给).
 _NAME_STOP = set("的在给为对是从了我你咱那这去到和与及跟向让把被有都也就还要想能会问请说吗呢啊，,。？?！! ")
 _DEICTIC_GAP = re.compile(r"(?:的)?(?:那个|这个|那家|这家|那座|这座)")
@@ -247,12 +245,7 @@ def _swap(prev: str, target: str) -> str | None:
         if end > 0:
             end += len(suffix.group(0))
             start = end - len(suffix.group(0))
-            while (
-                start > 0
-                and end - start < 10
-                and prev_norm[start - 1] not in _NAME_STOP
-                and _is_han(prev_norm[start - 1])
-            ):
+            while start > 0 and end - start < 10 and prev_norm[start - 1] not in _NAME_STOP and _is_han(prev_norm[start - 1]):
                 start -= 1
             if prev_norm[start:end] != target:
                 return prev_orig[:start] + target + prev_orig[end:]
@@ -352,11 +345,7 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     if prev and _MORE.fullmatch(norm):
         # "还有别的不" after a question the bot declined ("收钱不"): more of the last answer it gave.
         answered = next(
-            (
-                rw
-                for turn, rw in zip(reversed(history), reversed(rewrites), strict=True)
-                if getattr(turn, "doc_ids", ())
-            ),
+            (rw for turn, rw in zip(reversed(history), reversed(rewrites), strict=True) if getattr(turn, "doc_ids", ())),
             prev,
         )
         return Condensed(question, answered, True, focus=own, more=True)
@@ -369,15 +358,8 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     core = _FILLER.sub("", core)
     ends_with_ne = norm.rstrip("?？。！! ").endswith("呢")
     core = _PEOPLE_ALIASES.get(core, core)
-    if (
-        ends_with_ne
-        and core
-        and (
-            places(core)
-            or any(g in core for g in _PEOPLE)
-            or _ORG_END.search(core)
-            or _PEOPLE_LIKE.fullmatch(core)
-        )
+    if ends_with_ne and core and (
+        places(core) or any(g in core for g in _PEOPLE) or _ORG_END.search(core) or _PEOPLE_LIKE.fullmatch(core)
     ):
         swapped = _swap(prev, core)
         if swapped:
@@ -393,19 +375,11 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         subject = _swap(span, led.group("place"))
         if subject:
             rewritten = _with_mark(subject + led.group("ask"))
-            return Condensed(
-                question, rewritten, True, led.group("place"), tuple(tokenize_cached(led.group("place")))
-            )
+            return Condensed(question, rewritten, True, led.group("place"), tuple(tokenize_cached(led.group("place"))))
     if own_places and span and not own_places & {m.group(1) for m in places(span)}:
         # "那辽源过年快递歇不歇？" after a question on 松原: it names its own place, so 松原's subject stays out.
         return Condensed(question, question, True, focus=own)
-    if (
-        not span
-        and ends_with_ne
-        and 2 <= len(core) <= 6
-        and not _ASKED.search(core)
-        and _ASKED.search(normalize(prev))
-    ):
+    if not span and ends_with_ne and 2 <= len(core) <= 6 and not _ASKED.search(core) and _ASKED.search(normalize(prev)):
         # "那慢病呢" after "能去哪级医院报", which names no subject to swap: the same question about 慢病.
         rewritten = _with_mark(core + prev.rstrip("?？。！! "))
         return Condensed(question, rewritten, True, focus=own)
@@ -417,18 +391,10 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         bare = _BARE_PRONOUN.match(core)
         core = _BARE_PRONOUN.sub("", core, count=1)
         asked = _ASKED.search(normalize(prev))
-        if (
-            ends_with_ne
-            and asked
-            and _ASKED_AGAIN.match(asked.group(0))
-            and not _ASKED.search(core)
-            and len(core) <= 6
-        ):
+        if ends_with_ne and asked and _ASKED_AGAIN.match(asked.group(0)) and not _ASKED.search(core) and len(core) <= 6:
             # "那传单呢？" after "…上门服务了多少次？": the same question about 传单, "延边供电公司传单多少".
             # Only a count or a date carries over: "百公里加速呢？" after "在哪个车展首发的" asks the figure, not a place.
-            core += (
-                "多少" if asked.group(0)[0] in "多几" else asked.group(0)
-            )  # not 传单多少次: 次 counted the visits
+            core += "多少" if asked.group(0)[0] in "多几" else asked.group(0)  # not 传单多少次: 次 counted the visits
         rewritten = _with_mark(span + core)
         # "那他们咋处理的": the pronoun the resident typed is the subject, so its words are theirs, not carried
         # over at half weight (then 处理 alone picked "污水处理厂" in another article).
@@ -437,9 +403,7 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
 
 
 # "松原呢 去哪查的", "那辽源呢，查了几个网点": a place, 呢, then a question of its own.
-_PLACE_THEN_ASK = re.compile(
-    r"(?:那|那么)?(?P<place>[\u4e00-\u9fff]{2,8}?)呢[\s,，、]*(?P<ask>[^\s,，].{2,})"
-)
+_PLACE_THEN_ASK = re.compile(r"(?:那|那么)?(?P<place>[\u4e00-\u9fff]{2,8}?)呢[\s,，、]*(?P<ask>[^\s,，].{2,})")
 # "吉林市咋整的" after two questions on other cities' postal checks: only a place and how it went, which asks the
 # earlier subject about that place, the way "吉林市呢 咋整的" would; so does "吉林市也这么整吗" (the same there?).
 _PLACE_VAGUE_ASK = re.compile(
@@ -451,13 +415,11 @@ _PLACE_VAGUE_ASK = re.compile(
 
 
 def _place_then_ask(norm: str) -> re.Match[str] | None:
-    """ "松原呢 去哪查的" or "吉林市咋整的": a place (the whole of it), then what is asked about it."""
+    """"松原呢 去哪查的" or "吉林市咋整的": a place (the whole of it), then what is asked about it."""
     found = _PLACE_THEN_ASK.match(norm)
     if found is None:
         found = _PLACE_VAGUE_ASK.fullmatch(norm)
-        if found is not None and not any(
-            m.group(0) == found.group("place") for m in places(found.group("place"))
-        ):
+        if found is not None and not any(m.group(0) == found.group("place") for m in places(found.group("place"))):
             found = None
     return found
 
@@ -519,9 +481,7 @@ _THIRD_PERSON = re.compile(r"[她他]")
 @lru_cache(maxsize=1)
 def _family_words() -> tuple[str, ...]:
     """The resident's words for a family member (媳妇, 老伴, 我妈…), longest first."""
-    return tuple(
-        sorted((w for w, targets in SYNONYMS.items() if "家庭成员" in targets), key=lambda w: (-len(w), w))
-    )
+    return tuple(sorted((w for w, targets in SYNONYMS.items() if "家庭成员" in targets), key=lambda w: (-len(w), w)))
 
 
 def _with_mark(text: str) -> str:

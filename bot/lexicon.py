@@ -45,9 +45,7 @@ def _han_flags(tokens: list[str]) -> list[bool]:
 
 
 # Particles, prepositions and adverbs: a word made of these only ("还给", "到去" once 哪 is read) names nothing.
-_GRAMMAR_ONLY = re.compile(
-    r"[的了吗呢吧啊呀哦嘛么是在有和与及或就都也还又把被给让对从向到为以于而并等着过得地去来]{2,}"
-)
+_GRAMMAR_ONLY = re.compile(r"[的了吗呢吧啊呀哦嘛么是在有和与及或就都也还又把被给让对从向到为以于而并等着过得地去来]{2,}")
 
 
 # Pinyin per character and per short run, in plain dicts (an lru_cache hit builds a key and relinks its entry, and
@@ -141,9 +139,7 @@ def _cue_starters() -> frozenset[str]:
     so the set is whole whether or not ``learn_pinyin`` has run.
     """
     firsts = _cue_firsts()
-    return frozenset(
-        chr(code) for code, sound in enumerate(_shipped_readings(), start=0x4E00) if sound in firsts
-    )
+    return frozenset(chr(code) for code, sound in enumerate(_shipped_readings(), start=0x4E00) if sound in firsts)
 
 
 def respell_cues(norm: str) -> str:
@@ -191,9 +187,7 @@ _PUT_INTO = re.compile(r"(往[^，。？?！!\s打]{0,6}?)打(?![入招电车折
 # A place word or a pronoun the cut glued to the verb after it ("公众号里弄", "能给他用").
 _GLUED_PLACE = frozenset("里上下他她我你")
 _GLUED_VERB = frozenset("弄整搞办用")
-_GLUED_TAIL = re.compile(
-    r"(?<=[\u4e00-\u9fff])(?:底下|了个|里|了|过来|过去|上来|上去|下来|下去|进来|进去|回来|回去|出来|出去)$"
-)
+_GLUED_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])(?:底下|了个|里|了|过来|过去|上来|上去|下来|下去|进来|进去|回来|回去|出来|出去)$")
 
 
 @lru_cache(maxsize=1)
@@ -437,10 +431,7 @@ class WordReader:
                     run = tokens[i:j]
                     if (
                         # "工 信 厅": characters the cut left apart that make a word the articles use
-                        (
-                            candidate in self._vocabulary
-                            and not any(t in _STOPWORDS or t in FILLERS for t in run)
-                        )
+                        (candidate in self._vocabulary and not any(t in _STOPWORDS or t in FILLERS for t in run))
                         or (
                             self._joinable(candidate)
                             # "这 是" are two function words, not a slip for the article's "这是"
@@ -473,12 +464,7 @@ class WordReader:
             and token not in FILLERS
             and not _GRAMMAR_ONLY.fullmatch(token)
         ):
-            if (
-                len(token) == 2
-                and token[0] in _GLUED_PLACE
-                and token[1] in _GLUED_VERB
-                and token not in self._vocabulary
-            ):
+            if len(token) == 2 and token[0] in _GLUED_PLACE and token[1] in _GLUED_VERB and token not in self._vocabulary:
                 # "公众号里弄", "手机上办", "能给他用": 里/上 belong to the word before, 他 is whom; the verb is what
                 # is left (not 里弄, a lane, nor a slip for 上班).
                 token = token[1]
@@ -516,12 +502,7 @@ class WordReader:
             if not token:
                 if pieces[-1]:
                     pieces.append([])
-            elif (
-                previous_token
-                and len(token) == 1
-                and token in _COUNTERS
-                and _ASKS_COUNT.search(previous_token)
-            ):
+            elif previous_token and len(token) == 1 and token in _COUNTERS and _ASKS_COUNT.search(previous_token):
                 pieces += [[token], []]
             else:
                 pieces[-1].append(token)

@@ -54,9 +54,7 @@ _SOURCE = re.compile(
     r"(?:透|放|发|说|传|公布|讲)"
     r"|(?:哪个|哪家)(?:部门|单位|机构)(?:透露|放出|发布|公布|说)"
 )
-_SOURCE_IN_SOURCE = re.compile(
-    r"从[^，。；]{2,16}获悉|据[^，。；]{2,16}(?:介绍|透露|消息|获悉)|本报讯[(（]记者"
-)
+_SOURCE_IN_SOURCE = re.compile(r"从[^，。；]{2,16}获悉|据[^，。；]{2,16}(?:介绍|透露|消息|获悉)|本报讯[(（]记者")
 NEWS_FRAME = frozenset(
     {"消息", "信息", "说法", "透", "透露", "放", "放出", "发", "发布", "公布", "传", "传出", "讲"}
     | {"部门", "单位", "机构"}  # what kind of source: any the report names
@@ -64,9 +62,9 @@ NEWS_FRAME = frozenset(
 
 # "上门服务收费吗", "查线路收不收钱": whether something costs money, which a sentence only answers by saying so.
 _FEE = re.compile(
-    r"收费吗|收不收费|收费不|收不收钱|收钱[吗不]|要钱[吗不]|要不要钱|花钱[吗不]|免费吗|免不免费|是不是免费|掏钱[吗不]|自费吗"
+    r"手续费|收费吗|收不收费|收费不|收不收钱|收钱[吗不]|要钱[吗不]|要不要钱|花钱[吗不]|免费吗|免不免费|是不是免费|掏钱[吗不]|自费吗"
 )
-_FEE_IN_SOURCE = re.compile(r"费|钱|免费|无偿|元")
+_FEE_IN_SOURCE = re.compile(r"收费|免费|无偿|不收|收取|缴费|付费|[派运邮]费|钱|\d\s*元")
 _PRICE = re.compile(
     r"多少钱|(?<!哪)几块|几元|多钱|价格|价钱|售价|收费标准|怎么收费|多少费用|费用是多少|一斤|一罐多少|单价|电价|气价"
     r"|(?:啥|什么|多少)价"
@@ -122,9 +120,7 @@ DEFINITION = re.compile(r"即|是指|就是|是由|指的是|意味着|关键一
 _PERSON = re.compile(r"谁|叫啥|叫什么|名字|哪位|哪[俩两](?!个?[市县区省镇乡村地处家所站厂])")
 # "在吉林市看了哪些地方", "去四平都看了啥地方": the sites visited, which a sentence lists by name ("深入中核四平污水处理厂、
 # 西湖湿地、南河湿地公园"), not the cities a trip went to ("先后到四平市、吉林市").
-_SITES = re.compile(
-    r"(?:看|查|去|走|到|访|考察|踏查)了?(?:哪些|哪几个|啥|什么)(?:地方|点位|单位|企业|场所|项目)"
-)
+_SITES = re.compile(r"(?:看|查|去|走|到|访|考察|踏查)了?(?:哪些|哪几个|啥|什么)(?:地方|点位|单位|企业|场所|项目)")
 _SITE = r"[\u4e00-\u9fff\d]{2,14}?(?:厂|场|湿地|公园|公司|中心|园区|网点|项目|现场|基地|医院|站)"
 _SITE_LIST = re.compile(rf"{_SITE}[、，,]{_SITE}")
 _PLACE = re.compile(r"哪里|哪儿|哪个地方|在哪|去哪|上哪|什么地方|啥地方|哪个(?:园区|车展|市|县|区)")
@@ -231,15 +227,11 @@ def classify(question: str) -> QuestionInfo:
 
 
 # "好几年", "十几个": an approximate number the resident states, not a 几 question.
-_APPROX = re.compile(
-    r"好几|十几|几十|几百|几千|几万|那几|这几"
-)  # "那几个人忙活啥": those people, not how many
+_APPROX = re.compile(r"好几|十几|几十|几百|几千|几万|那几|这几")  # "那几个人忙活啥": those people, not how many
 # "国网投了多少钱": an amount spent, which the source states as a sum, not a price.
 # "个人账户每月划多少钱", "往里打多少钱": money put into an account, not a price a resident pays.
 _CREDITED = re.compile(r"(?:划|打|存|计入|划入)(?:了|进|入|到)?(?:卡里|账户里|里)?多少钱")
-_SPENT = re.compile(
-    r"投了|投资|投入|花了|砸了|拨了|拨付|补了|(?:整|搞|弄)了多少钱"
-)  # "改造整了多少钱": spent
+_SPENT = re.compile(r"投了|投资|投入|花了|砸了|拨了|拨付|补了|(?:整|搞|弄)了多少钱")  # "改造整了多少钱": spent
 
 
 # "为啥会这样": a cause or a purpose, which a sentence gives with 由于/为了/受…影响.
@@ -252,9 +244,7 @@ def _kind(norm: str) -> Kind:
     if _FEE.search(norm):
         return "fee"
     if _CREDITED.search(norm):
-        return (
-            "number"  # "每月划多少钱": what goes into an account, which a rate ("养老金平均水平的4%") gives
-        )
+        return "number"  # "每月划多少钱": what goes into an account, which a rate ("养老金平均水平的4%") gives
     if _PRICE.search(norm):
         # "国网投了多少钱": a sum spent, which the source states in 元 like a price but is no price for residents.
         return "spent" if _SPENT.search(norm) else "price"
@@ -326,9 +316,9 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
     if kind == "duration":
         return bool(_DURATION_IN_SOURCE.search(sentence_norm))
     if kind == "opening":
-        return bool(
-            _HOURS_IN_SOURCE.search(sentence_norm) or _STARTING_IN_SOURCE.search(sentence_norm)
-        ) and bool(_CLOCK_IN_SOURCE.search(sentence_norm))
+        return bool(_HOURS_IN_SOURCE.search(sentence_norm) or _STARTING_IN_SOURCE.search(sentence_norm)) and bool(
+            _CLOCK_IN_SOURCE.search(sentence_norm)
+        )
     if kind == "hours":
         return bool(_HOURS_IN_SOURCE.search(sentence_norm)) and bool(_CLOCK_IN_SOURCE.search(sentence_norm))
     if kind == "address":
@@ -364,8 +354,7 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         # Nor is a place name with a numeral in it ("十家堡镇", "八棵树").
         # Nor is "一张清单" (``_is_a``).
         return any(
-            not _is_a(m.group(0))
-            for m in _NUMERIC.finditer(_without_places(_DATE_NUMBER.sub("", sentence_norm)))
+            not _is_a(m.group(0)) for m in _NUMERIC.finditer(_without_places(_DATE_NUMBER.sub("", sentence_norm)))
         )
     return True
 
@@ -383,19 +372,7 @@ def _without_places(norm: str) -> str:
 
 # The kinds whose answer is a specific fact the source either states or does not.
 STRICT_KINDS: frozenset[str] = frozenset(
-    {
-        "division",
-        "fee",
-        "price",
-        "spent",
-        "phone",
-        "address",
-        "hours",
-        "opening",
-        "duration",
-        "clock",
-        "month",
-    }
+    {"division", "fee", "price", "spent", "phone", "address", "hours", "opening", "duration", "clock", "month"}
     | {"monthday", "time", "percent", "number", "payment", "handling"}
 )
 
@@ -461,9 +438,7 @@ def _count_patterns(unit: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     units = _UNIT_ALIKE.get(unit, re.escape(unit))
     return (
         re.compile(r"[\d一二两三四五六七八九十百千万亿.]+\s*(?:余|多)?\s*(?:万|亿)?(?:" + units + ")"),
-        re.compile(
-            r"[\d一二两三四五六七八九十百千万亿]+\s*(?:余|多)?个[\u4e00-\u9fff]{0,4}?(?:" + units + ")"
-        ),
+        re.compile(r"[\d一二两三四五六七八九十百千万亿]+\s*(?:余|多)?个[\u4e00-\u9fff]{0,4}?(?:" + units + ")"),
     )
 
 
@@ -479,7 +454,7 @@ _ONE = re.compile(r"一\s*(?!余|多|万|亿)[^\d一二两三四五六七八九�
 
 
 def _is_a(figure: str) -> bool:
-    """ "一个", "一张": 一 before a measure word is mostly "a" ("一个大棚就是一个金饭碗", "一张清单"), not a count."""
+    """"一个", "一张": 一 before a measure word is mostly "a" ("一个大棚就是一个金饭碗", "一张清单"), not a count."""
     return _ONE.match(figure) is not None
 
 
@@ -558,9 +533,7 @@ _WHICH_AFTER = re.compile(r"个|些|家|种|一个")
 _WHERE_MARKER = re.compile(r"去哪|在哪|上哪|找谁|哪里|哪儿")
 # One-character verbs that say nothing of which event a date is for ("啥时候开的" is a meeting held or begun).
 _LIGHT_VERBS = frozenset("开办弄搞做干到来去有是用起")
-_WHEN_MARKER = re.compile(
-    r"啥时候|什么时候|啥时|何时|哪天|哪一天|哪年|哪一年|几几年|几月|哪个月|几号|多会儿|多咱|啥前儿"
-)
+_WHEN_MARKER = re.compile(r"啥时候|什么时候|啥时|何时|哪天|哪一天|哪年|哪一年|几几年|几月|哪个月|几号|多会儿|多咱|啥前儿")
 
 
 # Words too general to be what a question turns on ("会不会有问题").
@@ -600,9 +573,7 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
         when = _WHEN_MARKER.search(norm)
         if when is None:
             return ""
-        after = sorted(
-            (norm.find(w, when.end()), w) for w in words if w not in _GENERIC and w in norm[when.end() :]
-        )
+        after = sorted((norm.find(w, when.end()), w) for w in words if w not in _GENERIC and w in norm[when.end() :])
         longer = [w for _, w in after if len(w) >= 2]  # "自何时起正式实施": 正式, not the particle 起
         single = [w for _, w in after if w not in _LIGHT_VERBS]  # "啥时候能提车": 提; "啥时候开的": any event
         return longer[0] if longer else (single[0] if single else "")
@@ -692,13 +663,11 @@ def asks_procedure(part_norm: str) -> bool:
     return bool(_PROCEDURE_ASK.search(part_norm))
 
 
-_ASKS_STEPS = re.compile(
-    r"(?:怎么|咋|如何|怎样)(?:去|来|才能|能)?(?:办理|申请|申办|操作|办手续)|(?:手续|流程|步骤)(?:是)?(?:啥|什么|怎样)"
-)
+_ASKS_STEPS = re.compile(r"(?:怎么|咋|如何|怎样)(?:去|来|才能|能)?(?:办理|申请|申办|操作|办手续)|(?:手续|流程|步骤)(?:是)?(?:啥|什么|怎样)")
 
 
 def asks_steps(norm: str) -> bool:
-    """ "咋办理", "怎么申请", "流程是啥": the steps themselves are asked for, which only a sentence telling how
+    """"咋办理", "怎么申请", "流程是啥": the steps themselves are asked for, which only a sentence telling how
     something is done (``states_procedure``) gives."""
     return bool(_ASKS_STEPS.search(norm))
 
@@ -709,9 +678,7 @@ def states_procedure(sentence_norm: str) -> bool:
 
 
 _PART_END = re.compile(r"(?<=[吗呢么])|[?？!！。；;，,]|\s+")
-_ASKS = re.compile(
-    r"吗|呢|么|啥|什么|怎么|咋|如何|何[时地处种]|哪|几|多少|谁|是否|能不能|可不可以|有没有|不$"
-)
+_ASKS = re.compile(r"吗|呢|么|啥|什么|怎么|咋|如何|何[时地处种]|哪|几|多少|谁|是否|能不能|可不可以|有没有|不$")
 
 
 def question_parts(question: str) -> list[str]:

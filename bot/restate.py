@@ -119,3 +119,33 @@ def disputes_figure(question: str) -> bool:
         asked != question
         and re.fullmatch(r"(?:百分之)?多少\S?", re.sub(r"[\s啊呀吧呢你的]", "", asked)) is not None
     )
+
+
+# A what/where/how question, then the resident's own guess at the answer as a short yes/no question: "在哪办 得去
+# 医保局窗口不", "是咋查的 提前打招呼不", "这钱是谁投的 县里吗", "是哪个厂子出的 是一汽的不".
+_WH = re.compile(r"咋|怎么|怎样|如何|哪|啥|什么|谁|几|多少|多大|多久|多长")
+_GUESS = re.compile(r"^[^，,。？?！!\s]{1,10}?(?:[吗呗么]|[不没]|是不是[^，,。？?！!\s]*)\s*[?？]?\s*$")
+_BREAK = re.compile(r"[\s，,？?]+")
+# What makes a closing yes/no a question of its own: more of something (也, 还), whether it can be done, a fee.
+_ANOTHER = re.compile(r"^(?:能|可以|可不可以|会|行)|也|还|另外|再|钱|费")
+
+
+def without_guess(question: str) -> str:
+    """The question without a closing guess at its answer: what it asks is answered, and so is the guess.
+
+    Only a guess after a question that asks what, where, how or who, and not a second question: "做检查也给报吗",
+    "能足不出户办吗" and "收钱不" ask more than the first question does."""
+    parts = _BREAK.split(question.strip())
+    if len(parts) < 2:
+        return question
+    guess, asked = parts[-1], question.strip()[: question.strip().rfind(parts[-1])].rstrip(" ，,？?")
+    if (
+        not guess
+        or _WH.search(guess)
+        or _GUESS.match(guess) is None
+        or not _WH.search(_BREAK.split(asked)[-1])
+    ):
+        return question
+    if _ANOTHER.search(guess):
+        return question  # "做检查也给报吗", "能足不出户办吗", "收钱不": a second question, not a guess
+    return asked

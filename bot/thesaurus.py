@@ -17,7 +17,7 @@ _FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 
     底下 上头 里头 上来 下去 出来 早点 往 那帮 那帮人 好几个 好几年 好几天 好几次 好个 好年 好天 好次 人是 能干
     怎么弄 怎么整 怎么搞 怎么办 真的 是真的 有人管 人管 主要 此次 这次 有事 一块儿 整好 弄好 搞好 给出
     玩意儿 玩意 这玩意儿 那玩意儿 这种 那种 那次 这次 每月 嘎哈 用来 跟 换成 换到 前阵子 这阵子 那阵子 阵子 那会儿 这会儿 那时候 那时 起来 想法子 想办法 想招 琢磨 琢磨着 这事 这事儿 事儿 查查 查一下 先在 得先 要先 弄出来 搞出来 整出来
-    咋回事 怎么回事 回事 多会儿 多咱 啥前儿 家住 住在 老家"""
+    咋回事 怎么回事 回事 多会儿 多咱 啥前儿 家住 住在 老家 刚才 刚刚 你刚才 刚才说 你说"""
 FILLERS = frozenset(_FILLER_TEXT.split())
 
 # Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.
@@ -67,9 +67,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "管事": ("负责人", "负责"),
     "手续": ("登记", "备案", "办理"),
     "劲儿": ("动力", "功率", "扭矩"),  # "发动机劲儿多大": how powerful
-    "发布": (
-        "首发",
-    ),  # a new car "发布" at a motor show is its 首发  # "得办啥手续": the formalities are the registration
+    "发布": ("首发",),  # a new car "发布" at a motor show is its 首发  # "得办啥手续": the formalities are the registration
     "管事儿": ("负责人", "负责"),
     "干活": ("工作", "上岗", "在岗", "作业"),
     "消毒": ("消杀",),
@@ -108,13 +106,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "度": ("摄氏度", "温度"),
     "出毛病": ("报修", "抢修", "故障", "易出现"),  # "容易出毛病": what the articles say as "易出现…等情况"
     "坏了": ("报修", "抢修", "故障"),
-    "手机": (
-        "app",
-        "线上",
-        "网上",
-        "微信",
-        "公众号",
-    ),  # 在手机上办: done online, in an app or a WeChat account
+    "手机": ("app", "线上", "网上", "微信", "公众号"),  # 在手机上办: done online, in an app or a WeChat account
     "软件": ("app",),
     "阿普": ("app",),  # APP said aloud and typed by ear
     "爱屁屁": ("app",),

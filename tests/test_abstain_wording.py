@@ -394,3 +394,14 @@ def test_whether_it_costs_money_asked_with_a_closing_bu(chain: FaqChain) -> None
     """"上门查线路要钱不" asks about a fee like "要钱吗"; the power article does not say, so it is declined."""
     assert classify("延边供电公司上门查线路要钱不").kind == "fee"
     assert not chain.ask("延边供电公司上门查线路要钱不").answered
+
+
+@pytest.mark.parametrize("question", ["家庭共济绑定家里人收手续费不", "家里人的账户绑定要手续费吗"])
+def test_a_fee_question_is_not_answered_by_a_sentence_that_only_names_costs(chain: FaqChain, question: str) -> None:
+    """"绑定要手续费吗": whether binding costs anything, which no article says. "可使用个人账户资金支付…医疗费用"
+    names costs the account pays, not a charge for binding, so it does not answer; nor does the how-to sentence."""
+    answer = chain.ask(question)
+    assert not answer.answered, answer.text
+    assert classify(question).kind == "fee"
+    assert not satisfies("fee", "本人及绑定的家庭成员可使用个人账户资金支付目录内、外的药品、医疗器械、医用耗材等医疗费用")
+    assert satisfies("fee", "要求各企业积极采取提升派费，发放津补贴")

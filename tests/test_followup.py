@@ -59,7 +59,7 @@ def test_a_place_and_how_it_went_asks_the_earlier_subject_about_that_place(
 
 
 def test_people_described_by_what_they_do_take_the_earlier_groups_place(chain: FaqChain) -> None:
-    """ "那打零工的呢" after 在职职工 then 退休人员: asked about odd-job workers, not about retirees who do odd jobs;
+    """"那打零工的呢" after 在职职工 then 退休人员: asked about odd-job workers, not about retirees who do odd jobs;
     no article speaks of them, so it is declined."""
     _, retired, odd_jobs = _talk(chain, "在职职工个人账户每月按多少计入", "那退休的呢", "那打零工的呢")
     assert retired.answered and "4%" in retired.text
@@ -69,7 +69,7 @@ def test_people_described_by_what_they_do_take_the_earlier_groups_place(chain: F
 
 @pytest.mark.parametrize("more", ["还有呢", "还有别的不"])
 def test_more_after_a_declined_question_continues_the_last_answer(chain: FaqChain, more: str) -> None:
-    """ "还有呢" after a question the bot declined ("草莓多少钱一斤") asks for more of the answer before it: what
+    """"还有呢" after a question the bot declined ("草莓多少钱一斤") asks for more of the answer before it: what
     that answer already quoted is not repeated."""
     first, price, rest = _talk(chain, "梨树草莓合作社种了多少亩", "草莓多少钱一斤", more)
     assert "500余亩" in first.text and not price.answered
@@ -78,7 +78,7 @@ def test_more_after_a_declined_question_continues_the_last_answer(chain: FaqChai
 
 
 def test_a_follow_up_naming_nothing_stays_in_the_conversations_article(chain: FaqChain) -> None:
-    """ "都查了些啥" after a question on 吉林市's checks of courier outlets: what the postal checks looked at, not the
+    """"都查了些啥" after a question on 吉林市's checks of courier outlets: what the postal checks looked at, not the
     sites an ecology group inspected "在吉林", which fits the words about as well."""
     first, second = _talk(chain, "吉林市检查快递网点是啥方式", "都查了些啥")
     assert {c.doc_id for c in first.citations} == {"postal-baotong"}
@@ -87,7 +87,7 @@ def test_a_follow_up_naming_nothing_stays_in_the_conversations_article(chain: Fa
 
 
 def test_when_people_start_work_is_answered_by_when_they_started(chain: FaqChain) -> None:
-    """ "员工几点上班" after a question on 辽源's filling station: "员工们从早上7点就开始忙碌起来" says when their day
+    """"员工几点上班" after a question on 辽源's filling station: "员工们从早上7点就开始忙碌起来" says when their day
     began; when it ends ("几点下班") the article does not say."""
     _, start = _talk(chain, "辽源液化气灌装站跨年那天充装了多少套", "员工几点上班")
     assert start.answered and "早上7点" in start.text, start.text
@@ -96,14 +96,14 @@ def test_when_people_start_work_is_answered_by_when_they_started(chain: FaqChain
 
 
 def test_where_to_complain_about_couriers_is_declined_after_a_postal_answer(chain: FaqChain) -> None:
-    """ "那快递压件了上哪投诉" (上哪, like 去哪): the postal article names no place to complain, so a sentence naming
+    """"那快递压件了上哪投诉" (上哪, like 去哪): the postal article names no place to complain, so a sentence naming
     长春 is no answer."""
     _, second = _talk(chain, "长春邮政管理局都查了哪些快递公司", "那快递丢了上哪投诉")
     assert not second.answered, second.text
 
 
 def test_the_same_there_asks_the_earlier_question_about_that_place(chain: FaqChain) -> None:
-    """ "吉林市也这么整吗" after a question on 长春's 门诊共济: asked about 吉林市, which the 长春 article does not cover."""
+    """"吉林市也这么整吗" after a question on 长春's 门诊共济: asked about 吉林市, which the 长春 article does not cover."""
     _, second = _talk(chain, "长春门诊共济从哪天开始实施", "吉林市也这么整吗")
     assert "吉林市" in second.rewritten_question and "门诊共济" in second.rewritten_question
     assert not second.answered, second.text
@@ -222,13 +222,9 @@ def test_who_led_the_shift_follow_up_names_the_team_leader(chain: FaqChain) -> N
 
 def test_that_station_after_a_city_and_station_keeps_the_station_name(chain: FaqChain) -> None:
     """ "吉林市淮安高中压调压站…" then "那个站…": the station is 淮安高中压调压站, not any 调压站 and not 吉林市."""
-    rewritten = condense(
-        "那个站冬天当班的人盯着啥？", [Turn("吉林市淮安高中压调压站都给哪些地方供气？")]
-    ).rewritten
+    rewritten = condense("那个站冬天当班的人盯着啥？", [Turn("吉林市淮安高中压调压站都给哪些地方供气？")]).rewritten
     assert rewritten.startswith("淮安高中压调压站")
-    _first, second = _talk(
-        chain, "吉林市淮安高中压调压站都给哪些地方供气？", "那个站冬天值班的人主要盯着啥？"
-    )
+    _first, second = _talk(chain, "吉林市淮安高中压调压站都给哪些地方供气？", "那个站冬天值班的人主要盯着啥？")
     assert second.answered and "运行压力" in second.text
 
 
@@ -326,11 +322,7 @@ def test_same_as_which_follow_up_is_answered(chain: FaqChain) -> None:
 def test_why_follow_up_asks_the_cause_of_the_last_answer(chain: FaqChain) -> None:
     """ "为什么呢？" after a question on what goes wrong: the earlier question, for its cause (由于…受潮湿…影响)."""
     rewritten = condense("那为啥要这么做？", [Turn("国网在梨树投了多少钱")]).rewritten
-    assert (
-        "多少" not in rewritten
-        and rewritten.startswith("国网在梨树投了")
-        and classify(rewritten).kind == "why"
-    )
+    assert "多少" not in rewritten and rewritten.startswith("国网在梨树投了") and classify(rewritten).kind == "why"
     _first, second = _talk(chain, "延边返乡务工人员家里的开关插座会出啥毛病", "为什么呢？")
     assert second.answered and "受潮湿、锈蚀、灰尘等影响" in second.text
 
@@ -377,17 +369,12 @@ def test_a_place_then_a_question_of_its_own_keeps_the_earlier_subject(chain: Faq
 
 def test_this_station_is_named_without_the_measure_word_of_that_one() -> None:
     """ "吉林城隍庙那个调压站…" then "这站供哪些地方": 那个 is 那 + 个; the station's name does not start with 个."""
-    earlier = Turn(
-        "吉林城隍庙那个调压站谁在巡检",
-        answer="在吉林城隍庙安高中压调压站，运行工都兴屹正在对站内设备设施进行巡检。",
-    )
+    earlier = Turn("吉林城隍庙那个调压站谁在巡检", answer="在吉林城隍庙安高中压调压站，运行工都兴屹正在对站内设备设施进行巡检。")
     rewritten = condense("这站供哪些地方", [earlier]).rewritten
     assert "调压站" in rewritten and "个调压站" not in rewritten
 
 
-def test_that_thing_then_ne_after_a_question_with_no_subject_asks_it_about_that_thing(
-    chain: FaqChain,
-) -> None:
+def test_that_thing_then_ne_after_a_question_with_no_subject_asks_it_about_that_thing(chain: FaqChain) -> None:
     """ "那慢病呢" after "能去哪级医院报" (no subject to swap): the same question about 慢病 (门诊慢性病)."""
     _first, second = _talk(chain, "门诊看病现在能去哪级医院报", "那慢病呢")
     assert second.rewritten_question.startswith("慢病")
@@ -427,3 +414,18 @@ def test_where_or_how_to_bind_family_members_is_answered_with_the_channel(chain:
     account's 家庭共济 module (the article's 备案登记), not the list of what may be paid."""
     _, answer = _talk(chain, "个人账户能给家里人交居民医保吗", ask)
     assert answer.answered and "吉林医保公共服务" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "fact"),
+    [
+        ("个人账户能给家里人用吗", "那你刚才说的那个在哪办", "吉林医保公共服务"),
+        ("梨树县农网改造投了多少钱", "你刚才说的那个钱是谁出的", "国网吉林电力"),
+    ],
+)
+def test_what_you_just_said_refers_to_the_last_answer(
+    chain: FaqChain, first: str, then: str, fact: str
+) -> None:
+    """ "你刚才说的那个": the thing in the last answer; 刚才 is no word the article must contain."""
+    _, answer = _talk(chain, first, then)
+    assert answer.answered and fact in answer.text, answer.text

@@ -12,7 +12,7 @@ import pytest
 
 from bot.chain import FaqChain, answer_to_turn, build_chain
 from bot.config import Settings
-from bot.restate import asked_figure, unrelay
+from bot.restate import asked_figure, unrelay, without_guess
 
 
 @pytest.fixture(scope="module")
@@ -105,3 +105,33 @@ def test_names_numbers_and_conditions_are_not_figures_to_confirm(question: str) 
     """A place named with a numeral (八棵树), 二十大, a count that is part of the condition asked about, a hospital
     grade and a phone number are left alone."""
     assert asked_figure(question) == question
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("吉林市邮政管理局派人下去咋检查的 是提前通知的不", "四不两直"),
+        ("红旗H6是在哪首发的 是长春车展不", "广州"),
+    ],
+)
+def test_a_guess_after_an_open_question_does_not_stop_the_answer(
+    chain: FaqChain, question: str, fact: str
+) -> None:
+    """ "咋检查的 是提前通知的不": the resident asks how, then guesses; the answer to how answers the guess too, and
+    the guess's words (提前通知, 长春车展) are not words the article must contain."""
+    answer = chain.ask(question)
+    assert answer.answered and fact in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "门诊能报多少 做检查也给报吗",
+        "延边供电上门服务多少次 收钱不",
+        "听说供电公司有服务 是咋弄的 能足不出户办吗",
+        "辽源过年快递停不停",
+    ],
+)
+def test_a_second_question_is_not_taken_for_a_guess(question: str) -> None:
+    """More of something (也), a fee, whether it can be done: a question of its own, kept."""
+    assert without_guess(question) == question

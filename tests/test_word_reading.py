@@ -80,7 +80,7 @@ def test_a_particle_glued_to_a_word_the_articles_lack_is_dropped(chain: FaqChain
 
 
 def test_the_adverb_dou_glued_to_a_noun_is_cut_off(chain: FaqChain) -> None:
-    """ "买药都急": jieba reads 药都 (a town's nickname), a word no article has, so the question looked like a near
+    """"买药都急": jieba reads 药都 (a town's nickname), a word no article has, so the question looked like a near
     miss; it is 药 and the adverb 都. A word whose first character the articles do not know stays whole."""
     words = chain._loaded.bank.reader.words
     assert "药都" not in words("家里老人买药都急") and "药" in words("家里老人买药都急")
@@ -91,7 +91,7 @@ def test_the_adverb_dou_glued_to_a_noun_is_cut_off(chain: FaqChain) -> None:
 
 
 def test_da_after_wang_is_putting_something_in(chain: FaqChain) -> None:
-    """ "往地下打二氧化碳", "往卡里打多少": 打 after 往 is 打入 (read as 注入/计入); a phone call stays one."""
+    """"往地下打二氧化碳", "往卡里打多少": 打 after 往 is 打入 (read as 注入/计入); a phone call stays one."""
     words = chain._loaded.bank.reader.words
     assert "打入" in words("吉林油田每年往地下打多少吨二氧化碳")
     assert "打入" in words("个人账户每月往卡里打多少")
@@ -114,7 +114,7 @@ def test_a_yes_no_tag_is_not_glued_to_the_word_before_it(chain: FaqChain) -> Non
 
 
 def test_home_town_says_nothing_of_what_is_asked(chain: FaqChain) -> None:
-    """ "我老家辽源的": 老家 frames the question like 家住; 辽源 is where the resident lives."""
+    """"我老家辽源的": 老家 frames the question like 家住; 辽源 is where the resident lives."""
     assert "老家" not in chain._loaded.bank.reader.words("我老家辽源的 过年液化气够不够")
     assert home_places("我老家辽源的 过年液化气够不够") == {"辽源"}
     assert home_places("辽源的液化气够不够") == frozenset()
@@ -198,12 +198,7 @@ def test_typos_read_the_same_when_their_soundings_are_remembered(chain: FaqChain
     """The reader remembers which known word a run of characters sounds like (or that none does): a question read
     with those remembered gives the words it gave when each was sounded out."""
     reader = chain._loaded.bank.reader
-    questions = [
-        "医宝个人帐户能给我媳妇用不",
-        "动天调压器容易出啥毛病",
-        "门诊慢行病能在哪些医院报",
-        "快第过年停不停",
-    ]
+    questions = ["医宝个人帐户能给我媳妇用不", "动天调压器容易出啥毛病", "门诊慢行病能在哪些医院报", "快第过年停不停"]
     reader._like.clear()
     reader._cache.clear()
     cold = [reader.words(q) for q in questions]
@@ -313,9 +308,7 @@ def test_what_documents_to_bring_is_declined_when_no_source_lists_any(chain: Faq
     assert not chain.ask("去德惠加气母站加气要带什么证件").answered
 
 
-def test_resident_words_for_departments_and_rising_demand_are_read_as_the_articles_say_them(
-    chain: FaqChain,
-) -> None:
+def test_resident_words_for_departments_and_rising_demand_are_read_as_the_articles_say_them(chain: FaqChain) -> None:
     """厅局 are the article's 部门; "多起来了" asks whether something rose (用电负荷持续上升), 起来 names nothing."""
     drawn = chain.ask("督导帮扶工作组的人是从几个厅局抽调的")
     assert drawn.answered and "10个部门" in drawn.text
@@ -326,9 +319,7 @@ def test_resident_words_for_departments_and_rising_demand_are_read_as_the_articl
 def test_characters_cut_apart_that_make_an_article_word_are_read_as_it(chain: FaqChain) -> None:
     """A name jieba does not know comes out as single characters; joined they are the article's own token."""
     words = chain._loaded.bank.reader.words
-    assert not all(len(w) == 1 for w in words("省工信厅介绍了啥政策")), (
-        "省工信厅 is not four loose characters"
-    )
+    assert not all(len(w) == 1 for w in words("省工信厅介绍了啥政策")), "省工信厅 is not four loose characters"
     assert "都" not in words("都兴屹是干啥的")
 
 
@@ -416,9 +407,7 @@ def test_where_it_was_launched_is_answered_with_a_sentence_naming_a_venue(chain:
 
     assert not satisfies("place", "发布会现场,中国一汽相关负责人从红旗h6造型、内饰等方面向与会嘉宾展示")
     assert satisfies("place", "红旗h6全球首发仪式在2022广州国际汽车展现场举行")
-    assert satisfies(
-        "place", "参保职工可通过微信公众号的“家庭共济”模块自助办理"
-    )  # 去哪办: a channel, no place named
+    assert satisfies("place", "参保职工可通过微信公众号的“家庭共济”模块自助办理")  # 去哪办: a channel, no place named
     answer = chain.ask("红旗H6是在哪发布的")
     assert answer.answered and "广州国际汽车展" in answer.text, answer.text
 
