@@ -40,6 +40,7 @@ def chain(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Faq
         ("草莓棚子一共种了多少亩", "500余亩", "power-lishu-strawberry"),  # 棚子 ~ 大棚
         ("延边供电推的那个阿普叫啥名字", "网上国网", "yanbian-power-returnees"),  # 阿普 ~ APP
         ("一家人能合着用一个医保个人账户不", "家庭成员共用共享", "cc-medical-outpatient"),  # 一家人, 合着用
+        ("红旗H6的车屁股是啥样的", "贯穿式尾灯组", "hongqi-h6"),  # 屁股 ~ 尾部
         ("延边供电给返乡的推了个啥软件", "网上国网", "yanbian-power-returnees"),  # 软件 ~ APP
         ("家庭共济在手机上咋整", "吉林医保公共服务", "cc-medical-outpatient"),  # 手机 ~ 微信公众号
         ("梨树的菜农报修找谁", "便民服务联系卡", "power-lishu-strawberry"),  # 菜农 ~ 种植户
