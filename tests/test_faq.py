@@ -90,6 +90,18 @@ def test_near_misses_never_get_a_curated_answer(chain: FaqChain, question: str) 
     assert not answer.answered
 
 
+@pytest.mark.parametrize("question", ["医保卡里的钱家里人能花不", "个人账户的钱家属能不能用"])
+def test_the_most_asked_question_in_other_words_gets_the_curated_answer(chain: FaqChain, question: str) -> None:
+    """Whether the family may use the account, as residents say it (医保卡, 家属, 花): the curated answer gives both
+    the rule and where to bind them, which no single sentence of the article does."""
+    answer = chain.ask(question)
+    assert answer.mode == "faq" and answer.answered
+    assert "家庭成员共用共享" in answer.text and "吉林医保公共服务" in answer.text
+    assert_citations_exact(answer)
+    for near_miss in ("医保卡丢了家里人能替我补办吗", "医保卡里的钱能给家里人交电费吗"):
+        assert chain.ask(near_miss).mode != "faq"
+
+
 def _chain_with_faq(seed_index_dir: Path, tmp_path: Path, embeddings, entries: list[dict], today: dt.date):  # type: ignore[no-untyped-def]
     kb = tmp_path / "kb"
     kb.mkdir()
