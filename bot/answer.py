@@ -53,6 +53,9 @@ _NAMING_KINDS = frozenset({"person", "source", "sites"})
 STAY_SWAP = 0.8
 # Kinds a paragraph's first sentence answers for the rest of it: who acted, where ("松原市邮政管理局……要建立…机制").
 _LEAD_NAMES = frozenset({"division", "person", "source"})
+# A second question of these kinds is answered only by a sentence giving what it asks: "站长是谁？员工从几点开始
+# 工作？" is not answered about the manager by the sentence saying when the staff began.
+_PART_KINDS = STRICT_KINDS | {"person", "source"}
 # A sentence is about one of the things a question lists ("分别是啥") when it names it this early.
 ITEM_OPENS = 8
 # A second sentence scoring this close to the best one is quoted too (in part if need be).
@@ -448,7 +451,7 @@ def draft_answer(
             # far is no answer to it when they already give what it asks (the count).
             kind = classify(part_text).kind
             answered = says - coverage_of(part_weights, quoted) < PART_GAIN and (
-                kind not in STRICT_KINDS or any(satisfies(kind, bank.sentences[c.sid].norm) for c in chosen)
+                kind not in _PART_KINDS or any(satisfies(kind, bank.sentences[c.sid].norm) for c in chosen)
             )
             if best_part is not None and says >= 0.5 and not answered:
                 pick = best_part

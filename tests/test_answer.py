@@ -292,3 +292,14 @@ def test_asking_also_what_to_do_quotes_the_steps_whole(chain: FaqChain, question
 def test_an_article_about_another_city_does_not_answer(chain: FaqChain) -> None:
     assert not chain.ask("吉林市啥时候开始实行职工医保门诊共济").answered
     assert chain.ask("长春啥时候开始实行职工医保门诊共济").answered
+
+
+@pytest.mark.parametrize(
+    "question", ["跨年那天辽源液化气灌装站的站长是谁？员工早上几点开始忙的？", "跨年当天辽源灌装站站长叫什么？员工从几点开始干的？"]
+)
+def test_a_second_question_asking_who_is_answered_with_a_name(chain: FaqChain, question: str) -> None:
+    """Who ran the station and when work began: the sentence on 7 o'clock names the station but nobody in charge, so
+    it does not answer who; the sentence naming 站长杨博 is quoted too."""
+    answer = chain.ask(question)
+    assert answer.answered and "杨博" in answer.text and "7点" in answer.text, answer.text
+    assert_citations_exact(answer)
