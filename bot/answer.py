@@ -53,6 +53,10 @@ _NAMING_KINDS = frozenset({"person", "source", "sites"})
 STAY_SWAP = 0.8
 # Kinds a paragraph's first sentence answers for the rest of it: who acted, where ("松原市邮政管理局……要建立…机制").
 _LEAD_NAMES = frozenset({"division", "person", "source"})
+# Away from where the resident is insured or lives; a sentence speaks of that only with words like these.
+_ELSEWHERE = re.compile(r"外地|异地|省外|外省|跨省|外市|国外")
+_CARE = re.compile(r"医保|看病|就医|门诊|住院|报销|能报|给报|拿药|买药|个人账户|统筹")
+_AWAY = re.compile(r"外地|异地|省外|外省|跨省|外市|国外|在外|外出|返乡")
 # A second question of these kinds is answered only by a sentence giving what it asks: "站长是谁？员工从几点开始
 # 工作？" is not answered about the manager by the sentence saying when the staff began.
 _PART_KINDS = STRICT_KINDS | {"person", "source"}
@@ -530,6 +534,14 @@ def draft_answer(
                 for seg in draft.segments
             ):
                 draft.places_ok = False
+    if (
+        _ELSEWHERE.search(info.norm)
+        and _CARE.search(info.norm)
+        and not any(_AWAY.search(seg.sentence.norm) for seg in draft.segments)
+    ):
+        # "在外地看门诊能报不": medical care away from where one is insured (异地就医) has rules of its own, which a
+        # sentence on the rule at home does not give. A parcel from 外地 is another matter.
+        draft.places_ok = False
     judged = judged or weights
     draft.coverage = coverage_of(judged, credit)
     years = asked_years(info.norm)

@@ -405,3 +405,12 @@ def test_a_fee_question_is_not_answered_by_a_sentence_that_only_names_costs(chai
     assert classify(question).kind == "fee"
     assert not satisfies("fee", "本人及绑定的家庭成员可使用个人账户资金支付目录内、外的药品、医疗器械、医用耗材等医疗费用")
     assert satisfies("fee", "要求各企业积极采取提升派费，发放津补贴")
+
+
+@pytest.mark.parametrize("question", ["去省外看病个人账户的钱能用吗", "孩子在外省上大学 看门诊能用我的个人账户不"])
+def test_care_away_from_home_is_not_answered_by_the_rule_at_home(chain: FaqChain, question: str) -> None:
+    """异地就医 has rules of its own, which no article gives: "可以" from the sentence on family sharing at home
+    would be a guess. Returnees who worked 外地 are still answered about the help they get at home."""
+    assert not chain.ask(question).answered
+    answer = chain.ask("在外地打工的回延边了 供电公司上门给查线路不")
+    assert answer.answered and "共产党员服务队" in answer.text, answer.text
