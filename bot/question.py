@@ -39,6 +39,7 @@ Kind = Literal[
     "sites",
     "payment",
     "handling",
+    "membership",
     "place",
     "yesno",
     "how",
@@ -133,6 +134,11 @@ _PAY_WHERE = re.compile(
 _HANDLE_WHERE = re.compile(
     r"(?:在|去|到|上)?(?:哪里|哪儿|哪)(?:能|可以|才能|去)?(?:办理|办|申请|申办|开通|登记|备案|绑定|绑|弄|整|操作)(?!法|公)"
 )
+# "公婆算不算家庭成员", "灵活就业的属不属于": whether someone or something falls under a rule, which only a
+# sentence drawing its bounds answers (包括…, 是指…, 限于…), not one that merely applies the rule. "这算不算国内
+# 最大的" asks for a judgement the article may state ("国内最大规模"), not where a rule's bounds lie.
+_MEMBERSHIP = re.compile(r"(?:算不算|算是)(?![^，,。？?\s]{0,6}(?:最|第一|首个|首家|头一))|属不属于|属于不属于|是不是属于|包不包括|包括不包括|包不包含|在不在.{0,6}范围")
+_BOUNDS_IN_SOURCE = re.compile(r"包括|包含|是指|指的是|范围|以内|以外|限于|仅限|不含|除外|之内")
 _YESNO = re.compile(
     r"能不能|可不可以|可以不|行不行|是不是|有没有|会不会|管不管|给不给|能否|可否|是否|[吗嘛么不没]\s*[?？]?\s*$"
 )
@@ -284,6 +290,8 @@ def _kind(norm: str) -> Kind:
         return "payment"
     if _HANDLE_WHERE.search(norm):
         return "handling"
+    if _MEMBERSHIP.search(norm):
+        return "membership"
     if _PLACE.search(norm):
         return "place"
     if _WHY.search(norm):
@@ -345,6 +353,8 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         return bool(_PAY_IN_SOURCE.search(sentence_norm)) and bool(_VENUE_IN_SOURCE.search(sentence_norm))
     if kind == "handling":
         return bool(_VENUE_IN_SOURCE.search(sentence_norm))
+    if kind == "membership":
+        return bool(_BOUNDS_IN_SOURCE.search(sentence_norm))
     if kind == "place":
         from bot.condense import places
 
@@ -373,7 +383,7 @@ def _without_places(norm: str) -> str:
 # The kinds whose answer is a specific fact the source either states or does not.
 STRICT_KINDS: frozenset[str] = frozenset(
     {"division", "fee", "price", "spent", "phone", "address", "hours", "opening", "duration", "clock", "month"}
-    | {"monthday", "time", "percent", "number", "payment", "handling"}
+    | {"monthday", "time", "percent", "number", "payment", "handling", "membership"}
 )
 
 

@@ -414,3 +414,14 @@ def test_care_away_from_home_is_not_answered_by_the_rule_at_home(chain: FaqChain
     assert not chain.ask(question).answered
     answer = chain.ask("在外地打工的回延边了 供电公司上门给查线路不")
     assert answer.answered and "共产党员服务队" in answer.text, answer.text
+
+
+def test_whether_someone_falls_under_a_rule_needs_a_sentence_drawing_its_bounds(chain: FaqChain) -> None:
+    """"个体户…属不属于能家庭共济的": whether the rule covers them, which only a sentence saying whom it includes
+    answers; the sentence on how to bind family members applies the rule and says nothing of its bounds. "这算不算国内
+    最大的" asks a judgement, which the article states."""
+    assert classify("我是个体户自己交的医保 属不属于能家庭共济的").kind == "membership"
+    assert not chain.ask("我是个体户自己交的医保 属不属于能家庭共济的").answered
+    assert classify("吉林油田二氧化碳年注入量这算不算国内最大的").kind != "membership"
+    answer = chain.ask("吉林油田二氧化碳年注入量这算不算国内最大的")
+    assert answer.answered and "国内最大规模注入" in answer.text, answer.text
