@@ -51,6 +51,16 @@ def seed_index_dir(tmp_path_factory: pytest.TempPathFactory, embeddings) -> Path
 
 
 @pytest.fixture(scope="session")
+def no_faq_chain(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The chain over the seed index with no curated FAQ, built once: the extractive answerer's rules are tested on
+    it. ``knowledge_dir`` only locates faq.yaml; the index is the seed's."""
+    from bot.chain import build_chain
+    from bot.config import Settings
+
+    return build_chain(Settings(data_dir=seed_index_dir, knowledge_dir=tmp_path_factory.mktemp("no-faq")))
+
+
+@pytest.fixture(scope="session")
 def synthetic_kb(tmp_path_factory: pytest.TempPathFactory, embeddings):  # type: ignore[no-untyped-def]
     """Settings of a base built once: the seed articles plus ~300 chunks of synthetic look-alikes
     (scripts/synth_kb.py), ingested. Read-only: tests build their own chains on it."""

@@ -6,22 +6,18 @@ from the eval set on purpose: these check rules, not eval items.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from answers_support import assert_citations_exact
 
-from bot.chain import FaqChain, Turn, answer_to_turn, build_chain
+from bot.chain import FaqChain, Turn, answer_to_turn
 from bot.condense import asked_part, condense
-from bot.config import Settings
 from bot.question import asked_unit, classify, crux_word, satisfies
 from bot.words import tokenize
 
 
 @pytest.fixture(scope="module")
-def chain(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> FaqChain:
-    no_faq = tmp_path_factory.mktemp("no-faq")
-    return build_chain(Settings(data_dir=seed_index_dir, knowledge_dir=no_faq))
+def chain(no_faq_chain: FaqChain) -> FaqChain:
+    return no_faq_chain
 
 
 def test_a_date_or_a_place_name_is_not_a_count() -> None:

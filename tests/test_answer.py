@@ -15,9 +15,8 @@ from bot.question import classify, crux_word
 
 
 @pytest.fixture(scope="module")
-def chain(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> FaqChain:
-    no_faq = tmp_path_factory.mktemp("no-faq")  # knowledge_dir only locates faq.yaml; the index is the seed's
-    return build_chain(Settings(data_dir=seed_index_dir, knowledge_dir=no_faq))
+def chain(no_faq_chain: FaqChain) -> FaqChain:
+    return no_faq_chain
 
 
 def test_yes_no_question_opens_with_keyi_when_the_source_allows_it(chain: FaqChain) -> None:

@@ -6,19 +6,15 @@ each chain test was checked to fail with the restatement taken out of ``FaqChain
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from bot.chain import FaqChain, answer_to_turn, build_chain
-from bot.config import Settings
+from bot.chain import FaqChain, answer_to_turn
 from bot.restate import asked_figure, unrelay, without_guess
 
 
 @pytest.fixture(scope="module")
-def chain(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> FaqChain:
-    no_faq = tmp_path_factory.mktemp("no-faq")
-    return build_chain(Settings(data_dir=seed_index_dir, knowledge_dir=no_faq))
+def chain(no_faq_chain: FaqChain) -> FaqChain:
+    return no_faq_chain
 
 
 @pytest.mark.parametrize(

@@ -7,19 +7,15 @@ check that the pairs did not make the bot answer what no article says.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from answers_support import assert_citations_exact
 
-from bot.chain import FaqChain, answer_to_turn, build_chain
-from bot.config import Settings
+from bot.chain import FaqChain, answer_to_turn
 
 
 @pytest.fixture(scope="module")
-def chain(seed_index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> FaqChain:
-    no_faq = tmp_path_factory.mktemp("no-faq")
-    return build_chain(Settings(data_dir=seed_index_dir, knowledge_dir=no_faq))
+def chain(no_faq_chain: FaqChain) -> FaqChain:
+    return no_faq_chain
 
 
 @pytest.mark.parametrize(
