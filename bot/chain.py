@@ -49,7 +49,7 @@ from bot.question import (
     satisfies,
 )
 from bot.question_focus import SLOT_WEIGHT, done_for_words, slot_words
-from bot.restate import asked_figure, disputes_figure, unrelay, without_guess
+from bot.restate import asked_figure, disputes_figure, unrelay, who_said, without_guess
 from bot.retrieve import LARGE_BASE_CHUNKS, retrieve_hybrid, reworded_tokens
 from bot.scoring import word_weights
 from bot.types import Answer, Citation, Hit
@@ -249,6 +249,9 @@ class FaqChain:
             question = getattr(history[-1], "rewritten", "") or history[-1].question
         question = asked_figure(question)
         question = without_guess(question)  # "是咋查的 提前打招呼不" asks how they checked
+        said_by = who_said(question, str(getattr(history[-1], "answer", "") or "")) if history else None
+        if said_by:
+            question = said_by  # "谁说的": who said what the last answer quoted
         info = classify(question)
         state["info"] = info
         loaded: _Loaded = state["loaded"]

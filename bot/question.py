@@ -112,6 +112,8 @@ _NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
 # A title then a name: 站长杨博, 充装工刘成斌 (not 员工们从…: 工 there ends a word for staff).
 _NAMED = re.compile(
     r"(?:负责人|站长|所长|书记|厅长|主任|班长|队长|市长|经理|记者|工(?![们作人程业资厂地具会种序艺]))[\u4e00-\u9fff]{2,3}"
+    # "孙铁介绍，……": a speaker named before what they said, not "该公司介绍".
+    r"|(?:^|[，。；“”\s])(?!该|本|这|记者|有关|相关)[\u4e00-\u9fff]{2,3}(?:介绍|表示|告诉记者|说道)(?=[，,：:“])"
 )
 _DEFINE = re.compile(
     r"啥意思|什么意思|是啥|是什么|指啥|指什么|是指|意义|图个啥|图啥|干什么的|做什么的|干啥的"

@@ -149,3 +149,18 @@ def without_guess(question: str) -> str:
     if _ANOTHER.search(guess):
         return question  # "做检查也给报吗", "能足不出户办吗", "收钱不": a second question, not a guess
     return asked
+
+
+# "谁说的", "这是谁讲的", "哪个领导说的": who said what the last answer quoted.
+_WHO_SAID = re.compile(r"(?:那|这|这话|这是|那是)?(?:谁|哪位|哪个领导|哪个人)(?:说|讲|介绍|讲)的(?:呀|啊|呢)?[?？。]?")
+_MARKERS = re.compile(r"\[\d+\]")
+
+
+def who_said(question: str, last_answer: str) -> str | None:
+    """"谁说的" after an answer: the answer's first quoted sentence, asked who said it (its paragraph's opening
+    names the speaker: "孙铁介绍，……"); None for any other message."""
+    if not last_answer or _WHO_SAID.fullmatch(question.strip()) is None:
+        return None
+    first = _MARKERS.split(last_answer.split("\n")[0])[0].strip()
+    first = re.sub(r"^(?:可以|不可以|是的)。", "", first).strip("“”\"。 ")
+    return f"{first[:40]}，这是谁说的" if len(first) >= 6 else None

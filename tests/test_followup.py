@@ -429,3 +429,13 @@ def test_what_you_just_said_refers_to_the_last_answer(
     """ "你刚才说的那个": the thing in the last answer; 刚才 is no word the article must contain."""
     _, answer = _talk(chain, first, then)
     assert answer.answered and fact in answer.text, answer.text
+
+
+def test_who_said_it_names_the_speaker_of_what_the_last_answer_quoted(chain: FaqChain) -> None:
+    """"这是谁说的" after an answer quoting the ecology programme's aim: the speaker is named where the article
+    quotes it ("省生态环境厅副厅长韩良说，……"), so the answer names 韩良; asked first, it is declined."""
+    first, who = _talk(chain, "督导帮扶要实现啥样的转变", "这是谁说的")
+    assert first.answered
+    assert who.answered and "韩良" in who.text, who.text
+    assert {c.doc_id for c in who.citations} == {"eco-supervision"}
+    assert not chain.ask("这是谁说的").answered
