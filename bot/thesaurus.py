@@ -107,6 +107,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "出毛病": ("报修", "抢修", "故障", "易出现"),  # "容易出毛病": what the articles say as "易出现…等情况"
     "坏了": ("报修", "抢修", "故障"),
     "手机": ("app", "线上", "网上", "微信", "公众号"),  # 在手机上办: done online, in an app or a WeChat account
+    "拿": ("使用", "用于", "支付"),  # "能拿卡里的钱交啥费", "家里人能拿它干啥": use it
     "屁股": ("尾部",),  # a car's 屁股 is its rear
     "软件": ("app",),
     "阿普": ("app",),  # APP said aloud and typed by ear
