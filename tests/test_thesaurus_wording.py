@@ -37,6 +37,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("延边供电推的那个阿普叫啥名字", "网上国网", "yanbian-power-returnees"),  # 阿普 ~ APP
         ("一家人能合着用一个医保个人账户不", "家庭成员共用共享", "cc-medical-outpatient"),  # 一家人, 合着用
         ("红旗H6的车屁股是啥样的", "贯穿式尾灯组", "hongqi-h6"),  # 屁股 ~ 尾部
+        ("红旗H6的动力强不强", "185kW", "hongqi-h6"),  # 动力 ~ 功率, 扭矩
         ("家庭共济绑上以后 能拿卡里的钱交啥费不", "长期护理保险", "cc-medical-outpatient"),  # 拿 ~ 使用
         ("医保家庭共济开通了 家里人能拿它干啥", "医疗器械", "cc-medical-outpatient"),  # 拿 ~ 使用
         ("延边供电给返乡的推了个啥软件", "网上国网", "yanbian-power-returnees"),  # 软件 ~ APP
