@@ -32,12 +32,18 @@ def slot_words(norm: str, words: Sequence[str]) -> set[str]:
 _MANNER = re.compile(r"(?:什么样|啥样|哪种|哪一种|什么形式|啥形式)的?")
 
 
+# "供电所咋给种草莓的服务的", "怎么检查的": how a service or a check was done, which a sentence naming its kind
+# ("“跟踪式”“保姆式”服务", "地毯式督导检查") answers as well as "什么样的服务" is answered.
+_HOW_DONE = re.compile(r"(?:咋|怎么|如何|怎样)(?:给[^，,。？?\s]{1,10}?)?(?P<verb>服务|检查|督导|帮扶)")
+
+
 @lru_cache(maxsize=4096)
 def manner_pattern(norm: str, words: tuple[str, ...]) -> re.Pattern[str] | None:
     """ "提供了什么样的服务": a sentence that names the kind of 服务 (“跟踪式”“保姆式”服务, 上门服务) answers it."""
     m = _MANNER.search(norm)
     if m is None:
-        return None
+        done = _HOW_DONE.search(norm)
+        return re.compile(r"(?:式|型|性|”|\")" + done.group("verb")) if done else None
     noun = next((w for w in words if len(w) >= 2 and norm.startswith(w, m.end())), "")
     return re.compile(r"(?:式|型|性|”|\")" + re.escape(noun)) if noun else None
 

@@ -302,3 +302,11 @@ def test_a_second_question_asking_who_is_answered_with_a_name(chain: FaqChain, q
     answer = chain.ask(question)
     assert answer.answered and "杨博" in answer.text and "7点" in answer.text, answer.text
     assert_citations_exact(answer)
+
+
+def test_how_a_service_was_given_is_answered_by_the_kind_of_service(chain: FaqChain) -> None:
+    """"供电所对种草莓的农户咋服务": how they served, which the sentence naming the kind of service answers
+    ("采取“跟踪式”“保姆式”服务"), as it answers "提供了什么样的服务"; the contact card alone does not say how."""
+    answer = chain.ask("供电所对种草莓的农户咋服务")
+    assert answer.answered and "保姆式" in answer.text, answer.text
+    assert_citations_exact(answer)
