@@ -361,9 +361,10 @@ class WordReader:
         knowledge base lacks and a question that is answered looks like a near miss."""
         if word in self._vocabulary:
             return word
-        if len(word) == 2 and word[1] == "都" and word[0] in SYNONYMS:
-            # "买药都急": jieba's 药都 (a town's nickname) is 药 and the adverb 都. Only a resident's word the
-            # thesaurus reads: 成 is an article word, and 成都 a city no article is about.
+        if len(word) == 2 and word[1] in "都用" and word[0] in SYNONYMS:
+            # "买药都急": jieba's 药都 (a town's nickname) is 药 and the adverb 都; "拿药用" is 药 and 用, not 药用
+            # (medicinal). Only a resident's word the thesaurus reads: 成 is an article word, and 成都 a city no
+            # article is about.
             return word[0]
         bare = _GLUED_TAIL.sub("", word)
         return word if bare in FILLERS else bare

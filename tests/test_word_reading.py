@@ -85,6 +85,8 @@ def test_the_adverb_dou_glued_to_a_noun_is_cut_off(chain: FaqChain) -> None:
     words = chain._loaded.bank.reader.words
     assert "药都" not in words("家里老人买药都急") and "药" in words("家里老人买药都急")
     assert "成都" in words("成都的快递过年停不停")
+    assert "药用" not in words("医保卡里的钱能给我爸拿药用吗"), "拿药用: 药 and 用, not 药用 (medicinal)"
+    assert chain.ask("医保卡里的钱能给我爸拿药用吗").answered
     answer = chain.ask("家里老人买药都急 松原快递企业咋送")
     assert answer.answered and "优先特殊配送机制" in answer.text, answer.text
     assert_citations_exact(answer)
