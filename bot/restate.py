@@ -103,6 +103,9 @@ _DIGITS = frozenset("一二两三四五六七八九十")
 _CLOSING = frozenset("的了吗呢吧啊呗不多是")
 
 
+# Doubting the last answer, then saying what the resident believed instead: "确定吗 不是只有社区医院才给报吗".
+_COUNTER = re.compile(r"(?:你|您)?(?:确定吗|确定不|不对吧|不对啊)[，,。？?！!\s]*(?:不是|难道不是)[^，,。？?！!]{2,20}[吗么]?[?？]?")
+
 # Saying the last answer is wrong: "不对吧", "你确定吗", "你是不是记岔了", "不是说五秒多吗".
 _DISPUTE = re.compile(
     r"不对吧|不对啊|确定吗|确定不|确定么|记岔|记错|不是说|记得是|听说是|好像是|新闻上说|我看的是"
@@ -111,9 +114,12 @@ _DISPUTE = re.compile(
 
 def disputes_figure(question: str) -> bool:
     """Whether the message only disputes a figure of the last answer ("不对吧 我记得是八千多套", "确定吗 我咋听说是
-    二百多个"): then it asks the last question again, and the answer is the article's figure once more."""
+    二百多个") or counters it ("确定吗 不是只有社区医院才给报吗"): then it asks the last question again, and the
+    answer is the article's once more."""
     if _DISPUTE.search(question) is None:
         return False
+    if _COUNTER.fullmatch(question.strip()):
+        return True
     asked = asked_figure(question)
     return (
         asked != question

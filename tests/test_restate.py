@@ -131,3 +131,12 @@ def test_a_guess_after_an_open_question_does_not_stop_the_answer(
 def test_a_second_question_is_not_taken_for_a_guess(question: str) -> None:
     """More of something (也), a fee, whether it can be done: a question of its own, kept."""
     assert without_guess(question) == question
+
+
+def test_countering_the_last_answer_asks_it_again(chain: FaqChain) -> None:
+    """"你确定吗 不是只能去社区医院吗" right after the answer on which hospitals: the resident doubts it and says what
+    they believed; the answer is the article's once more, not a decline for want of 社区医院."""
+    one = chain.ask("门诊统筹能去哪级医院")
+    two = chain.ask("你确定吗 不是只能去社区医院吗", [answer_to_turn(one)])
+    assert "三级及以下" in one.text
+    assert two.answered and "三级及以下" in two.text, two.text
