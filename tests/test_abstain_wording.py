@@ -421,3 +421,10 @@ def test_whether_someone_falls_under_a_rule_needs_a_sentence_drawing_its_bounds(
     assert classify("吉林油田二氧化碳年注入量这算不算国内最大的").kind != "membership"
     answer = chain.ask("吉林油田二氧化碳年注入量这算不算国内最大的")
     assert answer.answered and "国内最大规模注入" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", ["松原过年快递费涨不涨", "过年快递费会涨吗"])
+def test_what_sending_a_parcel_costs_is_a_price_no_article_gives(chain: FaqChain, question: str) -> None:
+    """"快递费涨不涨" asks what residents pay to send, which no article gives (提升派费 is couriers' pay)."""
+    assert classify(question).kind == "price"
+    assert not chain.ask(question).answered
