@@ -528,7 +528,7 @@ _HOW_MARKER = re.compile(
     r"(?:怎么|咋)(?:办|弄|整|搞)|怎么(?!样|回事)|咋(?!样|回事)|如何|怎样"
 )  # "需求咋样" asks how things are, not how to; "咋回事" asks why
 # "有" asks whether something exists ("有微信群吗"), but "没有工作" states a fact and "有人" is "someone".
-_CAN_MARKER = re.compile(r"能不能|可不可以|可以|能否|能|有没有|会不会|(?<!没)有(?!人)")
+_CAN_MARKER = re.compile(r"能不能|可不可以|可以|能否|能|有没有|会不会|(?<!没)有(?!人)|给(?=[^，,。\s]{2,8}[不吗没]\s*[?？]?\s*$)")
 # "能给家里老人交…吗": who it is for follows 给/帮/替/为; the action comes after them.
 # The word right after 给 (past a 家里) is who it is for; after "给她" the next word is already the action.
 # "咋让快递员乐意上岗": how willing or soon says nothing of the action, which is the word after it.

@@ -428,3 +428,12 @@ def test_what_sending_a_parcel_costs_is_a_price_no_article_gives(chain: FaqChain
     """"快递费涨不涨" asks what residents pay to send, which no article gives (提升派费 is couriers' pay)."""
     assert classify(question).kind == "price"
     assert not chain.ask(question).answered
+
+
+@pytest.mark.parametrize("question", ["自己盖个草莓大棚国家给补贴不", "建温室大棚县里给补贴不"])
+def test_whether_someone_gives_something_needs_that_thing_in_the_answer(chain: FaqChain, question: str) -> None:
+    """"国家给补贴不": 补贴 is what is asked about (the crux after 给), and no sentence on greenhouses speaks of a
+    subsidy for building one. "供电公司给上门检查不" is still answered."""
+    assert crux_word(classify(question), tokenize(question)) == "补贴"
+    assert not chain.ask(question).answered
+    assert chain.ask("返乡的人回家 供电公司给上门检查不").answered
