@@ -1,5 +1,6 @@
-"""What a message asks, restated before it is read: a question relayed by hotline staff loses its relay frame, and a
-figure the resident asks to have confirmed becomes the figure asked.
+"""What a message asks, restated before it is read: a question relayed by hotline staff loses its relay frame; a
+figure the resident asks to have confirmed becomes the figure asked; disputing the last answer asks its question
+again; a closing guess at the answer is left out; "谁说的" asks who said what the last answer quoted.
 
 "来电人问辽源液化气灌装站跨年那天一共灌了多少瓶" asks what the caller asked: 来电人 and 问 are not words the article
 must contain. "梨树县温室大棚是不是有五万栋" asks how many greenhouses there are: the answer is the article's figure,
@@ -158,7 +159,7 @@ def without_guess(question: str) -> str:
 
 
 # "谁说的", "这是谁讲的", "哪个领导说的": who said what the last answer quoted.
-_WHO_SAID = re.compile(r"(?:那|这|这话|这是|那是)?(?:谁|哪位|哪个领导|哪个人)(?:说|讲|介绍|讲)的(?:呀|啊|呢)?[?？。]?")
+_WHO_SAID = re.compile(r"(?:那|这|这话|这是|那是)?(?:谁|哪位|哪个领导|哪个人)(?:说|讲|介绍)的(?:呀|啊|呢)?[?？。]?")
 _MARKERS = re.compile(r"\[\d+\]")
 
 
