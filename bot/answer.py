@@ -52,7 +52,7 @@ _NAMING_KINDS = frozenset({"person", "source", "sites"})
 # How close to the best sentence's score one from the conversation's article must come to answer instead of it.
 STAY_SWAP = 0.8
 # Kinds a paragraph's first sentence answers for the rest of it: who acted, where ("松原市邮政管理局……要建立…机制").
-_LEAD_NAMES = frozenset({"division", "person", "source"})
+_LEAD_NAMES = frozenset({"division", "city", "person", "source"})
 # Away from where the resident is insured or lives; a sentence speaks of that only with words like these.
 _ELSEWHERE = re.compile(r"外地|异地|省外|外省|跨省|外市|国外")
 _CARE = re.compile(r"医保|看病|就医|门诊|住院|报销|能报|给报|拿药|买药|个人账户|统筹")

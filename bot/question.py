@@ -20,6 +20,7 @@ from bot.thesaurus import SYNONYMS
 
 Kind = Literal[
     "division",
+    "city",
     "fee",
     "price",
     "spent",
@@ -79,6 +80,8 @@ _PHONE = re.compile(
 # "在哪个县": a county (city, district…) by name; a sentence naming none does not answer it.
 _DIVISION = re.compile(r"哪个(?:县|市|区|镇|乡|村)|哪(?:县|市|区)")
 _DIVISION_UNITS = "县市区镇乡村州"
+# "四不两直是哪个市用的": a city, which 区 names ("昌邑区、丰满区") do not give.
+_CITY = re.compile(r"哪个市|哪市|哪座城市|哪个城市")
 # "输了多少天然气" (or the common slip 天燃气) asks an amount of gas, not how many days.
 _DURATION = re.compile(r"多久|多长时间|几天(?![然燃]气)|几个小时|多少天(?![然燃]气)|多少年|几年")
 # "几月份能摘": a month, which a year ("2022年以来") does not give.
@@ -286,6 +289,8 @@ def _kind(norm: str) -> Kind:
         return "what"
     if _NUMBER.search(norm):
         return "number"
+    if _CITY.search(norm):
+        return "city"
     if _DIVISION.search(norm):
         return "division"
     if _PAY_WHERE.search(norm):
@@ -313,6 +318,10 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
             not _SPENDING.search(sentence_norm[max(0, m.start() - 8) : m.start()])
             for m in _PRICE_IN_SOURCE.finditer(sentence_norm)
         )
+    if kind == "city":
+        from bot.condense import places
+
+        return any(m.group(0).endswith("市") for m in places(sentence_norm))
     if kind == "division":
         from bot.condense import places  # condense reads questions with this module's helpers
 
@@ -384,7 +393,7 @@ def _without_places(norm: str) -> str:
 
 # The kinds whose answer is a specific fact the source either states or does not.
 STRICT_KINDS: frozenset[str] = frozenset(
-    {"division", "fee", "price", "spent", "phone", "address", "hours", "opening", "duration", "clock", "month"}
+    {"division", "city", "fee", "price", "spent", "phone", "address", "hours", "opening", "duration", "clock", "month"}
     | {"monthday", "time", "percent", "number", "payment", "handling", "membership"}
 )
 

@@ -109,6 +109,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "手机": ("app", "线上", "网上", "微信", "公众号"),  # 在手机上办: done online, in an app or a WeChat account
     "拿": ("使用", "用于", "支付"),  # "能拿卡里的钱交啥费", "家里人能拿它干啥": use it
     "屁股": ("尾部",),  # a car's 屁股 is its rear
+    "办法": ("方式", "措施"),
     "软件": ("app",),
     "阿普": ("app",),  # APP said aloud and typed by ear
     "爱屁屁": ("app",),

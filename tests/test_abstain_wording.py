@@ -437,3 +437,13 @@ def test_whether_someone_gives_something_needs_that_thing_in_the_answer(chain: F
     assert crux_word(classify(question), tokenize(question)) == "补贴"
     assert not chain.ask(question).answered
     assert chain.ask("返乡的人回家 供电公司给上门检查不").answered
+
+
+def test_which_city_is_answered_with_a_city_not_its_districts(chain: FaqChain) -> None:
+    """"四不两直这个检查办法是哪个市用的": the sentence on the 四不两直 way names 吉林市's districts (昌邑区…), no city;
+    the paragraph's opening names 吉林市邮政管理局 and is quoted. 办法 is the article's 方式."""
+    assert classify("四不两直这个检查办法是哪个市用的").kind == "city"
+    assert not satisfies("city", "5个督导组采取“四不两直”的方式，分赴昌邑区、丰满区、龙潭区")
+    answer = chain.ask("四不两直这个检查办法是哪个市用的")
+    assert answer.answered and "吉林市" in answer.text, answer.text
+    assert_citations_exact(answer)
