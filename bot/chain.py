@@ -49,7 +49,7 @@ from bot.question import (
     satisfies,
 )
 from bot.question_focus import SLOT_WEIGHT, done_for_words, slot_words
-from bot.restate import asked_figure, disputes_figure, unrelay, who_said, without_guess
+from bot.restate import restate
 from bot.retrieve import LARGE_BASE_CHUNKS, retrieve_hybrid, reworded_tokens
 from bot.scoring import word_weights
 from bot.types import Answer, Citation, Hit
@@ -241,17 +241,9 @@ class FaqChain:
     # ------------------------------------------------------------------- steps
     def _condense(self, state: dict[str, Any]) -> dict[str, Any]:
         question = arabic_months(arabic_years(state["question"].strip()))  # "二二年…十一月" is read as 22年…11月
-        # "来电人问…" is read as what the caller asked; "是不是有五万栋" as how many there are.
-        question = unrelay(question)
         history = state["history"]
-        if history and disputes_figure(question):
-            # "不对吧 我记得是八千多套": the last question, asked again.
-            question = getattr(history[-1], "rewritten", "") or history[-1].question
-        question = asked_figure(question)
-        question = without_guess(question)  # "是咋查的 提前打招呼不" asks how they checked
-        said_by = who_said(question, str(getattr(history[-1], "answer", "") or "")) if history else None
-        if said_by:
-            question = said_by  # "谁说的": who said what the last answer quoted
+        # "来电人问…" is read as what the caller asked, "是不是有五万栋" as how many there are (``bot.restate``).
+        question = restate(question, history)
         info = classify(question)
         state["info"] = info
         loaded: _Loaded = state["loaded"]

@@ -11,6 +11,20 @@ not a yes or a no.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+
+def restate(question: str, history: Sequence[object]) -> str:
+    """The message as what it asks, before it is classified: the steps below, in this order. ``history`` holds the
+    earlier turns (each with .question, .rewritten, .answer)."""
+    question = unrelay(question)
+    if history and disputes_figure(question):
+        # "不对吧 我记得是八千多套": the last question, asked again.
+        question = getattr(history[-1], "rewritten", "") or getattr(history[-1], "question", "")
+    question = without_guess(asked_figure(question))
+    said_by = who_said(question, str(getattr(history[-1], "answer", "") or "")) if history else None
+    return said_by or question
+
 
 # Who relays the question, then the verb of relaying: "来电人问", "市民咨询：", "用户反映", "来电群众询问".
 _RELAY = re.compile(
