@@ -461,21 +461,44 @@ def story_and_ask(question: str) -> tuple[list[str], str]:
     found = [m for m in _ASK.finditer(norm) if m.start() >= MIN_STORY]
     # The last marker that still leaves a question after it ("我寻思…能不能…" rather than a closing "不知道行不行").
     m = next((m for m in reversed(found) if sum(1 for ch in orig[m.end() :] if _is_han(ch)) >= MIN_ASK), None)
-    if m is None:
-        return [], question
-    ask = orig[m.end() :].strip()
-    story = anchors(norm[: m.start()])
-    story += [
-        group for alias, group in _PEOPLE_ALIASES.items() if alias in norm[: m.start()] and group not in story
-    ]
+    if m is not None:
+        start, end = m.start(), m.end()
+    else:
+        # No marker: "我爸一个人在松原乡下住……又怕送不进去。邮政管理局对这种医疗物资寄递有没有啥要求？" asks in its
+        # last sentence, and what came before is the story.
+        last = _last_sentence(norm)
+        if last is None:
+            return [], question
+        start = end = last
+    ask = orig[end:].strip()
+    story = anchors(norm[:start])
+    story += [group for alias, group in _PEOPLE_ALIASES.items() if alias in norm[:start] and group not in story]
     if _THIRD_PERSON.search(ask):
         # "媳妇没工作在家带孩子 …… 我医保卡里钱她也能用了 咋操作啊": 她 is the family member the story named.
-        story += [w for w in _family_words() if w in norm[: m.start()]][:1]
+        story += [w for w in _family_words() if w in norm[:start]][:1]
     kept = [a for a in story if a not in normalize(ask)]
     return kept, ask
 
 
 _THIRD_PERSON = re.compile(r"[她他]")
+# Where a sentence ends, and what makes one a question.
+_SENTENCE_END = re.compile(r"[。！!？?；;]+")
+_ASKING = re.compile(r"[吗么呢]|[?？]|咋|怎么|怎样|如何|哪|啥|什么|谁|几|多少|多大|多久|能不能|有没有|是不是|[^\s]不$")
+
+
+def _last_sentence(norm: str) -> int | None:
+    """Where the asking last sentence of a long message starts, or None: the story before it must be long and
+    hold no question of its own, and the last sentence must ask."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(norm.rstrip("。！!？?；; "))]
+    if not ends:
+        return None
+    start = ends[-1]
+    ask = norm[start:].strip()
+    if start < MIN_STORY or sum(1 for ch in ask if _is_han(ch)) < MIN_ASK or not _ASKING.search(ask):
+        return None
+    if re.search(r"[?？]|[吗么呢][。！!；;\s]", norm[:start]):
+        return None  # the story asks something itself
+    return start
 
 
 @lru_cache(maxsize=1)

@@ -169,6 +169,23 @@ def test_a_long_message_is_answered_on_what_was_heard_or_what_it_finally_asks(
     assert_citations_exact(answer)
 
 
+def test_a_long_message_without_an_ask_marker_asks_in_its_last_sentence(chain: FaqChain) -> None:
+    message = (
+        "我家老人住在松原下面的村里，离镇上挺远，常年吃药，以前网上买的药总是送得很慢。"
+        "过年这阵子邮政管理局对医疗物资的寄递有啥要求？"
+    )
+    focused = asked_part(message)
+    assert "松原" in focused and "吃药" not in focused and focused.endswith("有啥要求？"), focused
+    answer = chain.ask(message)
+    assert answer.answered and "优先特殊配送机制" in answer.text, answer.text
+    assert_citations_exact(answer)
+
+
+def test_a_story_that_asks_something_itself_is_not_cut() -> None:
+    message = "我在长春上班，单位给交的职工医保，医保卡丢了能补办吗？里面的钱家里人还能用不能用？"
+    assert asked_part(message) == message
+
+
 def test_a_long_message_whose_story_holds_the_question_is_not_cut(chain: FaqChain) -> None:
     message = "您好 我在长春上班 单位给交的职工医保 上个月医保卡丢了 里面还有钱 想问问去哪补办"
     assert asked_part(message) == message  # the ask is too short: the story says what is to be 补办
