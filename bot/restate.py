@@ -21,7 +21,7 @@ def restate(question: str, history: Sequence[object]) -> str:
     if history and disputes_figure(question):
         # "不对吧 我记得是八千多套": the last question, asked again.
         question = getattr(history[-1], "rewritten", "") or getattr(history[-1], "question", "")
-    question = without_guess(asked_figure(question))
+    question = without_guess(without_leading_guess(asked_figure(question)))
     said_by = who_said(question, str(getattr(history[-1], "answer", "") or "")) if history else None
     return said_by or question
 
@@ -170,6 +170,27 @@ def without_guess(question: str) -> str:
     if _ANOTHER.search(guess):
         return question  # "做检查也给报吗", "能足不出户办吗", "收钱不": a second question, not a guess
     return asked
+
+
+# A guess at the answer asked first, then the open question: "红旗H6是不是电车啊，用的啥发动机", "家庭共济是不是还
+#没开始呢 啥时候起实行的". What the guess names is no word the answer must hold; the open question is answered.
+_LEADING_GUESS = re.compile(
+    r"(?:是不是|是否)[^，,。？?！!\s]{1,12}?(?:啊|呢|吧|呀|吗|么|[，,。？?！!\s])[，,。？?！!\s]*(?=(?P<ask>.+)$)"
+)
+
+
+def without_leading_guess(question: str) -> str:
+    """The question without a yes/no guess put before an open question (what it names stays: "红旗H6")."""
+    m = _LEADING_GUESS.search(question.strip())
+    if m is None:
+        return question
+    ask = m.group("ask")
+    # The open question must say something of its own: "加价吗 加多少" asks about the guess itself.
+    own = re.sub(r"[的了呢啊吧呀吗么]", "", _WH.sub("", ask))
+    if not _WH.search(ask) or sum(1 for ch in own if "\u4e00" <= ch <= "\u9fff") < 2:
+        return question
+    head = question.strip()[: m.start()].rstrip(" ，,")
+    return f"{head} {ask}".strip() if head else ask
 
 
 # "谁说的", "这是谁讲的", "哪个领导说的": who said what the last answer quoted.

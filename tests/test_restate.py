@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot.chain import FaqChain, answer_to_turn
-from bot.restate import asked_figure, unrelay, without_guess
+from bot.restate import asked_figure, unrelay, without_guess, without_leading_guess
 
 
 @pytest.fixture(scope="module")
@@ -140,3 +140,26 @@ def test_countering_the_last_answer_asks_it_again(chain: FaqChain) -> None:
     two = chain.ask("你确定吗 不是只能去社区医院吗", [answer_to_turn(one)])
     assert "三级及以下" in one.text
     assert two.answered and "三级及以下" in two.text, two.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("红旗H6是不是新能源的 用的啥发动机", "2.0T"),
+        ("辽源液化气站是不是跨年都放假了 那天灌了多少套", "800余套"),
+    ],
+)
+def test_a_guess_before_an_open_question_does_not_stop_the_answer(
+    chain: FaqChain, question: str, fact: str
+) -> None:
+    """ "是不是新能源的 用的啥发动机": the guess comes first; the open question after it is what is answered, and the
+    guess's words (新能源, 放假) are not words the article must contain. What the guess was about (红旗H6) stays."""
+    assert without_leading_guess(question).startswith(question[:4])
+    answer = chain.ask(question)
+    assert answer.answered and fact in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", ["春节寄快递是不是得加价 加多少", "是不是去了七个地区", "门诊共济是不是1月1日开始的"])
+def test_a_question_about_the_guess_itself_keeps_it(question: str) -> None:
+    """"是不是得加价 加多少" asks how much the guessed surcharge is: without the guess nothing is asked."""
+    assert without_leading_guess(question) == question

@@ -41,6 +41,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("家庭共济绑上以后 能拿卡里的钱交啥费不", "长期护理保险", "cc-medical-outpatient"),  # 拿 ~ 使用
         ("医保家庭共济开通了 家里人能拿它干啥", "医疗器械", "cc-medical-outpatient"),  # 拿 ~ 使用
         ("延边供电给返乡的推了个啥软件", "网上国网", "yanbian-power-returnees"),  # 软件 ~ APP
+        ("职工医保门诊共济从哪天实行", "1月1日", "cc-medical-outpatient"),  # 实行 ~ 实施
         ("家庭共济在手机上咋整", "吉林医保公共服务", "cc-medical-outpatient"),  # 手机 ~ 微信公众号
         ("梨树的菜农报修找谁", "便民服务联系卡", "power-lishu-strawberry"),  # 菜农 ~ 种植户
         ("梨树草莓棚子有三相电吗", "动力电", "power-lishu-strawberry"),  # 三相电 ~ 动力电
