@@ -229,10 +229,48 @@ PROVINCE = "吉林省"
 _HOME_BEFORE = re.compile(r"(?:(?:我|俺|咱)们?家?(?:住在|住|在)|家住|(?:我|俺|咱)们?是|(?:我|俺)老家(?:是|在)?)$")
 
 
+# "回延吉老家", "延吉老家的房子": the place right before 老家 is where the resident is from.
+_HOME_AFTER = re.compile(r"老家|那旮旯|老屯")
+# Counties and county-level cities of 吉林省 by the prefecture (市, 州) they belong to: an article about the
+# prefecture speaks for where a resident of one of them lives.
+_PREFECTURE_OF = {
+    county: prefecture
+    for prefecture, counties in {
+        "长春": "德惠 榆树 农安 九台 双阳 公主岭",
+        "吉林市": "舒兰 磐石 蛟河 桦甸 永吉",
+        "四平": "梨树 伊通 双辽",
+        "辽源": "东丰 东辽",
+        "通化": "集安 柳河 辉南",
+        "白山": "临江 抚松 靖宇 长白",
+        "松原": "前郭 长岭 乾安 扶余",
+        "白城": "洮南 大安 镇赉 通榆",
+        "延边": "延吉 图们 敦化 珲春 龙井 和龙 汪清 安图",
+    }.items()
+    for county in counties.split()
+}
+
+
 def home_places(question: str) -> frozenset[str]:
-    """The places a message names as where the resident lives ("我家在松原 …" -> {"松原"})."""
+    """The places a message names as where the resident lives ("我家在松原 …" -> {"松原"}, "回延吉老家" -> {"延吉"},
+    "我在吉林市永吉县住" -> {"吉林市", "永吉"})."""
     norm = normalize(question)
-    return frozenset(m.group(1) for m in places(norm) if _HOME_BEFORE.search(norm, max(0, m.start() - 5), m.start()))
+    home: set[str] = set()
+    last_end = -1
+    for m in places(norm):
+        if (
+            _HOME_BEFORE.search(norm, max(0, m.start() - 5), m.start())
+            or _HOME_AFTER.match(norm, m.end())
+            or (m.start() == last_end and home)  # "吉林市永吉县": the county of the home city
+        ):
+            home.add(m.group(1))
+            last_end = m.end()
+    return frozenset(home)
+
+
+def speaks_for_home(place: str, region: tuple[str, ...]) -> bool:
+    """Whether an article about ``region`` speaks for a resident living in ``place``: a report about the whole
+    province does, and so does one about the prefecture the place is in (延边 for 延吉)."""
+    return region == (PROVINCE,) or _PREFECTURE_OF.get(place, "") in region
 
 
 # How far before the best sentence the sentence saying which year it is about may be (characters of the article).
@@ -530,7 +568,7 @@ def draft_answer(
                 or _names_place_around(seg.sentence, place, asked, hits)
                 # "我家在松原 …吉林油田一共往地下打了多少二氧化碳": where the resident lives, and a report about the
                 # whole province, which is about every place in it.
-                or (place in home and seg.sentence.region == (PROVINCE,))
+                or (place in home and speaks_for_home(place, seg.sentence.region))
                 for seg in draft.segments
             ):
                 draft.places_ok = False
@@ -543,6 +581,11 @@ def draft_answer(
         # sentence on the rule at home does not give. A parcel from 外地 is another matter.
         draft.places_ok = False
     judged = judged or weights
+    regions = {r for seg in draft.segments for r in [seg.sentence.region]}
+    for place in home:
+        if any(speaks_for_home(place, region) for region in regions):
+            # "回延吉老家…供电公司能派人上门检查不": the article on 延边 speaks for 延吉; the name is no missing word.
+            credit = {w: (1.0 if w.startswith(place) and len(w) <= len(place) + 1 else c) for w, c in credit.items()}
     draft.coverage = coverage_of(judged, credit)
     years = asked_years(info.norm)
     if years:

@@ -122,6 +122,33 @@ def test_home_town_says_nothing_of_what_is_asked(chain: FaqChain) -> None:
     assert home_places("辽源的液化气够不够") == frozenset()
 
 
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("我在吉林市舒兰住 吉林市邮政管理局查快递去了哪几个区", "昌邑区"),
+        ("过年回敦化老家 供电公司给返乡的人上门服务了多少次", "30余次"),
+    ],
+)
+def test_an_article_on_a_prefecture_speaks_for_a_county_in_it(chain: FaqChain, question: str, fact: str) -> None:
+    """"回敦化老家": 敦化 is in 延边, so 延边's article on its power company speaks for the resident's home; the
+    county's name is no word the article must hold."""
+    assert home_places(question) & {"舒兰", "敦化"}
+    answer = chain.ask(question)
+    assert answer.answered and fact in answer.text, answer.text
+    assert_citations_exact(answer)
+
+
+def test_a_county_of_another_prefecture_is_still_another_place(chain: FaqChain) -> None:
+    """珲春 is in 延边, not 长春: 长春's 门诊共济 article does not speak for it."""
+    assert not chain.ask("我家在珲春 长春门诊共济啥时候开始").answered
+
+
+def test_which_number_to_dial_asks_a_phone_number(chain: FaqChain) -> None:
+    """"打哪个号": a number to call, which no article gives, though 上门 is in 延边's article."""
+    assert classify("咋约他们上门 打哪个号").kind == "phone"
+    assert not chain.ask("我家在敦化 咋约供电公司上门 打哪个号").answered
+
+
 def test_real_word_typed_for_a_term_beside_its_other_half_is_read_as_the_term(chain: FaqChain) -> None:
     """A pinyin keyboard offers 共计 (a real word) for 共济; beside 门诊 it can only be 门诊共济."""
     answer = chain.ask("门诊共计是啥意思")
