@@ -98,6 +98,8 @@ def decide(
             or draft.best_counted >= COUNTS_WHAT_IS_ASKED
             # "他们早上几点开始干的": a sentence giving a clock time ("从早上7点就开始忙碌") is as good a sign.
             or (info.kind == "clock" and draft.kind_ok)
+            # "这么改到底图啥": a sentence saying what a measure is for ("…的关键一环") is as good a sign too.
+            or (info.kind == "why" and draft.kind_ok)
         )
         and draft.best_lexical >= limits.low_coverage_lexical
     ):

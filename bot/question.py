@@ -246,8 +246,12 @@ _SPENT = re.compile(r"投了|投资|投入|花了|砸了|拨了|拨付|补了|(?
 
 
 # "为啥会这样": a cause or a purpose, which a sentence gives with 由于/为了/受…影响.
-_WHY = re.compile(r"为啥|为什么|为何|咋回事|怎么回事|啥原因|什么原因|原因是")
-_CAUSE_IN_SOURCE = re.compile(r"由于|因为|因此|为了|为确保|旨在|目的|原因|以便|导致|受[^，。；]{1,12}影响")
+_WHY = re.compile(r"为啥|为什么|为何|咋回事|怎么回事|啥原因|什么原因|原因是|为了啥|为了什么|图啥|图个啥|有啥用|有什么用")
+_CAUSE_IN_SOURCE = re.compile(
+    r"由于|因为|因此|为了|为确保|旨在|目的|原因|以便|导致|受[^，。；]{1,12}影响"
+    # What a measure is for, as reports say it: "是…的关键一环", "以此行动压紧压实…", "全部用于门诊保障".
+    r"|关键一环|以此|意在|着力|有利于|助力|(?:全部|专门|主要|专项)用于"
+)
 
 
 def _kind(norm: str) -> Kind:

@@ -464,3 +464,28 @@ def test_which_city_is_answered_with_a_city_not_its_districts(chain: FaqChain) -
     answer = chain.ask("四不两直这个检查办法是哪个市用的")
     assert answer.answered and "吉林市" in answer.text, answer.text
     assert_citations_exact(answer)
+
+
+@pytest.mark.parametrize(
+    ("earlier", "question", "fact"),
+    [
+        ("退休人员个人账户现在每月划多少", "为啥要少划了", "全部用于门诊保障"),
+        ("退休的个人账户计入标准是多少", "那为啥降了", "全部用于门诊保障"),
+    ],
+)
+def test_why_a_measure_was_taken_is_answered_with_what_it_is_for(
+    chain: FaqChain, earlier: str, question: str, fact: str
+) -> None:
+    """Reports give a measure's purpose without 为了 or 由于: "增加的医保基金全部用于门诊保障" says what the smaller
+    share is for, and is the answer to why it was cut."""
+    first = chain.ask(earlier)
+    answer = chain.ask(question, [answer_to_turn(first)])
+    assert answer.answered and fact in answer.text, answer.text
+
+
+def test_a_why_question_with_a_slip_is_answered_by_a_sentence_giving_the_cause(chain: FaqChain) -> None:
+    """"负合" (负荷 mistyped) is a word no article has; the sentence giving the cause (随着外出人员陆续返乡) is as good
+    a sign as a close wording."""
+    answer = chain.ask("延边快过年了用电负合为啥一个劲往上涨")
+    assert answer.answered and "返乡" in answer.text, answer.text
+    assert_citations_exact(answer)
