@@ -65,7 +65,7 @@ _PERSONAL = re.compile(r"^(?:他们|她们|它们|他|她|它)")
 # "供电所给他们提供了啥服务": a pronoun after 给/为/帮/对 is whom something is done for, never the question's own
 # subject, so it points back into the conversation even when the question names someone else.
 _OBJECT_PRONOUN = re.compile(r"[给为帮替对跟和让](?:他们|她们|它们|他|她|它)")
-_BARE_PRONOUN = re.compile(r"^(?:他们|她们|它们|他|她|它|这|那)(?![个些里边])")
+_BARE_PRONOUN = re.compile(r"^(?:他们|她们|它们|他|她|它|这|那)(?![个些里边天年晚]|会儿|阵子|时候)")
 _ORG_END = re.compile(r"(?:分社|公司|局|站|所|厅|中心|园区|社|厂|队|组)$")
 _ORG_TAIL = re.compile(r"^(?:分社|分公司|公司|市|县|区|镇|村|局|站|所|厅|中心|园区|社)")
 _PEOPLE = (

@@ -489,3 +489,22 @@ def test_a_why_question_with_a_slip_is_answered_by_a_sentence_giving_the_cause(c
     answer = chain.ask("延边快过年了用电负合为啥一个劲往上涨")
     assert answer.answered and "返乡" in answer.text, answer.text
     assert_citations_exact(answer)
+
+
+def test_that_day_is_a_time_not_a_pronoun_for_the_subject(chain: FaqChain) -> None:
+    """"那天多冷" after a question on 德惠's night: 那天 is that day; read as 那 (that one) it left "天多冷" behind
+    the subject, a word no article has."""
+    first = chain.ask("德惠加气母站半夜进了几辆车")
+    answer = chain.ask("那天多冷", [answer_to_turn(first)])
+    assert "那天多冷" in answer.rewritten_question, answer.rewritten_question
+    assert answer.answered and "零下20摄氏度" in answer.text, answer.text
+
+
+def test_which_day_is_cut_as_one_word() -> None:
+    """"哪天开的" is 哪天 + 开; jieba's 天开 (异想天开) made a word no article has."""
+    assert "天开" not in tokenize("秸秆那个研讨会哪天开的") and "开" in tokenize("秸秆那个研讨会哪天开的")
+
+
+def test_which_day_a_meeting_was_held_is_answered(chain: FaqChain) -> None:
+    answer = chain.ask("秸秆那个研讨会哪天开的")
+    assert answer.answered and "11月16日" in answer.text, answer.text
