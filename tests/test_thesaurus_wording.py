@@ -42,6 +42,9 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("医保家庭共济开通了 家里人能拿它干啥", "医疗器械", "cc-medical-outpatient"),  # 拿 ~ 使用
         ("延边供电给返乡的推了个啥软件", "网上国网", "yanbian-power-returnees"),  # 软件 ~ APP
         ("职工医保门诊共济从哪天实行", "1月1日", "cc-medical-outpatient"),  # 实行 ~ 实施
+        ("跨年那天昆仑燃气多少人值班", "近百名", "gas-new-year-eve"),  # 值班 ~ 坚守
+        ("个账钱能给闺女用不", "家庭", "cc-medical-outpatient"),  # 个账 ~ 个人账户
+        ("辽源那旮沓的液化气站一天能灌多少瓶", "800余套", "gas-new-year-eve"),  # 那旮沓: a filler like 那嘎达
         ("家庭共济在手机上咋整", "吉林医保公共服务", "cc-medical-outpatient"),  # 手机 ~ 微信公众号
         ("梨树的菜农报修找谁", "便民服务联系卡", "power-lishu-strawberry"),  # 菜农 ~ 种植户
         ("梨树草莓棚子有三相电吗", "动力电", "power-lishu-strawberry"),  # 三相电 ~ 动力电
@@ -112,3 +115,11 @@ def test_near_misses_in_everyday_words_are_declined(chain: FaqChain, question: s
     answer = chain.ask(question)
     assert not answer.answered and answer.mode == "declined", answer.text
     assert answer.citations == []
+
+
+def test_hazards_asked_as_found_are_answered_by_the_count_eliminated(chain: FaqChain) -> None:
+    """"查出几处隐患": the article counts the hazards its crews found by those they eliminated (消除…隐患22处);
+    an eliminated hazard was found first."""
+    first = chain.ask("延边供电公司上门服务了多少次")
+    answer = chain.ask("查出几处隐患", [answer_to_turn(first)])
+    assert answer.answered and "22处" in answer.text, answer.text
