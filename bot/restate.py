@@ -145,7 +145,11 @@ def disputes_figure(question: str) -> bool:
 # A what/where/how question, then the resident's own guess at the answer as a short yes/no question: "在哪办 得去
 # 医保局窗口不", "是咋查的 提前打招呼不", "这钱是谁投的 县里吗", "是哪个厂子出的 是一汽的不".
 _WH = re.compile(r"咋|怎么|怎样|如何|哪|啥|什么|谁|几|多少|多大|多久|多长")
-_GUESS = re.compile(r"^[^，,。？?！!\s]{1,10}?(?:[吗呗么]|[不没]|是不是[^，,。？?！!\s]*)\s*[?？]?\s*$")
+_GUESS = re.compile(
+    r"^(?:[^，,。？?！!\s]{1,10}?(?:[吗呗么]|[不没]|是不是[^，,。？?！!\s]*)"
+    # "是不是提前打好招呼才去的": a guess asked whole.
+    r"|是不是[^，,。？?！!\s]{2,14})\s*[?？]?\s*$"
+)
 _BREAK = re.compile(r"[\s，,？?]+")
 # What makes a closing yes/no a question of its own: more of something (也, 还), whether it can be done, a fee.
 _ANOTHER = re.compile(r"^(?:能|可以|可不可以|会|行)|也|还|另外|再|钱|费")

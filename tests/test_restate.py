@@ -108,6 +108,7 @@ def test_names_numbers_and_conditions_are_not_figures_to_confirm(question: str) 
     [
         ("吉林市邮政管理局派人下去咋检查的 是提前通知的不", "四不两直"),
         ("红旗H6是在哪首发的 是长春车展不", "广州"),
+        ("吉林市邮政管理局咋查的网点 是不是事先通知了才去的", "四不两直"),
     ],
 )
 def test_a_guess_after_an_open_question_does_not_stop_the_answer(
