@@ -70,6 +70,7 @@ _FEE_IN_SOURCE = re.compile(r"收费|免费|无偿|不收|收取|缴费|付费|[
 _PRICE = re.compile(
     r"多少钱|(?<!哪)几块|几元|多钱|价格|价钱|售价|收费标准|怎么收费|多少费用|费用是多少|一斤|一罐多少|单价|电价|气价"
     r"|(?:啥|什么|多少)价|(?:快递|邮寄|寄件|运)费"  # "快递费过年涨不涨": what sending costs
+    r"|涨价|加价|提价|贵不贵|便宜不"  # "春节寄快递涨价不": a price, which only a sentence giving one answers
 )
 # A number to call is asked for ("咨询电话是多少", "打哪个电话报修", "供电所电话？", "给个联系方式"), not a call
 # that is only mentioned: "光打电话问还是派人下去" asks how, "打个电话就能上门服务吗" whether.

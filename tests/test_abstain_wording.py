@@ -508,3 +508,12 @@ def test_which_day_is_cut_as_one_word() -> None:
 def test_which_day_a_meeting_was_held_is_answered(chain: FaqChain) -> None:
     answer = chain.ask("秸秆那个研讨会哪天开的")
     assert answer.answered and "11月16日" in answer.text, answer.text
+
+
+def test_whether_prices_go_up_asks_a_price(chain: FaqChain) -> None:
+    """"春节寄快递涨价吗" after 辽源's 不打烊: whether sending costs more is a price, which no article gives; the
+    不打烊 sentence on the same subject does not answer it."""
+    assert classify("春节寄快递涨价吗").kind == "price"
+    first = chain.ask("辽源过年快递歇不歇")
+    answer = chain.ask("那春节寄快递涨价吗", [answer_to_turn(first)])
+    assert first.answered and not answer.answered, answer.text
