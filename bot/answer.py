@@ -48,11 +48,11 @@ LEAD_CHARS = 45
 MIN_PIECE = 40
 CRUX_MAX_CHARS = 30
 # Kinds whose answer names someone or something: a close sentence that does beats a closer one that does not.
-_NAMING_KINDS = frozenset({"person", "source", "sites"})
+_NAMING_KINDS = frozenset({"person", "source", "reporter", "sites"})
 # How close to the best sentence's score one from the conversation's article must come to answer instead of it.
 STAY_SWAP = 0.8
 # Kinds a paragraph's first sentence answers for the rest of it: who acted, where ("松原市邮政管理局……要建立…机制").
-_LEAD_NAMES = frozenset({"division", "city", "person", "source"})
+_LEAD_NAMES = frozenset({"division", "city", "person", "source", "reporter"})
 # Away from where the resident is insured or lives; a sentence speaks of that only with words like these.
 _ELSEWHERE = re.compile(r"外地|异地|省外|外省|跨省|外市|国外")
 _CARE = re.compile(r"医保|看病|就医|门诊|住院|报销|能报|给报|拿药|买药|个人账户|统筹")
@@ -160,10 +160,15 @@ def _trim(
     telling = [
         i for i in range(len(spans)) if how and states_procedure(normalize(text[spans[i][0] : spans[i][1]]))
     ]
+    byline = [
+        i for i in range(len(spans)) if info.kind == "reporter" and satisfies("reporter", text[spans[i][0] : spans[i][1]])
+    ]
     if telling:
         # Quoted for "先干啥": the steps start at the first clause that says through what or where
         # ("可通过…公众号…模块，自助建立…，完成…后即可…").
         first = telling[0]
+    elif byline:
+        first = byline[0]  # "谁报道的": the byline ("本报讯(记者何泽深)") is the answer, whatever else the clause says
     else:
         values = [value(i) for i in range(len(spans))]
         first = max(range(len(spans)), key=lambda i: (values[i], -i))

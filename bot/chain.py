@@ -37,6 +37,7 @@ from bot.faq import FaqBook
 from bot.index import KnowledgeIndex, load_index
 from bot.lexicon import learn_pinyin
 from bot.question import (
+    NEWS_ASKED,
     NEWS_FRAME,
     STRICT_KINDS,
     QuestionInfo,
@@ -330,8 +331,9 @@ class FaqChain:
         condensed: Condensed = state["condensed"]
         info: QuestionInfo = state["rewritten_info"]
         weights = word_weights(loaded.bank, state["words"])
-        if info.kind == "source":
-            # "这消息是哪个部门放出来的": 消息 and 放出 frame the ask; the answer names the source, not them.
+        if info.kind in ("source", "reporter") or NEWS_ASKED.search(info.norm):
+            # "这消息是哪个部门放出来的", "哪个记者写的", "是哪天的消息": 消息, 放出 and 记者 frame the ask; the answer names
+            # the source, the reporter or the day, not them.
             weights = {w: v for w, v in weights.items() if w not in NEWS_FRAME}
         if condensed.followup and not condensed.swapped:
             # Words carried over from earlier turns find the passage; the answer must fit what was asked now.

@@ -36,6 +36,7 @@ Kind = Literal[
     "percent",
     "number",
     "source",
+    "reporter",
     "person",
     "sites",
     "payment",
@@ -56,9 +57,18 @@ _SOURCE = re.compile(
     r"(?:透|放|发|说|传|公布|讲)"
     r"|(?:哪个|哪家)(?:部门|单位|机构)(?:透露|放出|发布|公布|说)"
 )
+# "那篇稿子是哪个记者写的", "谁报道的": the reporter, whom a report names in its byline ("本报讯(记者邱国强)",
+# "本报记者 何泽深", "本报讯(温丽香)").
+_REPORTER = re.compile(
+    r"(?:哪个|哪位|啥|什么)记者|记者(?:是谁|叫啥|叫什么)|谁(?:写|报道|采写|报)的|作者(?:是谁|是哪位|叫啥)"
+)
+# "突破43万吨是哪天的消息", "这是啥时候的报道": the report is the frame of what is asked, not a word it holds.
+NEWS_ASKED = re.compile(r"的(?:消息|报道|新闻|稿子|文章)|(?:消息|报道|新闻|稿子|文章)(?:是|说)")
+_BYLINE = re.compile(r"本报讯[(（](?:记者)?[\u4e00-\u9fff]{2,4}[)）]|本报记者\s*[\u4e00-\u9fff]{2,3}")
 _SOURCE_IN_SOURCE = re.compile(r"从[^，。；]{2,16}获悉|据[^，。；]{2,16}(?:介绍|透露|消息|获悉)|本报讯[(（]记者")
 NEWS_FRAME = frozenset(
     {"消息", "信息", "说法", "透", "透露", "放", "放出", "发", "发布", "公布", "传", "传出", "讲"}
+    | {"记者", "稿子", "报道", "新闻", "文章", "作者", "写", "采写", "篇", "报"}  # the report itself
     | {"部门", "单位", "机构"}  # what kind of source: any the report names
 )
 
@@ -284,6 +294,8 @@ def _kind(norm: str) -> Kind:
         return "time"
     if _PERCENT.search(norm):
         return "percent"
+    if _REPORTER.search(norm):
+        return "reporter"
     if _SOURCE.search(norm):
         return "source"
     if _PERSON.search(norm):
@@ -359,6 +371,8 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         return bool(_NAMED.search(sentence_norm))
     if kind == "source":
         return bool(_SOURCE_IN_SOURCE.search(sentence_norm))
+    if kind == "reporter":
+        return bool(_BYLINE.search(sentence_norm))
     if kind == "sites":
         return bool(_SITE_LIST.search(sentence_norm))
     if kind == "why":
@@ -399,7 +413,7 @@ def _without_places(norm: str) -> str:
 # The kinds whose answer is a specific fact the source either states or does not.
 STRICT_KINDS: frozenset[str] = frozenset(
     {"division", "city", "fee", "price", "spent", "phone", "address", "hours", "opening", "duration", "clock", "month"}
-    | {"monthday", "time", "percent", "number", "payment", "handling", "membership"}
+    | {"monthday", "time", "percent", "number", "payment", "handling", "membership", "reporter"}
 )
 
 

@@ -180,7 +180,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "居民医保": ("城乡居民基本医疗保险",),  # the usual short form
     "三甲": ("三级",),  # 三级甲等
     "厅局": ("部门",),  # the province's departments
-    "值班": ("当班",),
+    "值班": ("当班", "坚守"),
     "忙活": ("忙碌", "忙着"),
     "会上": ("会议", "研讨会"),
     "一把手": ("厅长", "局长", "主任", "书记", "负责人"),  # the head of an office
@@ -248,7 +248,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "电灯": ("照明",),
     # 延边返乡用电
     "电业局": ("供电公司", "国网"),  # the old name residents still use
-    "值班": ("当班", "坚守"),
     "个账": ("个人账户",),  # how staff and residents shorten 个人账户
     # A hazard eliminated was found first: the articles count what was found by what was eliminated (消除隐患22处).
     "查出": ("排查", "消除"),

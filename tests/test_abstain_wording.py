@@ -517,3 +517,24 @@ def test_whether_prices_go_up_asks_a_price(chain: FaqChain) -> None:
     first = chain.ask("辽源过年快递歇不歇")
     answer = chain.ask("那春节寄快递涨价吗", [answer_to_turn(first)])
     assert first.answered and not answer.answered, answer.text
+
+
+def test_who_reported_it_is_answered_with_the_byline(chain: FaqChain) -> None:
+    """"谁报道的" after a question on 长春's 门诊共济: the reporter is named in the byline ("本报讯(记者何泽深)"), which
+    the quote keeps even when the sentence is cut to fit."""
+    assert classify("那篇稿子是哪个记者写的").kind == "reporter"
+    first = chain.ask("长春门诊共济啥时候开始的")
+    answer = chain.ask("谁报道的", [answer_to_turn(first)])
+    assert answer.answered and "何泽深" in answer.text, answer.text
+    assert_citations_exact(answer)
+
+
+def test_an_article_without_a_byline_names_no_reporter(chain: FaqChain) -> None:
+    """梨树's article carries no byline: its first sentence is no answer to who wrote it."""
+    assert not chain.ask("梨树草莓那篇是哪个记者写的").answered
+
+
+def test_the_day_of_a_news_item_is_asked_without_the_word_news(chain: FaqChain) -> None:
+    """"…是哪天的消息": 消息 frames what is asked (a day); no article calls itself a 消息."""
+    answer = chain.ask("红旗H6在广州车展首发是哪天的消息")
+    assert answer.answered and "2023年1月3日" in answer.text, answer.text
