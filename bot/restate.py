@@ -18,12 +18,25 @@ def restate(question: str, history: Sequence[object]) -> str:
     """The message as what it asks, before it is classified: the steps below, in this order. ``history`` holds the
     earlier turns (each with .question, .rewritten, .answer)."""
     question = unrelay(question)
+    if history:
+        question = uncorrected(question)
     if history and disputes_figure(question):
         # "不对吧 我记得是八千多套": the last question, asked again.
         question = getattr(history[-1], "rewritten", "") or getattr(history[-1], "question", "")
     question = without_guess(without_leading_guess(asked_figure(question)))
     said_by = who_said(question, str(getattr(history[-1], "answer", "") or "")) if history else None
     return said_by or question
+
+
+# The resident narrowing what they asked: "我问的是他们都跑了哪些区", "不是 我是说退休的".
+_CORRECTION = re.compile(
+    r"^\s*(?:不是|不对)?[，,。\s]*(?:我|俺)(?:问的是|是问|是说|说的是|想问的是|要问的是)[：:，,\s]*(?=\S)"
+)
+
+
+def uncorrected(question: str) -> str:
+    """A follow-up without the frame of a correction ("我问的是…"): what follows it is the question."""
+    return _CORRECTION.sub("", question, count=1)
 
 
 # Who relays the question, then the verb of relaying: "来电人问", "市民咨询：", "用户反映", "来电群众询问".

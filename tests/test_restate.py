@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot.chain import FaqChain, answer_to_turn
-from bot.restate import asked_figure, unrelay, without_guess, without_leading_guess
+from bot.restate import asked_figure, uncorrected, unrelay, without_guess, without_leading_guess
 
 
 @pytest.fixture(scope="module")
@@ -164,3 +164,14 @@ def test_a_guess_before_an_open_question_does_not_stop_the_answer(
 def test_a_question_about_the_guess_itself_keeps_it(question: str) -> None:
     """"是不是得加价 加多少" asks how much the guessed surcharge is: without the guess nothing is asked."""
     assert without_leading_guess(question) == question
+
+
+def test_a_resident_narrowing_the_question_is_answered_on_what_they_meant(chain: FaqChain) -> None:
+    """"我问的是他们跑了哪几个区" after the count of 督导组: the frame of the correction is no part of the question;
+    what follows it is, about the subject talked of."""
+    assert uncorrected("不是 我是说退休的") == "退休的"
+    assert uncorrected("我问的是一共注了多少") == "一共注了多少"
+    first = chain.ask("吉林市邮政管理局派了几个督导组")
+    answer = chain.ask("我问的是他们跑了哪几个区", [answer_to_turn(first)])
+    assert "问的是" not in answer.rewritten_question
+    assert answer.answered and "昌邑区" in answer.text, answer.text
