@@ -538,3 +538,9 @@ def test_the_day_of_a_news_item_is_asked_without_the_word_news(chain: FaqChain) 
     """"…是哪天的消息": 消息 frames what is asked (a day); no article calls itself a 消息."""
     answer = chain.ask("红旗H6在广州车展首发是哪天的消息")
     assert answer.answered and "2023年1月3日" in answer.text, answer.text
+
+
+def test_exactly_where_asks_an_address(chain: FaqChain) -> None:
+    """"具体在哪 能去加气不": an address, which no article gives, though the station's night is told in detail."""
+    assert classify("德惠加气母站具体在哪 能去加气不").kind == "address"
+    assert not chain.ask("德惠加气母站具体在哪 能去加气不").answered
