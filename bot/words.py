@@ -46,6 +46,12 @@ def words_fingerprint() -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
+# Residents' words the cut must keep whole, though they name nothing an article is about (so they are no domain
+# words, which name the subjects of questions): "哪天开的" is 哪天 + 开, not 哪 + 天开 (异想天开); "个账钱" is
+# 个账 (个人账户, shortened) + 钱.
+CUT_WHOLE = ("哪天", "哪一天", "个账")
+
+
 def domain_words() -> list[str]:
     text = resources.files("bot").joinpath("resources/domain_words.txt").read_text(encoding="utf-8")
     return [w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#")]
@@ -187,7 +193,7 @@ class _Segmenter:
                     jieba.setLogLevel(logging.WARNING)
                     tokenizer = _remembering_tokenizer()
                     tokenizer.initialize()
-                    for word in domain_words():
+                    for word in (*domain_words(), *CUT_WHOLE):
                         tokenizer.add_word(normalize(word), freq=200000)
                     self._tokenizer = tokenizer
         return self._tokenizer
