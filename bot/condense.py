@@ -99,7 +99,11 @@ class Condensed:
 
 @lru_cache(maxsize=1)
 def _anchor_words() -> frozenset[str]:
-    return frozenset(normalize(w) for w in domain_words()) | frozenset(JILIN_PLACES) | frozenset(_PEOPLE)
+    return frozenset(normalize(w) for w in domain_words()) | frozenset(JILIN_PLACES) | frozenset(_PEOPLE) | _EVENTS
+
+
+# Events a report tells of, which a follow-up goes on asking about ("那个研讨会是研究啥的" -> "啥时候开的").
+_EVENTS = frozenset({"研讨会", "座谈会", "发布会", "首发仪式"})
 
 
 @lru_cache(maxsize=1)

@@ -439,3 +439,11 @@ def test_who_said_it_names_the_speaker_of_what_the_last_answer_quoted(chain: Faq
     assert who.answered and "韩良" in who.text, who.text
     assert {c.doc_id for c in who.citations} == {"eco-supervision"}
     assert not chain.ask("这是谁说的").answered
+
+
+def test_an_event_talked_of_stays_the_subject(chain: FaqChain) -> None:
+    """"在哪开的" after a question on "那个研讨会": the meeting is what is asked about, as a place or a programme
+    would be; without it nothing said where to look."""
+    first, second = _talk(chain, "那个研讨会研究的啥问题", "在哪开的")
+    assert "研讨会" in second.rewritten_question
+    assert second.answered and "会议室" in second.text, second.text
