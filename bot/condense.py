@@ -475,6 +475,11 @@ def story_and_ask(question: str) -> tuple[list[str], str]:
             return [], question
         start = end = last
     ask = orig[end:].strip()
+    told = _told_first(ask)
+    if told:
+        # "过年回去我想给他们装个软件，延边供电推荐用的是哪个APP？": the clauses before the first that asks are story.
+        ask = ask[len(told) :].lstrip("，, ")
+        start = end = end + len(told)
     story = anchors(norm[:start])
     story += [group for alias, group in _PEOPLE_ALIASES.items() if alias in norm[:start] and group not in story]
     if _THIRD_PERSON.search(ask):
@@ -488,6 +493,28 @@ _THIRD_PERSON = re.compile(r"[她他]")
 # Where a sentence ends, and what makes one a question.
 _SENTENCE_END = re.compile(r"[。！!？?；;]+")
 _ASKING = re.compile(r"[吗么呢]|[?？]|咋|怎么|怎样|如何|哪|啥|什么|谁|几|多少|多大|多久|能不能|有没有|是不是|[^\s]不$")
+
+
+# Asking whether what was just said is so: "真有这事吗", "是真的不", "对吗".
+_CONFIRMING = re.compile(r"\s*(?:这|那)?(?:真有这事|有这事|是真的|真的|对|是这样|是不是真的|是这么回事)")
+
+
+def _told_first(ask: str) -> str:
+    """The clauses an ask opens with that ask nothing ("调压站的人大半夜还在巡检，"), if what follows them asks at
+    length and names what it is about; "" otherwise."""
+    clauses = re.split(r"(?<=[，,])", ask)
+    told = ""
+    for clause in clauses:
+        if _ASKING.search(clause.rstrip("，, ")):
+            if _CONFIRMING.match(clause):
+                return ""  # "能派人上门帮着检查，真有这事吗": the clause before is what is asked about
+            break
+        told += clause
+    rest = ask[len(told) :]
+    # What is left must name what it asks about: "…把人叫回来上班，都有啥招儿啊" asks about the clause before it.
+    if not told or sum(1 for ch in rest if _is_han(ch)) < MIN_ASK or not anchors(rest):
+        return ""
+    return told
 
 
 def _last_sentence(norm: str) -> int | None:

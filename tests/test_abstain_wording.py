@@ -181,6 +181,28 @@ def test_a_long_message_without_an_ask_marker_asks_in_its_last_sentence(chain: F
     assert_citations_exact(answer)
 
 
+def test_clauses_that_only_tell_open_the_ask_are_story_too(chain: FaqChain) -> None:
+    message = (
+        "我在外地打工，爸妈在延边乡下住，不会弄手机，家里电有点毛病就给我打电话。"
+        "过年我想给他们手机上装个能办电报修的软件，延边供电公司推荐的是啥APP？"
+    )
+    assert asked_part(message).endswith("延边供电公司推荐的是啥APP？"), asked_part(message)
+    answer = chain.ask(message)
+    assert answer.answered and "网上国网" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("message", "kept"),
+    [
+        # The clause after asks only about the one before it: what to do about it, whether it is so.
+        ("我在辽源开了个快递点，眼看过年了，快递员都回家了，听说管理局要求企业把人叫回来上班，都有啥办法啊？", "叫回来上班"),
+        ("我在外地打工好多年了，今年回延吉老家，家里的插座都落了灰。听说供电公司能派人上门检查，真有这事吗？", "上门检查"),
+    ],
+)
+def test_clauses_an_ask_points_back_to_stay_in_it(message: str, kept: str) -> None:
+    assert kept in asked_part(message), asked_part(message)
+
+
 def test_a_story_that_asks_something_itself_is_not_cut() -> None:
     message = "我在长春上班，单位给交的职工医保，医保卡丢了能补办吗？里面的钱家里人还能用不能用？"
     assert asked_part(message) == message
