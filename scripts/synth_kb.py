@@ -360,7 +360,10 @@ def generate(
     """
     seed_docs = sorted(load_documents([knowledge_dir]).documents, key=lambda d: d.doc_id)
     held_out = frozenset(eval_facts())
-    pool = _seed_pool(seed_docs, set(held_out))
+    # A person's name is always replaced ("本报讯(记者邱国强)" -> another reporter), so a clause naming one states no
+    # fact once varied: held out for it, the openers and bylines naming a reporter the evaluation asks about were
+    # lost, and the one subtitle left ("——…走笔") stood in for them in too many articles.
+    pool = _seed_pool(seed_docs, {f for f in held_out if _KIND.get(f) != "person"})
     rng = random.Random(seed)
     if out_dir.exists():
         shutil.rmtree(out_dir)
