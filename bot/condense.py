@@ -36,6 +36,8 @@ _WHY_AGAIN = re.compile(
     r"(?:那|这|这是|那是)?(?:为啥|为什么|为何|咋回事|怎么回事|啥原因|什么原因)(?:要|会|得)?"
     r"(?:这么做|这样做|这么干|这么搞|这么弄|这样|这么)?(?:呢|啊|呀)?[?？!！。\s]*"
 )
+# A question word alone: "啥时候", "在哪", "谁干的".
+_BARE_ASK = re.compile(r"(?:啥时候|什么时候|哪天|几号|在哪|在哪儿|在哪里|哪里|谁|谁干的|谁弄的|多少|几个)(?:的)?")
 # "还有呢？", "还有别的吗", "其他的呢": more of what the last answer was about.
 _MORE = re.compile(
     r"(?:那)?(?:还有(?:呢|啥|吗|么|什么|没有|别的|其他|其它)?(?:的)?(?:呢|吗|么|不|没)?|(?:其他|其它|别的)(?:的)?(?:呢|吗)|然后呢|接着说|继续说?)"
@@ -386,6 +388,10 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     if not span and ends_with_ne and 2 <= len(core) <= 6 and not _ASKED.search(core) and _ASKED.search(normalize(prev)):
         # "那慢病呢" after "能去哪级医院报", which names no subject to swap: the same question about 慢病.
         rewritten = _with_mark(core + prev.rstrip("?？。！! "))
+        return Condensed(question, rewritten, True, focus=own)
+    if not span and _BARE_ASK.fullmatch(core):
+        # "啥时候" after "第二组去哪了", which names no subject to carry: when that happened, asked of the same thing.
+        rewritten = _with_mark(f"{prev.rstrip('?？。！! ')}，{core}")
         return Condensed(question, rewritten, True, focus=own)
     if span and span not in core and _names_own_body(core, prev):
         # "那个草莓合作社带动了多少人就业？" after a question on 国网吉林电力: it names the body it asks about.

@@ -447,3 +447,11 @@ def test_an_event_talked_of_stays_the_subject(chain: FaqChain) -> None:
     first, second = _talk(chain, "那个研讨会研究的啥问题", "在哪开的")
     assert "研讨会" in second.rewritten_question
     assert second.answered and "会议室" in second.text, second.text
+
+
+def test_a_bare_question_word_asks_about_the_last_question_when_it_named_no_subject(chain: FaqChain) -> None:
+    """"什么时候" after "第二工作组到了哪几个市", whose subject (第二工作组) is no name the bot knows to carry: the
+    whole earlier question is what the resident asks the time of."""
+    first, second = _talk(chain, "第二工作组到了哪几个市", "什么时候")
+    assert "第二工作组" in second.rewritten_question
+    assert second.answered and "11月10日至18日" in second.text, second.text
