@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.answer import Draft
+from bot.condense import places
 from bot.config import Settings
 from bot.question import COUNTS_WHAT_IS_ASKED, STRICT_KINDS, QuestionInfo, asks_steps, states_procedure
 from bot.types import Answer
@@ -87,7 +88,13 @@ def decide(
         return False, "other_place"
     if draft.missing_share >= limits.max_missing_share:
         return False, f"missing:{draft.missing}"
-    if draft.crux and draft.crux_credit < limits.min_crux and not _abbreviates(draft.crux, draft):
+    if (
+        draft.crux
+        and draft.crux_credit < limits.min_crux
+        and not _abbreviates(draft.crux, draft)
+        # "辽源那嘎达咋说的": a place before 咋说 is where, not what; the place check above has passed.
+        and not any(m.group(0) == draft.crux or m.group(1) == draft.crux for m in places(draft.crux))
+    ):
         return False, f"crux_missing:{draft.crux}"
     if draft.coverage < limits.min_coverage and not (
         draft.coverage >= limits.low_coverage

@@ -568,3 +568,11 @@ def test_exactly_where_asks_an_address(chain: FaqChain) -> None:
     """"具体在哪 能去加气不": an address, which no article gives, though the station's night is told in detail."""
     assert classify("德惠加气母站具体在哪 能去加气不").kind == "address"
     assert not chain.ask("德惠加气母站具体在哪 能去加气不").answered
+
+
+def test_a_place_before_how_it_was_put_is_where_not_what(chain: FaqChain) -> None:
+    """"春节期间快递歇不歇业 辽源那嘎达咋讲的": 辽源 before 咋讲 says whose word is asked for; 辽源's paragraph
+    answers (不打烊) though its sentence does not repeat the city's name."""
+    answer = chain.ask("春节期间快递歇不歇业 辽源那嘎达咋讲的")
+    assert answer.answered and "不打烊" in answer.text, answer.text
+    assert_citations_exact(answer)
