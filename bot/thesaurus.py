@@ -249,6 +249,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     # 延边返乡用电
     "电业局": ("供电公司", "国网"),  # the old name residents still use
     "个账": ("个人账户",),  # how staff and residents shorten 个人账户
+    "一块": ("共用", "共享", "一起"),  # "能一块用了": together (一块儿)
     # A hazard eliminated was found first: the articles count what was found by what was eliminated (消除隐患22处).
     "查出": ("排查", "消除"),
     "生锈": ("锈蚀",),

@@ -44,6 +44,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("职工医保门诊共济从哪天实行", "1月1日", "cc-medical-outpatient"),  # 实行 ~ 实施
         ("跨年那天昆仑燃气多少人值班", "近百名", "gas-new-year-eve"),  # 值班 ~ 坚守
         ("个账钱能给闺女用不", "家庭", "cc-medical-outpatient"),  # 个账 ~ 个人账户
+        ("我的医保个人账户跟老伴能一块用不", "家庭", "cc-medical-outpatient"),  # 一块 ~ 共用
         ("辽源那旮沓的液化气站一天能灌多少瓶", "800余套", "gas-new-year-eve"),  # 那旮沓: a filler like 那嘎达
         ("家庭共济在手机上咋整", "吉林医保公共服务", "cc-medical-outpatient"),  # 手机 ~ 微信公众号
         ("梨树的菜农报修找谁", "便民服务联系卡", "power-lishu-strawberry"),  # 菜农 ~ 种植户
