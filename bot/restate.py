@@ -23,7 +23,7 @@ def restate(question: str, history: Sequence[object]) -> str:
     if history and disputes_figure(question):
         # "不对吧 我记得是八千多套": the last question, asked again.
         question = getattr(history[-1], "rewritten", "") or getattr(history[-1], "question", "")
-    question = without_guess(without_leading_guess(asked_figure(question)))
+    question = without_guess(without_leading_guess(without_feared(asked_figure(question))))
     said_by = who_said(question, str(getattr(history[-1], "answer", "") or "")) if history else None
     return said_by or question
 
@@ -208,6 +208,22 @@ def without_leading_guess(question: str) -> str:
         return question
     head = question.strip()[: m.start()].rstrip(" ，,")
     return f"{head} {ask}".strip() if head else ask
+
+
+# A feared stop, asked as a guess after what it is about: "跨年那天燃气公司是不是都放假了，没人管了吧", "大棚半夜电出
+#毛病了 是不是就没人管了". The articles answer with who kept working, in no word of the fear.
+_FEARED = re.compile(
+    r"(?:是不是|是否|难道)(?:就|都|也|已经|早就)?(?:没人管|没人|不管|放假|停(?!车)|关门|歇|不干|不送|不给|不让)"
+)
+
+
+def without_feared(question: str) -> str:
+    """What a question that fears a stop is about, without the fear; the question as it is otherwise."""
+    m = _FEARED.search(question)
+    if m is None or _WH.search(question):
+        return question
+    head = question[: m.start()].rstrip(" ，,")
+    return head if sum(1 for ch in head if "\u4e00" <= ch <= "\u9fff") >= 4 else question
 
 
 # "谁说的", "这是谁讲的", "哪个领导说的": who said what the last answer quoted.

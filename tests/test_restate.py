@@ -9,7 +9,14 @@ from __future__ import annotations
 import pytest
 
 from bot.chain import FaqChain, answer_to_turn
-from bot.restate import asked_figure, uncorrected, unrelay, without_guess, without_leading_guess
+from bot.restate import (
+    asked_figure,
+    uncorrected,
+    unrelay,
+    without_feared,
+    without_guess,
+    without_leading_guess,
+)
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +182,16 @@ def test_a_resident_narrowing_the_question_is_answered_on_what_they_meant(chain:
     answer = chain.ask("我问的是他们跑了哪几个区", [answer_to_turn(first)])
     assert "问的是" not in answer.rewritten_question
     assert answer.answered and "昌邑区" in answer.text, answer.text
+
+
+def test_a_feared_stop_is_answered_by_who_kept_working(chain: FaqChain) -> None:
+    """"元旦前一天燃气公司是不是没人上班了": the fear (没人上班) is in no article; what it is about is, and the article
+    answers it with the staff who stayed at their posts."""
+    assert without_feared("元旦前一天燃气公司是不是没人上班了") == "元旦前一天燃气公司"
+    answer = chain.ask("元旦前一天燃气公司是不是没人上班了")
+    assert answer.answered and "近百名" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", ["过年供电营业厅是不是关门了", "春节期间医保局是不是放假了"])
+def test_a_feared_stop_of_what_no_article_covers_is_still_declined(chain: FaqChain, question: str) -> None:
+    assert not chain.ask(question).answered
