@@ -94,7 +94,8 @@ _DIVISION_UNITS = "县市区镇乡村州"
 # "四不两直是哪个市用的": a city, which 区 names ("昌邑区、丰满区") do not give.
 _CITY = re.compile(r"哪个市|哪市|哪座城市|哪个城市")
 # "输了多少天然气" (or the common slip 天燃气) asks an amount of gas, not how many days.
-_DURATION = re.compile(r"多久|多长时间|几天(?![然燃]气)|几个小时|多少天(?![然燃]气)|多少年|几年")
+# Not "哪几天": which days, a date ("11月10日至18日").
+_DURATION = re.compile(r"多久|多长时间|(?<!哪)几天(?![然燃]气)|几个小时|多少天(?![然燃]气)|多少年|(?<!哪)几年")
 # "几月份能摘": a month, which a year ("2022年以来") does not give.
 _MONTH = re.compile(r"几月|哪个月|哪月|什么月份|啥月份")
 _HOURS = re.compile(
@@ -112,7 +113,7 @@ _MONTHDAY = re.compile(r"(?:每个月|每月|月月)[^，,。？?\s]{0,8}?(?:几
 _MONTHDAY_IN_SOURCE = re.compile(r"(?:每个月|每月)[^，。；]{0,6}?(?:\d+|[一二三四五六七八九十]+)\s*[日号]")
 _CLOCK = re.compile(r"几点(?!几)|几点钟|开门|关门")  # not "几点几的发动机" (2.0, said as 二点零)
 _TIME = re.compile(
-    r"什么时候|啥时候|啥时|何时|哪天|哪一天|几号|几点(?!几)|哪年|哪一年|几月|什么时间|啥时间|(?<![节假])日期|从哪天"
+    r"什么时候|啥时候|啥时|何时|哪天|哪一天|哪几天|几号|几点(?!几)|哪年|哪一年|几月|什么时间|啥时间|(?<![节假])日期|从哪天"
     r"|多会儿|多咱|啥前儿"  # the north-east's "when" ("多会儿开始实行的")
 )
 _NUMBER = re.compile(

@@ -576,3 +576,11 @@ def test_a_place_before_how_it_was_put_is_where_not_what(chain: FaqChain) -> Non
     answer = chain.ask("春节期间快递歇不歇业 辽源那嘎达咋讲的")
     assert answer.answered and "不打烊" in answer.text, answer.text
     assert_citations_exact(answer)
+
+
+def test_which_days_asks_dates_not_a_duration(chain: FaqChain) -> None:
+    """"是哪几天": the days ("11月10日至18日"), which a date range gives; "几天" alone asks how long."""
+    assert classify("生态督导第二工作组去四平是哪几天").kind == "time"
+    assert classify("延边供电上门服务了几天").kind == "duration"
+    answer = chain.ask("生态督导第二工作组去四平是哪几天")
+    assert answer.answered and "11月10日至18日" in answer.text, answer.text

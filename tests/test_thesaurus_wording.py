@@ -45,6 +45,10 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("跨年那天昆仑燃气多少人值班", "近百名", "gas-new-year-eve"),  # 值班 ~ 坚守
         ("个账钱能给闺女用不", "家庭", "cc-medical-outpatient"),  # 个账 ~ 个人账户
         ("我的医保个人账户跟老伴能一块用不", "家庭", "cc-medical-outpatient"),  # 一块 ~ 共用
+        ("国家电网给梨树农网改造投了多少钱", "2.1亿元", "power-lishu-strawberry"),  # 国家电网 ~ 国网
+        ("老太太医保卡里的钱我能用不 在哪绑", "家庭共济", "cc-medical-outpatient"),  # 老太太 ~ 家庭成员
+        # Voice input's fillers: 就是说, 那个那个, 没听清.
+        ("就是说延边供电公司能不能派人上门给查查线", "共产党员服务队", "yanbian-power-returnees"),
         ("辽源那旮沓的液化气站一天能灌多少瓶", "800余套", "gas-new-year-eve"),  # 那旮沓: a filler like 那嘎达
         ("家庭共济在手机上咋整", "吉林医保公共服务", "cc-medical-outpatient"),  # 手机 ~ 微信公众号
         ("梨树的菜农报修找谁", "便民服务联系卡", "power-lishu-strawberry"),  # 菜农 ~ 种植户
@@ -124,3 +128,10 @@ def test_hazards_asked_as_found_are_answered_by_the_count_eliminated(chain: FaqC
     first = chain.ask("延边供电公司上门服务了多少次")
     answer = chain.ask("查出几处隐患", [answer_to_turn(first)])
     assert answer.answered and "22处" in answer.text, answer.text
+
+
+def test_asking_it_in_plain_words_is_no_word_an_article_must_hold(chain: FaqChain) -> None:
+    """"你说大白话 我每个月能进多少" after the retirees' rule: 大白话 asks for plain words, not about them."""
+    first = chain.ask("退休人员个人账户按啥标准划钱")
+    answer = chain.ask("你说大白话 我每个月能进多少", [answer_to_turn(first)])
+    assert answer.answered and "4%" in answer.text, answer.text
