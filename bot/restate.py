@@ -20,6 +20,11 @@ def restate(question: str, history: Sequence[object]) -> str:
     question = unrelay(question)
     if history:
         question = uncorrected(question)
+    if history:
+        plainer = asks_plainer(question)
+        if plainer is not None:
+            # "你说简单点呗 俺岁数大了听不明白": the last question once more; "说大白话 我每月能进多少": what follows.
+            question = plainer or getattr(history[-1], "rewritten", "") or getattr(history[-1], "question", "")
     if history and disputes_figure(question):
         # "不对吧 我记得是八千多套": the last question, asked again.
         question = getattr(history[-1], "rewritten", "") or getattr(history[-1], "question", "")
@@ -37,6 +42,25 @@ _CORRECTION = re.compile(
 def uncorrected(question: str) -> str:
     """A follow-up without the frame of a correction ("我问的是…"): what follows it is the question."""
     return _CORRECTION.sub("", question, count=1)
+
+
+# Asking for the last answer again in plainer words, or again at all.
+_PLAINER = re.compile(
+    r"(?:你|您)?(?:再)?(?:说|讲)(?:得)?(?:简单|明白|清楚|慢|通俗)(?:一)?点(?:儿)?|(?:你|您)?(?:说|讲)?大白话|听不(?:明白|懂|清)"
+    r"|没听(?:明白|懂|清)|(?:再|重新)(?:说|讲)一(?:遍|下)|重复一(?:遍|下)"
+)
+_ASIDE = re.compile(r"(?:俺|我)?(?:岁数大了|年纪大了|老了|耳朵背)|[呗啊呀吧嘛哈呢，,。？?！!\s]")
+
+
+def asks_plainer(question: str) -> str | None:
+    """None unless the message asks to have the last answer put plainly ("说简单点", "没听明白"); then what else it
+    asks ("我一个月能进多少"), or "" when it asks nothing else."""
+    if _PLAINER.search(question) is None:
+        return None
+    rest = _PLAINER.sub(" ", question)
+    if len(_ASIDE.sub("", rest)) < 2:
+        return ""
+    return " ".join(rest.split())
 
 
 # Who relays the question, then the verb of relaying: "来电人问", "市民咨询：", "用户反映", "来电群众询问".

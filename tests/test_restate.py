@@ -11,6 +11,7 @@ import pytest
 from bot.chain import FaqChain, answer_to_turn
 from bot.restate import (
     asked_figure,
+    asks_plainer,
     uncorrected,
     unrelay,
     without_feared,
@@ -195,3 +196,24 @@ def test_a_feared_stop_is_answered_by_who_kept_working(chain: FaqChain) -> None:
 @pytest.mark.parametrize("question", ["过年供电营业厅是不是关门了", "春节期间医保局是不是放假了"])
 def test_a_feared_stop_of_what_no_article_covers_is_still_declined(chain: FaqChain, question: str) -> None:
     assert not chain.ask(question).answered
+
+
+@pytest.mark.parametrize(
+    ("earlier", "again", "fact"),
+    [
+        ("门诊共济是啥意思", "你说简单点 我听不明白", "家庭成员共用共享"),
+        ("延边供电上门服务了多少次", "没听清 再说一遍", "30余次"),
+    ],
+)
+def test_asking_to_hear_it_again_asks_the_last_question_again(
+    chain: FaqChain, earlier: str, again: str, fact: str
+) -> None:
+    """An older resident who did not follow ("没听清 再说一遍", "说简单点") gets the answer again, not a decline."""
+    first = chain.ask(earlier)
+    answer = chain.ask(again, [answer_to_turn(first)])
+    assert answer.answered and fact in answer.text, answer.text
+
+
+def test_a_question_that_asks_what_a_word_means_is_no_request_to_repeat() -> None:
+    assert asks_plainer("门诊共济啥意思") is None
+    assert asks_plainer("说大白话 我一个月能进多少") == "我一个月能进多少"
