@@ -12,17 +12,17 @@ from answers_support import KNOWLEDGE
 from jieba import finalseg
 
 from bot.chunk import normalize
-from bot.words import _hmm_cut, cut_plain, cut_search, domain_words, tokenize
+from bot.words import CUT_WHOLE, _hmm_cut, cut_plain, cut_search, domain_words, tokenize
 
 EVAL = KNOWLEDGE.parent / "eval"
 
 
 @pytest.fixture(scope="module")
 def reference() -> jieba.Tokenizer:
-    """A plain jieba tokenizer with the same domain dictionary, that remembers nothing."""
+    """A plain jieba tokenizer with the same added words, that remembers nothing."""
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    for word in domain_words():
+    for word in (*domain_words(), *CUT_WHOLE):
         tokenizer.add_word(normalize(word), freq=200000)
     return tokenizer
 
