@@ -562,6 +562,8 @@ _CAN_MARKER = re.compile(r"能不能|可不可以|可以|能否|能|有没有|�
 # The word right after 给 (past a 家里) is who it is for; after "给她" the next word is already the action.
 # "咋让快递员乐意上岗": how willing or soon says nothing of the action, which is the word after it.
 _WILLING = frozenset({"乐意", "愿意", "情愿", "肯", "主动", "及时", "尽快", "赶紧", "赶快"})
+# "能不能派人来家里给查查线": sending someone only brings the action on (查), which is what is asked.
+_SENDING = frozenset({"派", "派人", "派个人", "来人", "派员"})
 # "计入标准是如何规定的", "督导组是咋要求的": how a rule is worded asks what it says, which the answer states without
 # the verb; what is asked about is the thing before the marker. So does how a figure was set ("标准是如何确定的").
 _SAYING = frozenset({"规定", "要求", "安排", "说", "讲", "写", "定", "说法", "确定", "核定", "设定"})
@@ -642,6 +644,7 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
         for i, w in after
         if not _qualifier(norm, match.end(), i)
         and w not in _WILLING
+        and w not in _SENDING
         and w not in _SAYING
         and (where or w not in _STEPS)
         and not (where and w in _HANDLING)

@@ -455,3 +455,10 @@ def test_a_bare_question_word_asks_about_the_last_question_when_it_named_no_subj
     first, second = _talk(chain, "第二工作组到了哪几个市", "什么时候")
     assert "第二工作组" in second.rewritten_question
     assert second.answered and "11月10日至18日" in second.text, second.text
+
+
+def test_sending_someone_is_not_what_is_asked_the_action_is(chain: FaqChain) -> None:
+    """"供电公司能派人来查查线不": 派人 only brings the check on; the article's crews check the lines (检查用电线路)
+    without being said to be sent."""
+    first, second = _talk(chain, "延边返乡人员家里电器好久不用了", "供电公司能派人来查查线不")
+    assert second.answered and "共产党员服务队" in second.text, second.text
