@@ -586,7 +586,7 @@ def draft_answer(
         # sentence on the rule at home does not give. A parcel from 外地 is another matter.
         draft.places_ok = False
     judged = judged or weights
-    regions = {r for seg in draft.segments for r in [seg.sentence.region]}
+    regions = {seg.sentence.region for seg in draft.segments}
     for place in home:
         if any(speaks_for_home(place, region) for region in regions):
             # "回延吉老家…供电公司能派人上门检查不": the article on 延边 speaks for 延吉; the name is no missing word.

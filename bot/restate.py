@@ -20,7 +20,6 @@ def restate(question: str, history: Sequence[object]) -> str:
     question = unrelay(question)
     if history:
         question = uncorrected(question)
-    if history:
         plainer = asks_plainer(question)
         if plainer is not None:
             # "你说简单点呗 俺岁数大了听不明白": the last question once more; "说大白话 我每月能进多少": what follows.
@@ -213,8 +212,9 @@ def without_guess(question: str) -> str:
     return asked
 
 
-# A guess at the answer asked first, then the open question: "红旗H6是不是电车啊，用的啥发动机", "家庭共济是不是还
-#没开始呢 啥时候起实行的". What the guess names is no word the answer must hold; the open question is answered.
+# A guess at the answer asked first, then the open question: "红旗H6是不是电车啊，用的啥发动机",
+# "家庭共济是不是还没开始呢 啥时候起实行的". What the guess names is no word the answer must hold; the open question
+# is answered.
 _LEADING_GUESS = re.compile(
     r"(?:是不是|是否)[^，,。？?！!\s]{1,12}?(?:啊|呢|吧|呀|吗|么|[，,。？?！!\s])[，,。？?！!\s]*(?=(?P<ask>.+)$)"
 )
@@ -234,8 +234,8 @@ def without_leading_guess(question: str) -> str:
     return f"{head} {ask}".strip() if head else ask
 
 
-# A feared stop, asked as a guess after what it is about: "跨年那天燃气公司是不是都放假了，没人管了吧", "大棚半夜电出
-#毛病了 是不是就没人管了". The articles answer with who kept working, in no word of the fear.
+# A feared stop, asked as a guess after what it is about: "跨年那天燃气公司是不是都放假了，没人管了吧",
+# "大棚半夜电出毛病了 是不是就没人管了". The articles answer with who kept working, in no word of the fear.
 _FEARED = re.compile(
     r"(?:是不是|是否|难道)(?:就|都|也|已经|早就)?(?:没人管|没人|不管|放假|停(?!车)|关门|歇|不干|不送|不给|不让)"
 )
