@@ -160,9 +160,11 @@ def _trim(
     telling = [
         i for i in range(len(spans)) if how and states_procedure(normalize(text[spans[i][0] : spans[i][1]]))
     ]
-    byline = [
-        i for i in range(len(spans)) if info.kind == "reporter" and satisfies("reporter", text[spans[i][0] : spans[i][1]])
-    ]
+    byline = (
+        [i for i in range(len(spans)) if satisfies("reporter", text[spans[i][0] : spans[i][1]])]
+        if info.kind == "reporter"
+        else []
+    )
     if telling:
         # Quoted for "先干啥": the steps start at the first clause that says through what or where
         # ("可通过…公众号…模块，自助建立…，完成…后即可…").

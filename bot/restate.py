@@ -212,6 +212,11 @@ def without_guess(question: str) -> str:
     return asked
 
 
+def _hans(text: str) -> int:
+    """How many Chinese characters ``text`` has."""
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+
 # A guess at the answer asked first, then the open question: "红旗H6是不是电车啊，用的啥发动机",
 # "家庭共济是不是还没开始呢 啥时候起实行的". What the guess names is no word the answer must hold; the open question
 # is answered.
@@ -228,7 +233,7 @@ def without_leading_guess(question: str) -> str:
     ask = m.group("ask")
     # The open question must say something of its own: "加价吗 加多少" asks about the guess itself.
     own = re.sub(r"[的了呢啊吧呀吗么]", "", _WH.sub("", ask))
-    if not _WH.search(ask) or sum(1 for ch in own if "\u4e00" <= ch <= "\u9fff") < 2:
+    if not _WH.search(ask) or _hans(own) < 2:
         return question
     head = question.strip()[: m.start()].rstrip(" ，,")
     return f"{head} {ask}".strip() if head else ask
@@ -247,7 +252,7 @@ def without_feared(question: str) -> str:
     if m is None or _WH.search(question):
         return question
     head = question[: m.start()].rstrip(" ，,")
-    return head if sum(1 for ch in head if "\u4e00" <= ch <= "\u9fff") >= 4 else question
+    return head if _hans(head) >= 4 else question
 
 
 # "谁说的", "这是谁讲的", "哪个领导说的": who said what the last answer quoted.

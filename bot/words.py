@@ -32,16 +32,16 @@ WORDS_VERSION = 2
 
 @lru_cache(maxsize=1)
 def words_fingerprint() -> str:
-    """What an index's stored tokens depend on: this module's rules, the domain dictionary, the stop words and
-    jieba's release. An index cut with another one must be cut again: its BM25 and word weights would not
-    meet the questions' words (an upgrade that made 微信群 a domain word left unchanged articles cut the old
-    way, and answers differed from a fresh build's)."""
+    """What an index's stored tokens depend on: this module's rules, the words added to jieba's dictionary (domain
+    words and ``CUT_WHOLE``), the stop words and jieba's release. An index cut with another one must be cut again:
+    its BM25 and word weights would not meet the questions' words (an upgrade that made 微信群 a domain word left
+    unchanged articles cut the old way, and answers differed from a fresh build's)."""
     import hashlib
 
     import jieba
 
     text = "\n".join(
-        [str(WORDS_VERSION), getattr(jieba, "__version__", ""), *domain_words(), "--", *sorted(_STOPWORDS)]
+        [str(WORDS_VERSION), getattr(jieba, "__version__", ""), *domain_words(), *CUT_WHOLE, "--", *sorted(_STOPWORDS)]
     )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
