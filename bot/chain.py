@@ -54,7 +54,7 @@ from bot.restate import restate
 from bot.retrieve import LARGE_BASE_CHUNKS, retrieve_hybrid, reworded_tokens
 from bot.scoring import word_weights
 from bot.types import Answer, Citation, Hit
-from bot.words import warm_up
+from bot.words import simplified, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -241,7 +241,8 @@ class FaqChain:
 
     # ------------------------------------------------------------------- steps
     def _condense(self, state: dict[str, Any]) -> dict[str, Any]:
-        question = arabic_months(arabic_years(state["question"].strip()))  # "二二年…十一月" is read as 22年…11月
+        # "長春門診共濟" is read as 长春门诊共济; "二二年…十一月" as 22年…11月.
+        question = arabic_months(arabic_years(simplified(state["question"].strip())))
         history = state["history"]
         # "来电人问…" is read as what the caller asked, "是不是有五万栋" as how many there are (``bot.restate``).
         question = restate(question, history)

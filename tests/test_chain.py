@@ -26,6 +26,13 @@ def test_answer_quotes_exact_source_sentences_with_offsets(chain: FaqChain) -> N
     assert_citations_exact(answer)
 
 
+def test_a_question_in_traditional_characters_gets_the_simplified_questions_answer(chain: FaqChain) -> None:
+    asked = chain.ask("淮安高中壓調壓站去年一共輸了多少氣")
+    assert asked.answered and "4.9亿立方米" in asked.text
+    assert asked.text == chain.ask("淮安高中压调压站去年一共输了多少气").text
+    assert asked.rewritten_question.startswith("淮安高中压调压站")
+
+
 def test_numbers_and_names_appear_exactly_as_in_the_source(chain: FaqChain) -> None:
     answer = chain.ask("淮安高中压调压站2022年累计输气量是多少？")
     assert answer.answered
