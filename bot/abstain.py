@@ -64,15 +64,19 @@ class Thresholds:
 
 
 def decide(
-    draft: Draft, info: QuestionInfo, limits: Thresholds, *, swapped: bool = False
+    draft: Draft, info: QuestionInfo, limits: Thresholds, *, swapped: bool = False, about_report: bool = False
 ) -> tuple[bool, str]:
     """(answer?, reason). The reason is kept for the eval report and logs, never shown to residents.
 
     ``swapped``: a "辽源呢？" follow-up, already restricted to sentences about 辽源; the earlier question's
     wording need not fit the new subject exactly, so only the meaning has to be close.
+    ``about_report``: "这稿子谁写的" after an answer, with only that article's byline or source sentences to choose
+    from; the question has no words of its own for them to cover, so the sentence must only name what is asked.
     """
     if not draft.segments:
         return False, "no_sentence"
+    if about_report:
+        return (True, "ok") if draft.kind_ok else (False, f"kind_{info.kind}_missing")
     if swapped:
         close = draft.best_dense >= limits.swapped_dense or (
             draft.coverage >= limits.swapped_coverage and draft.best_lexical >= limits.swapped_lexical

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.chunk import normalize
+from bot.question import asks_about_report
 from bot.thesaurus import SYNONYMS
 from bot.words import domain_words, tokenize_cached
 
@@ -67,7 +68,10 @@ _PERSONAL = re.compile(r"^(?:他们|她们|它们|他|她|它)")
 # "供电所给他们提供了啥服务": a pronoun after 给/为/帮/对 is whom something is done for, never the question's own
 # subject, so it points back into the conversation even when the question names someone else.
 _OBJECT_PRONOUN = re.compile(r"[给为帮替对跟和让](?:他们|她们|它们|他|她|它)")
-_BARE_PRONOUN = re.compile(r"^(?:他们|她们|它们|他|她|它|这|那)(?![个些里边天年晚]|会儿|阵子|时候)")
+# Not "这稿子谁写的", "那篇报道": 这 points at the report itself there, not at what the report is about.
+_BARE_PRONOUN = re.compile(
+    r"^(?:他们|她们|它们|他|她|它|这|那)(?![个些里边天年晚篇稿]|会儿|阵子|时候|消息|报道|新闻|文章)"
+)
 _ORG_END = re.compile(r"(?:分社|公司|局|站|所|厅|中心|园区|社|厂|队|组)$")
 _ORG_TAIL = re.compile(r"^(?:分社|分公司|公司|市|县|区|镇|村|局|站|所|厅|中心|园区|社)")
 _PEOPLE = (
@@ -313,6 +317,8 @@ def _names_own_body(core: str, prev: str) -> bool:
 
 
 # "回到医保那个 在哪弄", "刚才那个快递的事 还有啥", "说回燃气 几点上班": back to an earlier topic, then what is asked.
+_DEICTIC_TOPICS = frozenset({"那个", "这个", "那个事", "那事", "那件事"})
+_JUST_NOW = re.compile(r"刚才|之前|前面")
 _BACK_TO = re.compile(
     r"^(?:对了|那|还有)?[，,\s]*(?:回到|说回|再说回|再回到|回头说|接着说|(?:刚才|之前|前面)(?:说的|问的)?(?:那个)?)"
     r"(?:刚才|之前|前面)?(?:那个)?(?P<topic>[^，,\s]{1,8}?)(?:那个事|那件事|那事儿|那事|的事儿|的事|那个|这个|的)?[，,\s]+"
@@ -345,6 +351,14 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
             )
             if topic in earlier or services & topics_named(earlier):
                 return condense(back.group("ask"), history[: i + 1])
+        if topic in _DEICTIC_TOPICS or _JUST_NOW.search(norm[: back.start("topic")]):
+            # "回到刚才那个 他们都去了哪些区", "那刚才那个车 几速的" after a detour: the turn before the last one.
+            return condense(back.group("ask"), history[:-1])
+    if len(history) >= 2:
+        last = normalize(str(getattr(history[-1], "question", "")))
+        if asks_about_report(last) and not asks_about_report(norm):
+            # "那吉林市呢" after "这稿子谁写的": the conversation's question is the one before, about what the report says.
+            return condense(question, history[:-1], prev_topics)
     rewrites = rewrite_history(history)
     prev = rewrites[-1]
     prev_answer = str(getattr(history[-1], "answer", "") or "")
@@ -364,6 +378,8 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     core = _FILLER.sub("", core)
     ends_with_ne = norm.rstrip("?？。！! ").endswith("呢")
     core = _PEOPLE_ALIASES.get(core, core)
+    if ends_with_ne and core.startswith("在") and places(core[1:]):
+        core = core[1:]  # "那在吉林呢": the place, not "在在吉林" once swapped into "在四平看了哪些地方"
     if ends_with_ne and core and (
         places(core) or any(g in core for g in _PEOPLE) or _ORG_END.search(core) or _PEOPLE_LIKE.fullmatch(core)
     ):

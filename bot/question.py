@@ -56,6 +56,8 @@ _SOURCE = re.compile(
     r"(?:消息|信息|说法|通知|这事)[^，。？?]{0,4}(?:哪个|哪家|什么|啥|谁)(?:部门|单位|机构|地方)?[^，。？?]{0,3}"
     r"(?:透|放|发|说|传|公布|讲)"
     r"|(?:哪个|哪家)(?:部门|单位|机构)(?:透露|放出|发布|公布|说)"
+    # "出处呢", "这消息哪来的": where the news came from.
+    r"|出处|来源是|(?:消息|信息|说法|新闻|这话)[^，。？?]{0,3}(?:从)?哪(?:儿|里)?来的"
 )
 # "那篇稿子是哪个记者写的", "谁报道的": the reporter, whom a report names in its byline ("本报讯(记者邱国强)",
 # "本报记者 何泽深", "本报讯(温丽香)").
@@ -66,9 +68,14 @@ _REPORTER = re.compile(
 NEWS_ASKED = re.compile(r"的(?:消息|报道|新闻|稿子|文章)|(?:消息|报道|新闻|稿子|文章)(?:是|说)")
 _BYLINE = re.compile(r"本报讯[(（](?:记者)?[\u4e00-\u9fff]{2,4}[)）]|本报记者\s*[\u4e00-\u9fff]{2,3}")
 _SOURCE_IN_SOURCE = re.compile(r"从[^，。；]{2,16}获悉|据[^，。；]{2,16}(?:介绍|透露|消息|获悉)|本报讯[(（]记者")
+def asks_about_report(norm: str) -> bool:
+    """Whether a question asks who wrote the report or where its news came from ("这稿子谁写的", "出处呢")."""
+    return bool(_REPORTER.search(norm) or _SOURCE.search(norm))
+
+
 NEWS_FRAME = frozenset(
     {"消息", "信息", "说法", "透", "透露", "放", "放出", "发", "发布", "公布", "传", "传出", "讲"}
-    | {"记者", "稿子", "报道", "新闻", "文章", "作者", "写", "采写", "篇", "报"}  # the report itself
+    | {"记者", "稿子", "报道", "新闻", "文章", "作者", "写", "采写", "篇", "报", "报纸", "出处", "来源"}  # the report itself
     | {"部门", "单位", "机构"}  # what kind of source: any the report names
 )
 

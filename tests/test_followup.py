@@ -462,3 +462,38 @@ def test_sending_someone_is_not_what_is_asked_the_action_is(chain: FaqChain) -> 
     without being said to be sent."""
     first, second = _talk(chain, "延边返乡人员家里电器好久不用了", "供电公司能派人来查查线不")
     assert second.answered and "共产党员服务队" in second.text, second.text
+
+
+def test_who_wrote_it_is_answered_by_the_byline_of_the_article_just_quoted(chain: FaqChain) -> None:
+    """"这篇报道谁写的" shares no word with the byline ("吕俊 本报记者 刘姗姗"), nor does the place carried over."""
+    sites, wrote, back = _talk(chain, "第二工作组在四平看了哪些地方", "这篇报道谁写的", "那在吉林呢")
+    assert sites.answered and sites.citations[0].doc_id == "eco-supervision"
+    assert wrote.answered and "刘姗姗" in wrote.text, wrote.text
+    assert {c.doc_id for c in wrote.citations} == {"eco-supervision"}
+    # The next ellipsis continues the question before the one about the report.
+    assert back.answered and "黄东水泥磨石公司" in back.text, back.text
+    assert "在在" not in back.rewritten_question
+
+
+def test_where_the_news_came_from_is_the_source_the_article_names(chain: FaqChain) -> None:
+    assert classify("出处呢").kind == "source" and classify("这消息哪来的").kind == "source"
+    _, source = _talk(chain, "改了以后门诊能报销些啥", "这消息哪来的")
+    assert source.answered and "长春市医保局" in source.text, source.text
+
+
+def test_who_wrote_it_after_an_article_without_a_byline_is_declined(chain: FaqChain) -> None:
+    _, wrote = _talk(chain, "六之维合作社梨树分社种了多少亩草莓", "这篇报道是谁写的")
+    assert not wrote.answered
+
+
+@pytest.mark.parametrize(
+    ("questions", "fact"),
+    [
+        (("红旗H6最大功率多少", "吉林油田二氧化碳年注入量突破了多少", "那刚才那个车 峰值扭矩多少"), "380N·m"),
+        (("吉林市邮管局成立了几个督导组", "液化气一罐多少钱", "回到刚才那个 他们去了哪几个区"), "昌邑区"),
+    ],
+)
+def test_back_to_what_was_asked_before_a_detour(chain: FaqChain, questions: tuple[str, ...], fact: str) -> None:
+    """"刚才那个" names no topic: it is the conversation's question before the last one."""
+    answer = _talk(chain, *questions)[-1]
+    assert answer.answered and fact in answer.text, answer.text
