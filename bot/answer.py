@@ -232,8 +232,11 @@ def _names_place_around(sentence: SourceSentence, place: str, asked: set[str], h
 
 # The province the knowledge base serves: an article whose only region it is speaks for every place in it.
 PROVINCE = "吉林省"
-# "我家在松原", "我住吉林市", "俺是四平的": the place right after these is where the resident lives.
-_HOME_BEFORE = re.compile(r"(?:(?:我|俺|咱)们?家?(?:住在|住|在)|家住|(?:我|俺|咱)们?是|(?:我|俺)老家(?:是|在)?)$")
+# "我家在松原", "我住吉林市", "俺是四平的": the place right after these is where the resident lives; so is the one
+# someone "刚回" to, home from work elsewhere ("我爸在外地打工刚回延吉").
+_HOME_BEFORE = re.compile(
+    r"(?:(?:我|俺|咱)们?家?(?:住在|住|在)|家住|(?:我|俺|咱)们?是|(?:我|俺)老家(?:是|在)?|(?:刚|才)回(?:到|了)?)$"
+)
 
 
 # "回延吉老家", "延吉老家的房子": the place right before 老家 is where the resident is from.

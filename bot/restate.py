@@ -89,6 +89,14 @@ _DOUBT_WORDS = re.compile(
 )
 _TAIL = re.compile(r"(?:有这么多[^，,。？?\s]{0,3}不|[吗呗吧]|了?不)?\s*[?？。]?\s*$")
 
+# Asking for someone else: "帮我姑父问一下，", "我妈问", "替邻居打听一下：". Who it is for is not what is asked.
+_FOR_SOMEONE = re.compile(
+    r"^\s*(?:(?:我|俺)?(?:帮|替|给|代)(?:我|俺)?家?的?)?(?:我|俺)?家?的?"
+    r"(?:老妈|老爸|妈妈|爸爸|父亲|母亲|爷爷|奶奶|姥姥|姥爷|外公|外婆|老伴儿?|老头子?|老太太|媳妇儿?|老婆|老公|丈夫|对象"
+    r"|儿子|闺女|女儿|孩子|姑父|姑姑|姑妈|舅舅|舅妈|叔叔|婶婶|大爷|大娘|大姨|小姨|阿姨|老丈人|丈母娘|岳父|岳母|公公|婆婆"
+    r"|表哥|表姐|表弟|表妹|哥哥|姐姐|弟弟|妹妹|邻居|同事|朋友|亲戚|老乡|妈|爸|哥|姐)"
+    r"(?:让我|叫我|托我)?(?:问|打听|咨询|想问|想知道)(?:(?:一下|一声|下)[：:，,\s]*|[：:，,\s]+)"
+)
 # An ask that follows what the caller reported.
 _ASKS_LATER = re.compile(r"想知道|想问|想了解|问问|打听")
 
@@ -97,8 +105,9 @@ _MONEY_BEFORE = re.compile(r"(?:卖|售|花|价|投|值|要|贷|补|挣|赚)[了
 
 
 def unrelay(question: str) -> str:
-    """The caller's question without hotline staff's relay frame ("来电人问…" -> "…")."""
-    found = _RELAY.match(question)
+    """The caller's question without hotline staff's relay frame ("来电人问…" -> "…"), or the frame of asking for
+    someone else ("帮我姑父问一下，…")."""
+    found = _RELAY.match(question) or _FOR_SOMEONE.match(question)
     if found is None or len(question) - found.end() < 4 or _ASKS_LATER.search(question, found.end()):
         # "用户反映孩子在外地上学 想知道…": what the caller reported is the story, what they want to know the ask.
         return question

@@ -45,6 +45,22 @@ def test_a_question_typed_in_by_hotline_staff_is_answered_as_the_callers_own(
     assert "来电" not in answer.rewritten_question and "咨询" not in answer.rewritten_question
 
 
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("帮我大姨问一下，红旗H6最大功率多大", "185kW"),
+        ("替我家老头打听一下：个人账户的钱能给老伴用不", "家庭成员"),
+        ("我邻居问 辽源液化气站跨年那天灌了多少瓶", "800余套"),
+    ],
+)
+def test_asking_for_someone_else_asks_their_question(chain: FaqChain, question: str, fact: str) -> None:
+    """"帮我大姨问一下，…": whom the question is for is no word the article must contain."""
+    assert unrelay(question) != question
+    answer = chain.ask(question)
+    assert answer.answered and fact in answer.text, answer.text
+    assert "问" not in answer.rewritten_question[:8]
+
+
 def test_a_relayed_story_keeps_the_callers_ask_apart() -> None:
     """ "用户反映…，想知道…": what the caller reported stays the story before the ask, so it is left as typed."""
     typed = "用户反映孩子在外地上学 想知道异地看病能不能用家庭共济账户的钱"

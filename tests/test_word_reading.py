@@ -120,6 +120,7 @@ def test_home_town_says_nothing_of_what_is_asked(chain: FaqChain) -> None:
     assert "老家" not in chain._loaded.bank.reader.words("我老家辽源的 过年液化气够不够")
     assert home_places("我老家辽源的 过年液化气够不够") == {"辽源"}
     assert home_places("辽源的液化气够不够") == frozenset()
+    assert home_places("我爸在外地打工刚回延吉，插座好几年没用了") == {"延吉"}  # home from work elsewhere
 
 
 @pytest.mark.parametrize(
@@ -127,12 +128,13 @@ def test_home_town_says_nothing_of_what_is_asked(chain: FaqChain) -> None:
     [
         ("我在吉林市舒兰住 吉林市邮政管理局查快递去了哪几个区", "昌邑区"),
         ("过年回敦化老家 供电公司给返乡的人上门服务了多少次", "30余次"),
+        ("我在外地打工刚回珲春，家里插座好久没用了，供电公司给返乡的人发了多少份明白纸", "150余份"),
     ],
 )
 def test_an_article_on_a_prefecture_speaks_for_a_county_in_it(chain: FaqChain, question: str, fact: str) -> None:
     """"回敦化老家": 敦化 is in 延边, so 延边's article on its power company speaks for the resident's home; the
     county's name is no word the article must hold."""
-    assert home_places(question) & {"舒兰", "敦化"}
+    assert home_places(question) & {"舒兰", "敦化", "珲春"}
     answer = chain.ask(question)
     assert answer.answered and fact in answer.text, answer.text
     assert_citations_exact(answer)
