@@ -39,11 +39,15 @@ _WHY_AGAIN = re.compile(
 )
 # A question word alone: "啥时候", "在哪", "谁干的".
 _BARE_ASK = re.compile(r"(?:啥时候|什么时候|哪天|几号|在哪|在哪儿|在哪里|哪里|谁|谁干的|谁弄的|多少|几个)(?:的)?")
+# "啥时候的事", "这是哪年的事儿": when the thing just told happened.
+_EVENT_ASK = re.compile(r"(?:这|那)?(?:是|都是)?(啥时候|什么时候|哪天|哪年|几号|哪一年)(?:的事儿?|的事情|发生的事)")
 # "还有呢？", "还有别的吗", "其他的呢": more of what the last answer was about.
 _MORE = re.compile(
     r"(?:那)?(?:还有(?:呢|啥|吗|么|什么|没有|别的|其他|其它)?(?:的)?(?:呢|吗|么|不|没)?|(?:其他|其它|别的)(?:的)?(?:呢|吗)|然后呢|接着说|继续说?)"
     r"[?？。!！\s]*"
 )
+# "还有别的吗 辽源那边…": a closed ask for more, then the question that says what more.
+_MORE_THEN = re.compile(r"(?:那)?(?:还有别的|还有其他|还有其它|还有啥|其他的|别的)(?:吗|呢|么|没|没有|不)?[?？。!！\s，,]+")
 # "换成长春呢？", "那换到辽源呢": the same question about another place; the lead words may stack.
 _LEAD = re.compile(r"^(?:(?:那么|那(?![个些种家边里儿天时])|还有|另外|然后|再问一下|再问|再说|又|而|换成|换作|换到|改成)[，,\s]*)+")
 # Characters that end a name when reading leftwards from an anchor ("给淮安高中压调压站" stops at 给).
@@ -337,6 +341,10 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     own = tuple(tokenize_cached(question))
     if not history:
         return _standalone(question, own)
+    then = _MORE_THEN.match(norm)
+    if then and len(norm) - then.end() >= 4:
+        # "还有别的吗 辽源那边过年快递停不停": the more it asks for is the question that follows.
+        return condense(question[then.end() :], history, prev_topics)
     back = _BACK_TO.match(norm)
     if back and len(history) >= 2:
         # "回到医保那个 在哪弄" after a question on 门诊共济 and one on 快递: asked of the earlier turn on 医保, found by
@@ -404,6 +412,12 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     if not span and ends_with_ne and 2 <= len(core) <= 6 and not _ASKED.search(core) and _ASKED.search(normalize(prev)):
         # "那慢病呢" after "能去哪级医院报", which names no subject to swap: the same question about 慢病.
         rewritten = _with_mark(core + prev.rstrip("?？。！! "))
+        return Condensed(question, rewritten, True, focus=own)
+    event = _EVENT_ASK.fullmatch(core)
+    if event:
+        # "啥时候的事" after "听说跨年那天燃气公司都放假没人上班": when what the last answer told happened, asked of the
+        # whole last question, not of its subject alone ("吉林啥时候").
+        rewritten = _with_mark(f"{prev.rstrip('?？。！! ')}，{event.group(1)}")
         return Condensed(question, rewritten, True, focus=own)
     if not span and _BARE_ASK.fullmatch(core):
         # "啥时候" after "第二组去哪了", which names no subject to carry: when that happened, asked of the same thing.

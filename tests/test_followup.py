@@ -497,3 +497,27 @@ def test_back_to_what_was_asked_before_a_detour(chain: FaqChain, questions: tupl
     """"刚才那个" names no topic: it is the conversation's question before the last one."""
     answer = _talk(chain, *questions)[-1]
     assert answer.answered and fact in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("questions", "fact"),
+    [
+        (("中石油昆仑燃气吉林分公司的员工跨年那天都在干啥", "这是啥时候的事儿"), "2022年12月31日"),
+        (("吉林油田的二氧化碳注入量突破了43万吨", "哪天的事"), "12月26日"),
+    ],
+)
+def test_when_it_happened_is_asked_of_the_whole_last_question(
+    chain: FaqChain, questions: tuple[str, ...], fact: str
+) -> None:
+    """"啥时候的事": when what was just told happened, not when its subject alone did something ("吉林油田哪天的事"):
+    the rewritten question staff see keeps what happened."""
+    answer = _talk(chain, *questions)[-1]
+    assert answer.answered and fact in answer.text, answer.text
+    assert answer.rewritten_question.startswith(questions[0]), answer.rewritten_question
+
+
+@pytest.mark.parametrize("more", ["还有别的吗 辽源那边过年快递停不停", "还有啥 辽源过年快递停不停"])
+def test_asking_for_more_then_a_question_asks_that_question(chain: FaqChain, more: str) -> None:
+    _, _, answer = _talk(chain, "吉林市邮管局成立了几个督导组", "松原呢 去的哪个园区", more)
+    assert answer.answered and "不打烊" in answer.text, answer.text
+    assert answer.rewritten_question.startswith("辽源")
