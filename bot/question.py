@@ -161,7 +161,7 @@ _HANDLE_WHERE = re.compile(
 # "公婆算不算家庭成员", "灵活就业的属不属于": whether someone or something falls under a rule, which only a
 # sentence drawing its bounds answers (包括…, 是指…, 限于…), not one that merely applies the rule. "这算不算国内
 # 最大的" asks for a judgement the article may state ("国内最大规模"), not where a rule's bounds lie.
-_MEMBERSHIP = re.compile(r"(?:算不算|算是)(?![^，,。？?\s]{0,6}(?:最|第一|首个|首家|头一))|属不属于|属于不属于|是不是属于|包不包括|包括不包括|包不包含|在不在.{0,6}范围")
+_MEMBERSHIP = re.compile(r"(?:算不算|算是|算[吗么])(?![^，,。？?\s]{0,6}(?:最|第一|首个|首家|头一))|属不属于|属于不属于|是不是属于|包不包括|包括不包括|包不包含|在不在.{0,6}范围")
 _BOUNDS_IN_SOURCE = re.compile(r"包括|包含|是指|指的是|范围|以内|以外|限于|仅限|不含|除外|之内")
 _YESNO = re.compile(
     r"能不能|可不可以|可以不|行不行|是不是|有没有|会不会|管不管|给不给|能否|可否|是否|[吗嘛么不没]\s*[?？]?\s*$"
@@ -627,6 +627,14 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
         longer = [w for _, w in after if len(w) >= 2]  # "自何时起正式实施": 正式, not the particle 起
         single = [w for _, w in after if w not in _LIGHT_VERBS]  # "啥时候能提车": 提; "啥时候开的": any event
         return longer[0] if longer else (single[0] if single else "")
+    if match is None and info.kind == "membership":
+        # "兄弟姐妹算不算": who or what is asked to count must be named by the answer (or by a word for it, 老伴 ~
+        # 家庭成员); a sentence about family members in general does not say whether 兄弟姐妹 are among them.
+        member = _MEMBERSHIP.search(norm)
+        if member is not None:
+            found = [(norm.rfind(w, 0, member.start()), w) for w in words if len(w) >= 2 and w not in _GENERIC]
+            members = [(i, w) for i, w in found if i >= 0 and i + len(w) >= member.start() - 2]
+            return max(members)[1] if members else ""
     if match is None:
         return ""
     words = [w for w in words if w not in _GENERIC]

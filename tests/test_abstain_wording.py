@@ -584,3 +584,16 @@ def test_which_days_asks_dates_not_a_duration(chain: FaqChain) -> None:
     assert classify("延边供电上门服务了几天").kind == "duration"
     answer = chain.ask("生态督导第二工作组去四平是哪几天")
     assert answer.answered and "11月10日至18日" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "who"),
+    [("门诊共济 家庭成员 范围 侄子算不算", "侄子"), ("家庭共济 家属 范围 我小舅子算不算", "小舅子"), ("门诊共济的家属范围 兄弟姐妹算吗", "兄弟姐妹")],
+)
+def test_whether_someone_counts_needs_an_answer_naming_them(chain: FaqChain, question: str, who: str) -> None:
+    """"侄子算不算": the article shares the account with 家庭成员 and never says who they are, so whether a nephew
+    counts is not answered by it."""
+    info = classify(question)
+    assert info.kind == "membership"
+    assert crux_word(info, chain._loaded.bank.reader.words(question)) == who
+    assert not chain.ask(question).answered
