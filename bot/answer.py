@@ -24,11 +24,13 @@ from bot.question import (
     COUNTS_WHAT_IS_ASKED,
     STRICT_KINDS,
     QuestionInfo,
+    asked_title,
     asked_years,
     asks_procedure,
     classify,
     crux_word,
     lists_items,
+    names_title_holder,
     respectively_items,
     satisfies,
     states_procedure,
@@ -64,6 +66,8 @@ _PART_KINDS = STRICT_KINDS | {"person", "source"}
 ITEM_OPENS = 8
 # A second sentence scoring this close to the best one is quoted too (in part if need be).
 STRONG = 0.85
+# How close to the best a sentence naming the holder of the title asked for must score to answer instead.
+TITLE_HOLDER = 0.45
 # Words of a part weighing less than this together name nothing (one word of 用/先/得 weighs ~0.3): a part
 # naming nothing needs no sentence of its own, or asks only how.
 PROCEDURE_PART_WEIGHT = 1.0
@@ -366,6 +370,22 @@ def draft_answer(
         stating = next((c for c in scored[1:8] if c.kind_ok and c.score >= 0.8 * scored[0].score), None)
         if stating is not None:
             scored = [stating, *[c for c in scored if c is not stating]]
+    title = asked_title(info.norm) if info.kind == "person" else ""
+    if title and scored and not names_title_holder(title, bank.sentences[scored[0].sid].norm):
+        # "六之维合作社负责人是谁": the sentence that names the cooperative's 负责人 ("合作社负责人王宝忠按下开关")
+        # answers, though the sentences naming the cooperative in full score higher.
+        holder = next(
+            (
+                c
+                for c in scored[1:8]
+                if c.score >= TITLE_HOLDER * scored[0].score
+                and bank.sentences[c.sid].doc_id == bank.sentences[scored[0].sid].doc_id
+                and names_title_holder(title, bank.sentences[c.sid].norm)
+            ),
+            None,
+        )
+        if holder is not None:
+            scored = [holder, *[c for c in scored if c is not holder]]
     if scored and 0.0 < scored[0].counted < COUNTS_WHAT_IS_ASKED:
         # "上报的问题有多少条": "61项具体问题" counts what is asked, "14条政策措施" something else.
         counting = next(

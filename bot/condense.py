@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.chunk import normalize
-from bot.question import asks_about_report
+from bot.question import asked_title, asks_about_report
 from bot.thesaurus import SYNONYMS
 from bot.words import domain_words, tokenize_cached
 
@@ -321,6 +321,7 @@ def _names_own_body(core: str, prev: str) -> bool:
 
 
 # "回到医保那个 在哪弄", "刚才那个快递的事 还有啥", "说回燃气 几点上班": back to an earlier topic, then what is asked.
+_THAT_ONE = re.compile(r"(?:那个|这个|那位|这位)(?=\S)")
 _DEICTIC_TOPICS = frozenset({"那个", "这个", "那个事", "那事", "那件事"})
 _JUST_NOW = re.compile(r"刚才|之前|前面")
 _BACK_TO = re.compile(
@@ -423,6 +424,10 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         # "啥时候" after "第二组去哪了", which names no subject to carry: when that happened, asked of the same thing.
         rewritten = _with_mark(f"{prev.rstrip('?？。！! ')}，{core}")
         return Condensed(question, rewritten, True, focus=own)
+    if span and _THAT_ONE.match(core) and asked_title(core):
+        # "那个说话的副厅长是谁来着": the person the conversation's article quoted, by title; the earlier subject (吉林市)
+        # is not where the 副厅长 is from. The answer stays in that article (``FaqChain._stay_in``).
+        return Condensed(question, question, True, focus=own)
     if span and span not in core and _names_own_body(core, prev):
         # "那个草莓合作社带动了多少人就业？" after a question on 国网吉林电力: it names the body it asks about.
         return Condensed(question, question, True, focus=own)

@@ -137,6 +137,30 @@ _NAMED = re.compile(
     # "孙铁介绍，……": a speaker named before what they said, not "该公司介绍".
     r"|(?:^|[，。；“”\s])(?!该|本|这|记者|有关|相关)[\u4e00-\u9fff]{2,3}(?:介绍|表示|告诉记者|说道)(?=[，,：:“])"
 )
+# The titles a person question may ask for ("合作社负责人是谁", "那个副厅长叫啥"), longest first.
+_TITLES = ("副厅长", "副所长", "负责人", "书记", "厅长", "站长", "所长", "主任", "班长", "队长", "市长", "经理", "记者")
+
+
+# Characters after a title that start no name: "负责人从…方面", "站长的带领下", "厅长表示".
+_NOT_A_NAME = frozenset("从在对说是和与及等的们也都将为向表介带称指要就还把被给讲")
+
+
+def asked_title(norm: str) -> str:
+    """The title a person question names ("六之维合作社负责人是谁" -> 负责人), or ""."""
+    return next((t for t in _TITLES if t in norm), "")
+
+
+def names_title_holder(title: str, sentence_norm: str) -> bool:
+    """Whether a sentence names who holds ``title``: the title, then a name ("负责人王宝忠", "副厅长韩良说")."""
+    at = sentence_norm.find(title)
+    while at >= 0:
+        after = sentence_norm[at + len(title) : at + len(title) + 2]
+        if len(after) == 2 and all("\u4e00" <= ch <= "\u9fff" for ch in after) and after[0] not in _NOT_A_NAME:
+            return True
+        at = sentence_norm.find(title, at + 1)
+    return False
+
+
 _DEFINE = re.compile(
     r"啥意思|什么意思|是啥|是什么|指啥|指什么|是指|意义|图个啥|图啥|干什么的|做什么的|干啥的"
 )

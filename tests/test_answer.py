@@ -310,3 +310,22 @@ def test_how_a_service_was_given_is_answered_by_the_kind_of_service(chain: FaqCh
     answer = chain.ask("供电所对种草莓的农户咋服务")
     assert answer.answered and "保姆式" in answer.text, answer.text
     assert_citations_exact(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "holder"),
+    [("六之维合作社梨树分社的负责人叫啥", "王宝忠"), ("六之维农民种植专业合作社梨树分社负责人是谁", "王宝忠")],
+)
+def test_who_holds_a_title_is_answered_by_the_sentence_naming_them(no_faq_chain, question: str, holder: str) -> None:  # type: ignore[no-untyped-def]
+    """"合作社负责人是谁": sentences naming the cooperative in full score higher than "合作社负责人王宝忠按下开关",
+    which is the one that answers."""
+    answer = no_faq_chain.ask(question)
+    assert answer.answered and holder in answer.text, answer.text
+
+
+def test_a_title_followed_by_no_name_names_no_one() -> None:
+    from bot.question import names_title_holder
+
+    assert names_title_holder("负责人", "大棚内,合作社负责人王宝忠按下开关")
+    assert not names_title_holder("负责人", "中国一汽相关负责人从红旗h6造型、内饰等方面")
+    assert not names_title_holder("站长", "正在站长的带领下")

@@ -521,3 +521,10 @@ def test_asking_for_more_then_a_question_asks_that_question(chain: FaqChain, mor
     _, _, answer = _talk(chain, "吉林市邮管局成立了几个督导组", "松原呢 去的哪个园区", more)
     assert answer.answered and "不打烊" in answer.text, answer.text
     assert answer.rewritten_question.startswith("辽源")
+
+
+def test_that_official_by_title_is_the_one_the_article_quoted(chain: FaqChain) -> None:
+    """"那个副厅长叫啥来着" after questions on 吉林市: the 副厅长 is the conversation's article's, not 吉林市's."""
+    *_, answer = _talk(chain, "第二工作组啥时候去的吉林市", "在吉林市都踏查了哪些地方", "那个副厅长叫啥来着")
+    assert answer.answered and "韩良" in answer.text, answer.text
+    assert "吉林市" not in answer.rewritten_question
