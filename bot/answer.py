@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.chunk import normalize
-from bot.condense import places
+from bot.condense import other_subjects, places
 from bot.dates import absolutise
 from bot.evidence import SentenceBank, SourceSentence
 from bot.lexicon import SentenceText
@@ -602,6 +602,10 @@ def draft_answer(
                 for seg in draft.segments
             ):
                 draft.places_ok = False
+    for place in other_subjects(info.norm):
+        # "大庆油田二氧化碳注了多少", "北京的门诊共济啥时候开始": an article on 吉林 does not answer for another province.
+        if not any(place in seg.sentence.norm or place in seg.sentence.region for seg in draft.segments):
+            draft.places_ok = False
     if (
         _ELSEWHERE.search(info.norm)
         and _CARE.search(info.norm)

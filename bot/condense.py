@@ -24,6 +24,32 @@ JILIN_PLACES = (  # noqa: SIM905 - a word list reads best as one string
     "靖宇 长白 前郭 长岭 乾安 扶余 洮南 大安 镇赉 通榆 延吉 图们 敦化 龙井 和龙 汪清 安图 "
     "十家堡 八棵树 昌邑 丰满 龙潭 船营 江北 铁东 通潭 吉林"
 ).split()
+# Places outside the province the knowledge base serves: provinces, their capitals, the neighbouring provinces'
+# cities and other large ones. Read only where one names whose service is asked about ("大庆油田", "北京的门诊共济",
+# "沈阳的供电公司"): an article on 吉林 does not answer for them.
+OTHER_PLACES = (  # noqa: SIM905 - a word list reads best as one string
+    "北京 天津 上海 重庆 河北 山西 内蒙古 辽宁 黑龙江 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 广西 海南 四川 "
+    "贵州 云南 西藏 陕西 甘肃 青海 宁夏 新疆 香港 澳门 台湾 石家庄 太原 呼和浩特 沈阳 哈尔滨 南京 杭州 合肥 福州 南昌 "
+    "济南 郑州 武汉 长沙 广州 南宁 海口 成都 贵阳 昆明 拉萨 西安 兰州 西宁 银川 乌鲁木齐 大连 鞍山 抚顺 本溪 丹东 锦州 "
+    "营口 阜新 辽阳 铁岭 葫芦岛 齐齐哈尔 牡丹江 佳木斯 大庆 鸡西 鹤岗 双鸭山 七台河 黑河 绥化 伊春 通辽 赤峰 呼伦贝尔 "
+    "乌兰浩特 深圳 苏州 青岛 厦门 宁波 无锡"
+).split()
+# The services and bodies the articles are about, as a question names them right after a place.
+_SERVICES = (
+    r"油田|医保|门诊|职工医保|个人账户|燃气|天然气|液化气|供电|电力|电网|国网|邮政|快递|邮管局|邮政管理局|医保局|生态|"
+    r"供暖|供气|调压站|加气站|灌装站|供电所|供电公司|燃气公司"
+)
+_OTHER_SUBJECT = re.compile(
+    "(" + "|".join(sorted(set(OTHER_PLACES), key=len, reverse=True)) + r")(?:省|市)?(?:的|那边|那儿|这边|地区)?"
+    rf"(?={_SERVICES})"
+)
+
+
+def other_subjects(norm: str) -> set[str]:
+    """Places outside the province whose service a question asks about ("大庆油田注了多少" -> {"大庆"})."""
+    return {m.group(1) for m in _OTHER_SUBJECT.finditer(norm)}
+
+
 _PLACE_SUFFIX = "(?:省|市|县|区|镇|乡|村|州)?"
 _FILLER = re.compile(r"那边|这边|那疙瘩|那嘎达|那块|这块|那里|这里|那儿|这儿|的情况|方面")
 # What an earlier question asked, to ask it again about something else ("那传单呢？").

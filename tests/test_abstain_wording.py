@@ -597,3 +597,25 @@ def test_whether_someone_counts_needs_an_answer_naming_them(chain: FaqChain, que
     assert info.kind == "membership"
     assert crux_word(info, chain._loaded.bank.reader.words(question)) == who
     assert not chain.ask(question).answered
+
+
+@pytest.mark.parametrize(
+    "question", ["北京的门诊共济啥时候开始的", "大连燃气公司跨年那天有人值班吗", "大庆油田二氧化碳一共注了多少", "沈阳的供电公司给返乡的人上门检查没"]
+)
+def test_a_service_of_another_province_is_not_answered_for_by_jilins(chain: FaqChain, question: str) -> None:
+    """The articles are about 吉林: 大庆油田 is not 吉林油田, and 北京's 门诊共济 is not 长春's."""
+    assert not chain.ask(question).answered
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("红旗H6是在上海车展首发的吧", "广州"),  # a wrong guess, answered with the right place
+        ("我在北京打工，过年回延吉老家，供电公司能上门检查线路不", "共产党员服务队"),  # where the resident works
+    ],
+)
+def test_another_provinces_name_outside_the_subject_is_no_other_place(
+    chain: FaqChain, question: str, fact: str
+) -> None:
+    answer = chain.ask(question)
+    assert answer.answered and fact in answer.text, answer.text
