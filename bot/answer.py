@@ -281,6 +281,12 @@ def home_places(question: str) -> frozenset[str]:
     return frozenset(home)
 
 
+def _about_another(sentence: SourceSentence, place: str) -> bool:
+    """Whether a sentence names a place of its article's region other than ``place`` (and not ``place``)."""
+    named = {m.group(1) for m in places(sentence.norm)}
+    return bool(named - {place}) and any(p in sentence.region for p in named - {place})
+
+
 def speaks_for_home(place: str, region: tuple[str, ...]) -> bool:
     """Whether an article about ``region`` speaks for a resident living in ``place``: a report about the whole
     province does, and so does one about the prefecture the place is in (延边 for 延吉)."""
@@ -594,7 +600,9 @@ def draft_answer(
             if not any(
                 place in seg.sentence.norm
                 or place in seg.sentence.lead
-                or place in seg.sentence.region
+                # An article on several places speaks for each, but not in a sentence about another one of them
+                # ("吉林市的液化气灌装站…" is not answered by "辽源液化气灌装站…全天充装…800余套").
+                or (place in seg.sentence.region and not _about_another(seg.sentence, place))
                 or _names_place_around(seg.sentence, place, asked, hits)
                 # "我家在松原 …吉林油田一共往地下打了多少二氧化碳": where the resident lives, and a report about the
                 # whole province, which is about every place in it.

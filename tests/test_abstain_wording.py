@@ -619,3 +619,10 @@ def test_another_provinces_name_outside_the_subject_is_no_other_place(
 ) -> None:
     answer = chain.ask(question)
     assert answer.answered and fact in answer.text, answer.text
+
+
+def test_a_sentence_about_another_city_of_the_article_does_not_answer_for_this_one(chain: FaqChain) -> None:
+    """The gas article is about 吉林市, 辽源 and 德惠; its 辽源 station's count is no answer for 吉林市."""
+    assert not chain.ask("吉林市那个液化气灌装站跨年一天灌了多少瓶").answered
+    answer = chain.ask("辽源那个液化气灌装站跨年一天灌了多少瓶")
+    assert answer.answered and "800余套" in answer.text, answer.text
