@@ -281,6 +281,27 @@ def home_places(question: str) -> frozenset[str]:
     return frozenset(home)
 
 
+_RELATIVE_YEAR = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
+_RELATIVE_YEARS = re.compile("|".join(_RELATIVE_YEAR))
+_STATED_YEAR = re.compile(r"20\d\d年")
+
+
+def relative_years(norm: str, reported: dt.date) -> set[str]:
+    """The years "今年", "去年", "明年"… name, counted from the date of the report asked about ("今年" in a question on
+    a report of January 2023 is 2023): residents ask as of the news they heard."""
+    return {str(reported.year + _RELATIVE_YEAR[m.group(0)]) for m in _RELATIVE_YEARS.finditer(norm)}
+
+
+def years_fit(norm: str, text: str, citations: Sequence[Citation]) -> bool:
+    """Whether a curated answer gives the years a question names, "今年" and the like counted from its sources' date:
+    "淮安站今年输了多少气" is not answered by "2022年累计输气4.9亿立方米"."""
+    years = asked_years(norm)
+    dates = [c.date for c in citations]
+    if dates and _STATED_YEAR.search(text):
+        years |= relative_years(norm, max(dates))
+    return all(y in text for y in years)
+
+
 def _about_another(sentence: SourceSentence, place: str) -> bool:
     """Whether a sentence names a place of its article's region other than ``place`` (and not ``place``)."""
     named = {m.group(1) for m in places(sentence.norm)}
@@ -628,12 +649,20 @@ def draft_answer(
         if any(speaks_for_home(place, region) for region in regions):
             # "回延吉老家…供电公司能派人上门检查不": the article on 延边 speaks for 延吉; the name is no missing word.
             credit = {w: (1.0 if w.startswith(place) and len(w) <= len(place) + 1 else c) for w, c in credit.items()}
-    draft.coverage = coverage_of(judged, credit)
     years = asked_years(info.norm)
+    shown = " ".join(absolutise(seg.sentence.text, seg.sentence.date) for seg in draft.segments)
     if years:
         # "2025年按多少计入" is not answered by sentences about 2023 and 2024.
-        shown = " ".join(absolutise(seg.sentence.text, seg.sentence.date) for seg in draft.segments)
         draft.years_ok = all(y in shown for y in years)
+    relative = relative_years(info.norm, first.date)
+    if relative and _STATED_YEAR.search(shown):
+        # "那今年呢" after "淮安站2022年输了多少气": 今年 is the report's year (2023), which a sentence giving 2022's
+        # figure does not answer. Only where the sentences state years: "今年回延边老家" tells when, not which figure.
+        draft.years_ok = draft.years_ok and all(y in shown for y in relative)
+        if draft.years_ok:
+            # "明年呢" answered by "2024年1月起…": the year is said, as a number.
+            credit = {w: (1.0 if w in _RELATIVE_YEAR else c) for w, c in credit.items()}
+    draft.coverage = coverage_of(judged, credit)
     # A clock time must be in the best sentence itself: "几点下班" is not answered by a 傍晚6点 elsewhere.
     draft.kind_ok = best.kind_ok if info.kind == "clock" else any(c.kind_ok for c in chosen)
     # Long, rambling questions ask several things at once; their first "能不能" is not the point of them all.

@@ -26,7 +26,7 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableSequence
 from langchain_core.runnables.config import ensure_config, get_callback_manager_for_config
 
 from bot.abstain import Thresholds, decide, decline, topic_of_question, welcome
-from bot.answer import Draft, draft_answer, home_places, newest_date, render, verify
+from bot.answer import Draft, draft_answer, home_places, newest_date, render, verify, years_fit
 from bot.chunk import normalize
 from bot.condense import Condensed, anchors, condense, places
 from bot.config import Settings
@@ -289,7 +289,8 @@ class FaqChain:
             min_coverage=FAQ_MIN_COVERAGE,
             crux=lambda: crux_word(info, words),  # found only if some phrasing is close (few questions)
             segment=loaded.bank.reader.words,
-            fits=lambda answer: info.kind not in STRICT_KINDS or satisfies(info.kind, normalize(answer)),
+            fits=lambda answer, citations: (info.kind not in STRICT_KINDS or satisfies(info.kind, normalize(answer)))
+            and years_fit(info.norm, answer, citations),
         )
         if match:
             text = match.entry.answer + self._freshness(match.citations, today)

@@ -267,14 +267,15 @@ class FaqBook:
         min_coverage: float,
         crux: str | Callable[[], str] = "",
         segment: Callable[[str], Sequence[str]] = tokenize_cached,
-        fits: Callable[[str], bool] = lambda answer: True,
+        fits: Callable[[str, Sequence[Citation]], bool] = lambda answer, citations: True,
     ) -> FaqMatch | None:
         """The entry this question paraphrases, or None.
 
         Similarity alone is not enough (USE puts "余额咋查" close to "家里人能用吗"): the question's words,
         weighted, must also be in one of the entry's phrasings, and its crux word (补办, 查) must be there.
         ``crux`` may be a function that finds it, called only when some phrasing is close enough. ``fits`` says
-        whether an entry's answer gives what is asked ("每个月几号到账" needs a day, which a rate does not give).
+        whether an entry's answer, from its sources, gives what is asked ("每个月几号到账" needs a day, which a rate
+        does not give).
         """
         if self.vectors is None or not len(self.owners):
             return None
@@ -287,7 +288,9 @@ class FaqBook:
         for entry, sim in self._ranked(sims, today)[:3]:
             if sim < min_similarity:
                 break
-            if _word_coverage(words, entry, weight, crux, segment) >= min_coverage and fits(entry.answer):
+            if _word_coverage(words, entry, weight, crux, segment) >= min_coverage and fits(
+                entry.answer, self.citations[entry.id]
+            ):
                 return FaqMatch(
                     entry, sim, [_renumber(c, i) for i, c in enumerate(self.citations[entry.id], 1)]
                 )

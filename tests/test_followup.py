@@ -528,3 +528,14 @@ def test_that_official_by_title_is_the_one_the_article_quoted(chain: FaqChain) -
     *_, answer = _talk(chain, "第二工作组啥时候去的吉林市", "在吉林市都踏查了哪些地方", "那个副厅长叫啥来着")
     assert answer.answered and "韩良" in answer.text, answer.text
     assert "吉林市" not in answer.rewritten_question
+
+
+def test_this_year_is_the_reports_year(chain: FaqChain) -> None:
+    """The report is of January 2023: "今年" is 2023, "去年" 2022, "明年" 2024. The station's 2022 figure does not
+    answer for 2023, curated answer or not; the retirees' rate for 2024 is given."""
+    _, this_year = _talk(chain, "淮安高中压调压站2022年一共输了多少气", "那今年呢")
+    assert not this_year.answered, this_year.text
+    last_year = chain.ask("淮安那个调压站去年一共输了多少气")
+    assert last_year.answered and "4.9亿立方米" in last_year.text
+    _, next_year = _talk(chain, "退休的人医保个人账户每月往里打多少", "那明年呢")
+    assert next_year.answered and "2.8%" in next_year.text, next_year.text
