@@ -180,13 +180,17 @@ def anchors(text: str) -> list[str]:
     return sorted(set(found), key=lambda w: (norm.find(w), -len(w), w))
 
 
+# "在那里头查了哪几家的分拨中心": the place the last answer named; the words after it may name a body of their own.
+_THERE = re.compile(r"(?:在|去|到)?那(?:里头|里面|里边|里|儿)")
+
+
 def _is_followup(question: str, norm: str) -> bool:
     core = _TAIL.sub("", _LEAD.sub("", norm))
     if _LEAD.match(norm) or norm.rstrip("?？。！! ").endswith("呢") or _place_then_ask(norm):
         return True
     if len(core) <= 4:
         return True
-    if _PRONOUN.match(core) or _OBJECT_PRONOUN.search(core):
+    if _PRONOUN.match(core) or _OBJECT_PRONOUN.search(core) or _THERE.match(core):
         return True
     return not anchors(core)
 
@@ -410,6 +414,9 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     if not _is_followup(question, norm) or not prev or _changes_service(norm, prev, prev_topics):
         return _standalone(question, own)
     core = _TAIL.sub("", _LEAD.sub("", norm))
+    there = _THERE.match(core)
+    if there and len(core) - there.end() >= 4:
+        core = core[there.end() :]  # "在那里头查了哪几家": the place is the subject put before what is asked
     core = _FILLER.sub("", core)
     ends_with_ne = norm.rstrip("?？。！! ").endswith("呢")
     core = _PEOPLE_ALIASES.get(core, core)
@@ -454,7 +461,7 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         # "那个说话的副厅长是谁来着": the person the conversation's article quoted, by title; the earlier subject (吉林市)
         # is not where the 副厅长 is from. The answer stays in that article (``FaqChain._stay_in``).
         return Condensed(question, question, True, focus=own)
-    if span and span not in core and _names_own_body(core, prev):
+    if span and span not in core and _names_own_body(core, prev) and not there:
         # "那个草莓合作社带动了多少人就业？" after a question on 国网吉林电力: it names the body it asks about.
         return Condensed(question, question, True, focus=own)
     if span and span not in core:

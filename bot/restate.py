@@ -34,7 +34,7 @@ def restate(question: str, history: Sequence[object]) -> str:
 
 # The resident narrowing what they asked: "我问的是他们都跑了哪些区", "不是 我是说退休的".
 _CORRECTION = re.compile(
-    r"^\s*(?:不是|不对)?[，,。\s]*(?:我|俺)(?:问的是|是问|是说|说的是|想问的是|要问的是)[：:，,\s]*(?=\S)"
+    r"^\s*(?:(?:不是|不对)(?:这个|那个)?(?:啊|呀)?)?[，,。\s]*(?:我|俺)(?:问的是|是问|是说|说的是|想问的是|要问的是)[：:，,\s]*(?=\S)"
 )
 
 

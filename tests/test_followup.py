@@ -539,3 +539,15 @@ def test_this_year_is_the_reports_year(chain: FaqChain) -> None:
     assert last_year.answered and "4.9亿立方米" in last_year.text
     _, next_year = _talk(chain, "退休的人医保个人账户每月往里打多少", "那明年呢")
     assert next_year.answered and "2.8%" in next_year.text, next_year.text
+
+
+def test_in_there_is_the_place_the_conversation_is_about(chain: FaqChain) -> None:
+    """"不是这个 我问的是…" corrects the last question; "在那里头查了哪几家" asks about 松原's checks, though 分拨中心
+    is a body of its own."""
+    _, corrected, there = _talk(
+        chain, "吉林市邮管局派了几个督导组", "不是这个 我问的是松原邮管局去的哪个物流园", "在那里头都查了哪几家的分拨中心"
+    )
+    assert corrected.rewritten_question.startswith("松原"), corrected.rewritten_question
+    assert corrected.answered and "瑞禾苗物流园区" in corrected.text
+    assert there.answered and "顺丰" in there.text, there.text
+    assert there.rewritten_question.startswith("松原")
