@@ -258,6 +258,10 @@ class FaqChain:
                 self.settings, question, question, topic_of_question(question), loaded.topics
             )
             return state
+        compared = self._compared(question, history)
+        if compared is not None:
+            state["answer"] = compared
+            return state
         cited = getattr(history[-1], "doc_ids", ()) if history else ()
         documents = loaded.documents
         prev_topics = {t for doc_id in cited for t in documents.get(doc_id, {}).get("topics", ())}
@@ -451,6 +455,35 @@ class FaqChain:
         )
 
     # ----------------------------------------------------------------- helpers
+    def _compared(self, question: str, history: Sequence[Turn]) -> Answer | None:
+        """"比刚才那个多还是少" after two answers: both figures again, each quoted from its source. Which is more is
+        left to the resident to read off the quotes; the bot states only what the articles say."""
+        if not _COMPARE.search(normalize(question)):
+            return None
+        earlier = [t for t in history if getattr(t, "doc_ids", ())][-2:]
+        if len(earlier) < 2:
+            return None
+        asked = [str(getattr(t, "rewritten", "") or getattr(t, "question", "")) for t in earlier]
+        answers = [self.ask(q) for q in asked]
+        if not all(a.answered and a.citations for a in answers):
+            return None
+        pieces, citations = [], []
+        for n, a in enumerate(answers, 1):
+            first = a.text.split("[1]", 1)[0]
+            pieces.append(f"{first}[{n}]{'。' if not first.endswith(('。', '？', '！', '…')) else ''}")
+            c = a.citations[0]
+            citations.append(Citation(n, c.doc_id, c.title, c.date, c.quote, c.start, c.end))
+        return Answer(
+            text="".join(pieces) + self._freshness(citations),
+            answered=True,
+            citations=citations,
+            confidence=min(a.confidence for a in answers),
+            mode="extractive",
+            question=question,
+            rewritten_question=f"{asked[0].rstrip('？?')}；{asked[1].rstrip('？?')}：哪个多？",
+            topic=answers[-1].topic,
+        )
+
     @staticmethod
     def _required(condensed: Condensed, loaded: _Loaded) -> tuple[str, ...]:
         """Where the answer's sentences must be about: the new place of a "辽源呢？"; the question's own place for
@@ -514,6 +547,14 @@ class FaqChain:
     def _examples(self, loaded: _Loaded) -> list[str]:
         today = self.today()
         return [e.question for e in loaded.faq.entries if e.in_force(today)][:2]
+
+
+# "比刚才那个多还是少", "跟前面那个比哪个大": a comparison of the last two answers' figures.
+_COMPARE = re.compile(
+    r"(?:比|跟|和|与)(?:刚才|前面|上一个|之前|上面)(?:那个|的|说的)?.{0,6}?"
+    r"(?:多还是少|少还是多|大还是小|小还是大|高还是低|低还是高|哪个多|哪个大|哪个高|谁多|谁大|差多少|多多少|少多少)"
+    r"|(?:这俩|这两个|俩)(?:比|相比)?(?:哪个|谁)(?:多|大|高)"
+)
 
 
 def _report_hits(index: KnowledgeIndex, doc_ids: Sequence[str], kind: Kind) -> list[Hit]:

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from answers_support import KNOWLEDGE
+from answers_support import KNOWLEDGE, assert_citations_exact
 
 from bot.chain import FaqChain, Turn, answer_to_turn, build_chain
 from bot.condense import condense
@@ -551,3 +551,13 @@ def test_in_there_is_the_place_the_conversation_is_about(chain: FaqChain) -> Non
     assert corrected.answered and "瑞禾苗物流园区" in corrected.text
     assert there.answered and "顺丰" in there.text, there.text
     assert there.rewritten_question.startswith("松原")
+
+
+def test_comparing_with_the_answer_before_quotes_both(chain: FaqChain) -> None:
+    """"跟前面那个比哪个多": both figures, each from its source; the bot does not work out which is more."""
+    *_, answer = _talk(chain, "红旗H6百公里加速几秒", "吉林油田CCUS累计注入了多少二氧化碳", "辽源液化气站保障了多少户居民", "跟前面那个比哪个多")
+    assert answer.answered
+    assert "3万余户" in answer.text and "268万吨" in answer.text, answer.text
+    assert [c.n for c in answer.citations] == [1, 2]
+    assert {c.doc_id for c in answer.citations} == {"jilin-oilfield-ccus", "gas-new-year-eve"}
+    assert_citations_exact(answer)
