@@ -440,6 +440,10 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         if subject:
             rewritten = _with_mark(subject + led.group("ask"))
             return Condensed(question, rewritten, True, led.group("place"), tuple(tokenize_cached(led.group("place"))))
+    if led and led.re is _PLACE_VAGUE_ASK and _SAME_THERE.search(led.group("ask")) and not places(prev):
+        # "四平也这么搞了吗" after "门诊现在能报啥了", which names no place: the same question, asked of 四平.
+        place = led.group("place")
+        return Condensed(question, _with_mark(place + prev.rstrip("?？。！! ")), True, place, tuple(tokenize_cached(place)))
     if own_places and span and not own_places & {m.group(1) for m in places(span)}:
         # "那辽源过年快递歇不歇？" after a question on 松原: it names its own place, so 松原's subject stays out.
         return Condensed(question, question, True, focus=own)
@@ -487,9 +491,12 @@ _PLACE_THEN_ASK = re.compile(r"(?:那|那么)?(?P<place>[\u4e00-\u9fff]{2,8}?)�
 _PLACE_VAGUE_ASK = re.compile(
     r"(?:那|那么)?(?P<place>[\u4e00-\u9fff]{2,8}?)(?:那边|那块|这边|那疙瘩|那嘎达)?(?:又是|又|是|都是|都)?"
     r"(?P<ask>咋整的?|咋弄的?|咋搞的?|咋办的|怎么做的|怎么弄的|怎么搞的|怎么办的|咋样|怎么样|啥情况|什么情况"
-    r"|也(?:是)?(?:这么|这样|一样)(?:整|办|弄|搞|干)?(?:的)?(?:吗|不|么)?)"
+    r"|也(?:是)?(?:这么|这样|一样)(?:整|办|弄|搞|干)?(?:了|的)?(?:吗|不|么|没)?)"
     r"(?:呢|啊|呀)?[?？。!！\s]*"
 )
+
+
+_SAME_THERE = re.compile(r"^也")
 
 
 def _place_then_ask(norm: str) -> re.Match[str] | None:

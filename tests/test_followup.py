@@ -561,3 +561,22 @@ def test_comparing_with_the_answer_before_quotes_both(chain: FaqChain) -> None:
     assert [c.n for c in answer.citations] == [1, 2]
     assert {c.doc_id for c in answer.citations} == {"jilin-oilfield-ccus", "gas-new-year-eve"}
     assert_citations_exact(answer)
+
+
+@pytest.mark.parametrize(
+    ("questions", "fact"),
+    [
+        (("门诊报销现在能报些啥 光报药吗", "四平也这么搞了吗"), ""),  # 长春's reform: nothing says 四平 has it
+        (("门诊共济是啥时候开始实行的", "长春也是这样吗"), "1月1日"),
+    ],
+)
+def test_the_same_in_a_place_asks_the_last_question_of_it(
+    chain: FaqChain, questions: tuple[str, ...], fact: str
+) -> None:
+    """"四平也这么搞了吗" after a question naming no place: the same question, asked of 四平."""
+    answer = _talk(chain, *questions)[-1]
+    assert answer.rewritten_question.startswith(questions[1][:2]), answer.rewritten_question
+    if fact:
+        assert answer.answered and fact in answer.text, answer.text
+    else:
+        assert not answer.answered, answer.text
