@@ -66,7 +66,11 @@ _WHY_AGAIN = re.compile(
 # A question word alone: "啥时候", "在哪", "谁干的".
 _BARE_ASK = re.compile(r"(?:啥时候|什么时候|哪天|几号|在哪|在哪儿|在哪里|哪里|谁|谁干的|谁弄的|多少|几个)(?:的)?")
 # "啥时候的事", "这是哪年的事儿": when the thing just told happened.
-_EVENT_ASK = re.compile(r"(?:这|那)?(?:是|都是)?(啥时候|什么时候|哪天|哪年|几号|哪一年)(?:的事儿?|的事情|发生的事)")
+_EVENT_ASK = re.compile(
+    r"(?:这|那)?(?:是|都是)?(啥时候|什么时候|哪天|哪年|几号|哪一年)(?:的事儿?|的事情|发生的事)"
+    # "啥时候突破的" after "吉林油田一年能注多少二氧化碳": when what the last answer told was done.
+    r"|((?:啥时候|什么时候|哪天|几号)(?:突破|实现|达到|开始|启动|实施|完成|建成|投运|首发|发布)的?)"
+)
 # "还有呢？", "还有别的吗", "其他的呢": more of what the last answer was about.
 _MORE = re.compile(
     r"(?:那)?(?:还有(?:呢|啥|吗|么|什么|没有|别的|其他|其它)?(?:的)?(?:呢|吗|么|不|没)?|(?:其他|其它|别的)(?:的)?(?:呢|吗)|然后呢|接着说|继续说?)"
@@ -455,7 +459,7 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     if event:
         # "啥时候的事" after "听说跨年那天燃气公司都放假没人上班": when what the last answer told happened, asked of the
         # whole last question, not of its subject alone ("吉林啥时候").
-        rewritten = _with_mark(f"{prev.rstrip('?？。！! ')}，{event.group(1)}")
+        rewritten = _with_mark(f"{prev.rstrip('?？。！! ')}，{event.group(1) or event.group(2)}")
         return Condensed(question, rewritten, True, focus=own)
     if not span and _BARE_ASK.fullmatch(core):
         # "啥时候" after "第二组去哪了", which names no subject to carry: when that happened, asked of the same thing.

@@ -504,6 +504,7 @@ def test_back_to_what_was_asked_before_a_detour(chain: FaqChain, questions: tupl
     [
         (("中石油昆仑燃气吉林分公司的员工跨年那天都在干啥", "这是啥时候的事儿"), "2022年12月31日"),
         (("吉林油田的二氧化碳注入量突破了43万吨", "哪天的事"), "12月26日"),
+        (("吉林油田一年能往地下注多少二氧化碳", "啥时候突破的"), "12月26日"),
     ],
 )
 def test_when_it_happened_is_asked_of_the_whole_last_question(
