@@ -71,6 +71,8 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("辽源要求快递公司咋把快递员喊回来上班", "返岗补贴", "postal-baotong"),  # 快递员 ~ 一线人员
         ("二氧化碳打进油井里 采油能提高多少", "25%", "jilin-oilfield-ccus"),  # 油井 ~ 油田
         ("减压站冬天容易出啥毛病", "冻堵", "gas-new-year-eve"),  # 减压 ~ 调压
+        # 诊所 ~ 医疗机构; 压根, 这么回事 and 搁 say nothing
+        ("听说门诊统筹只有社区诊所能报 三甲大医院压根不给报 是这么回事不", "三级及以下", "cc-medical-outpatient"),
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
