@@ -180,16 +180,34 @@ def compose_chunks(base_lines_path: Path, delta: Delta, order: np.ndarray | None
 def compose_tokens(
     base: tuple[np.ndarray, np.ndarray], delta: Delta, order: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(lengths, flat ids) in position order."""
+    """(lengths, flat ids) in position order.
+
+    Copied a run of consecutive storage ids at a time: after an incremental update ``order`` is a
+    handful of runs (the base before and after the changed article, then the delta), so this is a
+    few slices instead of a gather through a 9M-entry index (0.65 s at 100k chunks on every start).
+    """
     lengths, flat = base
     if order is None:
         return lengths, flat
-    lengths = np.concatenate([lengths, delta.lengths]).astype(np.int64)
-    flat = np.concatenate([flat, delta.flat]).astype(np.int32)
-    bounds = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    picked = lengths[order]
-    starts = np.repeat(bounds[:-1][order] - (np.cumsum(picked) - picked), picked)
-    return picked, flat[np.arange(int(picked.sum()), dtype=np.int64) + starts]
+    n_base = len(lengths)
+    picked = np.concatenate([lengths, delta.lengths]).astype(np.int64)[order]
+    if not len(order):
+        return picked, np.zeros(0, np.int32)
+    # A run ends where the next storage id is not the next one, or crosses from the base into the delta.
+    breaks = np.flatnonzero((np.diff(order) != 1) | (order[1:] == n_base)) + 1
+    firsts = np.concatenate([[0], breaks]).tolist()
+    lasts = np.concatenate([breaks - 1, [len(order) - 1]]).tolist()
+    base_bounds = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64).tolist()
+    delta_bounds = np.concatenate([[0], np.cumsum(delta.lengths)]).astype(np.int64).tolist()
+    ids = order.tolist()
+    parts = []
+    for a, b in zip(firsts, lasts, strict=True):
+        first, last = ids[a], ids[b]
+        if first >= n_base:
+            parts.append(delta.flat[delta_bounds[first - n_base] : delta_bounds[last + 1 - n_base]])
+        else:
+            parts.append(flat[base_bounds[first] : base_bounds[last + 1]])
+    return picked, np.concatenate(parts).astype(np.int32, copy=False)
 
 
 def compose_dense(path: Path, base_vectors: np.ndarray, delta: Delta, order: np.ndarray | None) -> Any:
