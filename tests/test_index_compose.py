@@ -4,11 +4,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 import numpy as np
 import pytest
 
 from bot import sparse
-from bot.index_files import Delta, compose_tokens
+from bot.index_files import Delta, compose_tokens, decode_chunks
+from bot.types import Chunk
 
 
 def _gathered(base: tuple[np.ndarray, np.ndarray], delta: Delta, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -94,3 +98,20 @@ def test_updated_postings_and_scores_are_what_a_mask_and_the_plain_formula_give(
             scores = sparse.score_matrix(updated, new_lengths)
             want = _scores_entry_by_entry(updated, new_lengths)
             assert scores.dtype == np.float32 and np.array_equal(scores.view(np.uint32), want.view(np.uint32))
+
+
+def test_chunks_decode_as_from_dict_decodes_them_sharing_dates_and_tuples() -> None:
+    written = [
+        Chunk(f"d{i % 3}#{i}", f"d{i % 3}", "标题", dt.date(2023, 1, 1 + i % 2), f"第{i}句。", 0, 4, "标题 > 一", ("gas",), ("长春",))
+        for i in range(6)
+    ]
+    lines = [(json.dumps(c.to_dict(), ensure_ascii=False) + "\n").encode() for c in written]
+    old_style = {k: v for k, v in written[0].to_dict().items() if k not in ("heading", "region")}  # fields added later
+    lines.append(json.dumps(old_style, ensure_ascii=False).encode())
+    decoded = decode_chunks(lines)
+    assert decoded == [*written, Chunk.from_dict(old_style)]
+    assert [c.to_dict() for c in decoded[:-1]] == [c.to_dict() for c in written]
+    assert decoded[0].topics is decoded[5].topics and decoded[0].date is decoded[2].date
+    assert hash(decoded[1]) == hash(written[1]) and isinstance(decoded[1].date, dt.date)
+    with pytest.raises(AttributeError):
+        decoded[0].text = "changed"  # type: ignore[misc]  # still frozen
