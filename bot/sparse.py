@@ -6,7 +6,8 @@ depends on the number of chunks, the length norm on the average length). So we k
 frequencies next to the scores, in the same term-major order (``bm25/tf.npy``); an update drops
 the changed chunks' entries, appends the new ones, re-sorts the nearly sorted arrays and
 recomputes every score in one vectorised pass. The result is the same matrix bm25s would build
-(Lucene BM25, k1=1.5, b=0.75), wrapped in a ``bm25s.BM25`` object.
+(Lucene BM25, k1=1.5, b=0.75), saved in bm25s's file layout and held in memory as a ``Matrix``:
+nothing calls bm25s's own methods, and importing it (scipy.sparse with it) took 0.15 s of every start.
 
 Scoring adds the query terms' posting lists with one ``np.bincount`` instead of bm25s's
 ``np.add.at`` per term, which is several times faster on the long lists of a large base.
@@ -150,21 +151,25 @@ def score_matrix(postings: Postings, lengths: np.ndarray) -> np.ndarray:
     return scores
 
 
-def to_bm25s(postings: Postings, lengths: np.ndarray, vocab: dict[str, int]) -> Any:
-    """A ``bm25s.BM25`` ready to search, without running its Python indexing loop."""
-    import bm25s
+@dataclass
+class Matrix:
+    """A loaded BM25 matrix: ``scores`` as bm25s lays it out (``data``, ``indices``, ``indptr`` term-major, and
+    ``num_docs``; empty for an empty base) and the vocabulary. Searched with ``scores_for`` and ``ranked_small``."""
 
-    model = bm25s.BM25(method="lucene", k1=K1, b=B)
-    model.scores = {
+    scores: dict[str, Any]
+    vocab_dict: dict[str, int]
+    faqbot_rows: Any = None  # a small base's postings as Python pairs (``_python_rows``), made on first use
+
+
+def to_matrix(postings: Postings, lengths: np.ndarray, vocab: dict[str, int]) -> Matrix:
+    """The matrix ready to search, without running bm25s's Python indexing loop."""
+    scores = {
         "data": score_matrix(postings, lengths),
         "indices": postings.docs,
         "indptr": postings.indptr,
         "num_docs": len(lengths),
     }
-    model.vocab_dict = dict(vocab)
-    model.unique_token_ids_set = set(vocab.values())
-    model.nonoccurrence_array = None
-    return model
+    return Matrix(scores, dict(vocab))
 
 
 def save(model: Any, postings: Postings, folder: Path) -> list[Path]:
@@ -203,20 +208,13 @@ def load_postings(folder: Path) -> Postings | None:
     )
 
 
-def load_model(folder: Path, vocab: dict[str, int], num_docs: int) -> Any:
-    """The saved matrix as a ``bm25s.BM25`` (same files as ``bm25s.BM25.load``, without re-reading the vocabulary)."""
-    import bm25s
-
-    model = bm25s.BM25(method="lucene", k1=K1, b=B)
-    model.scores = {
-        name: np.load(folder / f"{name}.csc.index.npy", allow_pickle=False)
-        for name in ("data", "indices", "indptr")
+def load_model(folder: Path, vocab: dict[str, int], num_docs: int) -> Matrix:
+    """The saved matrix (the files ``bm25s.BM25.load`` reads, without re-reading the vocabulary)."""
+    scores: dict[str, Any] = {
+        name: np.load(folder / f"{name}.csc.index.npy", allow_pickle=False) for name in ("data", "indices", "indptr")
     }
-    model.scores["num_docs"] = num_docs
-    model.vocab_dict = vocab
-    model.unique_token_ids_set = set(vocab.values())
-    model.nonoccurrence_array = None
-    return model
+    scores["num_docs"] = num_docs
+    return Matrix(scores, vocab)
 
 
 def scores_for(model: Any, term_ids: Sequence[int]) -> np.ndarray:
