@@ -8,7 +8,7 @@ every count it states: the measure word and the characters right after it, the w
 a sentence. The retriever then ranks, by BM25, only the chunks that count the asked thing in the asked unit, and
 fuses that ranking with the others.
 
-Built from the chunk texts when an index loads (~0.25 s for 100k chunks on these cores: numpy over the code points of
+Built from the chunk texts when an index loads (~0.2 s for 100k chunks on these cores: numpy over the code points of
 all the texts at once, no Python per count), kept per index version, read-only afterwards.
 """
 
