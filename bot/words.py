@@ -183,82 +183,56 @@ def _remembering_tokenizer():  # type: ignore[no-untyped-def]
 # jieba keeps its parsed dictionary (``FREQ``: 500k words and word beginnings -> count, and ``total``) as a marshal
 # file in the temp dir, which takes ~0.65 s to load: a Python string per word, decoded one by one. The same table as one
 # UTF-8 text and an array of counts loads in ~0.17 s (one decode, one split), on every start of a server, an ask, an
-# eval or an ingest helper. Kept next to jieba's own cache; read with numpy, no pickle.
+# eval or an ingest helper (``bot.kept``).
 DICTIONARY_CACHE_FORMAT = 1
 
 
 def dictionary_cache(tokenizer) -> Path | None:  # type: ignore[no-untyped-def]
-    """Where ``tokenizer``'s dictionary is kept in that form: named after jieba's release and its dictionary file
-    (size and time), so an upgrade or a changed file is parsed again. None for a dictionary of one's own."""
-    import hashlib
-    import tempfile
-
+    """Where ``tokenizer``'s dictionary is kept in that form, next to jieba's own cache: named after jieba's release
+    and its dictionary file, so an upgrade or a changed file is parsed again. None for a dictionary of one's own."""
     import jieba
+
+    from bot import kept
 
     if tokenizer.dictionary != jieba.DEFAULT_DICT:
         return None
-    source = Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME)
-    try:
-        stat = source.stat()
-    except OSError:
+    source = kept.source_stamp(Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME))
+    if source is None:
         return None
-    key = f"{DICTIONARY_CACHE_FORMAT}|{jieba.__version__}|{source}|{stat.st_size}|{stat.st_mtime_ns}"
-    name = f"faqbot-jieba-{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
-    return Path(tokenizer.tmp_dir or tempfile.gettempdir()) / name
+    return kept.path("faqbot-jieba", DICTIONARY_CACHE_FORMAT, jieba.__version__, source, folder=tokenizer.tmp_dir)
 
 
 def load_dictionary(tokenizer) -> None:  # type: ignore[no-untyped-def]
     """``tokenizer.initialize()``: the same ``FREQ`` (same words, counts and order) and ``total``, from the faster copy
     when there is one; otherwise through jieba, and the copy is written for the next process."""
-    import zipfile
-
     import numpy as np
+
+    from bot import kept
 
     path = dictionary_cache(tokenizer)
-    if path is not None and path.is_file():
-        try:
-            with np.load(path, allow_pickle=False) as stored:
-                words = stored["words"].tobytes().decode("utf-8").split("\n")
-                counts = stored["counts"].tolist()
-                total = int(stored["total"])
+    stored = kept.read(path) if path is not None else None
+    try:
+        if stored is not None:
+            words = stored["words"].tobytes().decode("utf-8").split("\n")
+            counts = stored["counts"].tolist()
             if len(words) == len(counts):
                 with tokenizer.lock:
-                    tokenizer.FREQ, tokenizer.total = dict(zip(words, counts, strict=True)), total
+                    tokenizer.FREQ, tokenizer.total = dict(zip(words, counts, strict=True)), int(stored["total"])
                     tokenizer.initialized = True
                 return
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile):
-            pass  # unreadable: parsed by jieba again, and written anew
+    except (KeyError, ValueError):
+        pass  # not what was written: parsed by jieba again, and written anew
     tokenizer.initialize()
-    if path is not None:
-        _save_dictionary(tokenizer, path)
-
-
-def _save_dictionary(tokenizer, path: Path) -> None:  # type: ignore[no-untyped-def]
-    import os
-    import tempfile
-
-    import numpy as np
-
     words = list(tokenizer.FREQ)
-    if any("\n" in word for word in words):
-        return
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".faqbot-jieba-")
-        with os.fdopen(fd, "wb") as fh:
-            np.savez(
-                fh,
-                words=np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
-                counts=np.fromiter(tokenizer.FREQ.values(), dtype=np.int64, count=len(words)),
-                total=np.int64(tokenizer.total),
-            )
-        os.replace(tmp, path)  # whole or not at all, for another process starting meanwhile
-        tmp = None
-    except OSError:
-        logging.getLogger(__name__).debug("could not keep jieba's dictionary in %s", path, exc_info=True)
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+    if path is not None and not any("\n" in word for word in words):
+        kept.write(
+            path,
+            {
+                "words": np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8),
+                "counts": np.fromiter(tokenizer.FREQ.values(), dtype=np.int64, count=len(words)),
+                "total": np.int64(tokenizer.total),
+            },
+        )
 
 
 class _Segmenter:

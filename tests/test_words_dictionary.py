@@ -72,3 +72,23 @@ def test_a_dictionary_of_ones_own_is_left_to_jieba(tmp_path: Path) -> None:
     assert dictionary_cache(tokenizer) is None
     load_dictionary(tokenizer)
     assert tokenizer.FREQ["门诊共济"] == 100 and tokenizer.total == 100
+
+
+def test_a_copy_someone_else_could_have_written_is_not_read(tmp_path: Path, reference, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import jieba
+
+    from bot import kept
+
+    load_dictionary(_tokenizer(tmp_path))
+    cache = dictionary_cache(_tokenizer(tmp_path))
+    assert cache is not None and kept.read(cache) is not None
+    cache.chmod(0o666)  # the temp dir is shared: a copy others may write could have been planted
+    assert kept.read(cache) is None
+    parsed: list[int] = []
+    initialize = jieba.Tokenizer.initialize
+    monkeypatch.setattr(jieba.Tokenizer, "initialize", lambda self, d=None: parsed.append(1) or initialize(self, d))
+    tokenizer = _tokenizer(tmp_path)
+    load_dictionary(tokenizer)
+    assert parsed == [1]
+    _assert_same(tokenizer, reference)
+    assert kept.read(cache) is not None  # replaced by this user's own copy
