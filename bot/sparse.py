@@ -6,7 +6,8 @@ depends on the number of chunks, the length norm on the average length). So we k
 frequencies next to the scores, in the same term-major order (``bm25/tf.npy``); an update drops
 the changed chunks' entries, appends the new ones, re-sorts the nearly sorted arrays and
 recomputes every score in one vectorised pass. The result is the same matrix bm25s would build
-(Lucene BM25, k1=1.5, b=0.75), wrapped in a ``bm25s.BM25`` object.
+(Lucene BM25, k1=1.5, b=0.75), saved in bm25s's file layout and held in memory as a ``Matrix``:
+nothing calls bm25s's own methods, and importing it (scipy.sparse with it) took 0.15 s of every start.
 
 Scoring adds the query terms' posting lists with one ``np.bincount`` instead of bm25s's
 ``np.add.at`` per term, which is several times faster on the long lists of a large base.
@@ -79,56 +80,96 @@ def update_postings(
     Surviving entries keep their term-major order, so the added ones (a changed article's few
     hundred) are inserted into it rather than the whole matrix being sorted again.
     """
-    moved = new_position[old.docs]
-    keep = moved >= 0
+    moved = new_position.astype(np.int32)[old.docs] if len(new_position) < 2**31 else new_position[old.docs]
+    dropped = np.flatnonzero(moved < 0)  # few: the changed articles' entries
     grow = vocab_size - old.vocab_size
-    dropped = np.flatnonzero(~keep)  # few: the changed articles' entries
     indptr = old.indptr - np.searchsorted(dropped, old.indptr)
     if grow:
         indptr = np.concatenate([indptr, np.full(grow, indptr[-1])])
-    docs = moved[keep]
-    tf = old.tf[keep]
+    docs = _without(moved, dropped)
+    tf = _without(old.tf, dropped)
     terms, new_docs, new_tf = added
     if len(terms):
         order = np.argsort(terms, kind="stable")
         terms, new_docs, new_tf = terms[order], new_docs[order], new_tf[order]
         at = indptr[terms + 1]  # after the kept entries of the same term
-        docs = np.insert(docs, at, new_docs)
-        tf = np.insert(tf, at, new_tf)
+        docs = _insert_sorted(docs, at, new_docs)
+        tf = _insert_sorted(tf, at, new_tf)
         indptr = indptr + np.concatenate([[0], np.cumsum(np.bincount(terms, minlength=vocab_size))])
     return Postings(indptr.astype(np.int64, copy=False), docs.astype(np.int32, copy=False), tf.astype(np.float32, copy=False))
 
 
+# Up to this many removed or inserted entries, the arrays are copied a slice at a time: one changed article's few
+# hundred entries in a 100k-chunk base's 8M. ``np.delete`` and ``np.insert`` go through a mask over all of them
+# (0.5 s of a server's start after an incremental update); both give the same arrays.
+_FEW = 4096
+
+
+def _without(values: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """``np.delete(values, at)`` for sorted, distinct ``at``."""
+    if not len(at):
+        return values
+    if len(at) > _FEW:
+        return np.delete(values, at)
+    bounds = [-1, *at.tolist(), len(values)]
+    return np.concatenate([values[a + 1 : b] for a, b in zip(bounds, bounds[1:], strict=False)])
+
+
+def _insert_sorted(values: np.ndarray, at: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """``np.insert(values, at, new)`` for non-decreasing ``at``."""
+    if len(at) > _FEW:
+        return np.insert(values, at, new)
+    new = new.astype(values.dtype, copy=False)
+    cuts = [0, *at.tolist(), len(values)]
+    parts = []
+    for j in range(len(at)):
+        parts.append(values[cuts[j] : cuts[j + 1]])
+        parts.append(new[j : j + 1])
+    parts.append(values[cuts[-2] : cuts[-1]])
+    return np.concatenate(parts)
+
+
 def score_matrix(postings: Postings, lengths: np.ndarray) -> np.ndarray:
-    """Lucene BM25 score of every (term, document) entry, as bm25s computes it."""
+    """Lucene BM25 score of every (term, document) entry, as bm25s computes it.
+
+    The IDF and the length norm are computed per term and per document, then spread over the entries
+    (the same float32 operations on the same values as entry by entry, so the same scores).
+    """
     n = len(lengths)
     if n == 0 or len(postings.docs) == 0:
         return np.zeros(len(postings.docs), dtype=np.float32)
-    df = np.diff(postings.indptr).astype(np.float64)
+    counts = np.diff(postings.indptr)
+    df = counts.astype(np.float64)
     idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
     avgdl = float(lengths.mean()) or 1.0
-    term_of = np.repeat(np.arange(postings.vocab_size), np.diff(postings.indptr))
-    dl = lengths[postings.docs].astype(np.float32)
+    dl = lengths.astype(np.float32)
+    norm = (np.float32(K1) * (np.float32(1 - B) + np.float32(B) * dl / np.float32(avgdl)))[postings.docs]
     tf = postings.tf
-    norm = np.float32(K1) * (np.float32(1 - B) + np.float32(B) * dl / np.float32(avgdl))
-    return (idf.astype(np.float32)[term_of] * (tf / (norm + tf))).astype(np.float32)
+    norm += tf
+    scores = np.divide(tf, norm, out=norm)
+    scores *= np.repeat(idf.astype(np.float32), counts)
+    return scores
 
 
-def to_bm25s(postings: Postings, lengths: np.ndarray, vocab: dict[str, int]) -> Any:
-    """A ``bm25s.BM25`` ready to search, without running its Python indexing loop."""
-    import bm25s
+@dataclass
+class Matrix:
+    """A loaded BM25 matrix: ``scores`` as bm25s lays it out (``data``, ``indices``, ``indptr`` term-major, and
+    ``num_docs``; empty for an empty base) and the vocabulary. Searched with ``scores_for`` and ``ranked_small``."""
 
-    model = bm25s.BM25(method="lucene", k1=K1, b=B)
-    model.scores = {
+    scores: dict[str, Any]
+    vocab_dict: dict[str, int]
+    faqbot_rows: Any = None  # a small base's postings as Python pairs (``_python_rows``), made on first use
+
+
+def to_matrix(postings: Postings, lengths: np.ndarray, vocab: dict[str, int]) -> Matrix:
+    """The matrix ready to search, without running bm25s's Python indexing loop."""
+    scores = {
         "data": score_matrix(postings, lengths),
         "indices": postings.docs,
         "indptr": postings.indptr,
         "num_docs": len(lengths),
     }
-    model.vocab_dict = dict(vocab)
-    model.unique_token_ids_set = set(vocab.values())
-    model.nonoccurrence_array = None
-    return model
+    return Matrix(scores, dict(vocab))
 
 
 def save(model: Any, postings: Postings, folder: Path) -> list[Path]:
@@ -167,20 +208,13 @@ def load_postings(folder: Path) -> Postings | None:
     )
 
 
-def load_model(folder: Path, vocab: dict[str, int], num_docs: int) -> Any:
-    """The saved matrix as a ``bm25s.BM25`` (same files as ``bm25s.BM25.load``, without re-reading the vocabulary)."""
-    import bm25s
-
-    model = bm25s.BM25(method="lucene", k1=K1, b=B)
-    model.scores = {
-        name: np.load(folder / f"{name}.csc.index.npy", allow_pickle=False)
-        for name in ("data", "indices", "indptr")
+def load_model(folder: Path, vocab: dict[str, int], num_docs: int) -> Matrix:
+    """The saved matrix (the files ``bm25s.BM25.load`` reads, without re-reading the vocabulary)."""
+    scores: dict[str, Any] = {
+        name: np.load(folder / f"{name}.csc.index.npy", allow_pickle=False) for name in ("data", "indices", "indptr")
     }
-    model.scores["num_docs"] = num_docs
-    model.vocab_dict = vocab
-    model.unique_token_ids_set = set(vocab.values())
-    model.nonoccurrence_array = None
-    return model
+    scores["num_docs"] = num_docs
+    return Matrix(scores, vocab)
 
 
 def scores_for(model: Any, term_ids: Sequence[int]) -> np.ndarray:

@@ -6,14 +6,16 @@ Real files in a temp folder, a real index (FAISS, BM25) built by ``ingest_paths`
 
 from __future__ import annotations
 
+import random
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.chain import build_chain
 from bot.config import Settings
-from bot.counts import CountIndex
+from bot.counts import _NUMERALS, AFTER, CountIndex, _count_ends
 from bot.question import classify, count_keys
 from bot.service import ingest_paths
 from bot.types import Chunk
@@ -78,6 +80,33 @@ def test_count_index_finds_the_chunks_that_count_what_is_asked() -> None:
     assert index.counting(("个",), ("部",)).tolist() == [0]
     assert index.counting(("项", "条"), ("工",)).tolist() == []
     assert index.counting(("个",), ()).tolist() == []
+
+
+def _plain_count_ends(codes: np.ndarray) -> np.ndarray:
+    """What ``counts._count_ends`` finds, with a mask over every code point (as it was first written)."""
+    table = np.zeros(0x10000, dtype=bool)
+    table[[ord(ch) for ch in _NUMERALS]] = True
+    numeral = table[np.minimum(codes, 0xFFFF)] & (codes <= 0xFFFF)
+    starts = np.flatnonzero(numeral & ~np.concatenate([[False], numeral[:-1]]))
+    unit_at = np.flatnonzero(numeral & ~np.append(numeral[1:], False)) + 1
+    more = codes[unit_at]
+    unit_at += (more == ord("余")) | (more == ord("多"))
+    more = codes[unit_at]
+    unit_at += (more == ord("万")) | (more == ord("亿"))
+    unit = codes[unit_at]
+    han = (unit >= 0x4E00) & (unit <= 0x9FFF)
+    bare_one = (unit_at - starts == 1) & (codes[starts] == ord("一"))
+    return (unit_at[han & ~bare_one] + 1).astype(np.int64)
+
+
+def test_counts_found_among_the_numerals_are_those_a_mask_over_every_character_finds() -> None:
+    pick = random.Random(3)
+    alphabet = _NUMERALS + "余多万亿个项人组工部 。\n𠀀😀ab"  # numerals, what follows counts, and characters past the BMP
+    for _ in range(500):
+        text = "".join(pick.choice(alphabet) for _ in range(pick.randint(0, 40)))
+        codes = np.frombuffer((text + " " * (AFTER + 2)).encode("utf-32-le"), dtype=np.uint32)
+        found = _count_ends(codes)
+        assert found.dtype == np.int64 and found.tolist() == _plain_count_ends(codes).tolist(), text
 
 
 @pytest.fixture(scope="module")

@@ -57,3 +57,15 @@ def test_loading_the_index_in_the_server_leaves_the_collector_on_and_the_index_f
         assert service.ask("门诊共济是什么？").answer.answered
     finally:
         store.close()
+
+
+def test_the_first_index_is_frozen_without_a_collection_and_a_swap_collects(settled, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Nothing frozen yet: no old version to free, so no full walk of the heap on the way to /readyz."""
+    collections: list[int] = []
+    real_collect = gc.collect
+    monkeypatch.setattr(gc, "collect", lambda *a: collections.append(1) or real_collect(*a))
+    gc.unfreeze()
+    settled.settle()
+    assert collections == [] and gc.get_freeze_count() > 0
+    settled.settle()  # a later version: the old one is collected before the new heap is frozen
+    assert collections == [1] and gc.get_freeze_count() > 0
