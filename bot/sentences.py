@@ -127,16 +127,10 @@ def prepared_text(s: SourceSentence) -> SentenceText:
     return LazyText(s.text)
 
 
-# The word for the service an article of a topic is about throughout ("延边供电让下载啥软件": the report on 国网延边供电公司
-# says "该公司" and "电力服务" after its first sentence, never 供电 again).
-_SERVICE_OF_TOPIC = {"power": "供电", "gas": "燃气", "postal": "邮政 快递", "medical_insurance": "医保"}
-
-
 def prepared_context(s: SourceSentence) -> SentenceText:
     # An article about one place is about it throughout; one listing several cities is not about each.
     places = " ".join(s.region) if len(s.region) <= 1 else ""
-    services = " ".join(_SERVICE_OF_TOPIC.get(t, "") for t in s.topics)
-    return LazyText(f"{s.title} {s.heading} {s.lead} {places} {services}")
+    return LazyText(f"{s.title} {s.heading} {s.lead} {places}")
 
 
 def source_sentence(chunk: Any, start: int, end: int, lead: str) -> SourceSentence:

@@ -137,10 +137,3 @@ def test_asking_it_in_plain_words_is_no_word_an_article_must_hold(chain: FaqChai
     first = chain.ask("退休人员个人账户按啥标准划钱")
     answer = chain.ask("你说大白话 我每个月能进多少", [answer_to_turn(first)])
     assert answer.answered and "4%" in answer.text, answer.text
-
-
-def test_an_articles_service_is_what_each_of_its_sentences_is_about(chain: FaqChain) -> None:
-    """The report on 国网延边供电公司 names 供电 in its first sentence only ("该公司…推广“网上国网”APP"): asked with
-    供电, the sentence that names the app is quoted first, not the first sentence for the word."""
-    answer = chain.ask("延边供电给返乡的人推广的是啥APP")
-    assert answer.answered and "网上国网" in answer.citations[0].quote, answer.text
