@@ -303,9 +303,9 @@ def years_fit(norm: str, text: str, citations: Sequence[Citation]) -> bool:
 
 
 def _about_another(sentence: SourceSentence, place: str) -> bool:
-    """Whether a sentence names a place of its article's region other than ``place`` (and not ``place``)."""
-    named = {m.group(1) for m in places(sentence.norm)}
-    return bool(named - {place}) and any(p in sentence.region for p in named - {place})
+    """Whether a sentence names a place of its article's region other than ``place`` (callers test ``place`` first)."""
+    others = {m.group(1) for m in places(sentence.norm)} - {place}
+    return any(p in sentence.region for p in others)
 
 
 def speaks_for_home(place: str, region: tuple[str, ...]) -> bool:

@@ -444,7 +444,7 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         if subject:
             rewritten = _with_mark(subject + led.group("ask"))
             return Condensed(question, rewritten, True, led.group("place"), tuple(tokenize_cached(led.group("place"))))
-    if led and led.re is _PLACE_VAGUE_ASK and _SAME_THERE.search(led.group("ask")) and not places(prev):
+    if led and led.re is _PLACE_VAGUE_ASK and led.group("ask").startswith("也") and not places(prev):
         # "四平也这么搞了吗" after "门诊现在能报啥了", which names no place: the same question, asked of 四平.
         place = led.group("place")
         return Condensed(question, _with_mark(place + prev.rstrip("?？。！! ")), True, place, tuple(tokenize_cached(place)))
@@ -498,9 +498,6 @@ _PLACE_VAGUE_ASK = re.compile(
     r"|也(?:是)?(?:这么|这样|一样)(?:整|办|弄|搞|干)?(?:了|的)?(?:吗|不|么|没)?)"
     r"(?:呢|啊|呀)?[?？。!！\s]*"
 )
-
-
-_SAME_THERE = re.compile(r"^也")
 
 
 def _place_then_ask(norm: str) -> re.Match[str] | None:
