@@ -520,8 +520,9 @@ class FaqChain:
 
     @staticmethod
     def _stay_in(condensed: Condensed, state: dict[str, Any]) -> tuple[str, ...]:
-        """The articles of the last answer, for a follow-up that names nothing of its own ("都查了些啥")."""
-        history = state["history"]
+        """The articles of the last answer, for a follow-up that names nothing of its own ("都查了些啥"); after "回到…",
+        of the answer gone back to."""
+        history = state["history"][: condensed.upto or None]
         if not condensed.followup or condensed.swapped or condensed.more or not history or anchors(condensed.question):
             return ()
         return tuple(getattr(history[-1], "doc_ids", ()) or ())
@@ -533,7 +534,7 @@ class FaqChain:
         must clear the usual bar."""
         if not condensed.swapped or not draft.segments:
             return False
-        history = state["history"]
+        history = state["history"][: condensed.upto or None]
         earlier = set(history[-1].doc_ids) if history and getattr(history[-1], "doc_ids", ()) else set()
         return not earlier or draft.segments[0].sentence.doc_id in earlier
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from bot.chunk import normalize
@@ -135,6 +135,8 @@ class Condensed:
     story: str = ""
     # "还有呢？": the earlier question again, for what its answer did not say yet.
     more: bool = False
+    # "回到医保，……": the conversation went back to the first ``upto`` turns (0: it goes on from the last one).
+    upto: int = 0
 
 
 @lru_cache(maxsize=1)
@@ -359,10 +361,16 @@ _THAT_ONE = re.compile(r"(?:那个|这个|那位|这位)(?=\S)")
 _DEICTIC_TOPICS = frozenset({"那个", "这个", "那个事", "那事", "那件事"})
 _JUST_NOW = re.compile(r"刚才|之前|前面")
 _BACK_TO = re.compile(
-    r"^(?:对了|那|还有)?[，,\s]*(?:回到|说回|再说回|再回到|回头说|接着说|(?:刚才|之前|前面)(?:说的|问的)?(?:那个)?)"
+    r"^(?:(?:扯远了|扯远啦|跑题了|说岔了|不说这个了|言归正传)[，,\s]*)?(?:对了|那|还有)?[，,\s]*"
+    r"(?:回到|说回|再说回|再回到|回头说|接着说|(?:刚才|之前|前面)(?:说的|问的|说|问)?(?:那个)?)"
     r"(?:刚才|之前|前面)?(?:那个)?(?P<topic>[^，,\s]{1,8}?)(?:那个事|那件事|那事儿|那事|的事儿|的事|那个|这个|的)?[，,\s]+"
     r"(?P<ask>\S.*)$"
 )
+
+
+def _went_back(ask: str, history: Sequence[object], upto: int) -> Condensed:
+    condensed = condense(ask, history[:upto])
+    return replace(condensed, upto=condensed.upto or upto)
 
 
 def condense(question: str, history: Sequence[object], prev_topics: Iterable[str] = ()) -> Condensed:
@@ -393,10 +401,10 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
                 str(getattr(history[i], "rewritten", "") or getattr(history[i], "question", ""))
             )
             if topic in earlier or services & topics_named(earlier):
-                return condense(back.group("ask"), history[: i + 1])
+                return _went_back(back.group("ask"), history, i + 1)
         if topic in _DEICTIC_TOPICS or _JUST_NOW.search(norm[: back.start("topic")]):
             # "回到刚才那个 他们都去了哪些区", "那刚才那个车 几速的" after a detour: the turn before the last one.
-            return condense(back.group("ask"), history[:-1])
+            return _went_back(back.group("ask"), history, len(history) - 1)
     if len(history) >= 2:
         last = normalize(str(getattr(history[-1], "question", "")))
         if asks_about_report(last) and not asks_about_report(norm):
@@ -524,6 +532,10 @@ MIN_ASK = 6
 
 def _standalone(question: str, own: tuple[str, ...]) -> Condensed:
     kept, ask = story_and_ask(question)
+    if not kept and ask is question:
+        told, ask = _own_situation(question)
+        if told:
+            return Condensed(question, f"{told} {ask}", focus=own, story=told)
     return Condensed(question, " ".join([*kept, ask]), focus=own, story=" ".join(kept))
 
 
@@ -569,6 +581,28 @@ def story_and_ask(question: str) -> tuple[list[str], str]:
         story += [w for w in _family_words() if w in norm[:start]][:1]
     kept = [a for a in story if a not in normalize(ask)]
     return kept, ask
+
+
+# A clause in which the caller tells of themselves or their family: "我儿子在外地上班", "我们老两口都退休了", "俺们这急用药".
+_OWN_SITUATION = re.compile(r"\s*(?:我|俺|咱)(?:们|家|儿子|闺女|女儿|爸|妈|老伴|媳妇|对象|老公|爱人|孩子|老两口|两口子)?")
+
+
+def _own_situation(question: str) -> tuple[str, str]:
+    """(what the caller tells of themselves, what they ask) of a short message with such a clause before the ask
+    ("我儿子在外地上班，家庭共济那个绑定手机上能整不") or after it ("…对医疗物资咋整 俺们这急用药"); ("", message) for
+    any other. The telling stays in the question (it may name the service), but weighs as story."""
+    norm, orig = _display(question)
+    if _OWN_SITUATION.match(norm):
+        told = _told_first(orig)
+        if told:
+            return told.rstrip("，, "), orig[len(told) :].lstrip("，, ")
+    parts = re.split(r"(?<=[，,\s])(?=\S)", orig.rstrip())
+    last = parts[-1] if len(parts) > 1 else ""
+    if last and _OWN_SITUATION.match(last) and not _ASKING.search(last):
+        ask = orig[: len(orig.rstrip()) - len(last)].rstrip("，, ")
+        if _ASKING.search(ask) and sum(1 for ch in ask if _is_han(ch)) >= MIN_ASK and anchors(ask):
+            return last, ask
+    return "", question
 
 
 _THIRD_PERSON = re.compile(r"[她他]")

@@ -203,6 +203,28 @@ def test_clauses_an_ask_points_back_to_stay_in_it(message: str, kept: str) -> No
     assert kept in asked_part(message), asked_part(message)
 
 
+@pytest.mark.parametrize(
+    ("message", "fact", "told"),
+    [
+        # A short message: the caller's own situation before the ask, or after it, is story, not a missing word.
+        ("我闺女在外省念大学，家庭共济账号在哪个公众号上建？", "吉林医保公共服务", "我闺女在外省念大学"),
+        ("松原邮政管理局对医疗物资寄递有啥要求 俺家老人等着吃药", "优先特殊配送机制", "俺家老人等着吃药"),
+    ],
+)
+def test_a_short_message_telling_of_the_callers_own_situation_is_answered(
+    chain: FaqChain, message: str, fact: str, told: str
+) -> None:
+    answer = chain.ask(message)
+    assert answer.answered and fact in answer.text, answer.text
+    assert_citations_exact(answer)
+    assert condense(message, []).story == told
+
+
+def test_a_short_message_whose_first_clause_asks_keeps_it_whole() -> None:
+    # The first clause asks; the one after it tells who "他" is: nothing is story.
+    assert condense("我在长春上班能给孩子交居民医保吗，他上小学", []).story == ""
+
+
 def test_a_story_that_asks_something_itself_is_not_cut() -> None:
     message = "我在长春上班，单位给交的职工医保，医保卡丢了能补办吗？里面的钱家里人还能用不能用？"
     assert asked_part(message) == message

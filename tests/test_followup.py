@@ -499,6 +499,21 @@ def test_back_to_what_was_asked_before_a_detour(chain: FaqChain, questions: tupl
     assert answer.answered and fact in answer.text, answer.text
 
 
+def test_back_after_a_detour_the_resident_calls_a_digression(chain: FaqChain) -> None:
+    """ "扯远了，刚才说那个共济，咋绑定" after a turn on couriers: back to the turn on 共济, not the couriers'."""
+    *_, answer = _talk(chain, "职工医保个人账户的钱家里人能用吗", "吉林市邮政管理局派了几个督导组", "扯远了，刚才说那个共济，咋绑定")
+    assert answer.answered and "吉林医保公共服务" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("first", ["慢性病去哪级医院看能报", "家里人能用我账户里的钱吗"])
+def test_a_question_about_the_report_goes_back_to_the_article_of_the_service_named(chain: FaqChain, first: str) -> None:
+    """ "回到医保，这个消息是从哪个部门得到的": the source asked about is that of the article the turn on 医保 was
+    answered from (长春市医保局), not the courier article's just quoted."""
+    *_, answer = _talk(chain, first, "吉林市邮政管理局派了几个督导组", "回到医保，这个消息是从哪个部门得到的")
+    assert answer.answered and "长春市医保局" in answer.text, answer.text
+    assert {c.doc_id for c in answer.citations} == {"cc-medical-outpatient"}
+
+
 @pytest.mark.parametrize(
     ("questions", "fact"),
     [
