@@ -27,6 +27,7 @@ from bot.question import (
     asked_title,
     asked_years,
     asks_procedure,
+    checks_title_holder,
     classify,
     crux_word,
     lists_items,
@@ -397,7 +398,8 @@ def draft_answer(
         stating = next((c for c in scored[1:8] if c.kind_ok and c.score >= 0.8 * scored[0].score), None)
         if stating is not None:
             scored = [stating, *[c for c in scored if c is not stating]]
-    title = asked_title(info.norm) if info.kind == "person" else ""
+    # "省生态环境厅厅长是韩良吧": a check of who holds a title is answered by the sentence naming its holder too.
+    title = asked_title(info.norm) if info.kind == "person" else checks_title_holder(info.norm)
     if title and scored and not names_title_holder(title, bank.sentences[scored[0].sid].norm):
         # "六之维合作社负责人是谁": the sentence that names the cooperative's 负责人 ("合作社负责人王宝忠按下开关")
         # answers, though the sentences naming the cooperative in full score higher.

@@ -37,6 +37,7 @@ from bot.faq import FaqBook
 from bot.index import KnowledgeIndex, load_index
 from bot.lexicon import learn_pinyin
 from bot.question import (
+    HANDLING_FRAME,
     NEWS_ASKED,
     NEWS_FRAME,
     STRICT_KINDS,
@@ -349,6 +350,9 @@ class FaqChain:
             # "这消息是哪个部门放出来的", "哪个记者写的", "是哪天的消息": 消息, 放出 and 记者 frame the ask; the answer names
             # the source, the reporter or the day, not them.
             weights = {w: v for w, v in weights.items() if w not in NEWS_FRAME}
+        elif info.kind == "handling":
+            # "门诊共济在哪办理": where is asked; 办理 is any matter's verb, which the channel's sentence need not use.
+            weights = {w: v for w, v in weights.items() if w not in HANDLING_FRAME} or weights
         if state.get("about_report"):
             # The words carried over named the article, now found; the byline shares none of them.
             own = set(loaded.bank.reader.words(condensed.question))

@@ -75,6 +75,8 @@ def asks_about_report(norm: str) -> bool:
     return bool(_REPORTER.search(norm) or _SOURCE.search(norm))
 
 
+# The verbs of "在哪办理": the frame of a where-to-handle question, not what it is about.
+HANDLING_FRAME = frozenset({"办", "办理", "操作"})
 NEWS_FRAME = frozenset(
     {"消息", "信息", "说法", "透", "透露", "放", "放出", "发", "发布", "公布", "传", "传出", "讲"}
     | {"记者", "稿子", "报道", "新闻", "文章", "作者", "写", "采写", "篇", "报", "报纸", "出处", "来源"}  # the report itself
@@ -152,12 +154,21 @@ def asked_title(norm: str) -> str:
     return next((t for t in _TITLES if t in norm), "")
 
 
+def checks_title_holder(norm: str) -> str:
+    """The title whose holder a question checks ("省生态环境厅厅长是韩良吧" -> 厅长), or ""."""
+    title = asked_title(norm)
+    if title and re.search(rf"{title}(?:是|叫)[\u4e00-\u9fff]{{2,3}}(?:吧|吗|嘛|么|不|对吧|对吗|对不)", norm):
+        return title
+    return ""
+
+
 def names_title_holder(title: str, sentence_norm: str) -> bool:
     """Whether a sentence names who holds ``title``: the title, then a name ("负责人王宝忠", "副厅长韩良说")."""
     at = sentence_norm.find(title)
     while at >= 0:
         after = sentence_norm[at + len(title) : at + len(title) + 2]
-        if len(after) == 2 and all("\u4e00" <= ch <= "\u9fff" for ch in after) and after[0] not in _NOT_A_NAME:
+        deputy = at > 0 and sentence_norm[at - 1] == "副"  # "副厅长韩良" holds no 厅长's title
+        if not deputy and len(after) == 2 and all("\u4e00" <= ch <= "\u9fff" for ch in after) and after[0] not in _NOT_A_NAME:
             return True
         at = sentence_norm.find(title, at + 1)
     return False
@@ -182,7 +193,7 @@ _PAY_WHERE = re.compile(
 # "家庭共济在哪办": where a matter is handled, which a channel or an office answers ("通过…微信公众号…模块"),
 # not a city a sentence happens to name ("记者从长春市医保局获悉").
 _HANDLE_WHERE = re.compile(
-    r"(?:在|去|到|上)?(?:哪里|哪儿|哪)(?:能|可以|才能|去)?(?:办理|办|申请|申办|开通|登记|备案|绑定|绑|弄|整|操作)(?!法|公)"
+    r"(?:在|去|到|上)?(?:哪里|哪儿|哪)(?:能|可以|才能|去|上)?(?:办理|办|申请|申办|开通|登记|备案|绑定|绑|弄|整|操作)(?!法|公)"
 )
 # "公婆算不算家庭成员", "灵活就业的属不属于": whether someone or something falls under a rule, which only a
 # sentence drawing its bounds answers (包括…, 是指…, 限于…), not one that merely applies the rule. "这算不算国内
@@ -207,6 +218,11 @@ _HOURS_IN_SOURCE = re.compile(r"营业|办公|开放|上班|下班|开门|关门
 _VENUE_IN_SOURCE = re.compile(
     r"[在到赴于][^，。；]{2,24}(?:现场|举行|举办|召开|园区|中心|站|厂|场|馆|公司|网点|医院|机构)"
     r"|公众号|app|小程序|窗口|网站|服务大厅|营业厅"
+)
+# Where a matter is handled: a channel, or an office it is done at ("到…营业厅办理"); not where a scheme reaches
+# ("门诊统筹报销范围扩大到三级及以下定点医疗机构").
+_HANDLED_IN_SOURCE = re.compile(
+    r"公众号|app|小程序|窗口|网站|服务大厅|营业厅|线上|网上|[在到赴于][^，。；]{2,24}(?:办理|申请|登记|备案|申办|开通)"
 )
 _PAY_IN_SOURCE = re.compile(r"缴|交费|交纳|充值|支付|付款|付费")
 _ADDRESS_IN_SOURCE = re.compile(r"位于|地址|坐落|[\u4e00-\u9fff]{1,6}(?:路|街|大街|大道)\d+号")
@@ -416,7 +432,7 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
     if kind == "payment":
         return bool(_PAY_IN_SOURCE.search(sentence_norm)) and bool(_VENUE_IN_SOURCE.search(sentence_norm))
     if kind == "handling":
-        return bool(_VENUE_IN_SOURCE.search(sentence_norm))
+        return bool(_HANDLED_IN_SOURCE.search(sentence_norm))
     if kind == "membership":
         return bool(_BOUNDS_IN_SOURCE.search(sentence_norm))
     if kind == "place":

@@ -379,6 +379,16 @@ def test_where_to_handle_a_matter_is_answered_by_a_channel(chain: FaqChain) -> N
     assert not chain.ask("天然气开户在哪申请").answered
 
 
+@pytest.mark.parametrize("question", ["门诊共济这事在哪办理", "门诊共济在哪上办"])
+def test_where_to_handle_a_scheme_is_its_channel_not_where_the_scheme_reaches(no_faq_chain, question: str) -> None:  # type: ignore[no-untyped-def]
+    """"门诊共济在哪办理": the channel answers; "扩大到三级及以下定点医疗机构" says where the scheme reaches, and the
+    verb 办理, which the channel's sentence does not use, is the question's frame."""
+    assert classify(question).kind == "handling"
+    assert not satisfies("handling", "门诊统筹报销范围扩大到三级及以下定点医疗机构")
+    answer = no_faq_chain.ask(question)
+    assert answer.answered and "吉林医保公共服务" in answer.text, answer.text
+
+
 def test_where_the_resident_lives_does_not_bar_a_report_about_the_whole_province(chain: FaqChain) -> None:
     """"我家住松原 …吉林油田…": the resident's home, and an article about 吉林省 as a whole, which speaks for it.
     A place asked about ("通化的吉林油田") and a home outside a city's own policy ("我是吉林市的 门诊共济…", an

@@ -323,6 +323,16 @@ def test_who_holds_a_title_is_answered_by_the_sentence_naming_them(no_faq_chain,
     assert answer.answered and holder in answer.text, answer.text
 
 
+@pytest.mark.parametrize("question", ["生态环境厅厅长是韩良吧", "省生态环境厅的厅长叫韩良对吗"])
+def test_a_check_of_who_holds_a_title_is_answered_by_its_holder(no_faq_chain, question: str) -> None:  # type: ignore[no-untyped-def]
+    """"厅长是韩良吧": 韩良 is the 副厅长; the 厅长 is 孙铁, whom the sentence "省生态环境厅厅长孙铁告诉记者" names."""
+    from bot.question import names_title_holder
+
+    assert not names_title_holder("厅长", "省生态环境厅副厅长韩良说")
+    answer = no_faq_chain.ask(question)
+    assert answer.answered and "孙铁" in answer.text, answer.text
+
+
 def test_a_title_followed_by_no_name_names_no_one() -> None:
     from bot.question import names_title_holder
 
