@@ -463,6 +463,9 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         # "那慢病呢" after "能去哪级医院报", which names no subject to swap: the same question about 慢病.
         rewritten = _with_mark(core + prev.rstrip("?？。！! "))
         return Condensed(question, rewritten, True, focus=own)
+    if ends_with_ne and len(core) <= 8 and not _ASKED.search(core) and any(a in core for a in _PEOPLE_ALIASES):
+        # "那我老伴退休的呢" after "俺闺女在长春上班，她那医保个人账户按工资百分之几往里进": the same question, of 退休人员.
+        return Condensed(question, _with_mark(f"{core} {prev.rstrip('?？。！! ')}"), True, focus=own)
     event = _EVENT_ASK.fullmatch(core)
     if event:
         # "啥时候的事" after "听说跨年那天燃气公司都放假没人上班": when what the last answer told happened, asked of the

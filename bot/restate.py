@@ -17,7 +17,7 @@ from collections.abc import Sequence
 def restate(question: str, history: Sequence[object]) -> str:
     """The message as what it asks, before it is classified: the steps below, in this order. ``history`` holds the
     earlier turns (each with .question, .rewritten, .answer)."""
-    question = unrelay(question)
+    question = unrelay(_BACKCHANNEL.sub("", question, count=1))
     if history:
         question = uncorrected(question)
         plainer = asks_plainer(question)
@@ -30,6 +30,10 @@ def restate(question: str, history: Sequence[object]) -> str:
     question = without_guess(without_leading_guess(without_feared(asked_figure(question))))
     said_by = who_said(question, str(getattr(history[-1], "answer", "") or "")) if history else None
     return said_by or question
+
+
+# Acknowledging the last answer before asking on: "嗯 那除了打电话还有啥法子", "嗯那 供电所那边谁管这事".
+_BACKCHANNEL = re.compile(r"^\s*(?:嗯那|嗯呢|嗯嗯|嗯|噢|哦|对对对|对对|好的|好嘞|明白了|知道了)[，,。！!\s]+(?=\S)")
 
 
 # The resident narrowing what they asked: "我问的是他们都跑了哪些区", "不是 我是说退休的".
@@ -78,6 +82,8 @@ _FIGURE = re.compile(
 # What says a figure is to be confirmed: the resident heard it, remembers it, or asks whether it is so.
 _DOUBT = re.compile(
     r"是不是|是这个数|是真的|对吗|对不对|没错吧|不对吧|确定吗|确定不|记岔|记错|记得|听说|说是|好像是|我看的是|不是说"
+    # Said back as the resident understood it: "八千多套？这么多", "是这意思不 就是说相当于种了两亿五千万棵树".
+    r"|这么多|这么少|就是说|是这意思"
 )
 # Or a closing 吗/呗/吧/不 right after the figure and what it counts: "去了六个地区吗", "是1.5T的吗", "投了一个亿呗";
 # not "家里2个孩子能用吗", where the figure is part of what is asked about.
@@ -86,6 +92,7 @@ _CHECKED = re.compile(r"^[^，,。？?\s]{0,3}?(?:[吗呗吧]|了?不)(?:\s*[?�
 _DOUBT_WORDS = re.compile(
     r"不对吧|确定吗|确定不|你是不是记岔了|是不是记岔了|记岔了|记错了|我咋听说是|我听说是|听说是|我记得是|记得是|我看的是"
     r"|我看新闻(?:上)?好像是|新闻上说是|新闻上说|好像是|不是说|是这个数吗|是真的吗|是真的不|对吗|对不对|没错吧|是不是"
+    r"|这么多|这么少|那就是说|就是说|是这个?意思[不吗吧]?"
 )
 _TAIL = re.compile(r"(?:有这么多[^，,。？?\s]{0,3}不|[吗呗吧]|了?不)?\s*[?？。]?\s*$")
 

@@ -185,6 +185,13 @@ def test_group_swap_uses_the_articles_name_for_the_group(chain: FaqChain) -> Non
     assert second.answered and "2.8%" in second.text
 
 
+def test_a_group_asked_of_by_a_family_member_gets_the_earlier_question(chain: FaqChain) -> None:
+    """ "那我爸退休的呢" after a question that named no group word the articles use (我儿子在长春上班): the same
+    question, of 退休人员, not "长春我爸退休的多少"."""
+    _, second = _talk(chain, "我儿子在长春上班，他医保个人账户按工资的百分之几往里打钱", "那我爸退休的呢")
+    assert second.answered and "4%" in second.text, second.text
+
+
 def test_swap_to_a_place_another_article_covers_must_fit_that_article(chain: FaqChain) -> None:
     """ "延边呢？" after 梨树's greenhouses: 延边's article says nothing about greenhouses, so decline."""
     first, second = _talk(chain, "梨树县温室大棚有多少栋？", "延边呢？")

@@ -12,6 +12,7 @@ from bot.chain import FaqChain, answer_to_turn
 from bot.restate import (
     asked_figure,
     asks_plainer,
+    restate,
     uncorrected,
     unrelay,
     without_feared,
@@ -91,6 +92,8 @@ def test_a_figure_the_resident_heard_is_answered_with_the_articles_figure(
     [
         ("梨树草莓合作社带动了多少人就业", "不对吧 我听说是三百多人", "100余位"),
         ("吉林市邮政管理局成立了几个督导组", "确定吗 我记得是八个", "5个督导组"),
+        # Said back wrong, as a resident repeats what they think they heard.
+        ("吉林油田累计注入了多少二氧化碳", "两千六百多万吨？这么多", "268万吨"),
     ],
 )
 def test_disputing_a_figure_asks_the_last_question_again(
@@ -103,6 +106,22 @@ def test_disputing_a_figure_asks_the_last_question_again(
     assert fact in one.text
     assert two.answered and fact in two.text, two.text
     assert {c.doc_id for c in two.citations} == {c.doc_id for c in one.citations}
+
+
+def test_a_figure_said_back_inside_what_it_counts_asks_for_that_figure(chain: FaqChain) -> None:
+    """ "是这意思不 就是说相当于种了两亿多棵树" after the answer on the oil field's CO2: how many trees it is, from
+    that answer."""
+    one = chain.ask("吉林油田累计注入了多少二氧化碳")
+    two = chain.ask("是这意思不 就是说相当于种了两亿多棵树", [answer_to_turn(one)])
+    assert two.answered and "2500万棵" in two.text, two.text
+
+
+def test_an_acknowledgement_before_the_next_question_is_not_part_of_it(chain: FaqChain) -> None:
+    """ "嗯那 他们都去了哪些区": 嗯那 acknowledges the last answer; the question is the rest."""
+    assert restate("嗯那 他们都去了哪些区", []) == "他们都去了哪些区"
+    one = chain.ask("吉林市邮政管理局成立了几个督导组")
+    two = chain.ask("嗯那 他们都去了哪些区", [answer_to_turn(one)])
+    assert two.answered and "昌邑区" in two.text, two.text
 
 
 def test_a_price_heard_is_still_a_price_the_articles_do_not_give(chain: FaqChain) -> None:
