@@ -17,7 +17,7 @@ from collections.abc import Sequence
 def restate(question: str, history: Sequence[object]) -> str:
     """The message as what it asks, before it is classified: the steps below, in this order. ``history`` holds the
     earlier turns (each with .question, .rewritten, .answer)."""
-    question = unrelay(_BACKCHANNEL.sub("", question, count=1))
+    question = without_report_frame(unrelay(_BACKCHANNEL.sub("", question, count=1)))
     if history:
         question = uncorrected(question)
         plainer = asks_plainer(question)
@@ -30,6 +30,32 @@ def restate(question: str, history: Sequence[object]) -> str:
     question = without_guess(without_leading_guess(without_feared(asked_figure(question))))
     said_by = who_said(question, str(getattr(history[-1], "answer", "") or "")) if history else None
     return said_by or question
+
+
+# Asking for the report's own words: "报道原话咋说的", "报道原文怎么写的", "请按原文核实". Every answer quotes them.
+_WORDING = re.compile(
+    r"[，,。？?；;\s]*(?:请)?(?:按|照)?(?:报道|新闻|文章|稿子)?(?:里的?)?(?:原话|原文)(?:里|上)?(?:是|咋|怎么|如何)?"
+    r"(?:说|写|讲)?(?:的)?(?:啥|什么)?[？?。；;]*"
+)
+
+
+# Which report the staff member means: "1月3日吉林日报保通保畅那篇报道里，", "依据报道，". The date and the paper are
+# where the question was read, not what it asks; the report's subject (保通保畅) stays.
+_REPORT_FRAME = re.compile(
+    r"^\s*(?:(?:依据|根据|据)(?:报道|新闻)[，,：:\s]+"
+    r"|(?:\d{1,2}月\d{1,2}[日号]|\d{1,2}月[初底])?的?(?:吉林日报|报纸|报上)?(?:上)?的?(?P<topic>[^，,。？?\s]{0,8}?)"
+    r"那篇(?:报道|文章|稿子|新闻)?(?:(?:里|中|上)[，,：:\s]*|[，,：:]\s*))"
+)
+
+
+def without_report_frame(question: str) -> str:
+    """The message without its request for the report's exact words (the answer quotes them anyway) and without
+    the date and paper that say which report it was read in."""
+    rest = _WORDING.sub("，", question).strip("，, ")
+    frame = _REPORT_FRAME.match(rest)
+    if frame and frame.end() < len(rest):
+        rest = f"{frame.group('topic') or ''} {rest[frame.end() :]}".strip()
+    return rest if len(rest) >= 4 else question
 
 
 # Acknowledging the last answer before asking on: "嗯 那除了打电话还有啥法子", "嗯那 供电所那边谁管这事".
@@ -52,7 +78,11 @@ _PLAINER = re.compile(
     r"(?:你|您)?(?:再)?(?:说|讲)(?:得)?(?:简单|明白|清楚|慢|通俗)(?:一)?点(?:儿)?|(?:你|您)?(?:说|讲)?大白话|听不(?:明白|懂|清)"
     r"|没听(?:明白|懂|清)|(?:再|重新)(?:说|讲)一(?:遍|下)|重复一(?:遍|下)"
 )
-_ASIDE = re.compile(r"(?:俺|我)?(?:岁数大了|年纪大了|老了|耳朵背)|[呗啊呀吧嘛哈呢，,。？?！!\s]")
+# Or which part of it: "数字再说一遍", "户数再说一遍" ask for the same answer again.
+_ASIDE = re.compile(
+    r"(?:俺|我)?(?:岁数大了|年纪大了|老了|耳朵背)|(?:那个|刚才的?)?(?:[户人次]?数字?|金额|比例|日期|日子|名字)"
+    r"|[呗啊呀吧嘛哈呢，,。？?！!\s]"
+)
 
 
 def asks_plainer(question: str) -> str | None:

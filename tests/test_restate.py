@@ -238,6 +238,9 @@ def test_a_feared_stop_of_what_no_article_covers_is_still_declined(chain: FaqCha
     [
         ("门诊共济是啥意思", "你说简单点 我听不明白", "家庭成员共用共享"),
         ("延边供电上门服务了多少次", "没听清 再说一遍", "30余次"),
+        # Staff asking for the part to read out again: the same answer.
+        ("辽源液化气灌装站跨年那天充装配送了多少套钢瓶", "数字再说一遍", "800余套"),
+        ("六之维合作社梨树分社负责人是谁", "名字再说一遍", "王宝忠"),
     ],
 )
 def test_asking_to_hear_it_again_asks_the_last_question_again(
@@ -247,6 +250,26 @@ def test_asking_to_hear_it_again_asks_the_last_question_again(
     first = chain.ask(earlier)
     answer = chain.ask(again, [answer_to_turn(first)])
     assert answer.answered and fact in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("长春门诊共济从哪天开始实行，报道原话咋说的？", "1月1日"),
+        ("1月3日吉林日报供电那篇报道里，延边供电公司上门服务了多少次", "30余次"),
+        ("1月3日吉林日报生态那篇报道里，督导帮扶派了几个工作组", "5个"),
+        ("依据报道，延边供电公司上门服务了多少次？请按原文核实", "30余次"),
+    ],
+)
+def test_which_report_and_its_exact_words_frame_a_staff_question(chain: FaqChain, question: str, fact: str) -> None:
+    """Hotline staff name the report they read ("1月3日吉林日报…那篇报道里") and ask for its own words ("报道原话咋
+    说的"): every answer quotes the report; the date, the paper and 原话 are not words it must contain."""
+    answer = chain.ask(question)
+    assert answer.answered and fact in answer.text, answer.text
+
+
+def test_a_report_named_as_what_is_asked_about_stays() -> None:
+    assert restate("那篇报道是谁写的", []) == "那篇报道是谁写的"
 
 
 def test_a_question_that_asks_what_a_word_means_is_no_request_to_repeat() -> None:
