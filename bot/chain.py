@@ -377,27 +377,37 @@ class FaqChain:
         judged = {w: v * SLOT_WEIGHT if w in slots else v for w, v in weights.items()} if slots else None
         detail = state["detail"]
         budget = DETAIL_CHARS if detail else self.settings.short_answer_chars
-        draft = draft_answer(
-            loaded.bank,
-            state["hits"],
-            info,
-            weights,
-            state["qvec"],
-            budget=budget,
-            max_sentences=4 if detail else 3,
-            required=self._required(condensed, loaded),
-            parts=self._parts(condensed, loaded),
-            judged=judged,
-            said=self._said(condensed, state),
-            within=self._said_from(condensed, state),
-            home=home_places(condensed.question),
-            stay_in=self._stay_in(condensed, state),
-        )
-        state["draft"] = draft
+        def drafted(said: str) -> Draft:
+            return draft_answer(
+                loaded.bank,
+                state["hits"],
+                info,
+                weights,
+                state["qvec"],
+                budget=budget,
+                max_sentences=4 if detail else 3,
+                required=self._required(condensed, loaded),
+                parts=self._parts(condensed, loaded),
+                judged=judged,
+                said=said,
+                within=self._said_from(condensed, state),
+                home=home_places(condensed.question),
+                stay_in=self._stay_in(condensed, state),
+            )
+
+        draft = drafted(self._said(condensed, state))
         lenient = condensed.more or self._same_article(condensed, draft, state)
         ok, reason = decide(
             draft, info, self.thresholds, swapped=lenient, about_report=state.get("about_report", False)
         )
+        if condensed.more and not ok and len(self._asked_again(condensed, state)) == 1:
+            # A first "还有呢？" when the article says nothing more: what it does say, again, for the caller to hear
+            # in full (the sentence quoted often holds more than was asked: "30余次" with "22处" and "150余份"). A
+            # second one is told that is all, and handed over.
+            again = drafted("")
+            if decide(again, info, self.thresholds, swapped=True)[0]:
+                draft, ok, reason, state["all_said"] = again, True, "ok", True
+        state["draft"] = draft
         state["decision"] = (ok, reason)
         if ok and self.llm is not None:
             passages = _passages(state["hits"])
@@ -444,6 +454,8 @@ class FaqChain:
             answer.alternatives = _alternatives(hits, [])
             return answer
         text, citations = render(draft)
+        if state.get("all_said"):
+            text = f"关于这个问题，知识库里的内容就是这些：{text}"
         text += self._freshness(citations, state.get("today"))
         best = draft.scored[0]
         return Answer(

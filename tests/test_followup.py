@@ -274,6 +274,14 @@ def test_what_else_gives_what_the_last_answer_did_not_say(chain: FaqChain) -> No
     assert "长春" not in more.text and "松原" not in more.text
 
 
+def test_a_first_what_else_with_nothing_new_quotes_the_whole_of_what_was_said(chain: FaqChain) -> None:
+    """ "还有呢" after "管理局想了啥招让快递员回来": the article says nothing more, but the sentence quoted listed every
+    means (加班费 among them); the caller hears it again in full, told that this is all there is."""
+    *_, more = _talk(chain, "辽源那边管理局想了啥招让回老家的快递员回来干活", "还有呢")
+    assert more.answered and more.text.startswith("关于这个问题，知识库里的内容就是这些：") and "加班费" in more.text
+    assert {c.doc_id for c in more.citations} == {"postal-baotong"}
+
+
 def test_what_else_after_everything_was_said_says_so_and_hands_over(chain: FaqChain) -> None:
     answers = _talk(chain, "辽源邮政管理局要求快递企业做好哪些工作？", "还有呢？", "还有吗？", "还有别的吗？")
     last = answers[-1]
