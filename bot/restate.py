@@ -17,7 +17,7 @@ from collections.abc import Sequence
 def restate(question: str, history: Sequence[object]) -> str:
     """The message as what it asks, before it is classified: the steps below, in this order. ``history`` holds the
     earlier turns (each with .question, .rewritten, .answer)."""
-    question = without_report_frame(unrelay(_BACKCHANNEL.sub("", question, count=1)))
+    question = without_report_frame(without_venting(unrelay(_BACKCHANNEL.sub("", question, count=1))))
     if history:
         question = uncorrected(question)
         plainer = asks_plainer(question)
@@ -56,6 +56,30 @@ def without_report_frame(question: str) -> str:
     if frame and frame.end() < len(rest):
         rest = f"{frame.group('topic') or ''} {rest[frame.end() :]}".strip()
     return rest if len(rest) >= 4 else question
+
+
+# Venting around the question: "快递都压好几天了烦死了，", "别跟我整那些虚头巴脑的", "再整不明白我就打12345投诉你们".
+_VENT = re.compile(
+    r"烦死|气死|急死|愁死|折腾|投诉|糊弄|忽悠|虚头巴脑|整不明白|弄不明白|搞不明白|说不知道|懒得|排大队|死活|天天喊|花哨"
+    r"|可别|别到时候|别跟我|你们|大过年的|大冬天的|大半夜"
+)
+# What makes a clause ask something ("啥也找不着", "压好几天了" do not).
+_ASKS = re.compile(r"[吗么呢]|[?？]|咋|怎么|怎样|如何|哪|啥|什么|谁|几|多少|多大|多久|([\u4e00-\u9fff])[不没]\1|不$|没$")
+_NOTHING = re.compile(r"(?:啥|什么)(?:也|都)|好几")
+_CLAUSE = re.compile(r"(?<=[，,。！!？?；;\s])")
+
+
+def without_venting(question: str) -> str:
+    """The message without the clauses that only vent (烦死了, 投诉你们, 别跟我整那些虚头巴脑的), when what is left asks
+    something; a clause that asks stays, whatever it says."""
+    clauses = [c for c in _CLAUSE.split(question) if c]
+    if len(clauses) < 2:
+        return question
+    kept = [c for c in clauses if not _VENT.search(c) or _ASKS.search(_NOTHING.sub("", c.strip(" ，,。！!；;")))]
+    rest = "".join(kept).strip(" ，,。！!；;")
+    if len(kept) == len(clauses) or not _ASKS.search(rest) or sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff") < 4:
+        return question
+    return rest
 
 
 # Acknowledging the last answer before asking on: "嗯 那除了打电话还有啥法子", "嗯那 供电所那边谁管这事".
@@ -111,7 +135,7 @@ _FIGURE = re.compile(
 )
 # What says a figure is to be confirmed: the resident heard it, remembers it, or asks whether it is so.
 _DOUBT = re.compile(
-    r"是不是|是这个数|是真的|对吗|对不对|没错吧|不对吧|确定吗|确定不|记岔|记错|记得|听说|说是|好像是|我看的是|不是说"
+    r"是不是|是这个数|是真的|对吗|对不对|没错吧|不对吧|确定吗|确定不|你确定|记岔|记错|记得|听说|说是|好像是|我看的是|不是说"
     # Said back as the resident understood it: "八千多套？这么多", "是这意思不 就是说相当于种了两亿五千万棵树".
     r"|这么多|这么少|就是说|是这意思"
 )
@@ -120,7 +144,7 @@ _DOUBT = re.compile(
 _CHECKED = re.compile(r"^[^，,。？?\s]{0,3}?(?:[吗呗吧]|了?不)(?:\s*[?？。]?\s*$|[\s，,。？?])")
 # The words of doubting, dropped once the figure is asked: "不对吧 我记得是八千多套" asks "多少套".
 _DOUBT_WORDS = re.compile(
-    r"不对吧|确定吗|确定不|你是不是记岔了|是不是记岔了|记岔了|记错了|我咋听说是|我听说是|听说是|我记得是|记得是|我看的是"
+    r"不对吧|确定吗|确定不|你确定|你是不是记岔了|是不是记岔了|记岔了|记错了|我咋听说是|我听说是|听说是|我记得是|记得是|我看的是"
     r"|我看新闻(?:上)?好像是|新闻上说是|新闻上说|好像是|不是说|是这个数吗|是真的吗|是真的不|对吗|对不对|没错吧|是不是"
     r"|这么多|这么少|那就是说|就是说|是这个?意思[不吗吧]?"
 )
@@ -205,7 +229,7 @@ _COUNTER = re.compile(r"(?:你|您)?(?:确定吗|确定不|不对吧|不对啊)[
 
 # Saying the last answer is wrong: "不对吧", "你确定吗", "你是不是记岔了", "不是说五秒多吗".
 _DISPUTE = re.compile(
-    r"不对吧|不对啊|确定吗|确定不|确定么|记岔|记错|不是说|记得是|听说是|好像是|新闻上说|我看的是"
+    r"不对吧|不对啊|确定吗|确定不|确定么|你确定|记岔|记错|不是说|记得是|听说是|好像是|新闻上说|我看的是"
 )
 
 
@@ -220,7 +244,7 @@ def disputes_figure(question: str) -> bool:
     asked = asked_figure(question)
     return (
         asked != question
-        and re.fullmatch(r"(?:百分之)?多少\S?", re.sub(r"[\s啊呀吧呢你的]", "", asked)) is not None
+        and re.fullmatch(r"是?(?:百分之)?多少\S{0,2}", re.sub(r"[\s啊呀吧呢你的？?]", "", asked)) is not None
     )
 
 

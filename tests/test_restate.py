@@ -12,12 +12,14 @@ from bot.chain import FaqChain, answer_to_turn
 from bot.restate import (
     asked_figure,
     asks_plainer,
+    disputes_figure,
     restate,
     uncorrected,
     unrelay,
     without_feared,
     without_guess,
     without_leading_guess,
+    without_venting,
 )
 
 
@@ -266,6 +268,43 @@ def test_which_report_and_its_exact_words_frame_a_staff_question(chain: FaqChain
     说的"): every answer quotes the report; the date, the paper and 原话 are not words it must contain."""
     answer = chain.ask(question)
     assert answer.answered and fact in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("红旗H6最大功率多大？少跟我扯那些虚头巴脑的", "185kW"),
+        ("烦死了，吉林市邮政管理局到底派了几个督导组", "5个督导组"),
+        ("延边供电上门查线路一共查了多少次 再糊弄人我就打12345投诉你们", "30余次"),
+    ],
+)
+def test_venting_around_a_question_is_not_what_it_asks(chain: FaqChain, question: str, fact: str) -> None:
+    """An angry caller's "烦死了", "再糊弄人我就打12345投诉你们" say nothing the answer must hold: the question is
+    answered, not declined for want of 糊弄 or 投诉."""
+    answer = chain.ask(question)
+    assert answer.answered and fact in answer.text, answer.text
+
+
+def test_a_venting_clause_that_asks_stays() -> None:
+    assert without_venting("烦死了 快递到底停不停") == "快递到底停不停"
+    assert without_venting("你们那儿医保卡丢了咋补办") == "你们那儿医保卡丢了咋补办"
+
+
+@pytest.mark.parametrize(
+    ("first", "doubt", "fact"),
+    [
+        ("梨树大棚老停电 国网到底投了多少钱改造", "你确定？两个多亿？", "2.1亿元"),
+        ("红旗H6百公里加速要多少秒", "你确定是6.8？", "6.8秒"),
+    ],
+)
+def test_you_sure_with_the_figure_said_back_asks_the_last_question_again(
+    chain: FaqChain, first: str, doubt: str, fact: str
+) -> None:
+    """ "你确定？两个多亿？" after the answer on the grid investment in 梨树: the figure again, from that article."""
+    assert disputes_figure(doubt)
+    one = chain.ask(first)
+    two = chain.ask(doubt, [answer_to_turn(one)])
+    assert two.answered and fact in two.text, two.text
 
 
 def test_a_report_named_as_what_is_asked_about_stays() -> None:
