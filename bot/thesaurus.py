@@ -19,7 +19,7 @@ _FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 
     玩意儿 玩意 这玩意儿 那玩意儿 这种 那种 那次 这次 每月 嘎哈 用来 跟 换成 换到 前阵子 这阵子 那阵子 阵子 那会儿 这会儿 那时候 那时 起来 想法子 想办法 想招 琢磨 琢磨着 这事 这事儿 事儿 查查 查一下 先在 得先 要先 弄出来 搞出来 整出来
     咋回事 怎么回事 回事 多会儿 多咱 啥前儿 家住 住在 老家 刚才 刚刚 你刚才 刚才说 你说 哪天 哪一天
     旮沓 那旮沓 这旮沓 旮旯 那旮旯 就是说 那个那个 没听清 我没听清 听不清 大白话 说大白话
-    压根 压根儿 这么回事 是这么回事 搁"""
+    压根 压根儿 这么回事 是这么回事 搁 掺和"""
 FILLERS = frozenset(_FILLER_TEXT.split())
 
 # Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.
