@@ -247,6 +247,10 @@ _CHITCHAT = re.compile(
     r"谢谢|多谢|辛苦了|拜拜|再见|心情|无聊|唠|聊聊天|陪我|讲个笑话|笑话|你是谁|你叫什么|你几岁|你是机器人|真棒|厉害"
 )
 # Asking for a judgement ("合理吗") is not asking what the articles say; the bot does not give opinions.
+# Acknowledging an answer and asking nothing: "好的明白", "知道了 谢了", "ok".
+_ACK = re.compile(
+    r"(?:(?:好的|好嘞|好|行|嗯那|嗯|哦|噢|ok|okay|明白了?|知道了|懂了|收到|了解了?|谢了)[了啊呀哈嘞~～,，.。!！\s]*)+"
+)
 _JUDGEMENT = re.compile(
     r"合理吗|合理不|合法吗|违法吗|对不对|应不应该|应该吗|有道理吗|公平吗|靠谱吗|好不好|值不值|值得买吗"
 )
@@ -291,7 +295,7 @@ def classify(question: str) -> QuestionInfo:
     elif not _WORDY.search(norm) or _OFF_TOPIC.search(norm) or _JUDGEMENT.search(norm):
         # "0", "？": nothing is asked, so nothing may be answered.
         intent = "off_topic"
-    elif _CHITCHAT.search(norm) and len(norm) <= 20:
+    elif (_CHITCHAT.search(norm) and len(norm) <= 20) or _ACK.fullmatch(norm):
         intent = "chitchat"
     return QuestionInfo(
         question, norm, _kind(norm), bool(_YESNO.search(norm)), intent, bool(_DEFINE.search(norm))

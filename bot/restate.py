@@ -17,6 +17,7 @@ from collections.abc import Sequence
 def restate(question: str, history: Sequence[object]) -> str:
     """The message as what it asks, before it is classified: the steps below, in this order. ``history`` holds the
     earlier turns (each with .question, .rewritten, .answer)."""
+    question = _SLANG.sub("", _spelled_out(question)).strip() or question
     question = without_report_frame(without_venting(unrelay(_BACKCHANNEL.sub("", question, count=1))))
     if history:
         question = uncorrected(question)
@@ -83,7 +84,21 @@ def without_venting(question: str) -> str:
 
 
 # Acknowledging the last answer before asking on: "嗯 那除了打电话还有啥法子", "嗯那 供电所那边谁管这事".
-_BACKCHANNEL = re.compile(r"^\s*(?:嗯那|嗯呢|嗯嗯|嗯|噢|哦|对对对|对对|好的|好嘞|明白了|知道了)[，,。！!\s]+(?=\S)")
+_BACKCHANNEL = re.compile(
+    r"^\s*(?:嗯那|嗯呢|嗯嗯|嗯|噢|哦|对对对|对对|好的|好嘞|明白了|知道了|ok|okay)[，,。！!\s]+(?=\S)", re.IGNORECASE
+)
+# Young residents' abbreviations for the services ("长春yb", "松原kd", "co2"), spelt out.
+_ABBREVIATIONS = {"yb": "医保", "kd": "快递", "co2": "二氧化碳"}
+_ABBREVIATION = re.compile(r"(?<![A-Za-z])(?:yb|kd|co2)(?![A-Za-z0-9])", re.IGNORECASE)
+# Internet slang that says nothing of what is asked: "家人们谁懂啊", "咱就是说", "破防了", "plz".
+_SLANG = re.compile(
+    r"家人们谁懂啊?|谁懂啊|家人们|咱就是说|绝绝子|破防了|蚌埠住了|yyds|栓q|(?<![A-Za-z])(?:plz|pls|please)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+
+
+def _spelled_out(question: str) -> str:
+    return _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m.group(0).lower()], question)
 
 
 # The resident narrowing what they asked: "我问的是他们都跑了哪些区", "不是 我是说退休的".

@@ -109,6 +109,14 @@ def test_chitchat_poems_and_injections_are_declined_like_any_miss(chain: FaqChai
     assert "知识库" in answer.text and answer.handoff and answer.handoff in answer.text
 
 
+@pytest.mark.parametrize("ack", ["知道了 谢了", "好的明白", "ok"])
+def test_an_acknowledgement_after_an_answer_asks_nothing(chain: FaqChain, ack: str) -> None:
+    """ "好的明白" after an answer is no elliptical question about the last subject: nothing is answered."""
+    first = chain.ask("吉林市邮政管理局成立了几个督导组")
+    answer = chain.ask(ack, [answer_to_turn(first)])
+    assert not answer.answered and answer.citations == [], answer.text
+
+
 def test_decline_names_the_residents_services_the_knowledge_base_covers(chain: FaqChain) -> None:
     answer = chain.ask("快递员态度不好去哪投诉？")
     assert not answer.answered

@@ -118,11 +118,12 @@ def test_a_figure_said_back_inside_what_it_counts_asks_for_that_figure(chain: Fa
     assert two.answered and "2500万棵" in two.text, two.text
 
 
-def test_an_acknowledgement_before_the_next_question_is_not_part_of_it(chain: FaqChain) -> None:
+@pytest.mark.parametrize("ack", ["嗯那", "OK"])
+def test_an_acknowledgement_before_the_next_question_is_not_part_of_it(chain: FaqChain, ack: str) -> None:
     """ "嗯那 他们都去了哪些区": 嗯那 acknowledges the last answer; the question is the rest."""
-    assert restate("嗯那 他们都去了哪些区", []) == "他们都去了哪些区"
+    assert restate(f"{ack} 他们都去了哪些区", []) == "他们都去了哪些区"
     one = chain.ask("吉林市邮政管理局成立了几个督导组")
-    two = chain.ask("嗯那 他们都去了哪些区", [answer_to_turn(one)])
+    two = chain.ask(f"{ack} 他们都去了哪些区", [answer_to_turn(one)])
     assert two.answered and "昌邑区" in two.text, two.text
 
 
@@ -305,6 +306,20 @@ def test_you_sure_with_the_figure_said_back_asks_the_last_question_again(
     one = chain.ask(first)
     two = chain.ask(doubt, [answer_to_turn(one)])
     assert two.answered and fact in two.text, two.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("咱就是说 松原kd对医疗物资有啥特殊安排没", "优先特殊配送机制"),
+        ("长春yb家庭共济在哪儿弄 plz", "吉林医保公共服务"),
+        ("家人们谁懂啊 吉林油田CO2一年注了多少", "43万吨"),
+    ],
+)
+def test_abbreviations_and_slang_of_young_residents(chain: FaqChain, question: str, fact: str) -> None:
+    """ "kd" is 快递, "CO2" 二氧化碳, "yb" 医保; "咱就是说", "绝绝子", "plz" say nothing of what is asked."""
+    answer = chain.ask(question)
+    assert answer.answered and fact in answer.text, answer.text
 
 
 def test_a_report_named_as_what_is_asked_about_stays() -> None:
