@@ -92,12 +92,14 @@ _PRICE = re.compile(
     r"多少钱|(?<!哪)几块|几元|多钱|价格|价钱|售价|收费标准|怎么收费|多少费用|费用是多少|一斤|一罐多少|单价|电价|气价"
     r"|(?:啥|什么|多少)价|(?:快递|邮寄|寄件|运)费"  # "快递费过年涨不涨": what sending costs
     r"|涨价|加价|提价|贵不贵|便宜不"  # "春节寄快递涨价不": a price, which only a sentence giving one answers
+    r"|(?:一|每)(?:瓶|罐|套|度|方)(?:气|电)?多少米"  # "换一瓶多少米": 米 is money in speech
 )
 # A number to call is asked for ("咨询电话是多少", "打哪个电话报修", "供电所电话？", "给个联系方式"), not a call
 # that is only mentioned: "光打电话问还是派人下去" asks how, "打个电话就能上门服务吗" whether.
 _PHONE = re.compile(
     r"(?:电话|热线|号码|客服)(?:号码|号)?(?:是|该是|应该是)?(?:多少|啥|什么|几|哪个|呢|[?？]|$)"
     r"|(?:打|拨|找)(?:哪个|什么|啥|几号|哪)(?:个)?(?:电话|热线|号码|客服)|(?:打|拨)(?:哪个|什么|啥)号|手机号|(?<!何种|哪种|哪些)联系方式|怎么联系|咋联系|联系谁"
+    r"|(?:电话|手机|号码)(?:号)?(?:给|发|留)(?:我|俺)?(?:一个|个|一下|下)"  # "迟小飞电话给一个呗"
 )
 # "在哪个县": a county (city, district…) by name; a sentence naming none does not answer it.
 _DIVISION = re.compile(r"哪个(?:县|市|区|镇|乡|村)|哪(?:县|市|区)")

@@ -501,6 +501,16 @@ def test_what_sending_a_parcel_costs_is_a_price_no_article_gives(chain: FaqChain
     assert not chain.ask(question).answered
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [("德惠加气站灌一罐气多少米", "price"), ("延边供电公司共产党员服务队的电话给一个", "phone")],
+)
+def test_a_price_or_a_phone_number_asked_in_everyday_words_is_declined(chain: FaqChain, question: str, kind: str) -> None:
+    """ "一罐多少米" (米 is money in speech) asks a price, "电话给一个" a phone number: no article gives either."""
+    assert classify(question).kind == kind
+    assert not chain.ask(question).answered
+
+
 @pytest.mark.parametrize("question", ["自己盖个草莓大棚国家给补贴不", "建温室大棚县里给补贴不"])
 def test_whether_someone_gives_something_needs_that_thing_in_the_answer(chain: FaqChain, question: str) -> None:
     """"国家给补贴不": 补贴 is what is asked about (the crux after 给), and no sentence on greenhouses speaks of a
