@@ -286,7 +286,10 @@ class WordReader:
     def __init__(self, vocabulary: Iterable[str]) -> None:
         self._vocabulary = set(vocabulary)
         self._sounds: dict[tuple[str, ...], str] = {}
-        for word in sorted(self._vocabulary):
+        # Of the words that sound alike, a slip is for the one people write most (the dictionary's frequency, which
+        # does not change with the base): by code point, a large base's names took over (草梅 -> 曹梅, 夜化 -> 叶华).
+        freq = _SEGMENTER.get().FREQ
+        for word in sorted(self._vocabulary, key=lambda w: (-freq.get(w, 0), w)):
             if 2 <= len(word) <= _TERM_CHARS and all(_HAN.match(ch) for ch in word):
                 self._sounds.setdefault(pinyin_of(word), word)
         for word in sorted(SYNONYMS) + sorted(FILLERS):

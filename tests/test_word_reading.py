@@ -520,3 +520,15 @@ def test_a_question_reads_the_same_words_after_many_others(chain: FaqChain) -> N
     read = {question: fresh.words(question) for question in reversed(questions)}
     assert all(used.words(question) == read[question] for question in questions)
     assert len(used._read) > 500
+
+
+def test_a_typo_is_read_as_the_common_word_not_a_name_that_sounds_the_same(chain: FaqChain) -> None:
+    """A large base holds many people's names; 曹梅 and 叶华 sound like 草莓 and 液化 and sort before them. A slip is
+    for the word people write (the dictionary's frequency), so the seed's reading holds at 100k chunks."""
+    from bot.lexicon import WordReader
+
+    vocabulary = chain._loaded.bank.reader._vocabulary
+    large = WordReader([*vocabulary, "曹梅", "叶华", "张春"])
+    for question in ("梨树草梅合作社在哪个镇哪个村啊", "辽源夜化气站跨年那天一天充了多少罐", "長春門診共濟是從幾號開始實行的"):
+        assert large.words(question) == chain._loaded.bank.reader.words(question)
+    assert "草莓" in large.words("梨树草梅合作社在哪个镇哪个村啊")
