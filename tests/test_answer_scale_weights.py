@@ -61,3 +61,22 @@ def test_the_rarest_words_keep_their_proportions_as_the_base_grows(
         ratios.append(bank.max_idf / rarest)
     assert ratios[1] == pytest.approx(ratios[0], rel=0.05)
 
+
+
+def test_a_lone_character_a_large_base_rarely_holds_alone_weighs_what_general_chinese_gives_it() -> None:
+    """At 100k chunks 钱 stands alone in 48 (names, clipped clauses): plain IDF put it at the ceiling, above 门诊,
+    which look-alikes use in a quarter of the chunks. On a base as small as the seed a character standing alone in
+    a chunk is the articles' own use and keeps its IDF."""
+    from bot.evidence import SentenceBank
+    from bot.lexicon import general_rarity
+
+    def bank(df: dict[str, int], chunks: int) -> SentenceBank:
+        made = SentenceBank.__new__(SentenceBank)
+        made._df, made._n_chunks, made._weights = df, chunks, {}
+        return made
+
+    large = bank({"钱": 48, "门诊": 23315}, 100_000)
+    assert large.weight("钱") == pytest.approx(0.5 * large.max_idf * general_rarity("钱"))
+    assert large.weight("钱") < 0.5 * large.weight("门诊")
+    small = bank({"组": 2, "门诊": 2}, 31)
+    assert small.weight("组") == pytest.approx(0.5 * small.idf("组"))
