@@ -217,15 +217,13 @@ _HOURS_IN_SOURCE = re.compile(r"营业|办公|开放|上班|下班|开门|关门
 # A road with its number ("人民大街1234号"); "用电线路" is no address.
 # Where something happens: "在2022广州国际汽车展现场举行", "到…物流园区", a named place (``places``).
 # A channel is where a thing is done too ("去哪办" -> "可通过…微信公众号…模块").
+_CHANNELS = r"公众号|app|小程序|窗口|网站|服务大厅|营业厅"
 _VENUE_IN_SOURCE = re.compile(
-    r"[在到赴于][^，。；]{2,24}(?:现场|举行|举办|召开|园区|中心|站|厂|场|馆|公司|网点|医院|机构)"
-    r"|公众号|app|小程序|窗口|网站|服务大厅|营业厅"
+    rf"[在到赴于][^，。；]{{2,24}}(?:现场|举行|举办|召开|园区|中心|站|厂|场|馆|公司|网点|医院|机构)|{_CHANNELS}"
 )
 # Where a matter is handled: a channel, or an office it is done at ("到…营业厅办理"); not where a scheme reaches
 # ("门诊统筹报销范围扩大到三级及以下定点医疗机构").
-_HANDLED_IN_SOURCE = re.compile(
-    r"公众号|app|小程序|窗口|网站|服务大厅|营业厅|线上|网上|[在到赴于][^，。；]{2,24}(?:办理|申请|登记|备案|申办|开通)"
-)
+_HANDLED_IN_SOURCE = re.compile(rf"{_CHANNELS}|线上|网上|[在到赴于][^，。；]{{2,24}}(?:办理|申请|登记|备案|申办|开通)")
 _PAY_IN_SOURCE = re.compile(r"缴|交费|交纳|充值|支付|付款|付费")
 _ADDRESS_IN_SOURCE = re.compile(r"位于|地址|坐落|[\u4e00-\u9fff]{1,6}(?:路|街|大街|大道)\d+号")
 _CLOCK_IN_SOURCE = re.compile(r"\d+\s*点|\d+:\d+|[上下]午|傍晚|晚上|早上|凌晨|中午")
@@ -248,11 +246,11 @@ _GREETING = re.compile(
 _CHITCHAT = re.compile(
     r"谢谢|多谢|辛苦了|拜拜|再见|心情|无聊|唠|聊聊天|陪我|讲个笑话|笑话|你是谁|你叫什么|你几岁|你是机器人|真棒|厉害"
 )
-# Asking for a judgement ("合理吗") is not asking what the articles say; the bot does not give opinions.
 # Acknowledging an answer and asking nothing: "好的明白", "知道了 谢了", "ok".
 _ACK = re.compile(
     r"(?:(?:好的|好嘞|好|行|嗯那|嗯|哦|噢|ok|okay|明白了?|知道了|懂了|收到|了解了?|谢了)[了啊呀哈嘞~～,，.。!！\s]*)+"
 )
+# Asking for a judgement ("合理吗") is not asking what the articles say; the bot does not give opinions.
 _JUDGEMENT = re.compile(
     r"合理吗|合理不|合法吗|违法吗|对不对|应不应该|应该吗|有道理吗|公平吗|靠谱吗|好不好|值不值|值得买吗"
 )
