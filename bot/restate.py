@@ -19,6 +19,7 @@ def restate(question: str, history: Sequence[object]) -> str:
     earlier turns (each with .question, .rewritten, .answer)."""
     question = _SLANG.sub("", _spelled_out(question)).strip() or question
     question = without_report_frame(without_venting(unrelay(_BACKCHANNEL.sub("", question, count=1))))
+    question = without_introduction(question)
     if history:
         question = uncorrected(question)
         plainer = asks_plainer(question)
@@ -66,7 +67,7 @@ _VENT = re.compile(
 )
 # What makes a clause ask something ("啥也找不着", "压好几天了" do not).
 _ASKS = re.compile(r"[吗么呢]|[?？]|咋|怎么|怎样|如何|哪|啥|什么|谁|几|多少|多大|多久|([\u4e00-\u9fff])[不没]\1|不$|没$")
-_NOTHING = re.compile(r"(?:啥|什么)(?:也|都)|好几")
+_NOTHING = re.compile(r"(?:啥|什么)(?:也|都|的)|好几")
 _CLAUSE = re.compile(r"(?<=[，,。！!？?；;\s])")
 
 
@@ -81,6 +82,43 @@ def without_venting(question: str) -> str:
     if len(kept) == len(clauses) or not _ASKS.search(rest) or sum(1 for ch in rest if "\u4e00" <= ch <= "\u9fff") < 4:
         return question
     return rest
+
+
+# A caller saying who they are, or what they need it for, before they ask: "我是报社实习记者 核对一下：…", "您好，我是
+# 记者，稿件里需要核实…", "我是小学老师，带孩子们做社会调查 …", "我在辽源开个小饭店，…". Who asks is not what is asked.
+# Only an introduction by trade: "我是灵活就业的", "我是长春上班的" and "我在吉林市上班" tell what is asked about.
+_INTRO = re.compile(
+    r"^\s*(?:(?:您好|你好|喂|同志)[，,！!。\s]*)?(?:我|俺|本人)"
+    r"(?:是[^，,。！!？?：:；;\s]{0,16}?(?:记者|编辑|老师|教师|干部|书记|主任|负责人|老板|店主|经理|站长|学生|网格员|志愿者|会计|律师)"
+    r"|在[^，,。！!？?：:；;\s]{1,8}?(?:开|干|经营)(?:了|着)?(?:个|一个|一家|家)?[^，,。！!？?：:；;\s]{0,6}?"
+    r"(?:店|馆|饭店|超市|加油站|公司|厂|网点))[，,。！!：:；;\s]+"
+)
+# Checking a figure for work: "核对一下：", "核个数：", "稿件里需要核实".
+_CHECK = re.compile(r"^(?:(?:稿件|稿子|文章)里?)?(?:需要|想|要)?(?:核对|核实|核|确认)(?:一下|下|个数)?[：:，,\s]*")
+_PIECE = re.compile(r"(?<=[，,。！!：:；;\s])")
+
+
+def without_introduction(question: str) -> str:
+    """The message without the caller's introduction and the clauses after it that ask nothing and name nothing
+    the articles are about ("带孩子们做社会调查"). What the introduction names stays when the rest does not name it:
+    "我在辽源开个小饭店，…一天充了多少瓶" is about 辽源; but "我是公主岭那边一个村的村干部，想学学梨树种草莓…" asks
+    about 梨树, and 公主岭 is only where the caller lives."""
+    from bot.condense import anchors, places
+
+    intro = _INTRO.match(question)
+    if intro is None or _ASKS.search(intro.group(0)):
+        return question
+    rest = question[intro.end() :]
+    pieces = [p for p in _PIECE.split(rest) if p]
+    while len(pieces) > 1 and not _ASKS.search(pieces[0]) and not anchors(pieces[0]):
+        pieces.pop(0)
+    rest = _CHECK.sub("", "".join(pieces), count=1).strip()
+    if not _ASKS.search(rest) or _hans(rest) < 4:
+        return question
+    named = [a for a in anchors(intro.group(0)) if a not in rest]
+    if places(rest):
+        named = [a for a in named if not places(a)]
+    return " ".join([*named, rest])
 
 
 # Acknowledging the last answer before asking on: "嗯 那除了打电话还有啥法子", "嗯那 供电所那边谁管这事".
@@ -170,8 +208,8 @@ _FOR_SOMEONE = re.compile(
     r"^\s*(?:(?:我|俺)?(?:帮|替|给|代)(?:我|俺)?家?的?)?(?:我|俺)?家?的?"
     r"(?:老妈|老爸|妈妈|爸爸|父亲|母亲|爷爷|奶奶|姥姥|姥爷|外公|外婆|老伴儿?|老头子?|老太太|媳妇儿?|老婆|老公|丈夫|对象"
     r"|儿子|闺女|女儿|孩子|姑父|姑姑|姑妈|舅舅|舅妈|叔叔|婶婶|大爷|大娘|大姨|小姨|阿姨|老丈人|丈母娘|岳父|岳母|公公|婆婆"
-    r"|表哥|表姐|表弟|表妹|哥哥|姐姐|弟弟|妹妹|邻居|同事|朋友|亲戚|老乡|妈|爸|哥|姐)"
-    r"(?:让我|叫我|托我)?(?:问|打听|咨询|想问|想知道)(?:(?:一下|一声|下)[：:，,\s]*|[：:，,\s]+)"
+    r"|老婆婆|老公公|爸妈|父母|老人家?|表哥|表姐|表弟|表妹|哥哥|姐姐|弟弟|妹妹|邻居|同事|朋友|亲戚|老乡|妈|爸|哥|姐)"
+    r"(?:让我|叫我|托我)?(?:问问|问|打听|咨询|想问|想知道)(?:(?:一下|一声|下)[：:，,\s]*|[：:，,\s]+)"
 )
 # An ask that follows what the caller reported.
 _ASKS_LATER = re.compile(r"想知道|想问|想了解|问问|打听")
@@ -289,7 +327,7 @@ def without_guess(question: str) -> str:
         not guess
         or _WH.search(guess)
         or _GUESS.match(guess) is None
-        or not _WH.search(_BREAK.split(asked)[-1])
+        or not _WH.search(_NOTHING.sub("", _BREAK.split(asked)[-1]))
     ):
         return question
     if _ANOTHER.search(guess):

@@ -18,6 +18,7 @@ from bot.restate import (
     unrelay,
     without_feared,
     without_guess,
+    without_introduction,
     without_leading_guess,
     without_venting,
 )
@@ -54,6 +55,7 @@ def test_a_question_typed_in_by_hotline_staff_is_answered_as_the_callers_own(
         ("帮我大姨问一下，红旗H6最大功率多大", "185kW"),
         ("替我家老头打听一下：个人账户的钱能给老伴用不", "家庭成员"),
         ("我邻居问 辽源液化气站跨年那天灌了多少瓶", "800余套"),
+        ("帮我老婆婆问问，长春门诊慢性病现在能去哪级医院看", "三级(市级)及以下定点医疗机构"),
     ],
 )
 def test_asking_for_someone_else_asks_their_question(chain: FaqChain, question: str, fact: str) -> None:
@@ -284,6 +286,37 @@ def test_venting_around_a_question_is_not_what_it_asks(chain: FaqChain, question
     answered, not declined for want of 糊弄 or 投诉."""
     answer = chain.ask(question)
     assert answer.answered and fact in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("我是电视台实习记者，核对一下：梨树县建了多少栋温室大棚", "3.25万栋"),
+        ("您好，我是中学老师，给学生备课用 红旗H6的峰值扭矩是多少", "380N·m"),
+        ("我是公主岭那边的村干部，梨树那个草莓合作社种了多少亩", "500余亩"),
+    ],
+)
+def test_a_caller_introducing_themselves_by_trade_is_answered(chain: FaqChain, question: str, fact: str) -> None:
+    """A journalist, a teacher or a village official says who they are and what for before asking: 记者, 备课 and
+    公主岭 (where the caller lives, not the 梨树 cooperative asked about) are no words the article must contain."""
+    answer = chain.ask(question)
+    assert answer.answered and fact in answer.text, answer.text
+
+
+def test_an_introduction_that_tells_what_is_asked_about_stays() -> None:
+    # Not a trade: being 灵活就业 is what decides the answer.
+    assert without_introduction("我是灵活就业的 能办家庭共济不") == "我是灵活就业的 能办家庭共济不"
+    # The place of the caller's shop is the place asked about when the rest names none.
+    assert without_introduction("我在辽源开了家饭馆，跨年那天灌装站几点开始忙").startswith("辽源")
+    # "我是不是…" is a question, not an introduction.
+    assert without_introduction("我是不是能用家庭共济，咋办") == "我是不是能用家庭共济，咋办"
+
+
+def test_x_de_is_not_a_question_word() -> None:
+    """"插座啥的" is "sockets and such", and "好几年" is "several years": the closing yes/no after them is the question,
+    not a guess at an answer."""
+    question = "老房子空了好几年 插座啥的都不知道还能不能用 延边供电能上门给看看不"
+    assert without_guess(question) == question
 
 
 def test_a_venting_clause_that_asks_stays() -> None:
