@@ -29,7 +29,7 @@ def restate(question: str, history: Sequence[object]) -> str:
     if history and disputes_figure(question):
         # "不对吧 我记得是八千多套": the last question, asked again.
         question = getattr(history[-1], "rewritten", "") or getattr(history[-1], "question", "")
-    question = without_guess(without_leading_guess(without_feared(asked_figure(question))))
+    question = without_guess(without_leading_guess(without_feared(in_person_belief(asked_figure(question)))))
     said_by = who_said(question, str(getattr(history[-1], "answer", "") or "")) if history else None
     return said_by or question
 
@@ -178,7 +178,8 @@ _RELAY = re.compile(
     r"^\s*(?:来电(?:人|者|群众|市民|居民|用户)?|市民|群众|用户|客户|居民|老百姓)(?:来电|打电话|打来电话)?"
     r"(?:询问|咨询|反映|反应|问|想问|想了解|想知道|说)(?:一下|了解)?[：:，,\s]*"
 )
-_NUMERAL = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千万亿]+)"
+# "数千", "几百": a round figure said without its digits.
+_NUMERAL = r"(?:\d+(?:\.\d+)?|[数几][十百千万]+|[一二两三四五六七八九十百千万亿]+)"
 # The measure words a figure is counted in. Not 年/月/日/号 (a date), not 级/甲 (三级医院, 三甲 are names).
 _MEASURE = r"个|回|次|栋|套|户|名|人|位|棵|吨|元|块|件|辆|台|座|处|家|项|条|组|秒|天|小时|亩|瓶|罐|方|立方米|公里|度|份|T|%"
 # A figure as heard: "五十多回", "上千人", "一个亿", "八千多套", "43万吨", "1.5T", "五秒多", "二十多", "三个".
@@ -191,6 +192,8 @@ _DOUBT = re.compile(
     r"是不是|是这个数|是真的|对吗|对不对|没错吧|不对吧|确定吗|确定不|你确定|记岔|记错|记得|听说|说是|好像是|我看的是|不是说"
     # Said back as the resident understood it: "八千多套？这么多", "是这意思不 就是说相当于种了两亿五千万棵树".
     r"|这么多|这么少|就是说|是这意思"
+    # A figure belittled: "是否仅有数千栋", "就去了三五回", "也就零下十来度".
+    r"|是否|仅有|仅仅|也就|就[^，,。？?\s]{0,2}了"
 )
 # Or a closing 吗/呗/吧/不 right after the figure and what it counts: "去了六个地区吗", "是1.5T的吗", "投了一个亿呗";
 # not "家里2个孩子能用吗", where the figure is part of what is asked about.
@@ -365,7 +368,7 @@ def without_leading_guess(question: str) -> str:
 # A feared stop, asked as a guess after what it is about: "跨年那天燃气公司是不是都放假了，没人管了吧",
 # "大棚半夜电出毛病了 是不是就没人管了". The articles answer with who kept working, in no word of the fear.
 _FEARED = re.compile(
-    r"(?:是不是|是否|难道)(?:就|都|也|已经|早就)?(?:没人管|没人|不管|放假|停(?!车)|关门|歇|不干|不送|不给|不让)"
+    r"(?:是不是|是否|难道|应该|肯定|估计|八成)(?:就|都|也|已经|早就)?(?:没人管|没人|不管|放假|停(?!车)|关门|歇|不干|不送|不给|不让)"
 )
 
 
@@ -376,6 +379,24 @@ def without_feared(question: str) -> str:
         return question
     head = question[: m.start()].rstrip(" ，,")
     return head if _hans(head) >= 4 else question
+
+
+# Believing it must be done in person: "家庭共济是不是非得去医保局窗口排队才能办啊", "办电还得跑营业厅吧网上整不了".
+# The articles say where it is done (a WeChat account, an app), in no word of the belief.
+_IN_PERSON = re.compile(
+    r"(?:是不是|是否)?(?:非得|必须|还得|非要|得)(?:去|跑|到)[^，,。？?！!\s]{1,8}?(?:排队|窗口|柜台)?"
+    r"(?:才能|才可以|才行)?(?:办|办理|弄|整|申请)?(?:吗|吧|啊|呀|么|呢)?(?:[，,\s]*(?:网上|手机上|线上)(?:办|整|弄)?不了)?"
+    r"[？?。！!\s]*$"
+)
+
+
+def in_person_belief(question: str) -> str:
+    """A belief that it must be done in person, asked as where it is done: "家庭共济在哪办"."""
+    m = _IN_PERSON.search(question)
+    if m is None or _WH.search(question) or "还是" in question:
+        return question  # "能去三级医院不还是得去社区医院" asks which of two
+    head = question[: m.start()].rstrip(" ，,的")
+    return f"{head}在哪办" if _hans(head) >= 2 else question
 
 
 # "谁说的", "这是谁讲的", "哪个领导说的": who said what the last answer quoted.

@@ -13,6 +13,7 @@ from bot.restate import (
     asked_figure,
     asks_plainer,
     disputes_figure,
+    in_person_belief,
     restate,
     uncorrected,
     unrelay,
@@ -79,6 +80,8 @@ def test_a_relayed_story_keeps_the_callers_ask_apart() -> None:
         ("辽源液化气保住了两万户吧", "3万余户", "两万"),
         ("生态督导组是不是去了七个地区", "9个地区", "七个"),
         ("生态督导帮扶是不是派了八个工作组", "5个帮扶工作组", "八个"),
+        # Belittled, in round figures without digits.
+        ("吉林油田二氧化碳是否仅注入了几万吨", "43万吨", "几万"),
     ],
 )
 def test_a_figure_the_resident_heard_is_answered_with_the_articles_figure(
@@ -223,6 +226,37 @@ def test_a_resident_narrowing_the_question_is_answered_on_what_they_meant(chain:
     answer = chain.ask("我问的是他们跑了哪几个区", [answer_to_turn(first)])
     assert "问的是" not in answer.rewritten_question
     assert answer.answered and "昌邑区" in answer.text, answer.text
+
+
+def test_a_figure_belittled_is_asked_for() -> None:
+    assert asked_figure("延边上门走访就去了三五回？") == "延边上门走访就去了多少回"
+    assert asked_figure("梨树温室大棚也就数千栋吧") == "梨树温室大棚也就多少栋"
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("门诊共济是不是非得去医保经办大厅才能办", "吉林医保公共服务"),
+        ("梨树草莓大棚办电是不是必须跑营业厅", "网上国网"),
+    ],
+)
+def test_a_belief_that_it_must_be_done_in_person_is_answered_with_where(
+    chain: FaqChain, question: str, fact: str
+) -> None:
+    """"是不是非得去…才能办": the article says where it is done (an official account, an app), in no word of the
+    belief; the caller is told that, not declined."""
+    answer = chain.ask(question)
+    assert answer.answered and fact in answer.text, answer.text
+
+
+def test_a_choice_of_two_places_is_not_a_belief_about_going_in_person() -> None:
+    assert in_person_belief("能去三级医院不还是得去社区医院") == "能去三级医院不还是得去社区医院"
+
+
+def test_a_feared_stop_guessed_with_a_closing_ba_is_answered(chain: FaqChain) -> None:
+    """"…应该都放假了吧": a fear said as a guess, not asked with 是不是."""
+    answer = chain.ask("元旦前一天昆仑燃气的人应该都放假了吧")
+    assert answer.answered and "近百名" in answer.text, answer.text
 
 
 def test_a_feared_stop_is_answered_by_who_kept_working(chain: FaqChain) -> None:
