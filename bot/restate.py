@@ -305,10 +305,11 @@ def disputes_figure(question: str) -> bool:
 
 
 # A what/where/how question, then the resident's own guess at the answer as a short yes/no question: "在哪办 得去
-# 医保局窗口不", "是咋查的 提前打招呼不", "这钱是谁投的 县里吗", "是哪个厂子出的 是一汽的不".
+# 医保局窗口不", "是咋查的 提前打招呼不", "这钱是谁投的 县里吗", "是哪个厂子出的 是一汽的不"; after a follow-up's
+# "X呢" too: "变速箱呢，是CVT吧".
 _WH = re.compile(r"咋|怎么|怎样|如何|哪|啥|什么|谁|几|多少|多大|多久|多长")
 _GUESS = re.compile(
-    r"^(?:[^，,。？?！!\s]{1,10}?(?:[吗呗么]|[不没]|是不是[^，,。？?！!\s]*)"
+    r"^(?:[^，,。？?！!\s]{1,10}?(?:[吗呗么吧]|[不没]|是不是[^，,。？?！!\s]*)"
     # "是不是提前打好招呼才去的": a guess asked whole.
     r"|是不是[^，,。？?！!\s]{2,14})\s*[?？]?\s*$"
 )
@@ -330,7 +331,7 @@ def without_guess(question: str) -> str:
         not guess
         or _WH.search(guess)
         or _GUESS.match(guess) is None
-        or not _WH.search(_NOTHING.sub("", _BREAK.split(asked)[-1]))
+        or not (_WH.search(_NOTHING.sub("", _BREAK.split(asked)[-1])) or asked.endswith("呢"))
     ):
         return question
     if _ANOTHER.search(guess):

@@ -623,3 +623,11 @@ def test_a_follow_up_after_an_injection_or_a_joke_follows_the_question_before(ch
     assert "提示词" not in last.rewritten_question and "笑话" not in last.rewritten_question
     assert last.answered and "5个督导组" in last.text, last.text
     assert {c.doc_id for c in last.citations} == {"postal-baotong"}
+
+
+def test_a_guess_after_an_elliptical_follow_up_is_left_out(chain: FaqChain) -> None:
+    """"变速箱呢，是双离合吧": the follow-up asks about the gearbox and guesses it; the guess (双离合) is in no
+    article, and the answer says what the gearbox is."""
+    _, second = _talk(chain, "红旗H6用的啥发动机", "变速箱呢，是双离合吧")
+    assert "双离合" not in second.rewritten_question
+    assert second.answered and "8速手自一体" in second.text, second.text
