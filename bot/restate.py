@@ -29,7 +29,8 @@ def restate(question: str, history: Sequence[object]) -> str:
     if history and disputes_figure(question):
         # "不对吧 我记得是八千多套": the last question, asked again.
         question = getattr(history[-1], "rewritten", "") or getattr(history[-1], "question", "")
-    question = without_guess(without_leading_guess(without_feared(in_person_belief(asked_figure(question)))))
+    question = in_person_belief(asked_start(asked_figure(question)))
+    question = without_guess(without_leading_guess(without_feared(question)))
     said_by = who_said(question, str(getattr(history[-1], "answer", "") or "")) if history else None
     return said_by or question
 
@@ -389,6 +390,22 @@ _IN_PERSON = re.compile(
     r"(?:才能|才可以|才行)?(?:办|办理|弄|整|申请)?(?:吗|吧|啊|呀|么|呢)?(?:[，,\s]*(?:网上|手机上|线上)(?:办|整|弄)?不了)?"
     r"[？?。！!\s]*$"
 )
+
+
+# A start date believed: "门诊共济是不是去年就开始了", "这政策前年就实行了吧". When it started is what is asked.
+_WHEN_BELIEVED = re.compile(
+    r"(?:是不是|是否)?(?:早在|从)?(?:去年|前年|今年|年初|年底|上个月|上月|元旦|春节|\d{1,2}月(?:份|\d{1,2}[日号])?)"
+    r"(?:就|才|就已经|已经)?(?P<verb>开始|实行|实施|启动|执行|施行)(?:了|的)?(?:吧|吗|么|不|呀|啊)?[？?。！!\s]*$"
+)
+
+
+def asked_start(question: str) -> str:
+    """A start date to confirm, asked for instead: "门诊共济是不是去年就开始了" -> "门诊共济什么时候开始的"."""
+    m = _WHEN_BELIEVED.search(question)
+    if m is None or _WH.search(question):
+        return question
+    head = question[: m.start()].rstrip(" ，,")
+    return f"{head}什么时候{m.group('verb')}的" if _hans(head) >= 2 else question
 
 
 def in_person_belief(question: str) -> str:

@@ -249,6 +249,14 @@ def test_a_belief_that_it_must_be_done_in_person_is_answered_with_where(
     assert answer.answered and fact in answer.text, answer.text
 
 
+def test_a_start_date_believed_is_asked_for(chain: FaqChain) -> None:
+    """"是不是前年就实行了": when it started is the answer, whatever year the caller guessed; a start the article
+    does not date is still declined."""
+    answer = chain.ask("长春家庭共济这事是不是前年就实行了")
+    assert answer.answered and "1月1日" in answer.text, answer.text
+    assert not chain.ask("吉林油田CCUS是不是去年就启动了").answered
+
+
 def test_a_choice_of_two_places_is_not_a_belief_about_going_in_person() -> None:
     assert in_person_belief("能去三级医院不还是得去社区医院") == "能去三级医院不还是得去社区医院"
 
