@@ -186,7 +186,7 @@ _MEASURE = r"个|回|次|栋|套|户|名|人|位|棵|吨|元|块|件|辆|台|座
 # A figure as heard: "五十多回", "上千人", "一个亿", "八千多套", "43万吨", "1.5T", "五秒多", "二十多", "三个".
 _FIGURE = re.compile(
     rf"(?<![A-Za-z0-9.])(?:上|近|将近|差不多)?(?P<num>{_NUMERAL})(?:多|余|来)?(?P<ge>个)?(?P<mag>[万亿])?(?:多|余)?"
-    rf"(?P<unit>{_MEASURE})?(?:多|左右)?"
+    rf"(?P<unit>(?<!个)(?:{_MEASURE}))?(?:多|左右)?"
 )
 # What says a figure is to be confirmed: the resident heard it, remembers it, or asks whether it is so.
 _DOUBT = re.compile(
@@ -205,7 +205,7 @@ _DOUBT_WORDS = re.compile(
     r"|我看新闻(?:上)?好像是|新闻上说是|新闻上说|好像是|不是说|是这个数吗|是真的吗|是真的不|对吗|对不对|没错吧|是不是"
     r"|这么多|这么少|那就是说|就是说|是这个?意思[不吗吧]?"
 )
-_TAIL = re.compile(r"(?:有这么多[^，,。？?\s]{0,3}不|[吗呗吧]|了?不)?\s*[?？。]?\s*$")
+_TAIL = re.compile(r"(?:有这么多[^，,。？?\s]{0,3}不|[，,\s]*[是对](?:吧|吗|不)|[吗呗吧]|了?不)?\s*[?？。]?\s*$")
 
 # Asking for someone else: "帮我姑父问一下，", "我妈问", "替邻居打听一下：". Who it is for is not what is asked.
 _FOR_SOMEONE = re.compile(

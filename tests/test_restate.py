@@ -228,6 +228,15 @@ def test_a_resident_narrowing_the_question_is_answered_on_what_they_meant(chain:
     assert answer.answered and "昌邑区" in answer.text, answer.text
 
 
+@pytest.mark.parametrize("question", ["听说门诊共济一个账户最多绑四个家属，对吧", "听说长春家庭共济最多能绑五个家里人，是吧"])
+def test_a_believed_limit_no_article_gives_is_declined(chain: FaqChain, question: str) -> None:
+    """"最多绑四个家属，对吧": the caller checks a limit; no article says how many may be bound, so the bot
+    declines rather than quoting how to bind them (四个家 is "four", then a noun: not a count of households)."""
+    answer = chain.ask(question)
+    assert not answer.answered, answer.text
+    assert "多少个" in answer.rewritten_question
+
+
 def test_a_figure_belittled_is_asked_for() -> None:
     assert asked_figure("延边上门走访就去了三五回？") == "延边上门走访就去了多少回"
     assert asked_figure("梨树温室大棚也就数千栋吧") == "梨树温室大棚也就多少栋"
