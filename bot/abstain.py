@@ -84,6 +84,8 @@ def decide(
         return (True, "ok") if close else (False, "low_similarity")
     if info.kind in STRICT_KINDS and not draft.kind_ok:
         return False, f"kind_{info.kind}_missing"
+    if draft.title_unnamed:
+        return False, f"holder_missing:{draft.title_unnamed}"
     if asks_steps(info.norm) and not any(states_procedure(seg.sentence.norm) for seg in draft.segments):
         return False, "steps_missing"
     if not draft.years_ok:

@@ -112,6 +112,8 @@ class Draft:
     years_ok: bool = True
     # Every place the question names is where the chosen sentences are about.
     places_ok: bool = True
+    # A person question's title ("局长") that no sentence read names the holder of.
+    title_unnamed: str = ""
 
 
 def _widen(allot: dict[int, int], sid: int, length: int, budget: int) -> None:
@@ -400,6 +402,7 @@ def draft_answer(
             scored = [stating, *[c for c in scored if c is not stating]]
     # "省生态环境厅厅长是韩良吧": a check of who holds a title is answered by the sentence naming its holder too.
     title = asked_title(info.norm) if info.kind == "person" else checks_title_holder(info.norm)
+    unnamed = ""
     if title and scored and not names_title_holder(title, bank.sentences[scored[0].sid].norm):
         # "六之维合作社负责人是谁": the sentence that names the cooperative's 负责人 ("合作社负责人王宝忠按下开关")
         # answers, though the sentences naming the cooperative in full score higher.
@@ -415,6 +418,9 @@ def draft_answer(
         )
         if holder is not None:
             scored = [holder, *[c for c in scored if c is not holder]]
+        elif info.kind == "person":
+            # "松原市邮政管理局局长叫啥名": no sentence read names a 局长; the article's other people are not one.
+            unnamed = title
     if scored and 0.0 < scored[0].counted < COUNTS_WHAT_IS_ASKED:
         # "上报的问题有多少条": "61项具体问题" counts what is asked, "14条政策措施" something else.
         counting = next(
@@ -422,7 +428,7 @@ def draft_answer(
         )
         if counting is not None:
             scored = [counting, *[c for c in scored if c is not counting]]
-    draft = Draft(scored=scored)
+    draft = Draft(scored=scored, title_unnamed=unnamed)
     if not scored:
         return draft
     best = scored[0]

@@ -144,7 +144,10 @@ _NAMED = re.compile(
     r"|(?:^|[，。；“”\s])(?!该|本|这|记者|有关|相关)[\u4e00-\u9fff]{2,3}(?:介绍|表示|告诉记者|说道)(?=[，,：:“])"
 )
 # The titles a person question may ask for ("合作社负责人是谁", "那个副厅长叫啥"), longest first.
-_TITLES = ("副厅长", "副所长", "负责人", "书记", "厅长", "站长", "所长", "主任", "班长", "队长", "市长", "经理", "记者")
+_TITLES = (
+    "副厅长", "副所长", "副局长", "副市长", "副县长", "副镇长", "副主任", "副站长", "副书记", "副经理", "总设计师", "总经理", "董事长", "负责人", "书记", "厅长", "局长", "站长", "所长", "主任",
+    "班长", "队长", "市长", "县长", "镇长", "村长", "院长", "设计师", "经理", "记者",
+)  # fmt: skip
 
 
 # Characters after a title that start no name: "负责人从…方面", "站长的带领下", "厅长表示".
@@ -152,8 +155,10 @@ _NOT_A_NAME = frozenset("从在对说是和与及等的们也都将为向表介�
 
 
 def asked_title(norm: str) -> str:
-    """The title a person question names ("六之维合作社负责人是谁" -> 负责人), or ""."""
-    return next((t for t in _TITLES if t in norm), "")
+    """The title a person question names ("六之维合作社负责人是谁" -> 负责人), or "". "付市长" is 副市长 typed by
+    sound."""
+    title = next((t for t in _TITLES if t in norm), "")
+    return f"副{title}" if title and f"付{title}" in norm else title
 
 
 def checks_title_holder(norm: str) -> str:
@@ -164,11 +169,19 @@ def checks_title_holder(norm: str) -> str:
     return ""
 
 
+_MORE_TITLES = re.compile(r"(?:、[^，。、]{0,16}?(?:" + "|".join(_TITLES) + r"))+")
+
+
 def names_title_holder(title: str, sentence_norm: str) -> bool:
     """Whether a sentence names who holds ``title``: the title, then a name ("负责人王宝忠", "副厅长韩良说")."""
     at = sentence_norm.find(title)
     while at >= 0:
-        after = sentence_norm[at + len(title) : at + len(title) + 2]
+        end = at + len(title)
+        # "副市长、梅河新区管委会办公室主任孙士岩": the name follows the last of the titles listed.
+        more = _MORE_TITLES.match(sentence_norm, end)
+        if more is not None:
+            end = more.end()
+        after = sentence_norm[end : end + 2]
         deputy = at > 0 and sentence_norm[at - 1] == "副"  # "副厅长韩良" holds no 厅长's title
         if not deputy and len(after) == 2 and all("\u4e00" <= ch <= "\u9fff" for ch in after) and after[0] not in _NOT_A_NAME:
             return True

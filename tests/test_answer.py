@@ -339,3 +339,24 @@ def test_a_title_followed_by_no_name_names_no_one() -> None:
     assert names_title_holder("负责人", "大棚内,合作社负责人王宝忠按下开关")
     assert not names_title_holder("负责人", "中国一汽相关负责人从红旗h6造型、内饰等方面")
     assert not names_title_holder("站长", "正在站长的带领下")
+
+
+@pytest.mark.parametrize("question", ["长春市医保局局长叫什么", "国网延边供电公司总经理是谁", "红旗H6的设计师是谁"])
+def test_a_title_no_article_names_the_holder_of_is_declined(no_faq_chain, question: str) -> None:  # type: ignore[no-untyped-def]
+    """"长春市医保局局长叫什么": the article names the bureau, not its head; the bot declines rather than quote the
+    bureau's sentence (or another person) as if it answered who."""
+    answer = no_faq_chain.ask(question)
+    assert not answer.answered, answer.text
+
+
+def test_the_holder_of_a_title_listed_with_others_is_named() -> None:
+    """"副市长、梅河新区管委会办公室主任孙士岩": the name follows the last of the titles listed."""
+    from bot.question import names_title_holder
+
+    assert names_title_holder("副市长", "梅河口市政府副市长、梅河新区管委会办公室主任孙士岩说")
+    assert not names_title_holder("副市长", "梅河口市政府副市长、梅河新区管委会办公室主任说")
+
+
+def test_a_deputy_title_typed_by_sound_is_the_deputy(no_faq_chain) -> None:  # type: ignore[no-untyped-def]
+    answer = no_faq_chain.ask("梅河口付市长叫啥")
+    assert answer.answered and "孙士岩" in answer.text, answer.text
