@@ -384,12 +384,12 @@ class FaqChain:
         judged = {w: v * SLOT_WEIGHT if w in slots else v for w, v in weights.items()} if slots else None
         detail = state["detail"]
         budget = DETAIL_CHARS if detail else self.settings.short_answer_chars
-        def drafted(said: str) -> Draft:
+        def drafted(said: str, words: dict[str, float] | None = None) -> Draft:
             return draft_answer(
                 loaded.bank,
                 state["hits"],
                 info,
-                weights,
+                weights if words is None else words,
                 state["qvec"],
                 budget=budget,
                 max_sentences=4 if detail else 3,
@@ -407,6 +407,18 @@ class FaqChain:
         ok, reason = decide(
             draft, info, self.thresholds, swapped=lenient, about_report=state.get("about_report", False)
         )
+        if not ok and reason == f"kind_{info.kind}_missing" and info.kind in ("reporter", "source"):
+            # "生态强省督导帮扶那篇稿子是谁写的": the question's words found the article, but its byline ("吕俊 本报记者
+            # 刘姗姗") shares none of them and was not among the sentences read. Its byline answers, if the article
+            # was found as well as any answer must be.
+            report = _report_hits(loaded.index, (draft.segments[0].sentence.doc_id,), info.kind) if (
+                draft.segments and not state.get("about_report") and draft.coverage >= self.thresholds.min_coverage
+            ) else []
+            if report:
+                # The question's words named the article; none of them is what the byline must hold.
+                state["hits"], state["about_report"] = report, True
+                draft = drafted("", {})
+                ok, reason = decide(draft, info, self.thresholds, about_report=True)
         if condensed.more and not ok and len(self._asked_again(condensed, state)) == 1:
             # A first "还有呢？" when the article says nothing more: what it does say, again, for the caller to hear
             # in full (the sentence quoted often holds more than was asked: "30余次" with "22处" and "150余份"). A

@@ -360,3 +360,17 @@ def test_the_holder_of_a_title_listed_with_others_is_named() -> None:
 def test_a_deputy_title_typed_by_sound_is_the_deputy(no_faq_chain) -> None:  # type: ignore[no-untyped-def]
     answer = no_faq_chain.ask("梅河口付市长叫啥")
     assert answer.answered and "孙士岩" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", ["秸秆离田那篇报道记者是哪位", "生态强省督导帮扶那篇稿子是哪几个人写的"])
+def test_who_wrote_a_report_named_by_its_subject_is_its_byline(no_faq_chain, question: str) -> None:  # type: ignore[no-untyped-def]
+    """"秸秆离田那篇报道记者是哪位": the words find the article, but its byline ("吕俊 本报记者 刘姗姗") shares none of
+    them and is not among the sentences read; the byline answers, as it does after "这稿子谁写的"."""
+    answer = no_faq_chain.ask(question)
+    assert answer.answered and "刘姗姗" in answer.text, answer.text
+    assert {c.doc_id for c in answer.citations} == {"eco-supervision"}
+
+
+def test_who_wrote_something_no_article_is_about_is_declined(no_faq_chain) -> None:  # type: ignore[no-untyped-def]
+    assert not no_faq_chain.ask("这首诗是谁写的").answered
+    assert not no_faq_chain.ask("人民日报那篇医保的稿子谁写的").answered
