@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from bot.chunk import normalize
-from bot.question import asked_title, asks_about_report
+from bot.question import asked_title, asks_about_report, classify, someone_named
 from bot.thesaurus import SYNONYMS
 from bot.words import domain_words, tokenize_cached
 
@@ -347,6 +347,28 @@ def _resolve_pronoun(core: str, prev: str, prev_answer: str) -> str | None:
     return None
 
 
+# "他", "她" (one person) opening a follow-up; and what asks who in the earlier question.
+# Not "他说各地提了多少问题": what he said is asked, and the article's subject finds it.
+_ONE_PERSON = re.compile(r"^(?:那)?[他她](?![们]|说|讲|提到|介绍|表示)")
+_WHO_ASKED = re.compile(r"(?:是|叫)?(?:谁|啥名字?|什么名字|哪位|叫啥|叫什么)(?:啊|呀|呢|来着)?")
+
+
+def _named_person(core: str, prev: str, prev_answer: str) -> str | None:
+    """"他在那干啥呢" after "淮安调压站那个运行工叫啥", answered with his name: 他 is that worker, not the station, so
+    the question is asked of him as the earlier one described him ("淮安调压站那个运行工在那干啥呢")."""
+    named = someone_named(normalize(prev_answer))
+    if not _ONE_PERSON.match(core) or classify(prev).kind != "person" or not named:
+        return None
+    who = _WHO_ASKED.sub("", prev).rstrip("?？。！! ，,")
+    if who == prev.rstrip("?？。！! ，,") or len(who) < 2:
+        return None
+    rest = _ONE_PERSON.sub("", core, count=1)
+    if asked_title(normalize(prev)):
+        return who + rest  # "淮安调压站那个运行工", "生态环境厅厅长": the title finds the person's sentences
+    # "供电所是谁出来讲话的" gives no title: the name the answer gave ("所长迟小飞") finds them.
+    return f"{who} {named}{rest}"
+
+
 def _names_own_body(core: str, prev: str) -> bool:
     """Whether a follow-up names an organisation of its own ("草莓合作社", "调压站") that the earlier question did
     not, and no pronoun points back at the earlier subject ("供电所给他们干啥了" still needs it)."""
@@ -440,6 +462,9 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         swapped = _swap(prev, core)
         if swapped:
             return Condensed(question, swapped, True, core, tuple(tokenize_cached(core)))
+    named = _named_person(core, prev, prev_answer)
+    if named:
+        return Condensed(question, _with_mark(named), True, focus=own)
     resolved = _resolve_pronoun(core, prev, prev_answer)
     if resolved:
         return Condensed(question, _with_mark(resolved), True, focus=own)

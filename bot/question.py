@@ -156,6 +156,13 @@ _TITLES = (
 _NOT_A_NAME = frozenset("从在对说是和与及等的们也都将为向表介带称指要就还把被给讲")
 
 
+def someone_named(norm: str) -> str:
+    """The first person a text names, with the title before the name ("所长迟小飞") or the word of speaking after it,
+    or ""."""
+    found = _NAMED.search(norm)
+    return found.group(0).strip("，。；“”") if found else ""
+
+
 def asked_title(norm: str) -> str:
     """The title a person question names ("六之维合作社负责人是谁" -> 负责人), or "". "付市长" is 副市长 typed by
     sound."""

@@ -631,3 +631,17 @@ def test_a_guess_after_an_elliptical_follow_up_is_left_out(chain: FaqChain) -> N
     _, second = _talk(chain, "红旗H6用的啥发动机", "变速箱呢，是双离合吧")
     assert "双离合" not in second.rewritten_question
     assert second.answered and "8速手自一体" in second.text, second.text
+
+
+def test_he_after_asking_who_is_the_person_named(chain: FaqChain) -> None:
+    """"他是什么职务" after "供电所谁讲的话" was answered with 迟小飞's words: 他 is that man, not the strawberry
+    article's subject, and his title is in the sentence naming him."""
+    _, second = _talk(chain, "梨树草莓那篇报道里供电所谁讲的话", "他是什么职务")
+    assert "迟小飞" in second.rewritten_question
+    assert second.answered and "副所长" in second.text, second.text
+
+
+def test_he_said_asks_what_was_said_not_about_him(chain: FaqChain) -> None:
+    """"他说各地提了多少问题" after "厅长是谁": what he said is asked; the article's figure answers it."""
+    _, second = _talk(chain, "省生态环境厅厅长是谁", "他说问题解决了多少")
+    assert second.answered and "61项" in second.text, second.text
