@@ -395,7 +395,9 @@ _IN_PERSON = re.compile(
 # A start date believed: "门诊共济是不是去年就开始了", "这政策前年就实行了吧". When it started is what is asked.
 _WHEN_BELIEVED = re.compile(
     r"(?:是不是|是否)?(?:早在|从)?(?:去年|前年|今年|年初|年底|上个月|上月|元旦|春节|\d{1,2}月(?:份|\d{1,2}[日号])?)"
-    r"(?:就|才|就已经|已经)?(?P<verb>开始|实行|实施|启动|执行|施行)(?:了|的)?(?:吧|吗|么|不|呀|啊)?[？?。！!\s]*$"
+    r"(?:那天|当天)?起?(?:就|才|就已经|已经)?(?P<verb>开始|实行|实施|启动|执行|施行)(?:了|的)?(?:吧|吗|么|不|呀|啊)?"
+    # "…就开始了 长春这边": a place said after it.
+    r"[？?。！!]*(?P<tail>[\s，,]+[^\s，,？?。！!]{2,6}?(?:这边|那边|这里|那里)?)?[？?。！!\s]*$"
 )
 
 
@@ -405,7 +407,8 @@ def asked_start(question: str) -> str:
     if m is None or _WH.search(question):
         return question
     head = question[: m.start()].rstrip(" ，,")
-    return f"{head}什么时候{m.group('verb')}的" if _hans(head) >= 2 else question
+    tail = (m.group("tail") or "").strip(" ，,")
+    return f"{tail}{head}什么时候{m.group('verb')}的".strip() if _hans(head) >= 2 else question
 
 
 def in_person_belief(question: str) -> str:

@@ -11,6 +11,7 @@ import pytest
 from bot.chain import FaqChain, answer_to_turn
 from bot.restate import (
     asked_figure,
+    asked_start,
     asks_plainer,
     disputes_figure,
     in_person_belief,
@@ -264,6 +265,10 @@ def test_a_start_date_believed_is_asked_for(chain: FaqChain) -> None:
     answer = chain.ask("长春家庭共济这事是不是前年就实行了")
     assert answer.answered and "1月1日" in answer.text, answer.text
     assert not chain.ask("吉林油田CCUS是不是去年就启动了").answered
+
+
+def test_a_start_date_believed_with_the_place_said_after() -> None:
+    assert asked_start("家庭共济是不是元旦那天起就实行了 长春这边") == "长春这边家庭共济什么时候实行的"
 
 
 def test_a_choice_of_two_places_is_not_a_belief_about_going_in_person() -> None:
