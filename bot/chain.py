@@ -284,7 +284,9 @@ class FaqChain:
         return state
 
     def _faq(self, state: dict[str, Any]) -> dict[str, Any]:
-        if "answer" in state or state["condensed"].more:
+        if "answer" in state or state["condensed"].more or question_parts(state["condensed"].rewritten):
+            # "门诊开药做检查现在能报销不 几级医院能报": a curated answer answers one question; the sentences
+            # answering each part are quoted instead.
             return state
         loaded: _Loaded = state["loaded"]
         condensed: Condensed = state["condensed"]

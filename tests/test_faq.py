@@ -206,3 +206,11 @@ def test_ingest_fails_naming_faq_yaml_and_the_entry_whose_quote_is_gone(tmp_path
         timeout=300,
     )
     assert again.returncode == 0, again.stderr
+
+
+def test_a_message_asking_two_things_is_not_answered_by_one_curated_entry(chain: FaqChain) -> None:
+    """"在门诊开药做检查能报销吗 去几级医院能报": the curated entry answers the first question only; the sentences
+    answering each are quoted instead, so the hospital levels are not left out."""
+    answer = chain.ask("在门诊开药做检查能报销吗 去几级医院能报")
+    assert answer.answered and answer.mode == "extractive"
+    assert "三级及以下定点医疗机构" in answer.text and "做检查" in answer.text, answer.text
