@@ -64,12 +64,19 @@ class Thresholds:
 
 
 def decide(
-    draft: Draft, info: QuestionInfo, limits: Thresholds, *, swapped: bool = False, about_report: bool = False
+    draft: Draft,
+    info: QuestionInfo,
+    limits: Thresholds,
+    *,
+    swapped: bool = False,
+    about_report: bool = False,
+    more: bool = False,
 ) -> tuple[bool, str]:
     """(answer?, reason). The reason is kept for the eval report and logs, never shown to residents.
 
     ``swapped``: a "辽源呢？" follow-up, already restricted to sentences about 辽源; the earlier question's
-    wording need not fit the new subject exactly, so only the meaning has to be close.
+    wording need not fit the new subject exactly, so a close meaning is enough; otherwise the usual checks apply.
+    ``more``: a "还有呢？" (with ``swapped``): only a close meaning will do.
     ``about_report``: "这稿子谁写的" after an answer, with only that article's byline or source sentences to choose
     from; the question has no words of its own for them to cover, so the sentence must only name what is asked.
     """
@@ -81,7 +88,12 @@ def decide(
         close = draft.best_dense >= limits.swapped_dense or (
             draft.coverage >= limits.swapped_coverage and draft.best_lexical >= limits.swapped_lexical
         )
-        return (True, "ok") if close else (False, "low_similarity")
+        if close or more or draft.best_lexical < limits.low_coverage_lexical:
+            # "还有呢" with nothing close: nothing new is said. A sentence with none of the question's own words
+            # ("那辽源呢" after "…查了几个区": 辽源's deployment, matched through its title) is no answer either.
+            return (True, "ok") if close else (False, "low_similarity")
+        # Not close by that bar, but the words asked are there as for any question: "松原呢" after "辽源快递过年
+        # 优先送啥" is answered by 松原's "优先特殊配送机制" as the same question about 松原 would be.
     if info.kind in STRICT_KINDS and not draft.kind_ok:
         return False, f"kind_{info.kind}_missing"
     if draft.title_unnamed:

@@ -407,7 +407,12 @@ class FaqChain:
         draft = drafted(self._said(condensed, state))
         lenient = condensed.more or self._same_article(condensed, draft, state)
         ok, reason = decide(
-            draft, info, self.thresholds, swapped=lenient, about_report=state.get("about_report", False)
+            draft,
+            info,
+            self.thresholds,
+            swapped=lenient,
+            about_report=state.get("about_report", False),
+            more=condensed.more,
         )
         if not ok and reason == f"kind_{info.kind}_missing" and info.kind in ("reporter", "source"):
             # "生态强省督导帮扶那篇稿子是谁写的": the question's words found the article, but its byline ("吕俊 本报记者

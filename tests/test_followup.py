@@ -645,3 +645,13 @@ def test_he_said_asks_what_was_said_not_about_him(chain: FaqChain) -> None:
     """"他说各地提了多少问题" after "厅长是谁": what he said is asked; the article's figure answers it."""
     _, second = _talk(chain, "省生态环境厅厅长是谁", "他说问题解决了多少")
     assert second.answered and "61项" in second.text, second.text
+
+
+def test_a_place_swap_is_answered_when_the_new_place_has_the_words_asked(chain: FaqChain) -> None:
+    """"那松原呢" after "辽源过年快递优先派啥": 松原's sentence ("优先特殊配送机制") has the words asked though its
+    meaning is not close by the swap's own bar; the usual checks pass it, as they would the question asked in full.
+    A swap whose new place has no sentence with the words asked ("查了几个区" of 辽源) is still declined."""
+    _, second = _talk(chain, "辽源过年快递优先派啥", "那松原呢")
+    assert second.answered and "优先特殊配送机制" in second.text, second.text
+    _, other = _talk(chain, "吉林市邮政管理局查了几个区", "那辽源呢")
+    assert not other.answered, other.text
