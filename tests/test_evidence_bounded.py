@@ -32,8 +32,10 @@ def chain(synthetic_kb: Settings) -> FaqChain:
 
 @pytest.fixture(scope="module")
 def questions() -> list[str]:
+    """Every other eval question (~2,200 of them, every topic and style): many more than the caps hold, and the
+    tests below answer them up to four times each, which all 4,000+ made too slow for the suite."""
     lines = (REPO / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line)["question"] for line in lines if line.strip()]
+    return [json.loads(line)["question"] for line in lines if line.strip()][::2]
 
 
 def _answers(chain: FaqChain, bank: SentenceBank, questions: list[str]) -> list[tuple]:
