@@ -374,3 +374,10 @@ def test_who_wrote_a_report_named_by_its_subject_is_its_byline(no_faq_chain, que
 def test_who_wrote_something_no_article_is_about_is_declined(no_faq_chain) -> None:  # type: ignore[no-untyped-def]
     assert not no_faq_chain.ask("这首诗是谁写的").answered
     assert not no_faq_chain.ask("人民日报那篇医保的稿子谁写的").answered
+
+
+def test_where_a_place_is_with_the_callers_trouble_after_is_an_address_question(no_faq_chain) -> None:  # type: ignore[no-untyped-def]
+    """"瑞禾苗物流园区在哪 我快递在那不动了": the caller asks for an address, then tells why; no article gives the
+    park's address (it only says the inspectors went there), so the bot declines."""
+    answer = no_faq_chain.ask("瑞禾苗物流园区在哪 我快递在那不动了")
+    assert not answer.answered, answer.text
