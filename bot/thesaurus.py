@@ -251,6 +251,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "电灯": ("照明",),
     # 延边返乡用电
     "电业局": ("供电公司", "国网"),  # the old name residents still use
+    "趟": ("次",),  # "上门查了多少趟": visits counted (上门服务30余次)
     "个账": ("个人账户",),  # how staff and residents shorten 个人账户
     "一块": ("共用", "共享", "一起"),  # "能一块用了": together (一块儿)
     "国家电网": ("国网",),

@@ -138,3 +138,10 @@ def test_asking_it_in_plain_words_is_no_word_an_article_must_hold(chain: FaqChai
     first = chain.ask("退休人员个人账户按啥标准划钱")
     answer = chain.ask("你说大白话 我每个月能进多少", [answer_to_turn(first)])
     assert answer.answered and "4%" in answer.text, answer.text
+
+
+def test_trips_asked_after_the_visits_are_the_visits_counted(chain: FaqChain) -> None:
+    """"去了多少趟" after "延边供电公司上门走访了没": a trip (趟) is counted as the article counts visits (上门服务30余次)."""
+    first = chain.ask("延边供电公司上门走访了没")
+    second = chain.ask("去了多少趟", [answer_to_turn(first)])
+    assert second.answered and "30余次" in second.text, second.text
