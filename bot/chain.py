@@ -414,13 +414,18 @@ class FaqChain:
             about_report=state.get("about_report", False),
             more=condensed.more,
         )
-        if not ok and reason == f"kind_{info.kind}_missing" and info.kind in ("reporter", "source"):
+        if (
+            not ok
+            and reason == f"kind_{info.kind}_missing"
+            and info.kind in ("reporter", "source")
+            and draft.segments
+            and not state.get("about_report")
+            and draft.coverage >= self.thresholds.min_coverage
+        ):
             # "生态强省督导帮扶那篇稿子是谁写的": the question's words found the article, but its byline ("吕俊 本报记者
             # 刘姗姗") shares none of them and was not among the sentences read. Its byline answers, if the article
             # was found as well as any answer must be.
-            report = _report_hits(loaded.index, (draft.segments[0].sentence.doc_id,), info.kind) if (
-                draft.segments and not state.get("about_report") and draft.coverage >= self.thresholds.min_coverage
-            ) else []
+            report = _report_hits(loaded.index, (draft.segments[0].sentence.doc_id,), info.kind)
             if report:
                 # The question's words named the article; none of them is what the byline must hold.
                 state["hits"], state["about_report"] = report, True

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.condense import anchors, places
+
 
 def restate(question: str, history: Sequence[object]) -> str:
     """The message as what it asks, before it is classified: the steps below, in this order. ``history`` holds the
@@ -104,8 +106,6 @@ def without_introduction(question: str) -> str:
     the articles are about ("带孩子们做社会调查"). What the introduction names stays when the rest does not name it:
     "我在辽源开个小饭店，…一天充了多少瓶" is about 辽源; but "我是公主岭那边一个村的村干部，想学学梨树种草莓…" asks
     about 梨树, and 公主岭 is only where the caller lives."""
-    from bot.condense import anchors, places
-
     intro = _INTRO.match(question)
     if intro is None or _ASKS.search(intro.group(0)):
         return question
