@@ -21,7 +21,7 @@ def restate(question: str, history: Sequence[object]) -> str:
     earlier turns (each with .question, .rewritten, .answer)."""
     question = _SLANG.sub("", _spelled_out(question)).strip() or question
     question = without_report_frame(without_venting(unrelay(_BACKCHANNEL.sub("", question, count=1))))
-    question = without_introduction(question)
+    question = without_hearsay(without_introduction(question))
     if history:
         question = uncorrected(question)
         plainer = asks_plainer(question)
@@ -120,6 +120,20 @@ def without_introduction(question: str) -> str:
     if places(rest):
         named = [a for a in named if not places(a)]
     return " ".join([*named, rest])
+
+
+# What the caller heard, told after asking: "辽源这边春节还能寄快递不，我听说网点全关门". The article answers the
+# question; the rumour is in no word of it.
+_HEARSAY = re.compile(r"[，,。\s]+(?:我|俺)?(?:听说|听人说|听别人说|听人家说|寻思|以为)(?P<heard>[^，,。？?！!]{2,16})[。！!]?\s*$")
+
+
+def without_hearsay(question: str) -> str:
+    """The question without a closing clause telling what the caller heard, when that clause asks nothing."""
+    m = _HEARSAY.search(question)
+    if m is None or _ASKS.search(m.group("heard")):
+        return question
+    head = question[: m.start()]
+    return head if _ASKS.search(head) and _hans(head) >= 4 else question
 
 
 # Acknowledging the last answer before asking on: "嗯 那除了打电话还有啥法子", "嗯那 供电所那边谁管这事".

@@ -375,6 +375,14 @@ def test_x_de_is_not_a_question_word() -> None:
     assert without_guess(question) == question
 
 
+def test_what_the_caller_heard_told_after_asking_is_left_out(chain: FaqChain) -> None:
+    """"辽源春节能寄快递不，我听说网点全关了": the rumour after the question is in no word of the article; the question
+    is answered, and the rewritten question shown to staff is the question alone."""
+    answer = chain.ask("辽源春节能寄快递不，我听说网点全关了")
+    assert "关" not in answer.rewritten_question
+    assert answer.answered and "不打烊" in answer.text, answer.text
+
+
 def test_a_venting_clause_that_asks_stays() -> None:
     assert without_venting("烦死了 快递到底停不停") == "快递到底停不停"
     assert without_venting("你们那儿医保卡丢了咋补办") == "你们那儿医保卡丢了咋补办"
