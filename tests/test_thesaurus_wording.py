@@ -74,6 +74,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         # 诊所 ~ 医疗机构; 压根, 这么回事 and 搁 say nothing
         ("听说门诊统筹只有社区诊所能报 三甲大医院压根不给报 是这么回事不", "三级及以下", "cc-medical-outpatient"),
         ("生态强省督导帮扶一共有几个部门掺和进来了", "10个部门", "eco-supervision"),  # 掺和 says nothing
+        ("氢能那块儿省里哪个单位管的", "省能源局", "eco-supervision"),  # 那块儿 says nothing
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
