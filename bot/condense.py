@@ -513,8 +513,10 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         bare = _BARE_PRONOUN.match(core)
         core = _BARE_PRONOUN.sub("", core, count=1)
         asked = _ASKED.search(normalize(prev))
-        if ends_with_ne and asked and _ASKED_AGAIN.match(asked.group(0)) and not _ASKED.search(core) and len(core) <= 6:
-            # "那传单呢？" after "…上门服务了多少次？": the same question about 传单, "延边供电公司传单多少".
+        # "那传单呢？" after "…上门服务了多少次？", or just "隐患" typed as a search word: the same question about it.
+        again = ends_with_ne or len(core) <= 4
+        if again and asked and _ASKED_AGAIN.match(asked.group(0)) and not _ASKED.search(core) and len(core) <= 6:
+            # "延边供电公司传单多少".
             # Only a count or a date carries over: "百公里加速呢？" after "在哪个车展首发的" asks the figure, not a place.
             core += "多少" if asked.group(0)[0] in "多几" else asked.group(0)  # not 传单多少次: 次 counted the visits
         rewritten = _with_mark(span + core)

@@ -655,3 +655,9 @@ def test_a_place_swap_is_answered_when_the_new_place_has_the_words_asked(chain: 
     assert second.answered and "优先特殊配送机制" in second.text, second.text
     _, other = _talk(chain, "吉林市邮政管理局查了几个区", "那辽源呢")
     assert not other.answered, other.text
+
+
+def test_a_bare_search_word_after_a_count_asks_the_count_of_it(chain: FaqChain) -> None:
+    """"隐患" typed alone after "延边供电上门服务了多少次": like "那隐患呢", it asks how many hazards (22处)."""
+    _, second = _talk(chain, "延边供电上门服务了多少次", "隐患")
+    assert second.answered and "22处" in second.text, second.text
