@@ -345,6 +345,25 @@ def _year_anchor(bank: SentenceBank, scored: list[Scored], chosen: list[Scored],
     return None
 
 
+# How long a sentence must be for a longer one that goes on from it to replace it (not a shared "ccus项目").
+FULLER_MIN_CHARS = 8
+
+
+def _fuller(bank: SentenceBank, scored: list[Scored]) -> Scored | None:
+    """A candidate among the next few that holds the whole best one and goes on after it: the sentence a clipped copy
+    was cut from ("创新建立了ccus“四精”模式" in "…创新建立了ccus“四精”模式,即精益求精的科研攻关模式…"). None when
+    there is none."""
+    best = bank.sentences[scored[0].sid].norm.rstrip("。.!?！？;；")
+    if len(best) < FULLER_MIN_CHARS:
+        return None
+    for cand in scored[1:8]:
+        norm = bank.sentences[cand.sid].norm
+        at = norm.find(best)
+        if at >= 0 and len(norm[at + len(best) :].strip("。.!?！？;；,，\n ")) > 0:
+            return cand
+    return None
+
+
 def draft_answer(
     bank: SentenceBank,
     hits: list[Hit],
@@ -428,6 +447,10 @@ def draft_answer(
         )
         if counting is not None:
             scored = [counting, *[c for c in scored if c is not counting]]
+    if scored and (fuller := _fuller(bank, scored)) is not None:
+        # "四精模式是哪四精": a look-alike's "创新建立了CCUS"四精"模式" is the start of the article's sentence that goes
+        # on "，即精益求精的科研攻关模式…"; the sentence saying all it says and more answers.
+        scored = [fuller, *[c for c in scored if c is not fuller]]
     draft = Draft(scored=scored, title_unnamed=unnamed)
     if not scored:
         return draft

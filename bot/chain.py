@@ -48,6 +48,7 @@ from bot.question import (
     compile_patterns,
     count_keys,
     crux_word,
+    date_units,
     question_parts,
     satisfies,
 )
@@ -328,7 +329,11 @@ class FaqChain:
         condensed: Condensed = state["condensed"]
         counting = tokens = None
         if loaded.counts is not None:  # a base above ``LARGE_BASE_CHUNKS``: a smaller one keeps plain retrieval
-            counting = loaded.counts.counting(*count_keys(state["rewritten_info"]))
+            asked = state["rewritten_info"]
+            counting = loaded.counts.counting(*count_keys(asked))
+            if not len(counting) and (units := date_units(asked)):
+                # "门诊共济几号开始": the chunks stating a month or a day, by BM25, as for a count.
+                counting = loaded.counts.stating(units)
             tokens = reworded_tokens(condensed.rewritten, state["words"])
         state["hits"] = retrieve_hybrid(
             loaded.index,

@@ -15,7 +15,7 @@ all the texts at once, no Python per count), kept per index version, read-only a
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -49,6 +49,9 @@ class CountIndex:
     keys: np.ndarray  # int64, sorted, unique
     starts: np.ndarray  # int64, len(keys) + 1
     positions: np.ndarray  # int32 chunk positions
+    # ``stating``'s answers, by units: a few tuples of units are ever asked for, and a union over a large base's
+    # dated chunks costs more than the lookup.
+    _stating: dict[tuple[str, ...], np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, chunks: Sequence[Chunk]) -> CountIndex:
@@ -85,6 +88,18 @@ class CountIndex:
         if not len(found):
             return np.zeros(0, dtype=np.int32)
         return np.unique(np.concatenate([self.positions[self.starts[i] : self.starts[i + 1]] for i in found]))
+
+    def stating(self, units: Iterable[str]) -> np.ndarray:
+        """Positions of the chunks with a number in one of ``units``, whatever follows it, ascending ("1月1日起" for
+        月 and 日)."""
+        key = tuple(sorted(set(units)))
+        found = self._stating.get(key)
+        if found is None:
+            bounds = np.searchsorted(self.keys, [(ord(u) << _CHAR_BITS, (ord(u) + 1) << _CHAR_BITS) for u in key])
+            spans = [self.positions[self.starts[a] : self.starts[b]] for a, b in bounds.reshape(-1, 2) if b > a]
+            found = np.unique(np.concatenate(spans)) if spans else np.zeros(0, dtype=np.int32)
+            self._stating[key] = found
+        return found
 
 
 def _count_ends(codes: np.ndarray) -> np.ndarray:

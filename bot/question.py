@@ -601,6 +601,17 @@ def count_keys(info: QuestionInfo) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(_UNIT_ALIKE.get(unit, unit).split("|")), _noun_heads(noun)
 
 
+# Question kinds answered by a date, and the units a date states a month or a day in ("今年1月1日起").
+_DATED_KINDS = frozenset({"time", "month", "monthday"})
+DATE_UNITS = ("月", "日")
+
+
+def date_units(info: QuestionInfo) -> tuple[str, ...]:
+    """The units a date answering a when question is stated in (``counts.CountIndex.stating``); nothing for other
+    kinds. A year alone ("2022年度") is left out: in a large base it is in a quarter of the chunks."""
+    return DATE_UNITS if info.kind in _DATED_KINDS else ()
+
+
 def count_score(unit: str, noun: str, sentence_norm: str) -> float:
     """0.1 when a sentence states a count in that unit ("500余亩"), ``COUNTS_WHAT_IS_ASKED`` when what is counted
     follows it."""

@@ -1,0 +1,58 @@
+"""A sentence the best one was clipped from answers instead of it: a copy saying only "创新建立了CCUS“四精”模式" does
+not beat the article's sentence that goes on "，即精益求精的科研攻关模式…".
+
+Real files in a temp folder, a real index built by ``ingest_paths``, the real chain.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.chain import FaqChain, build_chain
+from bot.config import Settings
+from bot.service import ingest_paths
+
+REPO = Path(__file__).resolve().parents[1]
+FILLERS = ["马不停蹄", "抓住关键环节", "整体辨识度极高", "隆冬腊月，茫茫白雪铺天盖地", "多体察一些难处"]
+
+
+def _clipped_copy(n: int) -> str:
+    """A short report whose one sentence about 四精 is the article's clause cut off before its definition."""
+    return (
+        f"---\nid: copy-{n:02d}\ntitle: 油田建设之{n}\ndate: 2023-01-0{n % 9 + 1}\ntopics: [energy]\n---\n"
+        f"{FILLERS[n % len(FILLERS)]}。\n\n创新建立了CCUS“四精”模式。\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def clipped(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    root = tmp_path_factory.mktemp("clipped")
+    knowledge = root / "knowledge"
+    knowledge.mkdir()
+    shutil.copy(REPO / "knowledge" / "jilin-oilfield-ccus.md", knowledge)
+    for n in range(5):
+        (knowledge / f"copy-{n:02d}.md").write_text(_clipped_copy(n), encoding="utf-8")
+    settings = Settings(data_dir=root / "data", knowledge_dir=knowledge)
+    result = ingest_paths(settings)
+    assert not result.errors and not result.fatal
+    return settings
+
+
+def test_the_sentence_a_clipped_copy_was_cut_from_answers(clipped: Settings) -> None:
+    # The copy's sentence is all question words and short, so it scored first; the answer said 创新建立了CCUS“四精”
+    # 模式 and never which four.
+    answer = build_chain(clipped).ask("四精模式是哪四精")
+    assert answer.answered, answer.text
+    assert "精益求精的科研攻关模式" in answer.text
+    assert answer.citations[0].doc_id == "jilin-oilfield-ccus"
+
+
+def test_a_sentence_sharing_only_a_clause_with_a_longer_one_keeps_its_place(no_faq_chain: FaqChain) -> None:
+    # "推广“网上国网”APP" is a clause of the 延边 sentence and of the 梨树 one; the 梨树 sentence holds the clause, not
+    # the whole 延边 sentence, so the 延边 sentence still answers.
+    answer = no_faq_chain.ask("延边供电推广的是哪个APP")
+    assert answer.answered, answer.text
+    assert answer.citations[0].doc_id == "yanbian-power-returnees"
