@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import shutil
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 KNOWLEDGE = REPO / "knowledge"
@@ -35,3 +38,20 @@ def assert_citations_exact(answer) -> None:  # type: ignore[no-untyped-def]
 def body(text: str) -> str:
     """What a resident reads before the freshness line, without [n] markers."""
     return MARKER.sub("", text.split("\n")[0])
+
+
+def crowded_base(root: Path, article: str, report: Callable[[int], str], count: int, stem: str = "report") -> Any:
+    """Settings of a base in ``root``: one real article and ``count`` generated look-alikes (``report(n)`` is the n-th
+    file's text), ingested for real. Large-base behaviour is tested on such bases without generating 100k chunks."""
+    from bot.config import Settings
+    from bot.service import ingest_paths
+
+    knowledge = root / "knowledge"
+    knowledge.mkdir()
+    shutil.copy(KNOWLEDGE / f"{article}.md", knowledge)
+    for n in range(count):
+        (knowledge / f"{stem}-{n:03d}.md").write_text(report(n), encoding="utf-8")
+    settings = Settings(data_dir=root / "data", knowledge_dir=knowledge)
+    result = ingest_paths(settings)
+    assert not result.errors and not result.fatal
+    return settings

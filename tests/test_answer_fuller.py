@@ -6,16 +6,12 @@ Real files in a temp folder, a real index built by ``ingest_paths``, the real ch
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
+from answers_support import crowded_base
 
 from bot.chain import FaqChain, build_chain
 from bot.config import Settings
-from bot.service import ingest_paths
 
-REPO = Path(__file__).resolve().parents[1]
 FILLERS = ["马不停蹄", "抓住关键环节", "整体辨识度极高", "隆冬腊月，茫茫白雪铺天盖地", "多体察一些难处"]
 
 
@@ -30,14 +26,7 @@ def _clipped_copy(n: int) -> str:
 @pytest.fixture(scope="module")
 def clipped(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("clipped")
-    knowledge = root / "knowledge"
-    knowledge.mkdir()
-    shutil.copy(REPO / "knowledge" / "jilin-oilfield-ccus.md", knowledge)
-    for n in range(5):
-        (knowledge / f"copy-{n:02d}.md").write_text(_clipped_copy(n), encoding="utf-8")
-    settings = Settings(data_dir=root / "data", knowledge_dir=knowledge)
-    result = ingest_paths(settings)
-    assert not result.errors and not result.fatal
+    settings: Settings = crowded_base(root, "jilin-oilfield-ccus", _clipped_copy, 5, "copy")
     return settings
 
 

@@ -7,20 +7,18 @@ Real files in a temp folder, a real index (FAISS, BM25) built by ``ingest_paths`
 from __future__ import annotations
 
 import random
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
+from answers_support import crowded_base
 
 from bot.chain import build_chain
 from bot.config import Settings
 from bot.counts import _NUMERALS, AFTER, CountIndex, _count_ends
 from bot.question import classify, count_keys
-from bot.service import ingest_paths
 from bot.types import Chunk
 
-REPO = Path(__file__).resolve().parents[1]
 CITIES = ["四平", "辽源", "通化", "白山", "松原", "白城", "延边", "长春", "吉林市", "梅河口", "公主岭", "珲春"]
 HOSPITALS = ["人民医院", "中心医院", "中医院", "妇幼保健院", "社区医院", "卫生院"]
 SITES = ["污水处理厂", "湿地公园", "秸秆离田现场", "垃圾发电厂", "养殖场", "水泥厂", "河道", "尾矿库", "造纸厂", "煤矿"]
@@ -54,14 +52,7 @@ def _clinic_report(n: int) -> str:
 
 
 def _crowded(root: Path, article: str, report) -> Settings:  # type: ignore[no-untyped-def]
-    knowledge = root / "knowledge"
-    knowledge.mkdir()
-    shutil.copy(REPO / "knowledge" / f"{article}.md", knowledge)
-    for n in range(300):
-        (knowledge / f"report-{n:03d}.md").write_text(report(n), encoding="utf-8")
-    settings = Settings(data_dir=root / "data", knowledge_dir=knowledge)
-    result = ingest_paths(settings)
-    assert not result.errors and not result.fatal
+    settings: Settings = crowded_base(root, article, report, 300)
     return settings
 
 

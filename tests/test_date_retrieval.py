@@ -7,19 +7,16 @@ Real files in a temp folder, a real index (FAISS, BM25) built by ``ingest_paths`
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-from pathlib import Path
 
 import pytest
+from answers_support import crowded_base
 
 from bot.chain import build_chain
 from bot.config import Settings
 from bot.counts import CountIndex
 from bot.question import classify, date_units
-from bot.service import ingest_paths
 from bot.types import Chunk
 
-REPO = Path(__file__).resolve().parents[1]
 CITIES = ["四平", "辽源", "通化", "白山", "松原", "白城", "珲春", "敦化", "榆树", "农安", "九台", "双阳", "蛟河"]
 FILLERS = ["工人们有序采摘、分拣", "整体辨识度极高", "隆冬腊月，茫茫白雪铺天盖地", "抓住关键环节", "多体察一些难处"]
 CLAUSES = ("{city}市正式启动实施职工医保门诊共济保障机制", "门诊共济保障机制", "实施职工医保门诊共济保障机制后")
@@ -39,14 +36,7 @@ def _look_alike(n: int) -> str:
 @pytest.fixture(scope="module")
 def crowded(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("dated")
-    knowledge = root / "knowledge"
-    knowledge.mkdir()
-    shutil.copy(REPO / "knowledge" / "cc-medical-outpatient.md", knowledge)
-    for n in range(320):
-        (knowledge / f"report-{n:03d}.md").write_text(_look_alike(n), encoding="utf-8")
-    settings = Settings(data_dir=root / "data", knowledge_dir=knowledge)
-    result = ingest_paths(settings)
-    assert not result.errors and not result.fatal
+    settings: Settings = crowded_base(root, "cc-medical-outpatient", _look_alike, 320, "report")
     return settings
 
 

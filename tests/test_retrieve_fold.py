@@ -6,20 +6,16 @@ Real files in a temp folder, a real index (FAISS, BM25) built by ``ingest_paths`
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import numpy as np
 import pytest
+from answers_support import crowded_base
 
 from bot.chain import build_chain
 from bot.config import Settings
 from bot.retrieve import _folded_top, _profile_weights, retrieve_hybrid, reworded_tokens
-from bot.service import ingest_paths
 from bot.sparse import scores_and_profiles
 from bot.words import tokenize
 
-REPO = Path(__file__).resolve().parents[1]
 CITIES = ["四平", "辽源", "通化", "白山", "松原", "白城", "珲春", "敦化", "榆树", "农安", "九台", "双阳", "蛟河"]
 FILLERS = [
     "我们必须打起十二分精神完成全年的保供任务",
@@ -47,14 +43,7 @@ def _near_copy(n: int) -> str:
 @pytest.fixture(scope="module")
 def crowded(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("copies")
-    knowledge = root / "knowledge"
-    knowledge.mkdir()
-    shutil.copy(REPO / "knowledge" / "cc-medical-outpatient.md", knowledge)
-    for n in range(300):
-        (knowledge / f"copy-{n:03d}.md").write_text(_near_copy(n), encoding="utf-8")
-    settings = Settings(data_dir=root / "data", knowledge_dir=knowledge)
-    result = ingest_paths(settings)
-    assert not result.errors and not result.fatal
+    settings: Settings = crowded_base(root, "cc-medical-outpatient", _near_copy, 300, "copy")
     return settings
 
 
