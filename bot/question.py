@@ -311,19 +311,29 @@ def classify(question: str) -> QuestionInfo:
     'injection'
     """
     norm = respell_cues(normalize(question).strip())  # "夺少钱" is a price question too
-    intent: Intent = "question"
-    if _INJECTION.search(norm):
-        intent = "injection"
-    elif _GREETING.match(norm):
-        intent = "greeting"
-    elif not _WORDY.search(norm) or _OFF_TOPIC.search(norm) or _JUDGEMENT.search(norm):
-        # "0", "？": nothing is asked, so nothing may be answered.
-        intent = "off_topic"
-    elif (_CHITCHAT.search(norm) and len(norm) <= 20) or _ACK.fullmatch(norm):
-        intent = "chitchat"
     return QuestionInfo(
-        question, norm, _kind(norm), bool(_YESNO.search(norm)), intent, bool(_DEFINE.search(norm))
+        question, norm, _kind(norm), bool(_YESNO.search(norm)), _intent(norm), bool(_DEFINE.search(norm))
     )
+
+
+@lru_cache(maxsize=1024)
+def intent_of(question: str) -> Intent:
+    """``classify(question).intent`` without the kind: the chain asks it of every earlier turn of a conversation, on
+    every question, so it is remembered."""
+    return _intent(respell_cues(normalize(question).strip()))
+
+
+def _intent(norm: str) -> Intent:
+    if _INJECTION.search(norm):
+        return "injection"
+    if _GREETING.match(norm):
+        return "greeting"
+    if not _WORDY.search(norm) or _OFF_TOPIC.search(norm) or _JUDGEMENT.search(norm):
+        # "0", "？": nothing is asked, so nothing may be answered.
+        return "off_topic"
+    if (_CHITCHAT.search(norm) and len(norm) <= 20) or _ACK.fullmatch(norm):
+        return "chitchat"
+    return "question"
 
 
 # "好几年", "十几个": an approximate number the resident states, not a 几 question.
