@@ -242,19 +242,20 @@ PROVINCE = "吉林省"
 # "我家在松原", "我住吉林市", "俺是四平的": the place right after these is where the resident lives; so is the one
 # someone "刚回" to, home from work elsewhere ("我爸在外地打工刚回延吉").
 _HOME_BEFORE = re.compile(
-    r"(?:(?:我|俺|咱)们?家?(?:住在|住|在)|家住|(?:我|俺|咱)们?是|(?:我|俺)老家(?:是|在)?|(?:刚|才)回(?:到|了)?)$"
+    r"(?:(?:我|俺|咱)们?家?(?:住在|住|在|搁)|家住|(?:我|俺|咱)们?是|(?:我|俺)老家(?:是|在)?|(?:刚|才)回(?:到|了)?)$"
 )
 
 
-# "回延吉老家", "延吉老家的房子": the place right before 老家 is where the resident is from.
-_HOME_AFTER = re.compile(r"老家|那旮旯|老屯")
-# Counties and county-level cities of 吉林省 by the prefecture (市, 州) they belong to: an article about the
-# prefecture speaks for where a resident of one of them lives.
+# "回延吉老家", "延吉老家的房子": the place right before 老家 is where the resident is from; so is the one "here"
+# ("敦化这边返乡的") and the one returned to ("延吉返乡的").
+_HOME_AFTER = re.compile(r"老家|那旮旯|老屯|这边|这块|这疙瘩|这嘎达|这旮沓|返乡")
+# Counties, county-level cities and city districts of 吉林省 by the prefecture (市, 州) they belong to: an article
+# about the prefecture speaks for where a resident of one of them lives.
 _PREFECTURE_OF = {
     county: prefecture
     for prefecture, counties in {
-        "长春": "德惠 榆树 农安 九台 双阳 公主岭",
-        "吉林市": "舒兰 磐石 蛟河 桦甸 永吉",
+        "长春": "德惠 榆树 农安 九台 双阳 公主岭 南关 宽城 绿园 二道",
+        "吉林市": "舒兰 磐石 蛟河 桦甸 永吉 昌邑 丰满 龙潭 船营",
         "四平": "梨树 伊通 双辽",
         "辽源": "东丰 东辽",
         "通化": "集安 柳河 辉南",
@@ -265,6 +266,18 @@ _PREFECTURE_OF = {
     }.items()
     for county in counties.split()
 }
+
+
+def _within_named(norm: str, place: str) -> bool:
+    """Whether ``place`` is named right after the prefecture it is in ("长春南关区", "吉林市永吉县"): the question is
+    about the prefecture, which is checked as a place of its own."""
+    prefecture = _PREFECTURE_OF.get(place)
+    if not prefecture:
+        return False
+    found = places(norm)
+    return any(
+        m.group(1) == place and any(p.group(1) == prefecture and p.end() == m.start() for p in found) for m in found
+    )
 
 
 def home_places(question: str) -> frozenset[str]:
@@ -649,7 +662,7 @@ def draft_answer(
     if asked:
         # "吉林市…门诊共济": an article about 长春 does not answer for 吉林市.
         for place in asked:
-            if not any(
+            if not _within_named(info.norm, place) and not any(
                 place in seg.sentence.norm
                 or place in seg.sentence.lead
                 # An article on several places speaks for each, but not in a sentence about another one of them
@@ -676,9 +689,10 @@ def draft_answer(
         draft.places_ok = False
     judged = judged or weights
     regions = {seg.sentence.region for seg in draft.segments}
-    for place in home:
+    for place in home | {p for p in asked if _within_named(info.norm, p)}:
         if any(speaks_for_home(place, region) for region in regions):
             # "回延吉老家…供电公司能派人上门检查不": the article on 延边 speaks for 延吉; the name is no missing word.
+            # Nor is "长春南关区"'s district, in a question about 长春.
             credit = {w: (1.0 if w.startswith(place) and len(w) <= len(place) + 1 else c) for w, c in credit.items()}
     years = asked_years(info.norm)
     shown = " ".join(absolutise(seg.sentence.text, seg.sentence.date) for seg in draft.segments)

@@ -406,7 +406,7 @@ class FaqChain:
                 judged=judged,
                 said=said,
                 within=self._said_from(condensed, state),
-                home=home_places(condensed.question),
+                home=self._home(condensed, state),
                 stay_in=self._stay_in(condensed, state),
             )
 
@@ -508,6 +508,15 @@ class FaqChain:
         )
 
     # ----------------------------------------------------------------- helpers
+    @staticmethod
+    def _home(condensed: Condensed, state: dict[str, Any]) -> frozenset[str]:
+        """Where the resident lives, as this message or an earlier one of the conversation said it ("我们敦化返乡的…"
+        then "上门了几回", rewritten "敦化上门了几回"): the place a follow-up is asked about is still their home."""
+        home = home_places(condensed.question)
+        for turn in state["history"]:
+            home |= home_places(turn.question)
+        return home
+
     def _compared(self, question: str, history: Sequence[Turn]) -> Answer | None:
         """"比刚才那个多还是少" after two answers: both figures again, each quoted from its source. Which is more is
         left to the resident to read off the quotes; the bot states only what the articles say."""

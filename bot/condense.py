@@ -22,7 +22,7 @@ JILIN_PLACES = (  # noqa: SIM905 - a word list reads best as one string
     "吉林省 吉林市 长春 四平 辽源 通化 白山 松原 白城 延边 梅河口 公主岭 珲春 德惠 榆树 农安 "
     "九台 双阳 舒兰 磐石 蛟河 桦甸 永吉 梨树 伊通 双辽 东丰 东辽 集安 柳河 辉南 临江 抚松 "
     "靖宇 长白 前郭 长岭 乾安 扶余 洮南 大安 镇赉 通榆 延吉 图们 敦化 龙井 和龙 汪清 安图 "
-    "十家堡 八棵树 昌邑 丰满 龙潭 船营 江北 铁东 通潭 吉林"
+    "十家堡 八棵树 昌邑 丰满 龙潭 船营 江北 铁东 通潭 南关 宽城 绿园 二道 吉林"
 ).split()
 # Places outside the province the knowledge base serves: provinces, their capitals, the neighbouring provinces'
 # cities and other large ones. Read only where one names whose service is asked about ("大庆油田", "北京的门诊共济",

@@ -211,6 +211,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "歇业": ("打烊",),
     "停业": ("打烊",),
     "停运": ("打烊",),  # a courier company that stops running over the holiday has closed (打烊)
+    "放假": ("打烊",),  # "快递春节放假不": a service on holiday is closed
+    "停": ("打烊",),  # "过年快递会不会停": a service that stops is closed ("停电", "停气" are words of their own)
+    "鼓励": ("引导",),  # "咋鼓励快递小哥回来上班": what draws them back (引导…返岗)
     "复工": ("返岗",),
     "乡下": ("农村",),
     "偏僻": ("偏远",),

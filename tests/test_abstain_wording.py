@@ -663,6 +663,46 @@ def test_another_provinces_name_outside_the_subject_is_no_other_place(
     assert answer.answered and fact in answer.text, answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("春节期间快递会不会放假不送了", "不打烊"),  # 放假 ~ 打烊: a service on holiday is closed
+        ("辽源那边咋鼓励快递小哥回来上班的", "返岗补贴"),  # 鼓励 ~ 引导: what draws them back
+        ("辽源过年快递会不会停", "不打烊"),  # a service that stops is closed
+    ],
+)
+def test_a_resident_word_for_what_the_article_says_is_read_as_it(chain: FaqChain, question: str, fact: str) -> None:
+    answer = chain.ask(question)
+    assert answer.answered and fact in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("俺们搁长春双阳，现在门诊开药做检查能给报不", "做检查"),  # 双阳, a district of 长春, named after it
+        ("俺家搁九台，现在门诊开药做检查能给报不", "做检查"),  # 搁: 东北话 for 在
+        ("延吉返乡的 供电公司帮着消除了多少处隐患", "22处"),  # returned home to 延吉, which is in 延边
+        ("敦化这边返乡的，供电有上门给检查线路的吗", "共产党员服务队"),  # "敦化这边": here, where the caller is
+        ("长春南关区的 家庭共济在哪个公众号上弄", "吉林医保公共服务"),  # a district named after its city
+    ],
+)
+def test_the_prefectures_article_speaks_for_a_county_or_district_the_resident_is_in(
+    chain: FaqChain, question: str, fact: str
+) -> None:
+    answer = chain.ask(question)
+    assert answer.answered and fact in answer.text, answer.text
+    assert_citations_exact(answer)
+
+
+def test_where_the_resident_said_they_live_holds_for_the_follow_ups(chain: FaqChain) -> None:
+    first = chain.ask("我们敦化返乡的，供电有上门给检查线路的吗？")
+    assert first.answered and "共产党员服务队" in first.text, first.text
+    answer = chain.ask("上门了几回", [answer_to_turn(first)])
+    assert answer.answered and "30余次" in answer.text, answer.text
+    # Not where the caller lives, 敦化 is asked about: the count is 延边's, no answer for 敦化 alone.
+    assert not chain.ask("敦化的供电公司给返乡的人上门了几回").answered
+
+
 def test_a_sentence_about_another_city_of_the_article_does_not_answer_for_this_one(chain: FaqChain) -> None:
     """The gas article is about 吉林市, 辽源 and 德惠; its 辽源 station's count is no answer for 吉林市."""
     assert not chain.ask("吉林市那个液化气灌装站跨年一天灌了多少瓶").answered
