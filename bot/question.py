@@ -260,6 +260,7 @@ _DATE_NUMBER = re.compile(r"\d+\s*(?:年|月|日|号)(?:起|以来|前|后|底|�
 _PHONE_IN_SOURCE = re.compile(r"\d{5,}|\d{3,4}-\d{7,8}")
 _DURATION_IN_SOURCE = re.compile(
     r"\d+\s*(?:秒|分钟|小时|天|个工作日|日内)|(?<!\d)\d{1,2}\s*(?:多|余)?年(?![\d级底初起])|[一二两三四五六七八九十]+(?:多|余)?年"
+    r"|后即可"  # "完成…备案登记后即可实现": at once, which answers how long it takes
 )
 _MONTH_IN_SOURCE = re.compile(r"\d+\s*月")
 

@@ -400,7 +400,7 @@ def without_feared(question: str) -> str:
 # Believing it must be done in person: "家庭共济是不是非得去医保局窗口排队才能办啊", "办电还得跑营业厅吧网上整不了".
 # The articles say where it is done (a WeChat account, an app), in no word of the belief.
 _IN_PERSON = re.compile(
-    r"(?:是不是|是否)?(?:非得|必须|还得|非要|得)(?:去|跑|到)[^，,。？?！!\s]{1,8}?(?:排队|窗口|柜台)?"
+    r"(?:是不是|是否)?(?:非得|必须|还得|非要|得|用不用|要不要|需不需要|得不得)(?:去|跑|到)[^，,。？?！!\s]{1,8}?(?:排队|窗口|柜台)?"
     r"(?:才能|才可以|才行)?(?:办|办理|弄|整|申请)?(?:吗|吧|啊|呀|么|呢)?(?:[，,\s]*(?:网上|手机上|线上)(?:办|整|弄)?不了)?"
     r"[？?。！!\s]*$"
 )

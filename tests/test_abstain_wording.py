@@ -669,6 +669,7 @@ def test_another_provinces_name_outside_the_subject_is_no_other_place(
         ("春节期间快递会不会放假不送了", "不打烊"),  # 放假 ~ 打烊: a service on holiday is closed
         ("辽源那边咋鼓励快递小哥回来上班的", "返岗补贴"),  # 鼓励 ~ 引导: what draws them back
         ("辽源过年快递会不会停", "不打烊"),  # a service that stops is closed
+        ("梨树那个草莓合作社能不能给村里人找活干", "100余位"),  # 找活 ~ 就业: jobs found
     ],
 )
 def test_a_resident_word_for_what_the_article_says_is_read_as_it(chain: FaqChain, question: str, fact: str) -> None:
@@ -708,3 +709,18 @@ def test_a_sentence_about_another_city_of_the_article_does_not_answer_for_this_o
     assert not chain.ask("吉林市那个液化气灌装站跨年一天灌了多少瓶").answered
     answer = chain.ask("辽源那个液化气灌装站跨年一天灌了多少瓶")
     assert answer.answered and "800余套" in answer.text, answer.text
+
+
+def test_how_long_is_answered_by_at_once_after_the_step(chain: FaqChain) -> None:
+    """"完成家庭成员备案登记后即可实现…共享共用": it works as soon as the family is registered."""
+    first = chain.ask("我爸医保个人账户里钱挺多 我能用不")
+    second = chain.ask("那咋弄 在哪绑", [answer_to_turn(first)])
+    answer = chain.ask("绑完得多久能用上", [answer_to_turn(first), answer_to_turn(second)])
+    assert answer.answered and "备案登记后即可" in answer.text, answer.text
+    # A wait no sentence gives is still no answer.
+    assert not chain.ask("燃气报修后多久能上门").answered
+
+
+def test_whether_one_must_go_in_person_asks_where_it_is_done(chain: FaqChain) -> None:
+    answer = chain.ask("梨树供电所办电用不用跑营业厅")
+    assert answer.answered and "网上国网" in answer.text, answer.text
