@@ -471,16 +471,23 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     span = _subject_span(prev)
     own_places = {m.group(1) for m in places(core)}
     led = _place_then_ask(norm)
+    if led and led.re is _PLACE_VAGUE_ASK and led.group("ask").startswith("也"):
+        place = led.group("place")
+        if not places(prev):
+            # "四平也这么搞了吗" after "门诊现在能报啥了", which names no place: the same question, asked of 四平.
+            rewritten = _with_mark(place + prev.rstrip("?？。！! "))
+            return Condensed(question, rewritten, True, place, tuple(tokenize_cached(place)))
+        # "吉林市也一样不" after "我在长春上班，医保个人账户的钱家里人能用了吗": the same question about 吉林市, as
+        # "吉林市呢" asks it.
+        swapped = _swap(prev, place)
+        if swapped:
+            return Condensed(question, swapped, True, place, tuple(tokenize_cached(place)))
     if led and span and places(led.group("place")) and places(span):
         # "松原呢 去哪查的" after "吉林市邮政管理局派了几个督导组": the earlier subject, about 松原, asked something new.
         subject = _swap(span, led.group("place"))
         if subject:
             rewritten = _with_mark(subject + led.group("ask"))
             return Condensed(question, rewritten, True, led.group("place"), tuple(tokenize_cached(led.group("place"))))
-    if led and led.re is _PLACE_VAGUE_ASK and led.group("ask").startswith("也") and not places(prev):
-        # "四平也这么搞了吗" after "门诊现在能报啥了", which names no place: the same question, asked of 四平.
-        place = led.group("place")
-        return Condensed(question, _with_mark(place + prev.rstrip("?？。！! ")), True, place, tuple(tokenize_cached(place)))
     if own_places and span and not own_places & {m.group(1) for m in places(span)}:
         # "那辽源过年快递歇不歇？" after a question on 松原: it names its own place, so 松原's subject stays out.
         return Condensed(question, question, True, focus=own)

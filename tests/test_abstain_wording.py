@@ -670,6 +670,7 @@ def test_another_provinces_name_outside_the_subject_is_no_other_place(
         ("辽源那边咋鼓励快递小哥回来上班的", "返岗补贴"),  # 鼓励 ~ 引导: what draws them back
         ("辽源过年快递会不会停", "不打烊"),  # a service that stops is closed
         ("梨树那个草莓合作社能不能给村里人找活干", "100余位"),  # 找活 ~ 就业: jobs found
+        ("过年快递能不能优先送急用的东西", "优先派送"),  # 急用 ~ 急需
     ],
 )
 def test_a_resident_word_for_what_the_article_says_is_read_as_it(chain: FaqChain, question: str, fact: str) -> None:
@@ -724,3 +725,11 @@ def test_how_long_is_answered_by_at_once_after_the_step(chain: FaqChain) -> None
 def test_whether_one_must_go_in_person_asks_where_it_is_done(chain: FaqChain) -> None:
     answer = chain.ask("梨树供电所办电用不用跑营业厅")
     assert answer.answered and "网上国网" in answer.text, answer.text
+
+
+def test_the_same_there_asks_the_last_question_about_the_other_place(chain: FaqChain) -> None:
+    first = chain.ask("我在长春上班，医保个人账户的钱家里人能用了吗？")
+    assert first.answered
+    answer = chain.ask("吉林市也一样不", [answer_to_turn(first)])
+    assert "吉林市" in answer.rewritten_question and "个人账户" in answer.rewritten_question, answer.rewritten_question
+    assert not answer.answered  # the article is 长春's
