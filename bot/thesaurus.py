@@ -217,6 +217,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "复工": ("返岗",),
     "乡下": ("农村",),
     "急用": ("急需",),  # "急用的药": goods needed in a hurry
+    "先": ("优先",),  # "药能先送不": sent before the rest
+    "外寄": ("寄递",),  # "往外寄东西": posting (jieba cuts 往/外寄)
     "偏僻": ("偏远",),
     "伙食": ("饮食",),
     "压件": ("积压件",),

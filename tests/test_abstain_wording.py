@@ -671,6 +671,7 @@ def test_another_provinces_name_outside_the_subject_is_no_other_place(
         ("辽源过年快递会不会停", "不打烊"),  # a service that stops is closed
         ("梨树那个草莓合作社能不能给村里人找活干", "100余位"),  # 找活 ~ 就业: jobs found
         ("过年快递能不能优先送急用的东西", "优先派送"),  # 急用 ~ 急需
+        ("我在辽源 过年往外寄东西能寄出去不", "不打烊"),  # 往外寄 ~ 寄递
     ],
 )
 def test_a_resident_word_for_what_the_article_says_is_read_as_it(chain: FaqChain, question: str, fact: str) -> None:
@@ -733,3 +734,9 @@ def test_the_same_there_asks_the_last_question_about_the_other_place(chain: FaqC
     answer = chain.ask("吉林市也一样不", [answer_to_turn(first)])
     assert "吉林市" in answer.rewritten_question and "个人账户" in answer.rewritten_question, answer.rewritten_question
     assert not answer.answered  # the article is 长春's
+
+
+def test_sent_first_is_sent_with_priority(chain: FaqChain) -> None:
+    first = chain.ask("过年快递歇不歇")
+    answer = chain.ask("那买的药能先给送不", [answer_to_turn(first)])
+    assert answer.answered and "优先派送药品" in answer.text, answer.text
