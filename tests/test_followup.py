@@ -342,6 +342,21 @@ def test_why_follow_up_asks_the_cause_of_the_last_answer(chain: FaqChain) -> Non
     assert second.answered and "受潮湿、锈蚀、灰尘等影响" in second.text
 
 
+@pytest.mark.parametrize(
+    ("first", "why", "cause"),
+    [
+        ("梨树县这两年农网改造投了多少钱", "图啥呢", "提升供电可靠性"),
+        ("辽源液化气灌装站跨年那天一天送出去多少瓶", "那么拼图啥呀", "不出现一户液化气断供"),
+        ("松原邮政管理局要求企业对医疗物资咋整", "为啥这么安排", "需求时间急"),
+    ],
+)
+def test_what_for_after_an_answer_asks_its_purpose(chain: FaqChain, first: str, why: str, cause: str) -> None:
+    """ "图啥呢", "那么拼图啥呀", "为啥这么安排": what the effort just told of is for, asked of the earlier question."""
+    _first, second = _talk(chain, first, why)
+    assert classify(second.rewritten_question).kind == "why", second.rewritten_question
+    assert second.answered and cause in second.text, second.text
+
+
 def test_place_swap_with_every_word_in_the_new_places_sentence_is_answered(chain: FaqChain) -> None:
     """ "那松原呢？": 松原's sentence has the words asked (优先…配送) though the meaning model scores it low."""
     _first, second = _talk(chain, "辽源邮政管理局优先送啥东西", "那松原呢？")
