@@ -357,6 +357,18 @@ def test_what_for_after_an_answer_asks_its_purpose(chain: FaqChain, first: str, 
     assert second.answered and cause in second.text, second.text
 
 
+@pytest.mark.parametrize(
+    ("first", "then", "fact"),
+    [
+        ("延边供电公司最近给返乡务工人员干啥了", "为啥返乡的人家里得专门查一遍", "长期闲置"),  # 查一遍: once
+        ("吉林油田搞CCUS都做了啥", "搞了这些有啥成效 一共注进去多少", "268万吨"),  # 注进去: 进去 only says where
+    ],
+)
+def test_a_verbs_complement_is_no_word_the_answer_lacks(chain: FaqChain, first: str, then: str, fact: str) -> None:
+    _first, second = _talk(chain, first, then)
+    assert second.answered and fact in second.text, second.text
+
+
 def test_place_swap_with_every_word_in_the_new_places_sentence_is_answered(chain: FaqChain) -> None:
     """ "那松原呢？": 松原's sentence has the words asked (优先…配送) though the meaning model scores it low."""
     _first, second = _talk(chain, "辽源邮政管理局优先送啥东西", "那松原呢？")
