@@ -369,6 +369,15 @@ def test_a_verbs_complement_is_no_word_the_answer_lacks(chain: FaqChain, first: 
     assert second.answered and fact in second.text, second.text
 
 
+@pytest.mark.parametrize(
+    ("message", "more"),
+    [("还有别的服务不", True), ("还有其他办法吗", True), ("就这些吗", True), ("除了这些呢", True), ("还有啥招", False)],
+)
+def test_asking_for_other_things_of_the_same_kind_asks_for_more(message: str, more: bool) -> None:
+    """"还有别的服务不" after a list of services: more of the same; "还有啥招" after "哪个市" asks what the city did."""
+    assert condense(message, [Turn("梨树供电所给草莓种植户提供了啥服务")]).more is more
+
+
 def test_place_swap_with_every_word_in_the_new_places_sentence_is_answered(chain: FaqChain) -> None:
     """ "那松原呢？": 松原's sentence has the words asked (优先…配送) though the meaning model scores it low."""
     _first, second = _talk(chain, "辽源邮政管理局优先送啥东西", "那松原呢？")
