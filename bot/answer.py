@@ -268,6 +268,11 @@ _PREFECTURE_OF = {
 }
 
 
+def _listed(norm: str, word: str) -> bool:
+    """Whether ``word`` is an item of a list the sentence gives ("分赴昌邑区、丰满区…、经开区")."""
+    return f"、{word}" in norm or f"{word}、" in norm
+
+
 def _within_named(norm: str, place: str) -> bool:
     """Whether ``place`` is named right after the prefecture it is in ("长春南关区", "吉林市永吉县"): the question is
     about the prefecture, which is checked as a place of its own."""
@@ -714,6 +719,9 @@ def draft_answer(
     crux = crux_word(info, list(weights)) if len(info.norm) <= CRUX_MAX_CHARS else ""
     if crux:
         draft.crux, draft.crux_credit = crux, credit.get(crux, 0.0)
+        if info.kind == "membership" and not draft.kind_ok:
+            # "经开区算不算在里头" after the districts checked: a sentence listing it ("…高新区、经开区") says it is.
+            draft.kind_ok = any(_listed(seg.sentence.norm, crux) for seg in draft.segments)
     missing = {w: judged[w] * (1.0 - credit[w]) for w in judged if credit[w] < 0.5}
     if missing:
         draft.missing = max(missing, key=lambda w: missing[w])

@@ -378,6 +378,16 @@ def test_asking_for_other_things_of_the_same_kind_asks_for_more(message: str, mo
     assert condense(message, [Turn("梨树供电所给草莓种植户提供了啥服务")]).more is more
 
 
+def test_an_item_of_a_listed_sentence_is_among_them(chain: FaqChain) -> None:
+    """"经开区算不算在里头" after the districts 吉林市's checks went to: the sentence lists it (…高新区、经开区)."""
+    _first, second = _talk(chain, "吉林市邮政管理局督导组都去了哪些区", "经开区算不算在里头")
+    assert second.answered and "经开区" in second.text, second.text
+    answer = chain.ask("供电所帮草莓大棚排查隐患 卷帘机算不算在里头")
+    assert answer.answered and "卷帘机" in answer.text, answer.text
+    # Not listed, not among them: "延吉" is in no list of the districts checked.
+    assert not _talk(chain, "吉林市邮政管理局督导组都去了哪些区", "延吉算不算在里头")[1].answered
+
+
 def test_place_swap_with_every_word_in_the_new_places_sentence_is_answered(chain: FaqChain) -> None:
     """ "那松原呢？": 松原's sentence has the words asked (优先…配送) though the meaning model scores it low."""
     _first, second = _talk(chain, "辽源邮政管理局优先送啥东西", "那松原呢？")
