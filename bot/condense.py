@@ -73,6 +73,8 @@ _EVENT_ASK = re.compile(
     # "啥时候突破的" after "吉林油田一年能注多少二氧化碳": when what the last answer told was done.
     r"|((?:啥时候|什么时候|哪天|几号)(?:突破|实现|达到|开始|启动|实施|完成|建成|投运|首发|发布)的?)"
 )
+# "另外问下…", "顺便问一下…", "换个话题": the resident says the next question is about something else.
+_SWITCH = re.compile(r"(?:另外|再|顺便|顺道)(?:问|打听)(?:下|一下|个事儿?|个)?[，,\s]*|换个(?:话题|问题|事儿?)[，,\s]*")
 # "还有呢？", "还有别的吗", "其他的呢", "还有别的服务不", "除了这些呢", "就这些吗": more of what the last answer was
 # about.
 _MORE = re.compile(
@@ -412,6 +414,13 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     own = tuple(tokenize_cached(question))
     if not history:
         return _standalone(question, own)
+    switch = _SWITCH.match(norm)
+    if switch:
+        rest = norm[switch.end() :]
+        prev_norm = normalize(str(getattr(history[-1], "rewritten", "") or getattr(history[-1], "question", "")))
+        if len(rest) >= 6 and not rest.rstrip("?？。！! ").endswith("呢") and set(anchors(rest)) - set(anchors(prev_norm)):
+            # "另外问下红旗H6百公里加速几秒" after two questions on 吉林油田: a new subject, asked on its own.
+            return _standalone(question, own)
     then = _MORE_THEN.match(norm)
     if then and len(norm) - then.end() >= 4:
         # "还有别的吗 辽源那边过年快递停不停": the more it asks for is the question that follows.

@@ -388,6 +388,15 @@ def test_an_item_of_a_listed_sentence_is_among_them(chain: FaqChain) -> None:
     assert not _talk(chain, "吉林市邮政管理局督导组都去了哪些区", "延吉算不算在里头")[1].answered
 
 
+def test_another_question_announced_is_asked_on_its_own(chain: FaqChain) -> None:
+    """"另外问下红旗H6…" after questions on 吉林油田: a new subject, not one about the oil field."""
+    *_, third = _talk(chain, "吉林油田CCUS那个四精模式都是啥", "第一个是啥意思", "另外问下红旗H6百公里加速几秒")
+    assert "油田" not in third.rewritten_question and "CCUS" not in third.rewritten_question, third.rewritten_question
+    assert third.answered and "6.8秒" in third.text, third.text
+    # "再问一下 松原呢" is still the same question about 松原.
+    assert "快递" in condense("再问一下 松原呢", [Turn("辽源过年快递停不停")]).rewritten
+
+
 def test_place_swap_with_every_word_in_the_new_places_sentence_is_answered(chain: FaqChain) -> None:
     """ "那松原呢？": 松原's sentence has the words asked (优先…配送) though the meaning model scores it low."""
     _first, second = _talk(chain, "辽源邮政管理局优先送啥东西", "那松原呢？")
