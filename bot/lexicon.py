@@ -190,11 +190,17 @@ _GLUED_VERB = frozenset("弄整搞办用")
 _GLUED_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])(?:底下|了个|里|了|过来|过去|上来|上去|下来|下去|进来|进去|回来|回去|出来|出去)$")
 
 
+# Local names the articles give stations and parks by ("淮安高中压调压站", "瑞禾苗物流园区"): a rare word sounding
+# like one is a slip for it, as for a place ("怀安那个调压站" -> 淮安).
+_LANDMARKS = ("淮安", "城隍庙", "瑞禾苗", "吉港")
+
+
 @lru_cache(maxsize=1)
 def _places() -> re.Pattern[str]:
     from bot.condense import JILIN_PLACES
 
-    return re.compile("|".join(sorted(map(re.escape, set(JILIN_PLACES)), key=len, reverse=True)))
+    names = set(JILIN_PLACES) | set(_LANDMARKS)
+    return re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True)))
 
 
 def _slip_size_ok(word: str, target: str) -> bool:

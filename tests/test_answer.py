@@ -252,6 +252,11 @@ def test_typos_are_respelt_only_when_one_character_slipped(chain: FaqChain) -> N
     assert bank.reader.words("辽远快递员有返岗补帖吗") == bank.reader.words("辽源快递员有返岗补贴吗")
     assert "主任" not in bank.reader.words("家里好长时间没住人了")
     assert "首发" not in bank.reader.words("快递还能正常收发不")
+    # A word general Chinese seldom uses, sounding like a station's local name, is that name: 怀安 (a county far
+    # away) for 淮安; "燃气表没气了" keeps 没气.
+    answer = chain.ask("怀安那个调压站都给哪些地方供气")
+    assert answer.answered and "吉林石化" in answer.text, answer.text
+    assert "煤气" not in bank.reader.words("我家燃气表没气了咋整")
 
 
 def test_long_rambling_question_is_still_answered(chain: FaqChain) -> None:
