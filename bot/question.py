@@ -680,7 +680,7 @@ _WHEN_MARKER = re.compile(r"啥时候|什么时候|啥时|何时|哪天|哪一�
 
 # Words too general to be what a question turns on ("会不会有问题").
 _LACKING = frozenset({"不够", "不足", "短缺", "紧张", "缺少", "缺乏", "不多"})
-_GENERIC = frozenset({"问题", "情况", "事情", "事", "事儿", "这事", "这事儿", "东西", "帮助", "影响"})
+_GENERIC = frozenset({"问题", "情况", "事情", "事", "事儿", "这事", "这事儿", "东西", "帮助", "影响", "别的", "其他", "其它"})
 # Verbs of handling business or of visiting: "家庭共济在哪办理" asks where 家庭共济 is done, "邮政管理局去哪检查了"
 # where it went; the answer names the channel (a WeChat account, a window) or the place, seldom the verb
 # ("深入到瑞禾苗物流园区").

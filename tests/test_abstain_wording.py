@@ -740,3 +740,9 @@ def test_sent_first_is_sent_with_priority(chain: FaqChain) -> None:
     first = chain.ask("过年快递歇不歇")
     answer = chain.ask("那买的药能先给送不", [answer_to_turn(first)])
     assert answer.answered and "优先派送药品" in answer.text, answer.text
+
+
+def test_other_things_asked_for_are_no_word_the_answer_must_hold(chain: FaqChain) -> None:
+    """"就药品吗还有别的不": 别的 asks what else the list holds; the answer gives the list, not the word 别的."""
+    answer = chain.ask("辽源那边快递优先派啥 就药品吗还有别的不")
+    assert answer.answered and "生活必需品" in answer.text, answer.text
