@@ -233,6 +233,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "元旦": ("新年", "跨年"),
     # 红旗H6
     "引擎": ("发动机",),
+    "配置": ("搭载", "匹配"),  # "动力配置": what the car is fitted with
     "扭力": ("扭矩",),
     "自动挡": ("手自一体",),  # an automatic with a manual mode
     "外观": ("造型",),

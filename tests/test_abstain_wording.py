@@ -672,6 +672,7 @@ def test_another_provinces_name_outside_the_subject_is_no_other_place(
         ("梨树那个草莓合作社能不能给村里人找活干", "100余位"),  # 找活 ~ 就业: jobs found
         ("过年快递能不能优先送急用的东西", "优先派送"),  # 急用 ~ 急需
         ("我在辽源 过年往外寄东西能寄出去不", "不打烊"),  # 往外寄 ~ 寄递
+        ("红旗H6的动力配置都有啥？", "2.0T四缸发动机"),  # 配置 ~ 搭载: what it is fitted with
     ],
 )
 def test_a_resident_word_for_what_the_article_says_is_read_as_it(chain: FaqChain, question: str, fact: str) -> None:
