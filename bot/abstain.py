@@ -102,6 +102,8 @@ def decide(
         return False, "steps_missing"
     if not draft.years_ok:
         return False, "year_missing"
+    if not draft.ranked_ok:
+        return False, "rank_missing"
     if not draft.places_ok:
         return False, "other_place"
     if draft.missing_share >= limits.max_missing_share:

@@ -27,6 +27,7 @@ from bot.question import (
     asked_title,
     asked_years,
     asks_procedure,
+    asks_ranked,
     checks_title_holder,
     classify,
     crux_word,
@@ -35,6 +36,7 @@ from bot.question import (
     respectively_items,
     satisfies,
     states_procedure,
+    states_ranked,
 )
 from bot.scoring import Credits, Scored, coverage_of, credit_of, places_named, score_sentences
 from bot.types import Citation, Hit
@@ -114,6 +116,8 @@ class Draft:
     places_ok: bool = True
     # A person question's title ("局长") that no sentence read names the holder of.
     title_unnamed: str = ""
+    # A ranking or record asked ("全省最多", "排第几") is stated by a chosen sentence (see ``asks_ranked``).
+    ranked_ok: bool = True
 
 
 def _widen(allot: dict[int, int], sid: int, length: int, budget: int) -> None:
@@ -699,6 +703,8 @@ def draft_answer(
             # "回延吉老家…供电公司能派人上门检查不": the article on 延边 speaks for 延吉; the name is no missing word.
             # Nor is "长春南关区"'s district, in a question about 长春.
             credit = {w: (1.0 if w.startswith(place) and len(w) <= len(place) + 1 else c) for w, c in credit.items()}
+    if asks_ranked(info.norm):
+        draft.ranked_ok = any(states_ranked(seg.sentence.norm) for seg in draft.segments)
     years = asked_years(info.norm)
     shown = " ".join(absolutise(seg.sentence.text, seg.sentence.date) for seg in draft.segments)
     if years:

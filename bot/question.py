@@ -103,6 +103,24 @@ _PHONE = re.compile(
     r"|(?:打|拨|找)(?:哪个|什么|啥|几号|哪)(?:个)?(?:电话|热线|号码|客服)|(?:打|拨)(?:哪个|什么|啥)号|手机号|(?<!何种|哪种|哪些)联系方式|怎么联系|咋联系|联系谁"
     r"|(?:电话|手机|号码)(?:号)?(?:给|发|留)(?:我|俺)?(?:一个|个|一下|下)"  # "迟小飞电话给一个呗"
 )
+# "全省哪个县的大棚最多", "是不是全省第一个", "在全国排第几": a ranking or a record, which only a sentence stating one
+# (最…, 首个, 第一, 领先) answers; a sentence giving the figure alone does not say how it ranks. "最高能上哪级医院"
+# asks a limit, which a bound ("三级及以下") gives.
+_RANKED = re.compile(
+    r"最(?:多|大|高|低|少|强)(?!能|可以|可|到|覆盖|报|给|绑|几|多少)|(?:全国|全省|全市|国内|省内|全世界|世界)(?:第一|第几|排第几|排名)|排(?:在)?第几|排名第几"
+    r"|第一个|头一个|之最"
+)
+_RANKED_IN_SOURCE = re.compile(r"最|首个|首家|首次|首批|首创|第一|领先|之最")
+
+
+def asks_ranked(norm: str) -> bool:
+    return bool(_RANKED.search(norm))
+
+
+def states_ranked(sentence_norm: str) -> bool:
+    return bool(_RANKED_IN_SOURCE.search(sentence_norm))
+
+
 # "在哪个县": a county (city, district…) by name; a sentence naming none does not answer it.
 _DIVISION = re.compile(r"哪个(?:县|市|区|镇|乡|村)|哪(?:县|市|区)")
 _DIVISION_UNITS = "县市区镇乡村州"

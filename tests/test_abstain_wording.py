@@ -747,3 +747,24 @@ def test_other_things_asked_for_are_no_word_the_answer_must_hold(chain: FaqChain
     """"就药品吗还有别的不": 别的 asks what else the list holds; the answer gives the list, not the word 别的."""
     answer = chain.ask("辽源那边快递优先派啥 就药品吗还有别的不")
     assert answer.answered and "生活必需品" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("全省哪个县的温室大棚最多", None),  # 梨树's count says nothing of the other counties
+        ("延边供电公司是不是全省第一个搞返乡人员上门查线的", None),
+        ("长春职工医保个人账户划入比例在全国算最高的吗", None),
+        ("梨树县最大的草莓种植合作社是哪个", "六之维"),  # the article states it: 梨树县最大的草莓种植专业合作社
+        ("吉林油田二氧化碳注入量是不是国内最大", "国内最大规模注入"),
+        ("门诊慢性病最高能上哪级医院报", "三级(市级)及以下"),  # 最高能…: a limit, which a bound gives
+    ],
+)
+def test_a_ranking_is_answered_only_by_a_sentence_that_states_one(
+    chain: FaqChain, question: str, fact: str | None
+) -> None:
+    answer = chain.ask(question)
+    if fact is None:
+        assert not answer.answered, answer.text
+    else:
+        assert answer.answered and fact in answer.text, answer.text
