@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from bot.chunk import normalize
 from bot.question import asked_title, asks_about_report, classify, someone_named
-from bot.thesaurus import SYNONYMS
+from bot.thesaurus import FILLERS, SYNONYMS
 from bot.words import domain_words, tokenize_cached
 
 JILIN_PLACES = (  # noqa: SIM905 - a word list reads best as one string
@@ -73,8 +73,10 @@ _EVENT_ASK = re.compile(
     # "啥时候突破的" after "吉林油田一年能注多少二氧化碳": when what the last answer told was done.
     r"|((?:啥时候|什么时候|哪天|几号)(?:突破|实现|达到|开始|启动|实施|完成|建成|投运|首发|发布)的?)"
 )
-# "另外问下…", "顺便问一下…", "换个话题": the resident says the next question is about something else.
-_SWITCH = re.compile(r"(?:另外|再|顺便|顺道)(?:问|打听)(?:下|一下|个事儿?|个)?[，,\s]*|换个(?:话题|问题|事儿?)[，,\s]*")
+# "另外问下…", "顺便问一下…", "换个话题", "对了，…": the resident says the next question is about something else.
+_SWITCH = re.compile(
+    r"(?:另外|再|顺便|顺道)(?:问|打听)(?:下|一下|个事儿?|个)?[，,\s]*|换个(?:话题|问题|事儿?)[，,\s]*|对了[，,\s]+"
+)
 # "还有呢？", "还有别的吗", "其他的呢", "还有别的服务不", "除了这些呢", "就这些吗": more of what the last answer was
 # about.
 _MORE = re.compile(
@@ -207,6 +209,15 @@ def _is_followup(question: str, norm: str) -> bool:
     if _PRONOUN.match(core) or _OBJECT_PRONOUN.search(core) or _THERE.match(core):
         return True
     return not anchors(core)
+
+
+def _new_subject(rest: str, prev_norm: str) -> bool:
+    """Whether a question names what the earlier one did not: a subject of its own ("红旗H6" after 吉林油田), or
+    two or more words none of which the earlier question used ("红旗新出那个H6最大功率多少")."""
+    if set(anchors(rest)) - set(anchors(prev_norm)):
+        return True
+    words = [w for w in tokenize_cached(rest) if len(w) >= 2 and w not in FILLERS]
+    return len(words) >= 2 and not any(w in prev_norm for w in words)
 
 
 def _changes_service(norm: str, prev: str, prev_topics: Iterable[str] = ()) -> bool:
@@ -418,7 +429,7 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     if switch:
         rest = norm[switch.end() :]
         prev_norm = normalize(str(getattr(history[-1], "rewritten", "") or getattr(history[-1], "question", "")))
-        if len(rest) >= 6 and not rest.rstrip("?？。！! ").endswith("呢") and set(anchors(rest)) - set(anchors(prev_norm)):
+        if len(rest) >= 6 and not rest.rstrip("?？。！! ").endswith("呢") and _new_subject(rest, prev_norm):
             # "另外问下红旗H6百公里加速几秒" after two questions on 吉林油田: a new subject, asked on its own.
             return _standalone(question, own)
     then = _MORE_THEN.match(norm)

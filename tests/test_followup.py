@@ -395,6 +395,9 @@ def test_another_question_announced_is_asked_on_its_own(chain: FaqChain) -> None
     assert third.answered and "6.8秒" in third.text, third.text
     # "再问一下 松原呢" is still the same question about 松原.
     assert "快递" in condense("再问一下 松原呢", [Turn("辽源过年快递停不停")]).rewritten
+    # "对了，…" with words the earlier question never used: a new subject too.
+    *_, other = _talk(chain, "德惠加气站跨年那天几辆车", "对了，红旗新出那个H6最大功率多少")
+    assert "德惠" not in other.rewritten_question and other.answered and "185kW" in other.text, other.text
 
 
 def test_place_swap_with_every_word_in_the_new_places_sentence_is_answered(chain: FaqChain) -> None:
