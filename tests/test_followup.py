@@ -400,6 +400,12 @@ def test_another_question_announced_is_asked_on_its_own(chain: FaqChain) -> None
     assert "德惠" not in other.rewritten_question and other.answered and "185kW" in other.text, other.text
 
 
+def test_where_an_office_went_to_check_is_where_it_went(chain: FaqChain) -> None:
+    """"他们去哪检查了" after a question on 松原's postal office: "先后深入到瑞禾苗物流园区" is where it went to look."""
+    _first, second = _talk(chain, "我在松原网购了点药，快递老不到，邮管局管这事不？", "他们去哪检查了")
+    assert second.answered and "瑞禾苗物流园区" in second.text, second.text
+
+
 def test_place_swap_with_every_word_in_the_new_places_sentence_is_answered(chain: FaqChain) -> None:
     """ "那松原呢？": 松原's sentence has the words asked (优先…配送) though the meaning model scores it low."""
     _first, second = _talk(chain, "辽源邮政管理局优先送啥东西", "那松原呢？")
