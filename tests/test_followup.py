@@ -406,6 +406,12 @@ def test_where_an_office_went_to_check_is_where_it_went(chain: FaqChain) -> None
     assert second.answered and "瑞禾苗物流园区" in second.text, second.text
 
 
+def test_the_same_done_there_asks_the_question_about_that_place() -> None:
+    """"吉林市也这么报吗" after a question on 长春's outpatient claims: the same question, about 吉林市."""
+    rewritten = condense("吉林市也这么报吗", [Turn("长春门诊开药做检查能报吗")]).rewritten
+    assert rewritten.startswith("吉林市") and "门诊" in rewritten, rewritten
+
+
 def test_place_swap_with_every_word_in_the_new_places_sentence_is_answered(chain: FaqChain) -> None:
     """ "那松原呢？": 松原's sentence has the words asked (优先…配送) though the meaning model scores it low."""
     _first, second = _talk(chain, "辽源邮政管理局优先送啥东西", "那松原呢？")
