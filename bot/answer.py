@@ -491,10 +491,12 @@ def draft_answer(
         # A short paragraph opening ("辽源市邮政管理局积极部署……工作。") announces; the next sentence has the facts.
         add(follow, min(len(bank.sentences[follow.sid].text), room))
     for cand in scored[1:12]:
-        if len(chosen) >= max_sentences:
+        full = len(chosen) >= max_sentences
+        wordless = next((c for c in reversed(supplements) if c.lexical == 0.0), None) if full else None
+        if full and wordless is None:
             break
         s = bank.sentences[cand.sid]
-        room = budget - sum(allot.values())
+        room = budget - sum(allot.values()) + (allot[wordless.sid] if wordless is not None else 0)
         if cand.sid in allot or s.doc_id != first.doc_id or room < MIN_PIECE:
             continue
         if best.counted >= COUNTS_WHAT_IS_ASKED and 0.0 < cand.counted < COUNTS_WHAT_IS_ASKED:
@@ -504,6 +506,21 @@ def draft_answer(
         strong = cand.score >= STRONG * best.score
         fills_kind = not best.kind_ok and cand.kind_ok and cand.score >= 0.75 * best.score
         fits = len(s.text) <= room
+        if wordless is not None:
+            # The sentences are all chosen, one of them only for scoring close to the best without a word of the
+            # question ("要求各企业做好人力运力调配…" beside "辽源…快递…" in its paragraph): a sentence bringing a word of
+            # the question the chosen ones lack ("春节") takes its place.
+            if fits and gain > 0.5 and cand.score >= 0.75 * best.score:
+                chosen.remove(wordless)
+                supplements.remove(wordless)
+                del allot[wordless.sid]
+                credit = credits.credit([bank.text(best.sid), bank.context(best.sid)])
+                for kept in chosen[1:]:
+                    mine = credits.credit([bank.text(kept.sid)])
+                    credit = {w: max(credit[w], mine[w]) for w in weights}
+                add(cand, len(s.text))
+                supplements.append(cand)
+            continue
         if strong or (fits and ((gain > 0.5 and cand.score >= 0.75 * best.score) or fills_kind)):
             add(cand, min(len(s.text), room))
             supplements.append(cand)
