@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from answers_support import crowded_base
 
-from bot.chain import build_chain
+from bot.chain import FaqChain, build_chain
 from bot.config import Settings
 
 PLACES = ["长春", "吉林市", "四平", "通化", "白山", "松原", "白城", "延边"]
@@ -38,3 +38,11 @@ def test_a_sentence_saying_the_asked_word_takes_the_place_of_a_wordless_one(fest
     assert answer.answered, answer.text
     assert "不打烊" in answer.text
     assert all(c.doc_id == "postal-baotong" for c in answer.citations)
+
+
+def test_a_sentence_holding_little_of_the_question_gives_way_too(no_faq_chain: FaqChain) -> None:
+    # The seed base: "要求各企业做好人力运力调配…" holds 企业 only, which "督导各企业…" beside it says already; it took the
+    # last place, and the answer said nothing of 春节 and was declined.
+    answer = no_faq_chain.ask("辽源邮政管理局让快递企业春节期间咋整")
+    assert answer.answered, answer.text
+    assert "不打烊" in answer.text
