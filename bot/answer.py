@@ -69,6 +69,10 @@ _PART_KINDS = STRICT_KINDS | {"person", "source"}
 ITEM_OPENS = 8
 # A second sentence scoring this close to the best one is quoted too (in part if need be).
 STRONG = 0.85
+# A sentence added only for scoring close to the best, whose own words are less than this share of the question's
+# weight, gives its place to one saying a word the answer lacks when every place is taken. In a large base an
+# article's names weigh most, and the sentences of a paragraph naming them score near the best through it alone.
+IDLE_SAYS = 0.2
 # How close to the best a sentence naming the holder of the title asked for must score to answer instead.
 TITLE_HOLDER = 0.45
 # Words of a part weighing less than this together name nothing (one word of 用/先/得 weighs ~0.3): a part
@@ -499,11 +503,14 @@ def draft_answer(
     if follow is not None and len(first.text) <= LEAD_CHARS and not first.lead and room >= MIN_PIECE:
         # A short paragraph opening ("辽源市邮政管理局积极部署……工作。") announces; the next sentence has the facts.
         add(follow, min(len(bank.sentences[follow.sid].text), room))
+    idle: set[int] = set()  # sentences that may give way to one saying more (see ``IDLE_SAYS``)
     for cand in scored[1:12]:
-        if len(chosen) >= max_sentences:
+        full = len(chosen) >= max_sentences
+        idler = next((c for c in reversed(supplements) if c.sid in idle), None) if full else None
+        if full and idler is None:
             break
         s = bank.sentences[cand.sid]
-        room = budget - sum(allot.values())
+        room = budget - sum(allot.values()) + (allot[idler.sid] if idler is not None else 0)
         if cand.sid in allot or s.doc_id != first.doc_id or room < MIN_PIECE:
             continue
         if best.counted >= COUNTS_WHAT_IS_ASKED and 0.0 < cand.counted < COUNTS_WHAT_IS_ASKED:
@@ -513,9 +520,26 @@ def draft_answer(
         strong = cand.score >= STRONG * best.score
         fills_kind = not best.kind_ok and cand.kind_ok and cand.score >= 0.75 * best.score
         fits = len(s.text) <= room
+        if idler is not None:
+            # The sentences are all chosen, one of them only for scoring close to the best while saying next to
+            # nothing of the question ("要求各企业做好人力运力调配…" beside "辽源…快递…" in its paragraph): a sentence
+            # bringing a word of the question the chosen ones lack ("春节") takes its place.
+            if fits and gain > 0.5 and cand.score >= 0.75 * best.score:
+                chosen.remove(idler)
+                supplements.remove(idler)
+                del allot[idler.sid]
+                credit = credits.credit([bank.text(best.sid), bank.context(best.sid)])
+                for kept in chosen[1:]:
+                    mine = credits.credit([bank.text(kept.sid)])
+                    credit = {w: max(credit[w], mine[w]) for w in weights}
+                add(cand, len(s.text))
+                supplements.append(cand)
+            continue
         if strong or (fits and ((gain > 0.5 and cand.score >= 0.75 * best.score) or fills_kind)):
             add(cand, min(len(s.text), room))
             supplements.append(cand)
+            if gain <= 0.5 and not (fits and fills_kind) and cand.lexical < IDLE_SAYS:
+                idle.add(cand.sid)  # chosen for its score alone: it adds no word and holds little of the question
 
     def make_room(need: int) -> int:
         """Characters left for one more sentence, shortening the longest chosen one if need be."""

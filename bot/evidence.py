@@ -316,6 +316,18 @@ class SentenceBank:
             if 0 <= p < len(chunks) and chunks[p].doc_id == doc_id
         ]
 
+    def article_chunks(self, chunk_id: str) -> list[str]:
+        """Every chunk of ``chunk_id``'s article, in source order (an article's chunks are stored side by side)."""
+        pos = self.position[chunk_id]
+        chunks = self.index.chunks
+        doc_id = chunks[pos].doc_id
+        first, last = pos, pos
+        while first > 0 and chunks[first - 1].doc_id == doc_id:
+            first -= 1
+        while last + 1 < len(chunks) and chunks[last + 1].doc_id == doc_id:
+            last += 1
+        return [chunks[p].chunk_id for p in range(first, last + 1)]
+
     def sentences_for_chunk(self, chunk_id: str) -> list[int]:
         """Indices (into ``self.sentences``) of a chunk's sentences, in source order."""
         pos = self.position[chunk_id]

@@ -29,6 +29,7 @@ from bot.question import (
     states_procedure,
 )
 from bot.question_focus import done_for_actor, manner_pattern
+from bot.retrieve import LARGE_BASE_CHUNKS
 from bot.types import Hit
 
 # How many retrieved chunks the answerer reads sentences from.
@@ -174,6 +175,15 @@ def score_sentences(
             for sid in bank.sentences_for_chunk(chunk_id):
                 if sid not in rank_of:
                     rank_of[sid] = rank + 1
+                    ids.append(sid)
+    if hits and len(bank.index.chunks) > LARGE_BASE_CHUNKS:
+        # The best hit's article is read whole, after the hits: in a large base look-alike copies of its paragraphs
+        # take the places of the chunks that hold the sentences answering with it ("此次督导帮扶工作由…组成的5个帮扶
+        # 工作组，分赴9个地区" beside copies of "到省里拿出方案指导…"). A small base's hits are its articles' chunks.
+        for chunk_id in bank.article_chunks(hits[0].chunk.chunk_id):
+            for sid in bank.sentences_for_chunk(chunk_id):
+                if sid not in rank_of:
+                    rank_of[sid] = READ_HITS
                     ids.append(sid)
     if required:
         ids = [sid for sid in ids if about_place(bank, sid, required)]
