@@ -200,6 +200,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "关联": ("绑定",),
     "绑定": ("备案登记",),  # 绑定家里人: the family members are registered (备案登记) to the account
     "划入": ("计入",),
+    "多出来": ("增加",),  # "改完多出来的钱": the money the change adds (增加的医保基金)
+    "省下": ("增加",),  # "省下的钱干啥了": what the lower credit leaves in the fund
     "打钱": ("计入",),  # money paid into an account, as residents say it
     # 邮政快递
     "邮管局": ("邮政管理局",),

@@ -412,6 +412,13 @@ def test_the_same_done_there_asks_the_question_about_that_place() -> None:
     assert rewritten.startswith("吉林市") and "门诊" in rewritten, rewritten
 
 
+@pytest.mark.parametrize("then", ["为啥改成这样 改完多出来的钱去哪了", "咋还少了呢 省下的钱干啥了"])
+def test_the_money_a_change_leaves_is_the_fund_it_adds_to(chain: FaqChain, then: str) -> None:
+    """"改完多出来的钱", "省下的钱" after the new credit rates: 改进…计入办法后增加的医保基金全部用于门诊保障."""
+    _first, second = _talk(chain, "长春在职职工医保个人账户现在按工资多少往里划", then)
+    assert second.answered and "全部用于门诊保障" in second.text, second.text
+
+
 def test_place_swap_with_every_word_in_the_new_places_sentence_is_answered(chain: FaqChain) -> None:
     """ "那松原呢？": 松原's sentence has the words asked (优先…配送) though the meaning model scores it low."""
     _first, second = _talk(chain, "辽源邮政管理局优先送啥东西", "那松原呢？")
