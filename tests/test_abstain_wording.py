@@ -674,7 +674,7 @@ def test_another_provinces_name_outside_the_subject_is_no_other_place(
         ("我在辽源 过年往外寄东西能寄出去不", "不打烊"),  # 往外寄 ~ 寄递
         ("红旗H6的动力配置都有啥？", "2.0T四缸发动机"),  # 配置 ~ 搭载: what it is fitted with
         ("我是辽源的 家里用液化气罐 过年那阵子会不会断气啊", "断供"),  # 断气 ~ 断供: the gas cut off
-        ("吉林油田往地下打二氧化碳 顶多少棵树", "2500万棵"),  # 顶 ~ 相当于 (东北话)
+        ("油田往地下打二氧化碳多采出来的油 顶得上个啥", "新油田"),  # 顶得上 ~ 相当于 (东北话)
     ],
 )
 def test_a_resident_word_for_what_the_article_says_is_read_as_it(chain: FaqChain, question: str, fact: str) -> None:
