@@ -37,6 +37,7 @@ from bot.faq import FaqBook
 from bot.index import KnowledgeIndex, load_index
 from bot.lexicon import learn_pinyin
 from bot.question import (
+    EXAMPLE_WEIGHT,
     HANDLING_FRAME,
     NEWS_ASKED,
     NEWS_FRAME,
@@ -49,6 +50,7 @@ from bot.question import (
     count_keys,
     crux_word,
     date_units,
+    example_words,
     intent_of,
     question_parts,
     satisfies,
@@ -383,6 +385,10 @@ class FaqChain:
                 loaded.bank.reader.words(condensed.rewritten[len(condensed.story) :])
             )
             weights = {w: (0.5 * v if w in story else v) for w, v in weights.items()}
+        examples = example_words(info.norm, tuple(weights))
+        if examples:
+            # "买个血压计啥的医疗器械": a sentence on 医疗器械 answers; the example is how the resident put it.
+            weights = {w: (EXAMPLE_WEIGHT * v if w in examples else v) for w, v in weights.items()}
         whom = done_for_words(info.norm, tuple(weights))
         if whom:
             # "供电所给他们干啥了": the answer is what 供电所 did; the cooperative is whom it was for.

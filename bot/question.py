@@ -707,6 +707,21 @@ _HANDLING = frozenset(
 )
 
 
+# "买个血压计啥的医疗器械": the resident names an example, then the kind it is; the kind is what is asked about, and
+# the example weighs this much of its usual weight.
+EXAMPLE_WEIGHT = 0.3
+_EXAMPLE_OF = re.compile(r"(?:啥的|之类的|什么的|这类的?|这种)(?=[\u4e00-\u9fff]{2})")
+
+
+def example_words(norm: str, words: Sequence[str]) -> set[str]:
+    """Words naming an example right before the kind the question goes on to name ("血压计" in "血压计啥的医疗器械")."""
+    found: set[str] = set()
+    for m in _EXAMPLE_OF.finditer(norm):
+        before = norm[: m.start()]
+        found |= {w for w in words if before.endswith(w) and w not in norm[m.end() :]}
+    return found
+
+
 def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
     """The question word the answer must contain for a how/can/where question ("医保卡丢了怎么补办" -> "补办").
 
@@ -715,6 +730,8 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
     "研讨会在哪开的" -> "研讨会"); "" for other questions.
     """
     norm = info.norm
+    examples = example_words(norm, words)
+    words = [w for w in words if w not in examples]  # "能买血压计之类的医疗器械不": the kind is asked about
     match = _HOW_MARKER.search(norm)
     where = False
     if match is None:

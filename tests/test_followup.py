@@ -419,6 +419,16 @@ def test_the_money_a_change_leaves_is_the_fund_it_adds_to(chain: FaqChain, then:
     assert second.answered and "全部用于门诊保障" in second.text, second.text
 
 
+def test_an_example_before_the_kind_it_is_asks_about_the_kind(chain: FaqChain) -> None:
+    """"血压计啥的医疗器械": the resident says what kind the example is; the article speaks of the kind."""
+    _first, second = _talk(chain, "个人账户的钱能不能给我对象交城乡居民医保", "那要是买个血压计啥的医疗器械呢")
+    assert second.answered and "医疗器械" in second.text, second.text
+    answer = chain.ask("个人账户的钱能买血压计之类的医疗器械不")
+    assert answer.answered and "医疗器械" in answer.text, answer.text
+    # Named alone, the example is what is asked: no sentence names 血压计.
+    assert not chain.ask("个人账户的钱能买血压计不").answered
+
+
 def test_place_swap_with_every_word_in_the_new_places_sentence_is_answered(chain: FaqChain) -> None:
     """ "那松原呢？": 松原's sentence has the words asked (优先…配送) though the meaning model scores it low."""
     _first, second = _talk(chain, "辽源邮政管理局优先送啥东西", "那松原呢？")
