@@ -497,6 +497,14 @@ def draft_answer(
         own = credits.credit([bank.text(cand.sid)])
         credit = {w: max(credit[w], own[w]) for w in weights}
 
+    def recredit() -> None:
+        """What the chosen sentences say of the question's words, again after one of them was taken out."""
+        nonlocal credit
+        credit = credits.credit([bank.text(best.sid), bank.context(best.sid)])
+        for kept in chosen[1:]:
+            own = credits.credit([bank.text(kept.sid)])
+            credit = {w: max(credit[w], own[w]) for w in weights}
+
     follower = bank.next_in_paragraph(best.sid)
     follow = next((c for c in scored if c.sid == follower), None) if follower is not None else None
     room = budget - allot[best.sid]
@@ -528,10 +536,7 @@ def draft_answer(
                 chosen.remove(idler)
                 supplements.remove(idler)
                 del allot[idler.sid]
-                credit = credits.credit([bank.text(best.sid), bank.context(best.sid)])
-                for kept in chosen[1:]:
-                    mine = credits.credit([bank.text(kept.sid)])
-                    credit = {w: max(credit[w], mine[w]) for w in weights}
+                recredit()
                 add(cand, len(s.text))
                 supplements.append(cand)
             continue
@@ -641,10 +646,7 @@ def draft_answer(
                 dropped = supplements.pop()
                 chosen.remove(dropped)
                 del allot[dropped.sid]
-                credit = credits.credit([bank.text(best.sid), bank.context(best.sid)])
-                for kept in chosen[1:]:
-                    own = credits.credit([bank.text(kept.sid)])
-                    credit = {w: max(credit[w], own[w]) for w in weights}
+                recredit()
                 spare = make_room(need)
             if spare >= MIN_PIECE:
                 add(pick, min(len(bank.sentences[pick.sid].text), spare))
