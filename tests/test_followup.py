@@ -11,6 +11,7 @@ from answers_support import KNOWLEDGE, assert_citations_exact
 from bot.chain import FaqChain, Turn, answer_to_turn, build_chain
 from bot.condense import condense
 from bot.config import Settings
+from bot.ordinal import listed_items
 from bot.question import classify
 
 
@@ -386,6 +387,35 @@ def test_an_item_of_a_listed_sentence_is_among_them(chain: FaqChain) -> None:
     assert answer.answered and "卷帘机" in answer.text, answer.text
     # Not listed, not among them: "延吉" is in no list of the districts checked.
     assert not _talk(chain, "吉林市邮政管理局督导组都去了哪些区", "延吉算不算在里头")[1].answered
+
+
+def test_an_ordinal_asks_about_that_item_of_the_list_the_last_answer_gave(chain: FaqChain) -> None:
+    """"第二个呢", "最后一个" after the 四精 modes were listed: the second and the last of them, by name."""
+    first, second, last = _talk(chain, "吉林油田CCUS那个四精模式都是啥", "第二个呢", "最后一个")
+    assert "精细雕刻的开发管理模式" in first.text, first.text
+    assert "精细雕刻的开发管理模式" in second.rewritten_question, second.rewritten_question
+    assert second.answered and "精细雕刻的开发管理模式" in second.text, second.text
+    assert "精耕细作的生产运维模式" in last.rewritten_question, last.rewritten_question
+    assert last.answered and "精耕细作的生产运维模式" in last.text, last.text
+    # The list is what the answer quoted, never the topics a decline names ("我目前能解答…、…、…").
+    declined, after = _talk(chain, "液化气一罐多少钱", "第二个是啥意思")
+    assert not declined.answered
+    assert "邮政快递" not in after.rewritten_question and not after.answered, after.rewritten_question
+
+
+def test_the_items_of_a_list_are_read_without_its_lead_and_kind() -> None:
+    assert listed_items("工作组逐一明确目标任务、解决措施以及具体负责落实的责任单位，形成了一张清单、一套建议和一份台账。") == [
+        "一张清单",
+        "一套建议",
+        "一份台账",
+    ]
+    assert listed_items("还可用于缴纳职工大额医疗费用补助、长期护理保险、城乡居民基本医疗保险等费用[1]。") == [
+        "缴纳职工大额医疗费用补助",
+        "长期护理保险",
+        "城乡居民基本医疗保险",
+    ]
+    assert listed_items("5个督导组分赴昌邑区、丰满区。")[0] == "昌邑区"
+    assert listed_items("攻克了CCUS全流程技术体系。") == []
 
 
 def test_another_question_announced_is_asked_on_its_own(chain: FaqChain) -> None:

@@ -38,6 +38,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("一家人能合着用一个医保个人账户不", "家庭成员共用共享", "cc-medical-outpatient"),  # 一家人, 合着用
         ("红旗H6的车屁股是啥样的", "贯穿式尾灯组", "hongqi-h6"),  # 屁股 ~ 尾部
         ("红旗H6的动力强不强", "185kW", "hongqi-h6"),  # 动力 ~ 功率, 扭矩
+        ("梨树大棚大半夜停电了供电所给修不", "24小时抢修", "power-lishu-strawberry"),  # 大半夜 ~ 24小时
         ("家庭共济绑上以后 能拿卡里的钱交啥费不", "长期护理保险", "cc-medical-outpatient"),  # 拿 ~ 使用
         ("医保家庭共济开通了 家里人能拿它干啥", "医疗器械", "cc-medical-outpatient"),  # 拿 ~ 使用
         ("延边供电给返乡的推了个啥软件", "网上国网", "yanbian-power-returnees"),  # 软件 ~ APP
@@ -146,3 +147,10 @@ def test_trips_asked_after_the_visits_are_the_visits_counted(chain: FaqChain) ->
     first = chain.ask("延边供电公司上门走访了没")
     second = chain.ask("去了多少趟", [answer_to_turn(first)])
     assert second.answered and "30余次" in second.text, second.text
+
+
+def test_repairs_at_night_are_the_round_the_clock_repairs(chain: FaqChain) -> None:
+    """"半夜坏了能修不" after what 十家堡's power station does for the greenhouses: 24小时抢修 covers the night."""
+    first = chain.ask("梨树十家堡供电所给大棚户都干了啥")
+    answer = chain.ask("半夜坏了能修不", [answer_to_turn(first)])
+    assert answer.answered and "24小时抢修" in answer.text, answer.text
