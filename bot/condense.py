@@ -475,8 +475,8 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     pointed = ordinal_item(norm, prev_answer) if prev and getattr(history[-1], "doc_ids", None) else None
     if pointed:
         # "第二个是啥意思" after an answer listing "一张清单、一套建议和一份台账": what that item is.
-        asked = f"{pointed}是什么？"
-        return Condensed(asked, asked, True, focus=tuple(tokenize_cached(pointed)))
+        what = f"{pointed}是什么？"
+        return Condensed(what, what, True, focus=tuple(tokenize_cached(pointed)))
     if not _is_followup(question, norm) or not prev or _changes_service(norm, prev, prev_topics):
         return _standalone(question, own)
     core = _TAIL.sub("", _LEAD.sub("", norm))
