@@ -118,6 +118,9 @@ _BARE_PRONOUN = re.compile(
     r"^(?:他们|她们|它们|他|她|它|这|那)(?![个些里边天年晚篇稿]|会儿|阵子|时候|消息|报道|新闻|文章)"
 )
 _ORG_END = re.compile(r"(?:分社|公司|局|站|所|厅|中心|园区|社|厂|队|组)$")
+# The bodies a place is the seat of, named right after it ("吉林市快递督导组", "延边供电共产党员服务队"), which are no
+# anchors of their own.
+_BODY_AFTER = re.compile(r"[\u4e00-\u9fff]{0,5}?(?:督导组|工作组|服务队)")
 _ORG_TAIL = re.compile(r"^(?:分社|分公司|公司|市|县|区|镇|村|局|站|所|厅|中心|园区|社)")
 _PEOPLE = (
     "在职职工",
@@ -270,6 +273,10 @@ def _subject_span(prev: str) -> str:
     tail = _ORG_TAIL.match(norm[end:])
     if tail:
         end += tail.end()
+    else:
+        body = _BODY_AFTER.match(norm[end:])
+        if body and not set(body.group(0)) & (_NAME_STOP | set("几多啥哪谁怎咋么什共")):
+            end += body.end()  # "吉林市快递督导组": the body the place is the seat of, named right after it
     return orig[start:end]
 
 

@@ -168,7 +168,7 @@ def uncorrected(question: str) -> str:
 # Asking for the last answer again in plainer words, or again at all.
 _PLAINER = re.compile(
     r"(?:你|您)?(?:再)?(?:说|讲)(?:得)?(?:简单|明白|清楚|慢|通俗)(?:一)?点(?:儿)?|(?:你|您)?(?:说|讲)?大白话|听不(?:明白|懂|清)"
-    r"|没听(?:明白|懂|清)|(?:再|重新)(?:说|讲)一(?:遍|下)|重复一(?:遍|下)"
+    r"|没听(?:明白|懂|清)|(?:再|重新)(?:说|讲)一?(?:遍|下|次)|重复一(?:遍|下)"
 )
 # Or which part of it: "数字再说一遍", "户数再说一遍" ask for the same answer again.
 _ASIDE = re.compile(

@@ -389,6 +389,15 @@ def test_an_item_of_a_listed_sentence_is_among_them(chain: FaqChain) -> None:
     assert not _talk(chain, "吉林市邮政管理局督导组都去了哪些区", "延吉算不算在里头")[1].answered
 
 
+def test_a_body_named_after_its_place_is_the_subject_a_pronoun_stands_for(chain: FaqChain) -> None:
+    """"他们是咋查的" after "吉林市快递督导组都去了哪几个区": 他们 is the 督导组 (checks "四不两直"), not 吉林市."""
+    _first, second = _talk(chain, "吉林市快递督导组都去了哪几个区", "他们是咋查的")
+    assert "督导组" in second.rewritten_question, second.rewritten_question
+    assert second.answered and "四不两直" in second.text, second.text
+    # A count asked after the place is no part of the body's name.
+    assert "几个" not in condense("他们去了哪", [Turn("生态强省督导帮扶一共几个工作组")]).rewritten
+
+
 def test_an_ordinal_asks_about_that_item_of_the_list_the_last_answer_gave(chain: FaqChain) -> None:
     """"第二个呢", "最后一个" after the 四精 modes were listed: the second and the last of them, by name."""
     first, second, last = _talk(chain, "吉林油田CCUS那个四精模式都是啥", "第二个呢", "最后一个")

@@ -302,6 +302,7 @@ def test_a_feared_stop_of_what_no_article_covers_is_still_declined(chain: FaqCha
         # Staff asking for the part to read out again: the same answer.
         ("辽源液化气灌装站跨年那天充装配送了多少套钢瓶", "数字再说一遍", "800余套"),
         ("六之维合作社梨树分社负责人是谁", "名字再说一遍", "王宝忠"),
+        ("延边供电公司消除了多少处隐患", "那个数再说下 多少来着", "22处"),  # 再说下: 一 left out
     ],
 )
 def test_asking_to_hear_it_again_asks_the_last_question_again(

@@ -154,3 +154,10 @@ def test_repairs_at_night_are_the_round_the_clock_repairs(chain: FaqChain) -> No
     first = chain.ask("梨树十家堡供电所给大棚户都干了啥")
     answer = chain.ask("半夜坏了能修不", [answer_to_turn(first)])
     assert answer.answered and "24小时抢修" in answer.text, answer.text
+
+
+def test_who_leads_is_asked_of_the_head_whatever_their_title(chain: FaqChain) -> None:
+    """"领头的是谁" after a question on 辽源's filling station: its head, named by the title 站长 (杨博)."""
+    first = chain.ask("辽源液化气灌装站一天送出去多少瓶")
+    answer = chain.ask("领头的是谁", [answer_to_turn(first)])
+    assert answer.answered and "杨博" in answer.text, answer.text
