@@ -25,6 +25,7 @@ Kind = Literal[
     "price",
     "spent",
     "phone",
+    "contact",
     "address",
     "hours",
     "opening",
@@ -100,9 +101,12 @@ _PRICE = re.compile(
 # that is only mentioned: "光打电话问还是派人下去" asks how, "打个电话就能上门服务吗" whether.
 _PHONE = re.compile(
     r"(?:电话|热线|号码|客服)(?:号码|号)?(?:是|该是|应该是)?(?:多少|啥|什么|几|哪个|呢|[?？]|$)"
-    r"|(?:打|拨|找)(?:哪个|什么|啥|几号|哪)(?:个)?(?:电话|热线|号码|客服)|(?:打|拨)(?:哪个|什么|啥)号|手机号|(?<!何种|哪种|哪些)联系方式|怎么联系|咋联系|联系谁"
+    r"|(?:打|拨|找)(?:哪个|什么|啥|几号|哪)(?:个)?(?:电话|热线|号码|客服)|(?:打|拨)(?:哪个|什么|啥)号|手机号|(?<!何种|哪种|哪些)联系方式|联系谁"
     r"|(?:电话|手机|号码)(?:号)?(?:给|发|留)(?:我|俺)?(?:一个|个|一下|下)"  # "迟小飞电话给一个呗"
 )
+# How to reach a service ("报修咋联系", "平常怎么联系他们"): a way to, which a number, an app or a WeChat group
+# gives; "联系方式", "联系谁" ask for a number or a person, as above.
+_CONTACT = re.compile(r"(?:怎么|咋|如何|怎样)(?:跟|和|找)?(?:他们|她们|他|她|它们)?联系")
 # "全省哪个县的大棚最多", "是不是全省第一个", "在全国排第几": a ranking or a record, which only a sentence stating one
 # (最…, 首个, 第一, 领先) answers; a sentence giving the figure alone does not say how it ranks. "最高能上哪级医院"
 # asks a limit, which a bound ("三级及以下") gives.
@@ -276,6 +280,8 @@ _SPENDING = re.compile(r"投资|投入|资金|拨付|补助|补贴|累计|总额
 # Numbers that are part of a date or a year.
 _DATE_NUMBER = re.compile(r"\d+\s*(?:年|月|日|号)(?:起|以来|前|后|底|初)?")
 _PHONE_IN_SOURCE = re.compile(r"\d{5,}|\d{3,4}-\d{7,8}")
+# A way to reach a service: a number, a hotline, an app, a WeChat group or account, a contact card.
+_CONTACT_IN_SOURCE = re.compile(r"\d{5,}|热线|微信|app|公众号|小程序|联系卡|服务群", re.IGNORECASE)
 _DURATION_IN_SOURCE = re.compile(
     r"\d+\s*(?:秒|分钟|小时|天|个工作日|日内)|(?<!\d)\d{1,2}\s*(?:多|余)?年(?![\d级底初起])|[一二两三四五六七八九十]+(?:多|余)?年"
     r"|后即可"  # "完成…备案登记后即可实现": at once, which answers how long it takes
@@ -387,6 +393,8 @@ def _kind(norm: str) -> Kind:
         return "hours"
     if _ADDRESS.search(norm):
         return "address"
+    if _CONTACT.search(norm):
+        return "contact"
     if _PHONE.search(norm):
         return "phone"
     if _DURATION.search(norm):
@@ -456,6 +464,8 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         return bool(_PRICE_IN_SOURCE.search(sentence_norm))
     if kind == "phone":
         return bool(_PHONE_IN_SOURCE.search(sentence_norm))
+    if kind == "contact":
+        return bool(_CONTACT_IN_SOURCE.search(sentence_norm))
     if kind == "duration":
         return bool(_DURATION_IN_SOURCE.search(sentence_norm))
     if kind == "opening":
@@ -519,7 +529,7 @@ def _without_places(norm: str) -> str:
 
 # The kinds whose answer is a specific fact the source either states or does not.
 STRICT_KINDS: frozenset[str] = frozenset(
-    {"division", "city", "fee", "price", "spent", "phone", "address", "hours", "opening", "duration", "clock", "month"}
+    {"division", "city", "fee", "price", "spent", "phone", "contact", "address", "hours", "opening", "duration", "clock", "month"}
     | {"monthday", "time", "percent", "number", "payment", "handling", "membership", "reporter"}
 )
 
@@ -730,6 +740,8 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
     "研讨会在哪开的" -> "研讨会"); "" for other questions.
     """
     norm = info.norm
+    if info.kind == "contact":
+        return ""  # "咋联系": a way to reach them is what the answer must give (``satisfies``), whatever its words
     examples = example_words(norm, words)
     words = [w for w in words if w not in examples]  # "能买血压计之类的医疗器械不": the kind is asked about
     match = _HOW_MARKER.search(norm)

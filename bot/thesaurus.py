@@ -252,6 +252,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "出油率": ("采收率",),
     "采油": ("原油",),  # oil is what is extracted: "对采油有啥好处" ~ 提高原油采收率
     "棚子": ("大棚",),  # "草莓棚子"
+    # Reaching a service is done by its channels: "咋联系" ~ a WeChat group, an app, a hotline.
+    "联系": ("微信", "热线", "app", "公众号"),
     "头儿": ("负责人",),  # "合作社的头儿"
     "领头": ("负责人", "站长", "所长", "局长", "厅长", "主任", "书记"),  # "灌装站领头的是谁": who heads it
     "采油率": ("采收率",),

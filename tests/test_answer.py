@@ -116,6 +116,26 @@ def test_configured_topic_handoff_is_used(seed_index_dir: Path, tmp_path: Path) 
     assert answer.handoff == "燃气问题请拨打本市燃气热线 0431-0000000。"
 
 
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("十家堡供电所 报修咋联系", "便民服务联系卡"),
+        ("延边返乡的人想找供电公司办事 除了打电话还能咋联系", "微信服务群"),
+        ("延边供电公司平时咋联系 网上能办不", "微信服务群"),  # 联系 ~ 微信, as the thesaurus has it
+    ],
+)
+def test_how_to_reach_a_service_is_answered_by_the_way_to_reach_it(chain: FaqChain, question: str, fact: str) -> None:
+    """"咋联系" asks for a way to reach them: a contact card or a WeChat group is one, though no number is given."""
+    answer = chain.ask(question)
+    assert answer.answered and fact in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", ["燃气公司咋联系", "快递丢了咋联系快递公司", "十家堡供电所的联系方式给一个"])
+def test_a_way_to_reach_what_no_article_gives_one_for_is_declined(chain: FaqChain, question: str) -> None:
+    """No article says how to reach a gas or courier company; "联系方式" asks for a number, which none gives."""
+    assert not chain.ask(question).answered
+
+
 def test_question_kinds_and_crux_words() -> None:
     assert classify("液化气一罐多少钱？").kind == "price"
     assert classify("长春医保局咨询电话是多少").kind == "phone"
@@ -136,6 +156,7 @@ def test_question_kinds_and_crux_words() -> None:
     # "何种联系方式" asks what means of contact there is; a number is asked for by "联系方式" alone.
     assert classify("供电所给种植户提供了何种联系方式").kind != "phone"
     assert classify("供电所的联系方式给一个").kind == "phone"
+    assert classify("报修咋联系").kind == "contact" and classify("平常怎么跟他们联系").kind == "contact"
     assert classify("草莓啥价").kind == "price" and classify("液化气什么价").kind == "price"
 
 
