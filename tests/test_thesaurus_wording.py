@@ -39,6 +39,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("红旗H6的车屁股是啥样的", "贯穿式尾灯组", "hongqi-h6"),  # 屁股 ~ 尾部
         ("红旗H6的动力强不强", "185kW", "hongqi-h6"),  # 动力 ~ 功率, 扭矩
         ("梨树大棚大半夜停电了供电所给修不", "24小时抢修", "power-lishu-strawberry"),  # 大半夜 ~ 24小时
+        ("我儿子天天念叨红旗新出了个H6，说是在车展上首发的，哪个车展啊", "广州国际汽车展", "hongqi-h6"),  # 念叨: a filler
         ("家庭共济绑上以后 能拿卡里的钱交啥费不", "长期护理保险", "cc-medical-outpatient"),  # 拿 ~ 使用
         ("医保家庭共济开通了 家里人能拿它干啥", "医疗器械", "cc-medical-outpatient"),  # 拿 ~ 使用
         ("延边供电给返乡的推了个啥软件", "网上国网", "yanbian-power-returnees"),  # 软件 ~ APP
@@ -133,6 +134,13 @@ def test_hazards_asked_as_found_are_answered_by_the_count_eliminated(chain: FaqC
     first = chain.ask("延边供电公司上门服务了多少次")
     answer = chain.ask("查出几处隐患", [answer_to_turn(first)])
     assert answer.answered and "22处" in answer.text, answer.text
+
+
+def test_asking_for_detail_is_no_word_an_article_must_hold(chain: FaqChain) -> None:
+    """"四精是啥 说细点" after the 四精 modes were named: 细点 asks for detail, it is not about anything."""
+    first = chain.ask("吉林油田CCUS那个四精模式是啥")
+    answer = chain.ask("四精是啥 说细点", [answer_to_turn(first)])
+    assert answer.answered and "精益求精" in answer.text, answer.text
 
 
 def test_asking_it_in_plain_words_is_no_word_an_article_must_hold(chain: FaqChain) -> None:
