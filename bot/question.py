@@ -191,7 +191,14 @@ def asked_title(norm: str) -> str:
     """The title a person question names ("六之维合作社负责人是谁" -> 负责人), or "". "付市长" is 副市长 typed by
     sound."""
     title = next((t for t in _TITLES if t in norm), "")
+    if not title:
+        # "合作社老板叫啥", "那个站的头儿是谁": a resident's word for one title (老板, 头儿 ~ 负责人).
+        title = next((meant[0] for word, meant in _TITLE_WORDS if word in norm), "")
     return f"副{title}" if title and f"付{title}" in norm else title
+
+
+# Residents' words that the thesaurus reads as one title: 老板, 头儿 -> 负责人.
+_TITLE_WORDS = tuple((word, meant) for word, meant in SYNONYMS.items() if len(meant) == 1 and meant[0] in _TITLES)
 
 
 def checks_title_holder(norm: str) -> str:

@@ -41,6 +41,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "处理": ("整改", "解决"),
     "往上提": ("提升", "提高"),
     "涨": ("提升", "提高", "上升"),
+    "变": ("调整", "变化"),  # "以后还变不变": a rate adjusted (调整为…) has changed
     "提高": ("提升",),
     "保证": ("确保", "保障"),
     "交": ("缴纳",),
@@ -256,6 +257,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     # Reaching a service is done by its channels: "咋联系" ~ a WeChat group, an app, a hotline.
     "联系": ("微信", "热线", "app", "公众号"),
     "头儿": ("负责人",),  # "合作社的头儿"
+    "老板": ("负责人",),  # "合作社老板叫啥": who runs it
     "领头": ("负责人", "站长", "所长", "局长", "厅长", "主任", "书记"),  # "灌装站领头的是谁": who heads it
     "采油率": ("采收率",),
     "顶": ("相当于",),  # "顶多少棵树": as much as (东北话)

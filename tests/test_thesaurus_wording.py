@@ -39,6 +39,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("红旗H6的车屁股是啥样的", "贯穿式尾灯组", "hongqi-h6"),  # 屁股 ~ 尾部
         ("红旗H6的动力强不强", "185kW", "hongqi-h6"),  # 动力 ~ 功率, 扭矩
         ("梨树大棚大半夜停电了供电所给修不", "24小时抢修", "power-lishu-strawberry"),  # 大半夜 ~ 24小时
+        ("八棵树那个种草莓的合作社老板是谁", "王宝忠", "power-lishu-strawberry"),  # 老板 ~ 负责人
         ("我儿子天天念叨红旗新出了个H6，说是在车展上首发的，哪个车展啊", "广州国际汽车展", "hongqi-h6"),  # 念叨: a filler
         ("家庭共济绑上以后 能拿卡里的钱交啥费不", "长期护理保险", "cc-medical-outpatient"),  # 拿 ~ 使用
         ("医保家庭共济开通了 家里人能拿它干啥", "医疗器械", "cc-medical-outpatient"),  # 拿 ~ 使用
@@ -169,3 +170,10 @@ def test_who_leads_is_asked_of_the_head_whatever_their_title(chain: FaqChain) ->
     first = chain.ask("辽源液化气灌装站一天送出去多少瓶")
     answer = chain.ask("领头的是谁", [answer_to_turn(first)])
     assert answer.answered and "杨博" in answer.text, answer.text
+
+
+def test_whether_it_changes_is_answered_by_the_adjustment(chain: FaqChain) -> None:
+    """"以后还变不变" after the rate that goes into the account: the rates adjusted (调整为), 2024年1月起 among them."""
+    first = chain.ask("我是在职的 个人账户每月往里划多少")
+    answer = chain.ask("以后还变不变", [answer_to_turn(first)])
+    assert answer.answered and "2024年1月起" in answer.text, answer.text
