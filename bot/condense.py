@@ -466,6 +466,12 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         if asks_about_report(last) and not asks_about_report(norm):
             # "那吉林市呢" after "这稿子谁写的": the conversation's question is the one before, about what the report says.
             return condense(question, history[:-1], prev_topics)
+    if not getattr(history[-1], "doc_ids", None) and _BARE_PRONOUN.match(_LEAD.sub("", norm)):
+        # "还有 它外形是溜背的吗" after a declined "长春哪个4S店能试驾": 它 is what the last answer spoke of (红旗H6),
+        # not the place of a question no article answered.
+        answered = [i for i, turn in enumerate(history) if getattr(turn, "doc_ids", None)]
+        if answered:
+            return _went_back(question, history, answered[-1] + 1)
     rewrites = rewrite_history(history)
     prev = rewrites[-1]
     prev_answer = str(getattr(history[-1], "answer", "") or "")

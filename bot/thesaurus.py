@@ -256,6 +256,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "棚子": ("大棚",),  # "草莓棚子"
     # Reaching a service is done by its channels: "咋联系" ~ a WeChat group, an app, a hotline.
     "联系": ("微信", "热线", "app", "公众号"),
+    "外形": ("造型", "外观", "设计"),  # a car's shape: "外形是溜背的吗" ~ 溜背式造型
     "头儿": ("负责人",),  # "合作社的头儿"
     "老板": ("负责人",),  # "合作社老板叫啥": who runs it
     "领头": ("负责人", "站长", "所长", "局长", "厅长", "主任", "书记"),  # "灌装站领头的是谁": who heads it

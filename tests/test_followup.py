@@ -389,6 +389,15 @@ def test_an_item_of_a_listed_sentence_is_among_them(chain: FaqChain) -> None:
     assert not _talk(chain, "吉林市邮政管理局督导组都去了哪些区", "延吉算不算在里头")[1].answered
 
 
+def test_a_pronoun_after_a_declined_question_points_to_what_was_answered(chain: FaqChain) -> None:
+    """"它最大功率多少" after "长春哪个4S店能试驾", which no article answers: 它 is the 红旗H6 asked about before,
+    not 长春."""
+    first, declined, third = _talk(chain, "红旗H6百公里加速几秒", "长春哪个4S店能试驾", "它最大功率多少")
+    assert first.answered and not declined.answered
+    assert "红旗H6" in third.rewritten_question and "长春" not in third.rewritten_question, third.rewritten_question
+    assert third.answered and "185kW" in third.text, third.text
+
+
 def test_a_body_named_after_its_place_is_the_subject_a_pronoun_stands_for(chain: FaqChain) -> None:
     """"他们是咋查的" after "吉林市快递督导组都去了哪几个区": 他们 is the 督导组 (checks "四不两直"), not 吉林市."""
     _first, second = _talk(chain, "吉林市快递督导组都去了哪几个区", "他们是咋查的")
