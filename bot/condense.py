@@ -469,9 +469,9 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     if not getattr(history[-1], "doc_ids", None) and _BARE_PRONOUN.match(_LEAD.sub("", norm)):
         # "还有 它外形是溜背的吗" after a declined "长春哪个4S店能试驾": 它 is what the last answer spoke of (红旗H6),
         # not the place of a question no article answered.
-        answered = [i for i, turn in enumerate(history) if getattr(turn, "doc_ids", None)]
-        if answered:
-            return _went_back(question, history, answered[-1] + 1)
+        answered_turns = [i for i, turn in enumerate(history) if getattr(turn, "doc_ids", None)]
+        if answered_turns:
+            return _went_back(question, history, answered_turns[-1] + 1)
     rewrites = rewrite_history(history)
     prev = rewrites[-1]
     prev_answer = str(getattr(history[-1], "answer", "") or "")
