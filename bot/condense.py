@@ -120,6 +120,7 @@ _BARE_PRONOUN = re.compile(
 _ORG_END = re.compile(r"(?:分社|公司|局|站|所|厅|中心|园区|社|厂|队|组)$")
 # The bodies a place is the seat of, named right after it ("吉林市快递督导组", "延边供电共产党员服务队"), which are no
 # anchors of their own.
+_OFFICES = ("厅", "局", "委")
 _BODY_AFTER = re.compile(r"[\u4e00-\u9fff]{0,5}?(?:督导组|工作组|服务队)")
 _ORG_TAIL = re.compile(r"^(?:分社|分公司|公司|市|县|区|镇|村|局|站|所|厅|中心|园区|社)")
 _PEOPLE = (
@@ -317,11 +318,15 @@ def _swap(prev: str, target: str) -> str | None:
             return prev_orig[:i] + target + prev_orig[i + len(other) :]
     suffix = _ORG_END.search(target)
     if suffix and len(target) >= 3 and not target_places:
-        # "那省工信厅呢？" after "省生态环境厅…": the organisation of the same kind (…厅) the earlier question named.
-        end = prev_norm.find(suffix.group(0))
+        # "那省工信厅呢？" after "省生态环境厅…": the organisation of the same kind (…厅) the earlier question named;
+        # "那省能源局呢" after it: another of the province's offices (厅, 局, 委).
+        province = target.startswith("省") and suffix.group(0) in _OFFICES
+        kinds = [suffix.group(0)] + [k for k in _OFFICES if k != suffix.group(0) and province]
+        end = next((at for at in (prev_norm.find(k) for k in kinds) if at > 0), -1)
+        suffix_len = len(next((k for k in kinds if prev_norm.find(k) == end), suffix.group(0)))
         if end > 0:
-            end += len(suffix.group(0))
-            start = end - len(suffix.group(0))
+            end += suffix_len
+            start = end - suffix_len
             while start > 0 and end - start < 10 and prev_norm[start - 1] not in _NAME_STOP and _is_han(prev_norm[start - 1]):
                 start -= 1
             if prev_norm[start:end] != target:

@@ -36,6 +36,7 @@ Kind = Literal[
     "time",
     "percent",
     "number",
+    "ordinal",
     "source",
     "reporter",
     "person",
@@ -287,6 +288,8 @@ _SPENDING = re.compile(r"投资|投入|资金|拨付|补助|补贴|累计|总额
 # Numbers that are part of a date or a year.
 _DATE_NUMBER = re.compile(r"\d+\s*(?:年|月|日|号)(?:起|以来|前|后|底|初)?")
 _PHONE_IN_SOURCE = re.compile(r"\d{5,}|\d{3,4}-\d{7,8}")
+# A place in a numbered row: "第二工作组", "第3批".
+_ORDINAL_IN_SOURCE = re.compile(r"第[一二三四五六七八九十百\d]+")
 # A way to reach a service: a number, a hotline, an app, a WeChat group or account, a contact card.
 _CONTACT_IN_SOURCE = re.compile(r"\d{5,}|热线|微信|app|公众号|小程序|联系卡|服务群", re.IGNORECASE)
 _DURATION_IN_SOURCE = re.compile(
@@ -426,6 +429,8 @@ def _kind(norm: str) -> Kind:
         return "sites"
     if "哪几" in norm:  # "去了哪几个市": which ones, not how many
         return "what"
+    if "第几" in norm:  # "去四平的是第几组": which in a numbered row, not how many
+        return "ordinal"
     if _NUMBER.search(norm):
         return "number"
     if _CITY.search(norm):
@@ -513,6 +518,8 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         from bot.condense import places
 
         return bool(_VENUE_IN_SOURCE.search(sentence_norm)) or bool(places(sentence_norm))
+    if kind == "ordinal":
+        return bool(_ORDINAL_IN_SOURCE.search(sentence_norm))
     if kind == "number":
         # A date ("2023年1月1日起") is not a count: "最多能绑几个" is not answered by when a scheme started.
         # Nor is a place name with a numeral in it ("十家堡镇", "八棵树").
@@ -537,7 +544,7 @@ def _without_places(norm: str) -> str:
 # The kinds whose answer is a specific fact the source either states or does not.
 STRICT_KINDS: frozenset[str] = frozenset(
     {"division", "city", "fee", "price", "spent", "phone", "contact", "address", "hours", "opening", "duration", "clock", "month"}
-    | {"monthday", "time", "percent", "number", "payment", "handling", "membership", "reporter"}
+    | {"monthday", "time", "percent", "number", "ordinal", "payment", "handling", "membership", "reporter"}
 )
 
 

@@ -11,7 +11,7 @@ from answers_support import assert_citations_exact, body
 from bot.chain import FaqChain, answer_to_turn, build_chain
 from bot.config import DEFAULT_TOPIC_HANDOFF, Settings
 from bot.dates import absolutise, freshness_line
-from bot.question import classify, crux_word
+from bot.question import classify, crux_word, satisfies
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +128,15 @@ def test_how_to_reach_a_service_is_answered_by_the_way_to_reach_it(chain: FaqCha
     """"咋联系" asks for a way to reach them: a contact card or a WeChat group is one, though no number is given."""
     answer = chain.ask(question)
     assert answer.answered and fact in answer.text, answer.text
+
+
+def test_which_in_a_numbered_row_is_answered_by_the_one_numbered(chain: FaqChain) -> None:
+    """"第几组" asks which one: "第二工作组" answers it, a count of groups does not."""
+    answer = chain.ask("督导帮扶跑四平和吉林市的是第几工作组")
+    assert answer.answered and "第二工作组" in answer.text, answer.text
+    assert classify("去四平和吉林市的是第几组").kind == "ordinal"
+    assert satisfies("ordinal", "省生态强省建设督导帮扶第二工作组先后到四平市、吉林市")
+    assert not satisfies("ordinal", "10余名专家组成的5个帮扶工作组")
 
 
 @pytest.mark.parametrize("question", ["燃气公司咋联系", "快递丢了咋联系快递公司", "十家堡供电所的联系方式给一个"])

@@ -236,6 +236,14 @@ def test_that_station_after_a_city_and_station_keeps_the_station_name(chain: Faq
     assert second.answered and "运行压力" in second.text
 
 
+def test_another_province_office_takes_the_place_of_the_one_asked_about(chain: FaqChain) -> None:
+    """"那省能源局呢" after a question on 省生态环境厅: the same question about 省能源局 (厅 and 局 are both offices)."""
+    _first, second = _talk(chain, "省生态环境厅给环保产业出了几条政策", "那省能源局呢")
+    assert second.rewritten_question.startswith("省能源局"), second.rewritten_question
+    assert "生态环境厅" not in second.rewritten_question
+    assert second.answered and "氢能产业" in second.text, second.text
+
+
 def test_that_organisation_swap_answers_about_the_new_organisation(chain: FaqChain) -> None:
     """ "那省工信厅呢？" after a question on 省生态环境厅: asked again about 省工信厅, answered from its own clause."""
     _first, second = _talk(chain, "省生态环境厅针对环保产业提出了多少条政策措施？", "那省工信厅呢？")
