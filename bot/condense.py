@@ -242,14 +242,19 @@ def _display(text: str) -> tuple[str, str]:
     return norm, (text if len(text) == len(norm) else norm)
 
 
-def _subject_span(prev: str) -> str:
+def _subject_span(prev: str, home: frozenset[str] = frozenset()) -> str:
     """The stretch of the earlier question that names its subject.
 
     Adjacent anchors from the first one on ("六之维" "合作社" "梨树" -> 六之维合作社梨树), widened left over
-    the rest of the name ("淮安高中压" before "调压站") and right over an organisation suffix ("分社").
+    the rest of the name ("淮安高中压" before "调压站") and right over an organisation suffix ("分社"). Where the
+    resident lives or works (``home``: "我在九台上班 单位交的长春职工医保…") is no subject while the question names
+    another place's.
     """
     norm, orig = _display(prev)
     found = anchors(norm)
+    others = [w for w in found if w not in home and w.rstrip("市县区镇乡村州") not in home]
+    if len(others) < len(found) and any(places(w) for w in others):
+        found = others  # another place's subject ("长春职工医保", "吉林油田") is what is asked about
     if not found:
         return ""
     spans = sorted((norm.find(w), norm.find(w) + len(w)) for w in found)
@@ -279,6 +284,12 @@ def _subject_span(prev: str) -> str:
         if body and not set(body.group(0)) & (_NAME_STOP | set("几多啥哪谁怎咋么什共")):
             end += body.end()  # "吉林市快递督导组": the body the place is the seat of, named right after it
     return orig[start:end]
+
+
+def _home_places(question: str) -> frozenset[str]:
+    from bot.answer import home_places  # answer reads this module
+
+    return home_places(question)
 
 
 def _is_han(ch: str) -> bool:
@@ -518,7 +529,7 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     resolved = _resolve_pronoun(core, prev, prev_answer)
     if resolved:
         return Condensed(question, _with_mark(resolved), True, focus=own)
-    span = _subject_span(prev)
+    span = _subject_span(prev, _home_places(str(getattr(history[-1], "question", ""))))
     own_places = {m.group(1) for m in places(core)}
     led = _place_then_ask(norm)
     if led and led.re is _PLACE_VAGUE_ASK and led.group("ask").startswith("也"):

@@ -397,6 +397,14 @@ def test_an_item_of_a_listed_sentence_is_among_them(chain: FaqChain) -> None:
     assert not _talk(chain, "吉林市邮政管理局督导组都去了哪些区", "延吉算不算在里头")[1].answered
 
 
+def test_where_the_resident_works_is_not_the_subject_of_the_next_question(chain: FaqChain) -> None:
+    """"从哪天开始的" after "我在双阳上班 交的是长春职工医保…": asked of 长春's scheme, not of 双阳 (no article's)."""
+    first, second = _talk(chain, "我在双阳上班 交的是长春职工医保 家里人能用我的个人账户不", "从哪天开始的")
+    assert first.answered
+    assert "双阳" not in second.rewritten_question and "长春" in second.rewritten_question, second.rewritten_question
+    assert second.answered and "1月1日" in second.text, second.text
+
+
 def test_a_pronoun_after_a_declined_question_points_to_what_was_answered(chain: FaqChain) -> None:
     """"它最大功率多少" after "长春哪个4S店能试驾", which no article answers: 它 is the 红旗H6 asked about before,
     not 长春."""
