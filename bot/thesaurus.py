@@ -226,6 +226,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "鼓励": ("引导",),  # "咋鼓励快递小哥回来上班": what draws them back (引导…返岗)
     "复工": ("返岗",),
     "乡下": ("农村",),
+    "送药": ("医疗物资", "药品"),  # medicine delivered is medical supplies sent
     "急用": ("急需",),  # "急用的药": goods needed in a hurry
     "先": ("优先",),  # "药能先送不": sent before the rest
     "外寄": ("寄递",),  # "往外寄东西": posting (jieba cuts 往/外寄)

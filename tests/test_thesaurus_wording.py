@@ -41,6 +41,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("梨树大棚大半夜停电了供电所给修不", "24小时抢修", "power-lishu-strawberry"),  # 大半夜 ~ 24小时
         ("八棵树那个种草莓的合作社老板是谁", "王宝忠", "power-lishu-strawberry"),  # 老板 ~ 负责人
         ("红旗H6外形是溜背的吗", "溜背式造型", "hongqi-h6"),  # 外形 ~ 造型
+        ("松原过年快递能保证送药不", "医疗物资", "postal-baotong"),  # 送药 ~ 医疗物资
         ("我儿子天天念叨红旗新出了个H6，说是在车展上首发的，哪个车展啊", "广州国际汽车展", "hongqi-h6"),  # 念叨: a filler
         ("家庭共济绑上以后 能拿卡里的钱交啥费不", "长期护理保险", "cc-medical-outpatient"),  # 拿 ~ 使用
         ("医保家庭共济开通了 家里人能拿它干啥", "医疗器械", "cc-medical-outpatient"),  # 拿 ~ 使用
