@@ -634,6 +634,11 @@ def _standalone(question: str, own: tuple[str, ...]) -> Condensed:
         told, ask = _own_situation(question)
         if told:
             return Condensed(question, f"{told} {ask}", focus=own, story=told)
+    elif kept:
+        # "……能不能保证我们这些老用户不断供啊，家里还有老人怕冷": the family told of after the ask is story too.
+        told, rest = _own_situation(ask, named=True)  # the story named what it is about
+        if told:
+            kept, ask = [*kept, told], rest
     return Condensed(question, " ".join([*kept, ask]), focus=own, story=" ".join(kept))
 
 
@@ -682,13 +687,16 @@ def story_and_ask(question: str) -> tuple[list[str], str]:
 
 
 # A clause in which the caller tells of themselves or their family: "我儿子在外地上班", "我们老两口都退休了", "俺们这急用药".
-_OWN_SITUATION = re.compile(r"\s*(?:我|俺|咱)(?:们|家|儿子|闺女|女儿|爸|妈|老伴|媳妇|对象|老公|爱人|孩子|老两口|两口子)?")
+_OWN_SITUATION = re.compile(
+    r"\s*(?:(?:我|俺|咱)(?:们|家|儿子|闺女|女儿|爸|妈|老伴|媳妇|对象|老公|爱人|孩子|老两口|两口子)?|家里(?:还|也)?有)"
+)
 
 
-def _own_situation(question: str) -> tuple[str, str]:
+def _own_situation(question: str, named: bool = False) -> tuple[str, str]:
     """(what the caller tells of themselves, what they ask) of a short message with such a clause before the ask
     ("我儿子在外地上班，家庭共济那个绑定手机上能整不") or after it ("…对医疗物资咋整 俺们这急用药"); ("", message) for
-    any other. The telling stays in the question (it may name the service), but weighs as story."""
+    any other. The telling stays in the question (it may name the service), but weighs as story. ``named``: the
+    subject was named before (in a story), so the ask need not name it again."""
     norm, orig = _display(question)
     if _OWN_SITUATION.match(norm):
         told = _told_first(orig)
@@ -698,7 +706,7 @@ def _own_situation(question: str) -> tuple[str, str]:
     last = parts[-1] if len(parts) > 1 else ""
     if last and _OWN_SITUATION.match(last) and not _ASKING.search(last):
         ask = orig[: len(orig.rstrip()) - len(last)].rstrip("，, ")
-        if _ASKING.search(ask) and sum(1 for ch in ask if _is_han(ch)) >= MIN_ASK and anchors(ask):
+        if _ASKING.search(ask) and sum(1 for ch in ask if _is_han(ch)) >= MIN_ASK and (named or anchors(ask)):
             return last, ask
     return "", question
 

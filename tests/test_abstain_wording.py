@@ -220,6 +220,14 @@ def test_a_short_message_telling_of_the_callers_own_situation_is_answered(
     assert condense(message, []).story == told
 
 
+def test_family_told_of_after_a_long_messages_ask_is_story() -> None:
+    """"……会不会断供啊，家里还有孩子怕冷": the family after the ask is story, as the story before it is."""
+    message = "俺家在辽源用罐装液化气，过年那几天大家都去换气，我就想问问那个灌装站一天能充多少瓶，会不会断供啊，家里还有孩子怕冷"
+    condensed = condense(message, [])
+    assert "家里还有孩子怕冷" in condensed.story, condensed.story
+    assert condensed.rewritten.endswith("会不会断供啊"), condensed.rewritten
+
+
 def test_a_short_message_whose_first_clause_asks_keeps_it_whole() -> None:
     # The first clause asks; the one after it tells who "他" is: nothing is story.
     assert condense("我在长春上班能给孩子交居民医保吗，他上小学", []).story == ""
