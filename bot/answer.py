@@ -43,6 +43,8 @@ from bot.types import Citation, Hit
 
 MARKER = re.compile(r"\[\d+\]")
 _CLAUSE_END = re.compile(r"[，,；;：:]")
+# Breaks inside a clause where a quote may start: after a list's 、, 以及/和/等, or a 的 ("…专家组成的5个帮扶工作组").
+_INNER_BREAK = re.compile(r"、|以及|和|等|的")
 _END_PUNCT = "。！？；!?;…"
 _ABILITY = re.compile(r"能|可以|可|行|给|让|管")
 _NEGATIVE = re.compile(r"不能|不得|不可以|不可|不予|无法|禁止|不允许|不包括|不属于|不能够")
@@ -166,11 +168,12 @@ def _trim(
     if not spans:
         return text[:budget]
 
+    def value_of(part: str) -> float:
+        piece = SentenceText(part)
+        return coverage_of(weights, credit_of(weights, [piece])) + (0.3 if satisfies(info.kind, piece.norm) else 0.0)
+
     def value(i: int) -> float:
-        piece = SentenceText(text[spans[i][0] : spans[i][1]])
-        return coverage_of(weights, credit_of(weights, [piece])) + (
-            0.3 if satisfies(info.kind, piece.norm) else 0.0
-        )
+        return value_of(text[spans[i][0] : spans[i][1]])
 
     telling = [
         i for i in range(len(spans)) if how and states_procedure(normalize(text[spans[i][0] : spans[i][1]]))
@@ -194,7 +197,17 @@ def _trim(
         hi += 1
     while lo > 0 and spans[hi][1] - spans[lo - 1][0] <= budget:
         lo -= 1
-    return text[spans[lo][0] : spans[hi][1]][:budget]
+    start = spans[lo][0]
+    if lo > 0 and hi == first and lo == first:
+        # "……10余名专家组成的5个帮扶工作组，分赴9个地区完成实地帮扶" for "几个工作组，分赴多少个地区": the clause before
+        # is too long to quote whole, but its end may say what is asked; quoted from a break inside it.
+        room = budget - (spans[hi][1] - start)
+        before = text[spans[lo - 1][0] : start]
+        breaks = [m.end() for m in _INNER_BREAK.finditer(before) if len(before) - m.end() <= room]
+        cut = next((at for at in reversed(breaks) if value_of(before[at:]) > 0), None)  # the least that says it
+        if cut is not None:
+            start = spans[lo - 1][0] + cut
+    return text[start : spans[hi][1]][:budget]
 
 
 def _stem(place: str) -> str:

@@ -8,10 +8,13 @@ from pathlib import Path
 import pytest
 from answers_support import assert_citations_exact, body
 
+from bot.answer import _trim
 from bot.chain import FaqChain, answer_to_turn, build_chain
+from bot.chunk import normalize
 from bot.config import DEFAULT_TOPIC_HANDOFF, Settings
 from bot.dates import absolutise, freshness_line
 from bot.question import classify, crux_word, satisfies
+from bot.sentences import SourceSentence
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +140,20 @@ def test_which_in_a_numbered_row_is_answered_by_the_one_numbered(chain: FaqChain
     assert classify("去四平和吉林市的是第几组").kind == "ordinal"
     assert satisfies("ordinal", "省生态强省建设督导帮扶第二工作组先后到四平市、吉林市")
     assert not satisfies("ordinal", "10余名专家组成的5个帮扶工作组")
+
+
+def test_a_long_clause_is_quoted_from_a_break_inside_it_when_its_end_answers() -> None:
+    """The clause before "分赴9个地区…" is too long for the room left, but its end names the 5 groups asked about:
+    the quote starts inside it ("…的" + "5个帮扶工作组"), not after it."""
+    text = (
+        "据悉，此次督导帮扶工作由省生态环境厅、省发展改革委、省自然资源厅、省住建厅、省农业农村厅等10个部门以及"
+        "生态经济、生态环保、生态安全等领域10余名专家组成的5个帮扶工作组，分赴9个地区完成实地帮扶。"
+    )
+    sentence = SourceSentence("eco", "督导帮扶", dt.date(2023, 1, 3), text, 0, len(text), "", (), (), normalize(text))
+    info = classify("督导帮扶派了几个工作组，分赴多少个地区")
+    cut = _trim(sentence, {"工作组": 1.0, "地区": 1.0, "分赴": 0.5}, info, 40)
+    assert cut == "5个帮扶工作组，分赴9个地区完成实地帮扶。", cut
+    assert cut in text
 
 
 @pytest.mark.parametrize("question", ["燃气公司咋联系", "快递丢了咋联系快递公司", "十家堡供电所的联系方式给一个"])
