@@ -203,8 +203,10 @@ def _trim(
         # is too long to quote whole, but its end may say what is asked; quoted from a break inside it.
         room = budget - (spans[hi][1] - start)
         before = text[spans[lo - 1][0] : start]
+        window = text[start : spans[hi][1]]
         breaks = [m.end() for m in _INNER_BREAK.finditer(before) if len(before) - m.end() <= room]
-        cut = next((at for at in reversed(breaks) if value_of(before[at:]) > 0), None)  # the least that says it
+        # The least that says something the window does not.
+        cut = next((at for at in reversed(breaks) if value_of(before[at:] + window) > value_of(window)), None)
         if cut is not None:
             start = spans[lo - 1][0] + cut
     return text[start : spans[hi][1]][:budget]

@@ -154,6 +154,8 @@ def test_a_long_clause_is_quoted_from_a_break_inside_it_when_its_end_answers() -
     cut = _trim(sentence, {"工作组": 1.0, "地区": 1.0, "分赴": 0.5}, info, 40)
     assert cut == "5个帮扶工作组，分赴9个地区完成实地帮扶。", cut
     assert cut in text
+    # Asked only where they went: the groups add nothing the quote must say, so it starts at the clause.
+    assert _trim(sentence, {"地区": 1.0, "分赴": 0.5}, info, 40) == "分赴9个地区完成实地帮扶。"
 
 
 @pytest.mark.parametrize("question", ["燃气公司咋联系", "快递丢了咋联系快递公司", "十家堡供电所的联系方式给一个"])

@@ -42,6 +42,8 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("八棵树那个种草莓的合作社老板是谁", "王宝忠", "power-lishu-strawberry"),  # 老板 ~ 负责人
         ("红旗H6外形是溜背的吗", "溜背式造型", "hongqi-h6"),  # 外形 ~ 造型
         ("松原过年快递能保证送药不", "医疗物资", "postal-baotong"),  # 送药 ~ 医疗物资
+        # 医保 ~ 医疗保险: the clause that names it is the one quoted
+        ("我在长春上班交职工医保，个人账户里的钱能给我闺女交城乡居民医保不", "城乡居民基本医疗保险", "cc-medical-outpatient"),
         ("我儿子天天念叨红旗新出了个H6，说是在车展上首发的，哪个车展啊", "广州国际汽车展", "hongqi-h6"),  # 念叨: a filler
         ("家庭共济绑上以后 能拿卡里的钱交啥费不", "长期护理保险", "cc-medical-outpatient"),  # 拿 ~ 使用
         ("医保家庭共济开通了 家里人能拿它干啥", "医疗器械", "cc-medical-outpatient"),  # 拿 ~ 使用
