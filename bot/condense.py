@@ -205,9 +205,13 @@ def anchors(text: str) -> list[str]:
 _THERE = re.compile(r"(?:在|去|到)?那(?:里头|里面|里边|里|儿)")
 
 
+# "还能进微信群吗", "也能上门吗": what else the same service does, asked of the subject before.
+_ALSO = re.compile(r"^(?:那)?(?:还能|还可以|也能|也可以)")
+
+
 def _is_followup(question: str, norm: str) -> bool:
     core = _TAIL.sub("", _LEAD.sub("", norm))
-    if _LEAD.match(norm) or norm.rstrip("?？。！! ").endswith("呢") or _place_then_ask(norm):
+    if _LEAD.match(norm) or norm.rstrip("?？。！! ").endswith("呢") or _place_then_ask(norm) or _ALSO.match(norm):
         return True
     if len(core) <= 4:
         return True

@@ -397,6 +397,14 @@ def test_an_item_of_a_listed_sentence_is_among_them(chain: FaqChain) -> None:
     assert not _talk(chain, "吉林市邮政管理局督导组都去了哪些区", "延吉算不算在里头")[1].answered
 
 
+def test_what_else_the_same_service_does_is_asked_of_it(chain: FaqChain) -> None:
+    """"还能进微信群吗" after 延边 power's app: whether 延边's company also has a WeChat group (微信服务群), not
+    梨树's growers' group."""
+    _first, second = _talk(chain, "延边供电推的那个手机APP叫啥", "还能进微信群吗")
+    assert second.answered and "微信服务群" in second.text, second.text
+    assert {c.doc_id for c in second.citations} == {"yanbian-power-returnees"}
+
+
 def test_where_the_resident_works_is_not_the_subject_of_the_next_question(chain: FaqChain) -> None:
     """"从哪天开始的" after "我在双阳上班 交的是长春职工医保…": asked of 长春's scheme, not of 双阳 (no article's)."""
     first, second = _talk(chain, "我在双阳上班 交的是长春职工医保 家里人能用我的个人账户不", "从哪天开始的")
