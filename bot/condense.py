@@ -527,6 +527,10 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         swapped = _swap(prev, core)
         if swapped:
             return Condensed(question, swapped, True, core, tuple(tokenize_cached(core)))
+    if ends_with_ne and 2 <= len(core) <= 5 and asked_title(core) and asked_title(normalize(prev)):
+        # "村支书呢" after "供电所那个副所长呢" (a title asked after a title): who holds it, in the article the
+        # conversation is in (the earlier subject, 供电所, is not where a 村支书 is).
+        return Condensed(question, _with_mark(f"{core}是谁"), True, focus=own)
     named = _named_person(core, prev, prev_answer)
     if named:
         return Condensed(question, _with_mark(named), True, focus=own)

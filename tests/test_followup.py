@@ -397,6 +397,13 @@ def test_an_item_of_a_listed_sentence_is_among_them(chain: FaqChain) -> None:
     assert not _talk(chain, "吉林市邮政管理局督导组都去了哪些区", "延吉算不算在里头")[1].answered
 
 
+def test_a_title_after_a_title_asks_who_holds_it_in_the_same_article(chain: FaqChain) -> None:
+    """"村支书呢" after "供电所那个副所长呢": who the village's Party secretary is (任高峰), not a 供电所's 村支书."""
+    *_, third = _talk(chain, "六之维合作社负责人是谁", "供电所那个副所长呢", "村支书呢")
+    assert "供电所" not in third.rewritten_question, third.rewritten_question
+    assert third.answered and "任高峰" in third.text, third.text
+
+
 def test_what_else_the_same_service_does_is_asked_of_it(chain: FaqChain) -> None:
     """"还能进微信群吗" after 延边 power's app: whether 延边's company also has a WeChat group (微信服务群), not
     梨树's growers' group."""
