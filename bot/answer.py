@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.chunk import normalize
-from bot.condense import other_subjects, places
+from bot.condense import PREFECTURE_OF, other_subjects, places
 from bot.dates import absolutise
 from bot.evidence import SentenceBank, SourceSentence
 from bot.lexicon import SentenceText
@@ -257,23 +257,6 @@ _HOME_BEFORE = re.compile(
 # "回延吉老家", "延吉老家的房子": the place right before 老家 is where the resident is from; so is the one "here"
 # ("敦化这边返乡的") and the one returned to ("延吉返乡的").
 _HOME_AFTER = re.compile(r"老家|那旮旯|老屯|这边|这块|这疙瘩|这嘎达|这旮沓|返乡")
-# Counties, county-level cities and city districts of 吉林省 by the prefecture (市, 州) they belong to: an article
-# about the prefecture speaks for where a resident of one of them lives.
-_PREFECTURE_OF = {
-    county: prefecture
-    for prefecture, counties in {
-        "长春": "德惠 榆树 农安 九台 双阳 公主岭 南关 宽城 绿园 二道",
-        "吉林市": "舒兰 磐石 蛟河 桦甸 永吉 昌邑 丰满 龙潭 船营",
-        "四平": "梨树 伊通 双辽",
-        "辽源": "东丰 东辽",
-        "通化": "集安 柳河 辉南",
-        "白山": "临江 抚松 靖宇 长白",
-        "松原": "前郭 长岭 乾安 扶余",
-        "白城": "洮南 大安 镇赉 通榆",
-        "延边": "延吉 图们 敦化 珲春 龙井 和龙 汪清 安图",
-    }.items()
-    for county in counties.split()
-}
 
 
 def _listed(norm: str, word: str) -> bool:
@@ -284,7 +267,7 @@ def _listed(norm: str, word: str) -> bool:
 def _within_named(norm: str, place: str) -> bool:
     """Whether ``place`` is named right after the prefecture it is in ("长春南关区", "吉林市永吉县"): the question is
     about the prefecture, which is checked as a place of its own."""
-    prefecture = _PREFECTURE_OF.get(place)
+    prefecture = PREFECTURE_OF.get(place)
     if not prefecture:
         return False
     found = places(norm)
@@ -340,7 +323,7 @@ def _about_another(sentence: SourceSentence, place: str) -> bool:
 def speaks_for_home(place: str, region: tuple[str, ...]) -> bool:
     """Whether an article about ``region`` speaks for a resident living in ``place``: a report about the whole
     province does, and so does one about the prefecture the place is in (延边 for 延吉)."""
-    return region == (PROVINCE,) or _PREFECTURE_OF.get(place, "") in region
+    return region == (PROVINCE,) or PREFECTURE_OF.get(place, "") in region
 
 
 # How far before the best sentence the sentence saying which year it is about may be (characters of the article).
