@@ -589,6 +589,7 @@ def draft_answer(
         words = [w for w in part if w in weights]
         candidates = [c for c in scored[:12] if bank.sentences[c.sid].doc_id == first.doc_id]
         pick: Scored | None = None
+        aside = False  # the pick only says more of the part's words than quotes that already give what it asks
         named = sum(weights[w] for w in words if w not in PROCEDURE_WORDS)
         if named < PROCEDURE_PART_WEIGHT and asks_procedure(normalize(part_text)):
             # "用之前得先干啥" names nothing of its own: it asks how to do what the rest of the message is about,
@@ -605,6 +606,8 @@ def draft_answer(
             quoted = credit_of(part_weights, [*(bank.text(c.sid) for c in chosen), bank.title(best.sid)])
             if sum(part_weights[w] for w in words if quoted[w] < 0.5) < PROCEDURE_PART_WEIGHT:
                 continue  # the quotes so far already say every word of this part that matters
+            kind = classify(part_text).kind
+            gives = kind in _PART_KINDS and any(satisfies(kind, bank.sentences[c.sid].norm) for c in chosen)
             best_part = max(
                 candidates,
                 key=lambda c: coverage_of(part_weights, credit_of(part_weights, [bank.text(c.sid)])),
@@ -613,24 +616,26 @@ def draft_answer(
             says = coverage_of(part_weights, credit_of(part_weights, [bank.text(best_part.sid)])) if best_part else 0.0
             # "一共几个工作组 去了几个地区": a sentence that says a little more of the part's words than the quotes so
             # far is no answer to it when they already give what it asks (the count).
-            kind = classify(part_text).kind
-            answered = says - coverage_of(part_weights, quoted) < PART_GAIN and (
-                kind not in _PART_KINDS or any(satisfies(kind, bank.sentences[c.sid].norm) for c in chosen)
-            )
+            answered = says - coverage_of(part_weights, quoted) < PART_GAIN and (kind not in _PART_KINDS or gives)
             if best_part is not None and says >= 0.5 and not answered:
                 pick = best_part
+                # "一共分了几个组 去了几个地区" with a quote giving the count: a sentence saying more of the part's words
+                # but no count ("…到省里拿出方案…") is quoted only in the room left, never by cutting the quotes
+                # (at 100k chunks it cut "5个帮扶工作组" from the sentence giving it).
+                aside = gives and not satisfies(kind, bank.sentences[pick.sid].norm)
         if pick is not None and pick.sid not in allot:
             # Steps are quoted whole where they fit; any other second question gets half the budget.
             share = budget - MIN_PIECE if pick.sid in how_to else budget // 2
             need = min(len(bank.sentences[pick.sid].text), share)
-            spare = make_room(need) if len(chosen) < max_sentences else 0
+            # ``aside``: only the room left, the quotes are not cut for it.
+            spare = (budget - sum(allot.values()) if aside else make_room(need)) if len(chosen) < max_sentences else 0
             if spare < MIN_PIECE and supplements:
                 # A question the resident asked outright comes before a sentence added only to say more.
                 dropped = supplements.pop()
                 chosen.remove(dropped)
                 del allot[dropped.sid]
                 recredit()
-                spare = make_room(need)
+                spare = budget - sum(allot.values()) if aside else make_room(need)
             if spare >= MIN_PIECE:
                 add(pick, min(len(bank.sentences[pick.sid].text), spare))
     items = respectively_items(info.norm, tuple(weights))
