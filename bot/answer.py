@@ -604,10 +604,15 @@ def draft_answer(
             part_weights = {w: weights[w] for w in words}
             # What the article is about (its title) needs no quote of its own: "门诊共济能给老婆用吗".
             quoted = credit_of(part_weights, [*(bank.text(c.sid) for c in chosen), bank.title(best.sid)])
-            if sum(part_weights[w] for w in words if quoted[w] < 0.5) < PROCEDURE_PART_WEIGHT:
-                continue  # the quotes so far already say every word of this part that matters
             kind = classify(part_text).kind
             gives = kind in _PART_KINDS and any(satisfies(kind, bank.sentences[c.sid].norm) for c in chosen)
+            if sum(part_weights[w] for w in words if quoted[w] < 0.5) < PROCEDURE_PART_WEIGHT and (
+                gives or kind not in _PART_KINDS
+            ):
+                # The quotes so far already say every word of this part that matters. One asking what no quote gives
+                # ("在哪个镇" beside the 负责人's sentence) is asked all the same, however little its words weigh (镇,
+                # a lone character in hundreds of a large base's chunks: 0.35).
+                continue
             best_part = max(
                 candidates,
                 key=lambda c: coverage_of(part_weights, credit_of(part_weights, [bank.text(c.sid)])),
