@@ -494,7 +494,7 @@ def draft_answer(
     if follow is not None and len(first.text) <= LEAD_CHARS and not first.lead and room >= MIN_PIECE:
         # A short paragraph opening ("辽源市邮政管理局积极部署……工作。") announces; the next sentence has the facts.
         add(follow, min(len(bank.sentences[follow.sid].text), room))
-    idle: set[int] = set()  # sentences that may give way to one saying more (see ``IDLE_SAYS``)
+    idle: dict[int, float] = {}  # sentences that may give way to one saying more (``IDLE_SAYS``), with what they added
     for cand in scored[1:12]:
         full = len(chosen) >= max_sentences
         idler = next((c for c in reversed(supplements) if c.sid in idle), None) if full else None
@@ -515,7 +515,7 @@ def draft_answer(
             # The sentences are all chosen, one of them only for scoring close to the best while saying next to
             # nothing of the question ("要求各企业做好人力运力调配…" beside "辽源…快递…" in its paragraph): a sentence
             # bringing a word of the question the chosen ones lack ("春节") takes its place.
-            if fits and gain > 0.5 and cand.score >= 0.75 * best.score:
+            if fits and gain > max(0.5, idle[idler.sid]) and cand.score >= 0.75 * best.score:
                 chosen.remove(idler)
                 supplements.remove(idler)
                 del allot[idler.sid]
@@ -526,8 +526,10 @@ def draft_answer(
         if strong or (fits and ((gain > 0.5 and cand.score >= 0.75 * best.score) or fills_kind)):
             add(cand, min(len(s.text), room))
             supplements.append(cand)
-            if gain <= 0.5 and not (fits and fills_kind) and cand.lexical < IDLE_SAYS:
-                idle.add(cand.sid)  # chosen for its score alone: it adds no word and holds little of the question
+            if not (fits and fills_kind) and cand.lexical < IDLE_SAYS:
+                # Chosen for its score, holding little of the question: a sentence saying more of it than this one
+                # added takes its place ("要求各企业…" added only the frame word 要求; "…春节“不打烊”" adds 春节, 期间).
+                idle[cand.sid] = gain
 
     def make_room(need: int) -> int:
         """Characters left for one more sentence, shortening the longest chosen one if need be."""
