@@ -58,6 +58,7 @@ _NAMING_KINDS = frozenset({"person", "source", "reporter", "sites"})
 STAY_SWAP = 0.8
 # Kinds a paragraph's first sentence answers for the rest of it: who acted, where ("松原市邮政管理局……要建立…机制").
 _LEAD_NAMES = frozenset({"division", "city", "person", "source", "reporter"})
+_LEAD_PLACES = frozenset({"division", "city"})
 # Away from where the resident is insured or lives; a sentence speaks of that only with words like these.
 _ELSEWHERE = re.compile(r"外地|异地|省外|外省|跨省|外市|国外")
 _CARE = re.compile(r"医保|看病|就医|门诊|住院|报销|能报|给报|拿药|买药|个人账户|统筹")
@@ -224,6 +225,15 @@ def _explainers(
         if pick not in out:
             out.append(pick)
     return out
+
+
+def _lead_names(sentence: SourceSentence, info: QuestionInfo) -> bool:
+    """Whether the opening of the sentence's paragraph names the place a which-city/which-office question asks
+    ("辽源市邮政管理局积极部署…" before "要求各企业…发放…返岗补贴"): that opening is quoted with it (``_LEAD_NAMES``), so
+    the sentence answers as well as one that names a place itself. In a large base a look-alike naming some city
+    ("乾安市…引导更多一线人员及时返岗") scored close and took its place. (Who did something is often named in the
+    sentence itself, and a lead naming someone else does not answer for it.)"""
+    return info.kind in _LEAD_PLACES and bool(sentence.lead) and satisfies(info.kind, normalize(sentence.lead))
 
 
 def _opener(info: QuestionInfo, sentence: SourceSentence) -> str:
@@ -423,7 +433,14 @@ def draft_answer(
         )
         if staying is not None:
             scored = [staying, *[c for c in scored if c is not staying]]
-    if scored and (info.kind in STRICT_KINDS or info.kind in _NAMING_KINDS) and not scored[0].kind_ok:
+    # The best sentence's paragraph opening names the place asked: it answers with that opening, quoted below.
+    lead_answers = bool(scored) and not scored[0].kind_ok and _lead_names(bank.sentences[scored[0].sid], info)
+    if (
+        scored
+        and (info.kind in STRICT_KINDS or info.kind in _NAMING_KINDS)
+        and not scored[0].kind_ok
+        and not lead_answers
+    ):
         # "解决了多少问题": a close sentence that states a number beats a closer one that does not.
         stating = next((c for c in scored[1:8] if c.kind_ok and c.score >= 0.8 * scored[0].score), None)
         if stating is not None:
@@ -569,10 +586,12 @@ def draft_answer(
     if info.kind in _LEAD_NAMES and not best.kind_ok and first.lead:
         # "即查即办即送工作机制是哪个市邮政管理局提出的": the requirement is one sentence of a paragraph whose
         # first sentence says who made it ("松原市邮政管理局……"); that sentence names the answer.
+        # When the best sentence was kept for it (``lead_answers``), wherever it scored: it is quoted for naming the
+        # answer, not for its words (in a large base look-alikes of the question's other words fill the first dozen).
         opening = next(
             (
                 c
-                for c in scored[1:12]
+                for c in scored[1 : None if lead_answers else 12]
                 if c.kind_ok and c.sid not in allot and bank.sentences[c.sid].doc_id == first.doc_id
                 and bank.sentences[c.sid].text == first.lead
             ),
