@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.chunk import normalize
-from bot.condense import other_subjects, places
+from bot.condense import PREFECTURE_OF, other_subjects, places
 from bot.dates import absolutise
 from bot.evidence import SentenceBank, SourceSentence
 from bot.lexicon import SentenceText
@@ -60,6 +60,7 @@ _NAMING_KINDS = frozenset({"person", "source", "reporter", "sites"})
 STAY_SWAP = 0.8
 # Kinds a paragraph's first sentence answers for the rest of it: who acted, where ("松原市邮政管理局……要建立…机制").
 _LEAD_NAMES = frozenset({"division", "city", "person", "source", "reporter"})
+_LEAD_PLACES = frozenset({"division", "city"})
 # Away from where the resident is insured or lives; a sentence speaks of that only with words like these.
 _ELSEWHERE = re.compile(r"外地|异地|省外|外省|跨省|外市|国外")
 _CARE = re.compile(r"医保|看病|就医|门诊|住院|报销|能报|给报|拿药|买药|个人账户|统筹")
@@ -241,6 +242,15 @@ def _explainers(
     return out
 
 
+def _lead_names(sentence: SourceSentence, info: QuestionInfo) -> bool:
+    """Whether the opening of the sentence's paragraph names the place a which-city/which-office question asks
+    ("辽源市邮政管理局积极部署…" before "要求各企业…发放…返岗补贴"): that opening is quoted with it (``_LEAD_NAMES``), so
+    the sentence answers as well as one that names a place itself. In a large base a look-alike naming some city
+    ("乾安市…引导更多一线人员及时返岗") scored close and took its place. (Who did something is often named in the
+    sentence itself, and a lead naming someone else does not answer for it.)"""
+    return info.kind in _LEAD_PLACES and bool(sentence.lead) and satisfies(info.kind, normalize(sentence.lead))
+
+
 def _opener(info: QuestionInfo, sentence: SourceSentence) -> str:
     if not info.yesno or not _ABILITY.search(info.norm):
         return ""
@@ -272,23 +282,6 @@ _HOME_BEFORE = re.compile(
 # "回延吉老家", "延吉老家的房子": the place right before 老家 is where the resident is from; so is the one "here"
 # ("敦化这边返乡的") and the one returned to ("延吉返乡的").
 _HOME_AFTER = re.compile(r"老家|那旮旯|老屯|这边|这块|这疙瘩|这嘎达|这旮沓|返乡")
-# Counties, county-level cities and city districts of 吉林省 by the prefecture (市, 州) they belong to: an article
-# about the prefecture speaks for where a resident of one of them lives.
-_PREFECTURE_OF = {
-    county: prefecture
-    for prefecture, counties in {
-        "长春": "德惠 榆树 农安 九台 双阳 公主岭 南关 宽城 绿园 二道",
-        "吉林市": "舒兰 磐石 蛟河 桦甸 永吉 昌邑 丰满 龙潭 船营",
-        "四平": "梨树 伊通 双辽",
-        "辽源": "东丰 东辽",
-        "通化": "集安 柳河 辉南",
-        "白山": "临江 抚松 靖宇 长白",
-        "松原": "前郭 长岭 乾安 扶余",
-        "白城": "洮南 大安 镇赉 通榆",
-        "延边": "延吉 图们 敦化 珲春 龙井 和龙 汪清 安图",
-    }.items()
-    for county in counties.split()
-}
 
 
 def _listed(norm: str, word: str) -> bool:
@@ -299,7 +292,7 @@ def _listed(norm: str, word: str) -> bool:
 def _within_named(norm: str, place: str) -> bool:
     """Whether ``place`` is named right after the prefecture it is in ("长春南关区", "吉林市永吉县"): the question is
     about the prefecture, which is checked as a place of its own."""
-    prefecture = _PREFECTURE_OF.get(place)
+    prefecture = PREFECTURE_OF.get(place)
     if not prefecture:
         return False
     found = places(norm)
@@ -355,7 +348,7 @@ def _about_another(sentence: SourceSentence, place: str) -> bool:
 def speaks_for_home(place: str, region: tuple[str, ...]) -> bool:
     """Whether an article about ``region`` speaks for a resident living in ``place``: a report about the whole
     province does, and so does one about the prefecture the place is in (延边 for 延吉)."""
-    return region == (PROVINCE,) or _PREFECTURE_OF.get(place, "") in region
+    return region == (PROVINCE,) or PREFECTURE_OF.get(place, "") in region
 
 
 # How far before the best sentence the sentence saying which year it is about may be (characters of the article).
@@ -455,7 +448,14 @@ def draft_answer(
         )
         if staying is not None:
             scored = [staying, *[c for c in scored if c is not staying]]
-    if scored and (info.kind in STRICT_KINDS or info.kind in _NAMING_KINDS) and not scored[0].kind_ok:
+    # The best sentence's paragraph opening names the place asked: it answers with that opening, quoted below.
+    lead_answers = bool(scored) and not scored[0].kind_ok and _lead_names(bank.sentences[scored[0].sid], info)
+    if (
+        scored
+        and (info.kind in STRICT_KINDS or info.kind in _NAMING_KINDS)
+        and not scored[0].kind_ok
+        and not lead_answers
+    ):
         # "解决了多少问题": a close sentence that states a number beats a closer one that does not.
         stating = next((c for c in scored[1:8] if c.kind_ok and c.score >= 0.8 * scored[0].score), None)
         if stating is not None:
@@ -526,7 +526,7 @@ def draft_answer(
     if follow is not None and len(first.text) <= LEAD_CHARS and not first.lead and room >= MIN_PIECE:
         # A short paragraph opening ("辽源市邮政管理局积极部署……工作。") announces; the next sentence has the facts.
         add(follow, min(len(bank.sentences[follow.sid].text), room))
-    idle: set[int] = set()  # sentences that may give way to one saying more (see ``IDLE_SAYS``)
+    idle: dict[int, float] = {}  # sentences that may give way to one saying more (``IDLE_SAYS``), with what they added
     for cand in scored[1:12]:
         full = len(chosen) >= max_sentences
         idler = next((c for c in reversed(supplements) if c.sid in idle), None) if full else None
@@ -547,7 +547,7 @@ def draft_answer(
             # The sentences are all chosen, one of them only for scoring close to the best while saying next to
             # nothing of the question ("要求各企业做好人力运力调配…" beside "辽源…快递…" in its paragraph): a sentence
             # bringing a word of the question the chosen ones lack ("春节") takes its place.
-            if fits and gain > 0.5 and cand.score >= 0.75 * best.score:
+            if fits and gain > max(0.5, idle[idler.sid]) and cand.score >= 0.75 * best.score:
                 chosen.remove(idler)
                 supplements.remove(idler)
                 del allot[idler.sid]
@@ -558,8 +558,10 @@ def draft_answer(
         if strong or (fits and ((gain > 0.5 and cand.score >= 0.75 * best.score) or fills_kind)):
             add(cand, min(len(s.text), room))
             supplements.append(cand)
-            if gain <= 0.5 and not (fits and fills_kind) and cand.lexical < IDLE_SAYS:
-                idle.add(cand.sid)  # chosen for its score alone: it adds no word and holds little of the question
+            if not (fits and fills_kind) and cand.lexical < IDLE_SAYS:
+                # Chosen for its score, holding little of the question: a sentence saying more of it than this one
+                # added takes its place ("要求各企业…" added only the frame word 要求; "…春节“不打烊”" adds 春节, 期间).
+                idle[cand.sid] = gain
 
     def make_room(need: int) -> int:
         """Characters left for one more sentence, shortening the longest chosen one if need be."""
@@ -599,10 +601,12 @@ def draft_answer(
     if info.kind in _LEAD_NAMES and not best.kind_ok and first.lead:
         # "即查即办即送工作机制是哪个市邮政管理局提出的": the requirement is one sentence of a paragraph whose
         # first sentence says who made it ("松原市邮政管理局……"); that sentence names the answer.
+        # When the best sentence was kept for it (``lead_answers``), wherever it scored: it is quoted for naming the
+        # answer, not for its words (in a large base look-alikes of the question's other words fill the first dozen).
         opening = next(
             (
                 c
-                for c in scored[1:12]
+                for c in scored[1 : None if lead_answers else 12]
                 if c.kind_ok and c.sid not in allot and bank.sentences[c.sid].doc_id == first.doc_id
                 and bank.sentences[c.sid].text == first.lead
             ),
@@ -621,6 +625,7 @@ def draft_answer(
         words = [w for w in part if w in weights]
         candidates = [c for c in scored[:12] if bank.sentences[c.sid].doc_id == first.doc_id]
         pick: Scored | None = None
+        aside = False  # the pick only says more of the part's words than quotes that already give what it asks
         named = sum(weights[w] for w in words if w not in PROCEDURE_WORDS)
         if named < PROCEDURE_PART_WEIGHT and asks_procedure(normalize(part_text)):
             # "用之前得先干啥" names nothing of its own: it asks how to do what the rest of the message is about,
@@ -635,8 +640,15 @@ def draft_answer(
             part_weights = {w: weights[w] for w in words}
             # What the article is about (its title) needs no quote of its own: "门诊共济能给老婆用吗".
             quoted = credit_of(part_weights, [*(bank.text(c.sid) for c in chosen), bank.title(best.sid)])
-            if sum(part_weights[w] for w in words if quoted[w] < 0.5) < PROCEDURE_PART_WEIGHT:
-                continue  # the quotes so far already say every word of this part that matters
+            kind = classify(part_text).kind
+            gives = kind in _PART_KINDS and any(satisfies(kind, bank.sentences[c.sid].norm) for c in chosen)
+            if sum(part_weights[w] for w in words if quoted[w] < 0.5) < PROCEDURE_PART_WEIGHT and (
+                gives or kind not in _PART_KINDS
+            ):
+                # The quotes so far already say every word of this part that matters. One asking what no quote gives
+                # ("在哪个镇" beside the 负责人's sentence) is asked all the same, however little its words weigh (镇,
+                # a lone character in hundreds of a large base's chunks: 0.35).
+                continue
             best_part = max(
                 candidates,
                 key=lambda c: coverage_of(part_weights, credit_of(part_weights, [bank.text(c.sid)])),
@@ -645,24 +657,26 @@ def draft_answer(
             says = coverage_of(part_weights, credit_of(part_weights, [bank.text(best_part.sid)])) if best_part else 0.0
             # "一共几个工作组 去了几个地区": a sentence that says a little more of the part's words than the quotes so
             # far is no answer to it when they already give what it asks (the count).
-            kind = classify(part_text).kind
-            answered = says - coverage_of(part_weights, quoted) < PART_GAIN and (
-                kind not in _PART_KINDS or any(satisfies(kind, bank.sentences[c.sid].norm) for c in chosen)
-            )
+            answered = says - coverage_of(part_weights, quoted) < PART_GAIN and (kind not in _PART_KINDS or gives)
             if best_part is not None and says >= 0.5 and not answered:
                 pick = best_part
+                # "一共分了几个组 去了几个地区" with a quote giving the count: a sentence saying more of the part's words
+                # but no count ("…到省里拿出方案…") is quoted only in the room left, never by cutting the quotes
+                # (at 100k chunks it cut "5个帮扶工作组" from the sentence giving it).
+                aside = gives and not satisfies(kind, bank.sentences[pick.sid].norm)
         if pick is not None and pick.sid not in allot:
             # Steps are quoted whole where they fit; any other second question gets half the budget.
             share = budget - MIN_PIECE if pick.sid in how_to else budget // 2
             need = min(len(bank.sentences[pick.sid].text), share)
-            spare = make_room(need) if len(chosen) < max_sentences else 0
+            # ``aside``: only the room left, the quotes are not cut for it.
+            spare = (budget - sum(allot.values()) if aside else make_room(need)) if len(chosen) < max_sentences else 0
             if spare < MIN_PIECE and supplements:
                 # A question the resident asked outright comes before a sentence added only to say more.
                 dropped = supplements.pop()
                 chosen.remove(dropped)
                 del allot[dropped.sid]
                 recredit()
-                spare = make_room(need)
+                spare = budget - sum(allot.values()) if aside else make_room(need)
             if spare >= MIN_PIECE:
                 add(pick, min(len(bank.sentences[pick.sid].text), spare))
     items = respectively_items(info.norm, tuple(weights))

@@ -174,6 +174,24 @@ def _place_pattern() -> re.Pattern[str]:
     return re.compile("(" + "|".join(map(re.escape, names)) + ")" + _PLACE_SUFFIX)
 
 
+# Counties, county-level cities and city districts of 吉林省 by the prefecture (市, 州) they belong to: an article
+# about the prefecture speaks for where a resident of one of them lives.
+PREFECTURE_OF = {
+    county: prefecture
+    for prefecture, counties in {
+        "长春": "德惠 榆树 农安 九台 双阳 公主岭 南关 宽城 绿园 二道",
+        "吉林市": "舒兰 磐石 蛟河 桦甸 永吉 昌邑 丰满 龙潭 船营",
+        "四平": "梨树 伊通 双辽",
+        "辽源": "东丰 东辽",
+        "通化": "集安 柳河 辉南",
+        "白山": "临江 抚松 靖宇 长白",
+        "松原": "前郭 长岭 乾安 扶余",
+        "白城": "洮南 大安 镇赉 通榆",
+        "延边": "延吉 图们 敦化 珲春 龙井 和龙 汪清 安图",
+    }.items()
+    for county in counties.split()
+}
+
 # The texts ``places`` read last and what it found in them: a question's text is read for places four or five times
 # while it is answered (condensing, retrieval, scoring, composing).
 _KEPT_PLACES = 256

@@ -15,7 +15,7 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from bot.condense import places
+from bot.condense import PREFECTURE_OF, places
 from bot.embed import VectorEmbeddings
 from bot.index import KnowledgeIndex
 from bot.sparse import SMALL_DOCS, profile_weights, ranked_small, scores_and_profiles, scores_for
@@ -211,13 +211,14 @@ def _needles(names: set[str]) -> tuple[str, ...]:
     return tuple(sorted(n for n in names if not any(m != n and m in n for m in names)))
 
 
-def _names_place(chunk: Any, names: set[str], needles: tuple[str, ...]) -> bool:
-    """Whether the chunk's text or title contains one of ``names`` or its region is one of them."""
+def _names_place(chunk: Any, regions: set[str], needles: tuple[str, ...]) -> bool:
+    """Whether the chunk's text or title contains one of ``needles`` (the names asked) or its region is one of
+    ``regions`` (those names and the prefectures they are in)."""
     text, title = chunk.text, chunk.title
     for needle in needles:
         if needle in text or needle in title:
             return True
-    return not names.isdisjoint(chunk.region)
+    return not regions.isdisjoint(chunk.region)
 
 
 def retrieve_hybrid(
@@ -268,9 +269,18 @@ def retrieve_hybrid(
     names = named_places(query) if mode == "hybrid" else set()
     if names:
         needles, chunks = _needles(names), index.chunks
+        regions = names
+        if len(chunks) > LARGE_BASE_CHUNKS:
+            # An article about the prefecture a named county is in is about the county too ("刚回延吉" and 国网延边
+            # 供电公司's visits): at 100k chunks, look-alikes naming a made-up "延吉县" took all 8 places read from
+            # the chunk first by both BM25 and meaning. A small base's chunks are all near the top anyway; there it
+            # only changed which hotline a decline offers ("德惠加气站…" now near 长春's 门诊共济).
+            regions = names | {PREFECTURE_OF[n] for n in names if n in PREFECTURE_OF}
         # The candidates naming a place, in fused order (picked first, then sorted: the same order, sorting is stable).
         local = sorted(
-            [pos for pos in scores if _names_place(chunks[pos], names, needles)], key=scores.__getitem__, reverse=True
+            [pos for pos in scores if _names_place(chunks[pos], regions, needles)],
+            key=scores.__getitem__,
+            reverse=True,
         )
         for rank, pos in enumerate(local, start=1):
             scores[pos] += WEIGHTS["place"] / (RRF_K + rank)
