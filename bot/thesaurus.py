@@ -20,7 +20,7 @@ _FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 
     咋回事 怎么回事 回事 多会儿 多咱 啥前儿 家住 住在 老家 刚才 刚刚 你刚才 刚才说 你说 哪天 哪一天
     旮沓 那旮沓 这旮沓 旮旯 那旮旯 就是说 那个那个 没听清 我没听清 听不清 大白话 说大白话
     压根 压根儿 这么回事 是这么回事 搁 掺和 那块儿 这块儿 块儿 多久 多长时间 之类
-    细点 详细 详细点 说细点 念叨 天天念叨"""
+    细点 详细 详细点 说细点 念叨 天天念叨 里边 里面"""
 FILLERS = frozenset(_FILLER_TEXT.split())
 
 # Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.

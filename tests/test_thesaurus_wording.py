@@ -182,3 +182,17 @@ def test_whether_it_changes_is_answered_by_the_adjustment(chain: FaqChain) -> No
     first = chain.ask("我是在职的 个人账户每月往里划多少")
     answer = chain.ask("以后还变不变", [answer_to_turn(first)])
     assert answer.answered and "2024年1月起" in answer.text, answer.text
+
+
+def test_inside_it_is_the_account_the_conversation_is_about(chain: FaqChain) -> None:
+    """"长期护理保险能从里边交不" after what the account pays for: 里边 is that account, no word a sentence needs."""
+    first = chain.ask("个人账户的钱家里人能拿去买药不")
+    answer = chain.ask("长期护理保险能从里边交不", [answer_to_turn(first)])
+    assert answer.answered and "长期护理保险" in answer.text, answer.text
+
+
+def test_finding_someone_to_look_at_it_asks_who_does(chain: FaqChain) -> None:
+    """"那咋办 找谁给看看" after a returnee's fear of unused wiring: 找 is no word the answer must hold."""
+    first = chain.ask("刚回延边 家里一年没住人了 电线不敢用")
+    answer = chain.ask("那咋办 找谁给看看", [answer_to_turn(first)])
+    assert answer.answered and "共产党员服务队" in answer.text, answer.text
