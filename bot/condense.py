@@ -471,6 +471,13 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     own = tuple(tokenize_cached(question))
     if not history:
         return _standalone(question, own)
+    parts = re.split(r"(?<=[，,\s])(?=\S)", question.rstrip())
+    if len(parts) > 1 and _OWN_SITUATION.match(parts[-1]) and not _ASKING.search(parts[-1]):
+        # "那农村呢 我爸妈在乡下住": the family told of after a follow-up is story; the follow-up is what is asked.
+        ask = question.rstrip()[: -len(parts[-1])].rstrip("，, ")
+        if ask:
+            followed = condense(ask, history, prev_topics)
+            return replace(followed, story=" ".join(filter(None, (followed.story, parts[-1].strip()))))
     switch = _SWITCH.match(norm)
     if switch:
         rest = norm[switch.end() :]

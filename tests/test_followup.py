@@ -404,6 +404,13 @@ def test_a_title_after_a_title_asks_who_holds_it_in_the_same_article(chain: FaqC
     assert third.answered and "任高峰" in third.text, third.text
 
 
+def test_family_told_of_after_a_follow_up_is_story(chain: FaqChain) -> None:
+    """"那农村呢 我爸妈在乡下住": the follow-up asks about 农村; where the parents live is story, not a word to find."""
+    _first, second = _talk(chain, "松原邮政管理局对快递企业送药有啥要求", "那农村呢 我爸妈在乡下住")
+    assert "爸妈" not in second.rewritten_question, second.rewritten_question
+    assert second.answered and "偏远农村" in second.text, second.text
+
+
 def test_what_else_the_same_service_does_is_asked_of_it(chain: FaqChain) -> None:
     """"还能进微信群吗" after 延边 power's app: whether 延边's company also has a WeChat group (微信服务群), not
     梨树's growers' group."""
