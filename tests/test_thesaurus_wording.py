@@ -41,6 +41,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("梨树大棚大半夜停电了供电所给修不", "24小时抢修", "power-lishu-strawberry"),  # 大半夜 ~ 24小时
         ("八棵树那个种草莓的合作社老板是谁", "王宝忠", "power-lishu-strawberry"),  # 老板 ~ 负责人
         ("红旗H6外形是溜背的吗", "溜背式造型", "hongqi-h6"),  # 外形 ~ 造型
+        ("吉林市邮政管理局查快递网点会提前打招呼吗", "四不两直", "postal-baotong"),  # 打招呼 ~ 四不两直
         ("八棵树村支书是谁", "任高峰", "power-lishu-strawberry"),  # 村支书 ~ 党支部书记
         ("松原过年快递能保证送药不", "医疗物资", "postal-baotong"),  # 送药 ~ 医疗物资
         # 医保 ~ 医疗保险: the clause that names it is the one quoted
