@@ -257,6 +257,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "出油率": ("采收率",),
     "采油": ("原油",),  # oil is what is extracted: "对采油有啥好处" ~ 提高原油采收率
     "棚子": ("大棚",),  # "草莓棚子"
+    "面积": ("亩",),  # an area is counted in 亩: "种了多大面积" ~ 种植草莓500余亩
+    "大面积": ("亩", "面积"),  # jieba cuts "多大面积" as 多/大面积
     # Reaching a service is done by its channels: "咋联系" ~ a WeChat group, an app, a hotline.
     "联系": ("微信", "热线", "app", "公众号"),
     "外形": ("造型", "外观", "设计"),  # a car's shape: "外形是溜背的吗" ~ 溜背式造型

@@ -197,3 +197,10 @@ def test_finding_someone_to_look_at_it_asks_who_does(chain: FaqChain) -> None:
     first = chain.ask("刚回延边 家里一年没住人了 电线不敢用")
     answer = chain.ask("那咋办 找谁给看看", [answer_to_turn(first)])
     assert answer.answered and "共产党员服务队" in answer.text, answer.text
+
+
+def test_an_area_is_answered_by_the_mu_it_is_counted_in(chain: FaqChain) -> None:
+    """"它种了多大面积" after the cooperative was asked about: an area is counted in 亩 (种植草莓500余亩)."""
+    first = chain.ask("我老家在梨树 那边的草莓合作社带动了多少人就业")
+    answer = chain.ask("它种了多大面积", [answer_to_turn(first)])
+    assert answer.answered and "500余亩" in answer.text, answer.text
