@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from bot.answer import Draft
 from bot.condense import places
 from bot.config import Settings
+from bot.ordinal import listed_items
 from bot.question import COUNTS_WHAT_IS_ASKED, STRICT_KINDS, QuestionInfo, asks_steps, states_procedure
 from bot.types import Answer
 from bot.words import tokenize_cached
@@ -63,6 +64,27 @@ class Thresholds:
     swapped_lexical: float = 0.4
 
 
+# "具体是哪四不哪两直": the N things a name counts (四不: four 不…), each asked for by the counted word.
+_WHICH_N = re.compile(r"哪([一二两三四五六七八九十])([\u4e00-\u9fff])")
+_COUNTS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def _lists_what_is_counted(norm: str, draft: Draft) -> bool:
+    """False when the question asks for the N things a name counts ("哪四不") and no quote lists N of them (items each
+    with 不): a sentence naming "四不两直" only says the checks were done that way, not what the four are."""
+    # Only a count the question's name holds ("四不两直": 哪四不 asks what its 四不 are), not "哪两个市" or "哪一天".
+    asked = [(count, word) for count, word in _WHICH_N.findall(norm) if re.search(f"(?<!哪){count}{word}", norm)]
+    if not asked:
+        return True
+    for count, word in asked:
+        n = _COUNTS[count]
+        if not any(
+            sum(1 for item in listed_items(seg.sentence.text) if word in item) >= n for seg in draft.segments
+        ):
+            return False
+    return True
+
+
 def decide(
     draft: Draft,
     info: QuestionInfo,
@@ -100,6 +122,8 @@ def decide(
         return False, f"holder_missing:{draft.title_unnamed}"
     if asks_steps(info.norm) and not any(states_procedure(seg.sentence.norm) for seg in draft.segments):
         return False, "steps_missing"
+    if not _lists_what_is_counted(info.norm, draft):
+        return False, "items_missing"
     if not draft.years_ok:
         return False, "year_missing"
     if not draft.ranked_ok:

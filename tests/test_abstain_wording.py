@@ -778,3 +778,11 @@ def test_a_ranking_is_answered_only_by_a_sentence_that_states_one(
         assert not answer.answered, answer.text
     else:
         assert answer.answered and fact in answer.text, answer.text
+
+
+def test_the_things_a_name_counts_are_declined_when_no_quote_lists_them(chain: FaqChain) -> None:
+    """"是哪四不哪两直": the article names the checks "四不两直" but never says what the four 不 are, so it does not answer;
+    "四精是哪四精" is answered, because the article lists the four modes, each with its 精."""
+    assert not chain.ask("邮政督导组说的四不两直，是哪四不哪两直").answered
+    answer = chain.ask("吉林油田CCUS的四精是哪四精")
+    assert answer.answered and "精细雕刻的开发管理模式" in answer.text, answer.text
