@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.answer import Draft
+from bot.claims import cn_to_int
 from bot.condense import places
 from bot.config import Settings
 from bot.ordinal import listed_items
@@ -66,7 +67,6 @@ class Thresholds:
 
 # "具体是哪四不哪两直": the N things a name counts (四不: four 不…), each asked for by the counted word.
 _WHICH_N = re.compile(r"哪([一二两三四五六七八九十])([\u4e00-\u9fff])")
-_COUNTS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 def _lists_what_is_counted(norm: str, draft: Draft) -> bool:
@@ -77,7 +77,7 @@ def _lists_what_is_counted(norm: str, draft: Draft) -> bool:
     if not asked:
         return True
     for count, word in asked:
-        n = _COUNTS[count]
+        n = cn_to_int(count) or 0
         if not any(
             sum(1 for item in listed_items(seg.sentence.text) if word in item) >= n for seg in draft.segments
         ):

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-_CHINESE_ORDINALS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+from bot.claims import cn_to_int
+
 # "第二个", "头一个", "最后一个", "最后那个", "末一项"; the ask after it says no more than "what is it".
 _ORDINAL = re.compile(
     r"^(?:那|那么)?(?:(?:第(?P<n>[一二两三四五六七八九十])|(?P<first>头一|第一|头)|(?P<last>最后一|最后那|最后|末一|末尾那))"
@@ -33,7 +34,7 @@ def asks_ordinal(question: str) -> int | None:
         return -1
     if m.group("first"):
         return 1
-    return _CHINESE_ORDINALS[m.group("n")]
+    return cn_to_int(m.group("n"))
 
 
 def listed_items(text: str) -> list[str]:
