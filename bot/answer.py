@@ -272,18 +272,6 @@ def _names_place_around(sentence: SourceSentence, place: str, asked: set[str], h
 
 # The province the knowledge base serves: an article whose only region it is speaks for every place in it.
 PROVINCE = "吉林省"
-# "我家在松原", "我住吉林市", "俺是四平的": the place right after these is where the resident lives; so is the one
-# someone "刚回" to, home from work elsewhere ("我爸在外地打工刚回延吉").
-_HOME_BEFORE = re.compile(
-    r"(?:(?:我|俺|咱)们?家?(?:住在|住|在|搁)|家住|(?:我|俺|咱)们?是|(?:我|俺)老家(?:是|在)?|(?:刚|才)回(?:到|了)?)$"
-)
-
-
-# "回延吉老家", "延吉老家的房子": the place right before 老家 is where the resident is from; so is the one "here"
-# ("敦化这边返乡的") and the one returned to ("延吉返乡的").
-_HOME_AFTER = re.compile(r"老家|那旮旯|老屯|这边|这块|这疙瘩|这嘎达|这旮沓|返乡")
-
-
 def _listed(norm: str, word: str) -> bool:
     """Whether ``word`` is an item of a list the sentence gives ("分赴昌邑区、丰满区…、经开区")."""
     return f"、{word}" in norm or f"{word}、" in norm
@@ -299,23 +287,6 @@ def _within_named(norm: str, place: str) -> bool:
     return any(
         m.group(1) == place and any(p.group(1) == prefecture and p.end() == m.start() for p in found) for m in found
     )
-
-
-def home_places(question: str) -> frozenset[str]:
-    """The places a message names as where the resident lives ("我家在松原 …" -> {"松原"}, "回延吉老家" -> {"延吉"},
-    "我在吉林市永吉县住" -> {"吉林市", "永吉"})."""
-    norm = normalize(question)
-    home: set[str] = set()
-    last_end = -1
-    for m in places(norm):
-        if (
-            _HOME_BEFORE.search(norm, max(0, m.start() - 5), m.start())
-            or _HOME_AFTER.match(norm, m.end())
-            or (m.start() == last_end and home)  # "吉林市永吉县": the county of the home city
-        ):
-            home.add(m.group(1))
-            last_end = m.end()
-    return frozenset(home)
 
 
 _RELATIVE_YEAR = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}

@@ -26,9 +26,9 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableSequence
 from langchain_core.runnables.config import ensure_config, get_callback_manager_for_config
 
 from bot.abstain import Thresholds, decide, decline, topic_of_question, welcome
-from bot.answer import Draft, draft_answer, home_places, newest_date, render, verify, years_fit
+from bot.answer import Draft, draft_answer, newest_date, render, verify, years_fit
 from bot.chunk import normalize
-from bot.condense import Condensed, anchors, condense, places
+from bot.condense import Condensed, anchors, condense, home_places, places
 from bot.config import Settings
 from bot.counts import CountIndex
 from bot.dates import arabic_months, arabic_years, freshness_line

@@ -192,6 +192,35 @@ PREFECTURE_OF = {
     for county in counties.split()
 }
 
+# "我家在松原", "我住吉林市", "俺是四平的": the place right after these is where the resident lives; so is the one
+# someone "刚回" to, home from work elsewhere ("我爸在外地打工刚回延吉").
+_HOME_BEFORE = re.compile(
+    r"(?:(?:我|俺|咱)们?家?(?:住在|住|在|搁)|家住|(?:我|俺|咱)们?是|(?:我|俺)老家(?:是|在)?|(?:刚|才)回(?:到|了)?)$"
+)
+
+
+# "回延吉老家", "延吉老家的房子": the place right before 老家 is where the resident is from; so is the one "here"
+# ("敦化这边返乡的") and the one returned to ("延吉返乡的").
+_HOME_AFTER = re.compile(r"老家|那旮旯|老屯|这边|这块|这疙瘩|这嘎达|这旮沓|返乡")
+
+
+def home_places(question: str) -> frozenset[str]:
+    """The places a message names as where the resident lives ("我家在松原 …" -> {"松原"}, "回延吉老家" -> {"延吉"},
+    "我在吉林市永吉县住" -> {"吉林市", "永吉"})."""
+    norm = normalize(question)
+    home: set[str] = set()
+    last_end = -1
+    for m in places(norm):
+        if (
+            _HOME_BEFORE.search(norm, max(0, m.start() - 5), m.start())
+            or _HOME_AFTER.match(norm, m.end())
+            or (m.start() == last_end and home)  # "吉林市永吉县": the county of the home city
+        ):
+            home.add(m.group(1))
+            last_end = m.end()
+    return frozenset(home)
+
+
 # The texts ``places`` read last and what it found in them: a question's text is read for places four or five times
 # while it is answered (condensing, retrieval, scoring, composing).
 _KEPT_PLACES = 256
@@ -306,12 +335,6 @@ def _subject_span(prev: str, home: frozenset[str] = frozenset()) -> str:
         if body and not set(body.group(0)) & (_NAME_STOP | set("几多啥哪谁怎咋么什共")):
             end += body.end()  # "吉林市快递督导组": the body the place is the seat of, named right after it
     return orig[start:end]
-
-
-def _home_places(question: str) -> frozenset[str]:
-    from bot.answer import home_places  # answer reads this module
-
-    return home_places(question)
 
 
 def _is_han(ch: str) -> bool:
@@ -471,13 +494,11 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     own = tuple(tokenize_cached(question))
     if not history:
         return _standalone(question, own)
-    parts = re.split(r"(?<=[，,\s])(?=\S)", question.rstrip())
-    if len(parts) > 1 and _OWN_SITUATION.match(parts[-1]) and not _ASKING.search(parts[-1]):
+    situation, before = _told_after(question)
+    if situation and before:
         # "那农村呢 我爸妈在乡下住": the family told of after a follow-up is story; the follow-up is what is asked.
-        ask = question.rstrip()[: -len(parts[-1])].rstrip("，, ")
-        if ask:
-            followed = condense(ask, history, prev_topics)
-            return replace(followed, story=" ".join(filter(None, (followed.story, parts[-1].strip()))))
+        followed = condense(before, history, prev_topics)
+        return replace(followed, story=" ".join(filter(None, (followed.story, situation))))
     switch = _SWITCH.match(norm)
     if switch:
         rest = norm[switch.end() :]
@@ -562,7 +583,7 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     resolved = _resolve_pronoun(core, prev, prev_answer)
     if resolved:
         return Condensed(question, _with_mark(resolved), True, focus=own)
-    span = _subject_span(prev, _home_places(str(getattr(history[-1], "question", ""))))
+    span = _subject_span(prev, home_places(str(getattr(history[-1], "question", ""))))
     own_places = {m.group(1) for m in places(core)}
     led = _place_then_ask(norm)
     if led and led.re is _PLACE_VAGUE_ASK and led.group("ask").startswith("也"):
@@ -735,13 +756,20 @@ def _own_situation(question: str, named: bool = False) -> tuple[str, str]:
         told = _told_first(orig)
         if told:
             return told.rstrip("，, "), orig[len(told) :].lstrip("，, ")
-    parts = re.split(r"(?<=[，,\s])(?=\S)", orig.rstrip())
+    last, ask = _told_after(orig)
+    if last and _ASKING.search(ask) and sum(1 for ch in ask if _is_han(ch)) >= MIN_ASK and (named or anchors(ask)):
+        return last, ask
+    return "", question
+
+
+def _told_after(text: str) -> tuple[str, str]:
+    """(the last clause, what comes before it) when that clause tells of the caller or their family and asks nothing
+    ("…，家里还有老人怕冷", "那农村呢 我爸妈在乡下住"); ("", text) otherwise."""
+    parts = re.split(r"(?<=[，,\s])(?=\S)", text.rstrip())
     last = parts[-1] if len(parts) > 1 else ""
     if last and _OWN_SITUATION.match(last) and not _ASKING.search(last):
-        ask = orig[: len(orig.rstrip()) - len(last)].rstrip("，, ")
-        if _ASKING.search(ask) and sum(1 for ch in ask if _is_han(ch)) >= MIN_ASK and (named or anchors(ask)):
-            return last, ask
-    return "", question
+        return last, text.rstrip()[: -len(last)].rstrip("，, ")
+    return "", text
 
 
 _THIRD_PERSON = re.compile(r"[她他]")

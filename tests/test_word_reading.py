@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from answers_support import KNOWLEDGE, assert_citations_exact
 
-from bot.answer import home_places
 from bot.chain import FaqChain, build_chain
+from bot.condense import home_places
 from bot.config import Settings
 from bot.question import classify
 
