@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.chunk import normalize
-from bot.condense import PREFECTURE_OF, other_subjects, places
+from bot.condense import PREFECTURE_OF, origin_places, other_subjects, places
 from bot.dates import absolutise
 from bot.evidence import SentenceBank, SourceSentence
 from bot.lexicon import SentenceText
@@ -251,8 +251,13 @@ def _lead_names(sentence: SourceSentence, info: QuestionInfo) -> bool:
     return info.kind in _LEAD_PLACES and bool(sentence.lead) and satisfies(info.kind, normalize(sentence.lead))
 
 
+# A yes/no question that limits what it asks about: "只能交长护险吗" is not answered "可以。" by a sentence that
+# allows that and more; the quote answers it.
+_ONLY = re.compile(r"只能|只有|只可以|只许|光能")
+
+
 def _opener(info: QuestionInfo, sentence: SourceSentence) -> str:
-    if not info.yesno or not _ABILITY.search(info.norm):
+    if not info.yesno or not _ABILITY.search(info.norm) or _ONLY.search(info.norm):
         return ""
     if _NEGATIVE.search(sentence.text):
         return "不可以。"
@@ -318,8 +323,14 @@ def _about_another(sentence: SourceSentence, place: str) -> bool:
 
 def speaks_for_home(place: str, region: tuple[str, ...]) -> bool:
     """Whether an article about ``region`` speaks for a resident living in ``place``: a report about the whole
-    province does, and so does one about the prefecture the place is in (延边 for 延吉)."""
-    return region == (PROVINCE,) or PREFECTURE_OF.get(place, "") in region
+    province does, and so does one about the prefecture the place is in (延边 for 延吉). So does one set in no place
+    of the province at all: the car shown at 广州's motor show is no service of 广州's that a 长春 resident is
+    kept from."""
+    return (
+        region == (PROVINCE,)
+        or PREFECTURE_OF.get(place, "") in region
+        or bool(region) and not any(places(name) for name in region)
+    )
 
 
 # How far before the best sentence the sentence saying which year it is about may be (characters of the article).
@@ -406,6 +417,11 @@ def draft_answer(
             if (not within or bank.sentences[c.sid].doc_id in within) and not _said(bank.sentences[c.sid].text, said)
         ]
     asked = {m.group(1) for m in places(info.norm)}
+    origin = origin_places(info.norm)
+    if asked - origin:
+        # "我们一家是长春的，周末想去梨树采草莓…那个合作社叫啥": the place asked about is the other one; where the
+        # resident is from is only who is asking.
+        asked -= origin
     if stay_in and scored and bank.sentences[scored[0].sid].doc_id not in stay_in:
         # "都查了些啥" after "吉林市查快递网点用的啥方式": the conversation is about the postal article; a sentence
         # of it that fits nearly as well answers, not one of another article that names 吉林 too.

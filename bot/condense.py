@@ -66,6 +66,8 @@ _WHY_AGAIN = re.compile(
     r"|(?:为啥|为什么|为何|咋回事|怎么回事|啥原因|什么原因|图啥|图个啥)(?:要|会|得)?"
     r"(?:(?:这么|这样|那么)(?:做|干|搞|弄|安排|整|办|要求|规定|改|查|拼)?)?)(?:呢|啊|呀)?[?？!！。\s]*"
 )
+# Words of a total: "累计呢", "一共呢" ask a figure.
+_TOTAL = re.compile(r"累计|总共|一共|合计|总量|总数|加起来")
 # A question word alone: "啥时候", "在哪", "谁干的".
 _BARE_ASK = re.compile(r"(?:啥时候|什么时候|哪天|几号|在哪|在哪儿|在哪里|哪里|谁|谁干的|谁弄的|多少|几个)(?:的)?")
 # "啥时候的事", "这是哪年的事儿": when the thing just told happened.
@@ -206,7 +208,7 @@ _HOME_AFTER = re.compile(r"老家|那旮旯|老屯|这边|这块|这疙瘩|这�
 
 def home_places(question: str) -> frozenset[str]:
     """The places a message names as where the resident lives ("我家在松原 …" -> {"松原"}, "回延吉老家" -> {"延吉"},
-    "我在吉林市永吉县住" -> {"吉林市", "永吉"})."""
+    "我在吉林市永吉县住" -> {"吉林市", "永吉"}), and those it names as where the resident is from (``origin_places``)."""
     norm = normalize(question)
     home: set[str] = set()
     last_end = -1
@@ -218,7 +220,22 @@ def home_places(question: str) -> frozenset[str]:
         ):
             home.add(m.group(1))
             last_end = m.end()
-    return frozenset(home)
+    return frozenset(home) | origin_places(question)
+
+
+# "我们一家是长春的", "都是长春人": where the resident is from, said of who they are, not of where a service is used.
+_ORIGIN_BEFORE = re.compile(r"(?:我|俺|咱)们?(?:一家|全家|家)?(?:都)?是$")
+_ORIGIN_AFTER = re.compile(r"人(?![\u4e00-\u9fff])")
+
+
+def origin_places(question: str) -> frozenset[str]:
+    """The places a message names as who the resident is ("我们一家是长春的" -> {"长春"})."""
+    norm = normalize(question)
+    return frozenset(
+        m.group(1)
+        for m in places(norm)
+        if _ORIGIN_BEFORE.search(norm, max(0, m.start() - 6), m.start()) or _ORIGIN_AFTER.match(norm, m.end())
+    )
 
 
 # The texts ``places`` read last and what it found in them: a question's text is read for places four or five times
@@ -640,7 +657,9 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         if again and asked and _ASKED_AGAIN.match(asked.group(0)) and not _ASKED.search(core) and len(core) <= 6:
             # "延边供电公司传单多少".
             # Only a count or a date carries over: "百公里加速呢？" after "在哪个车展首发的" asks the figure, not a place.
-            core += "多少" if asked.group(0)[0] in "多几" else asked.group(0)  # not 传单多少次: 次 counted the visits
+            # "累计呢" after "…破43万吨是啥时候的事": a total is a figure, whatever the last question asked.
+            # Not 传单多少次: 次 counted the visits.
+            core += "多少" if _TOTAL.search(core) or asked.group(0)[0] in "多几" else asked.group(0)
         rewritten = _with_mark(span + core)
         # "那他们咋处理的": the pronoun the resident typed is the subject, so its words are theirs, not carried
         # over at half weight (then 处理 alone picked "污水处理厂" in another article).
@@ -726,6 +745,13 @@ def story_and_ask(question: str) -> tuple[list[str], str]:
             return [], question
         start = end = last
     ask = orig[end:].strip()
+    if m is not None and "听" in m.group(0):
+        # "上礼拜听说市邮政管理局下来查快递分拨中心，我常用的几家快递怕受影响。他们都去了哪几家？": what was heard is
+        # story too when a sentence of its own asks after it.
+        last = _last_sentence(normalize(ask), min_story=0)
+        if last is not None:
+            ask = ask[last:].strip()
+            start = end = len(orig) - len(ask)
     told = _told_first(ask)
     if told:
         # "过年回去我想给他们装个软件，延边供电推荐用的是哪个APP？": the clauses before the first that asks are story.
@@ -800,15 +826,15 @@ def _told_first(ask: str) -> str:
     return told
 
 
-def _last_sentence(norm: str) -> int | None:
-    """Where the asking last sentence of a long message starts, or None: the story before it must be long and
-    hold no question of its own, and the last sentence must ask."""
+def _last_sentence(norm: str, min_story: int = MIN_STORY) -> int | None:
+    """Where the asking last sentence of a long message starts, or None: the story before it must be long
+    (``min_story``) and hold no question of its own, and the last sentence must ask."""
     ends = [m.end() for m in _SENTENCE_END.finditer(norm.rstrip("。！!？?；; "))]
     if not ends:
         return None
     start = ends[-1]
     ask = norm[start:].strip()
-    if start < MIN_STORY or sum(1 for ch in ask if _is_han(ch)) < MIN_ASK or not _ASKING.search(ask):
+    if start < min_story or sum(1 for ch in ask if _is_han(ch)) < MIN_ASK or not _ASKING.search(ask):
         return None
     if re.search(r"[?？]|[吗么呢][。！!；;\s]", norm[:start]):
         return None  # the story asks something itself

@@ -31,7 +31,7 @@ def restate(question: str, history: Sequence[object]) -> str:
     if history and disputes_figure(question):
         # "不对吧 我记得是八千多套": the last question, asked again.
         question = getattr(history[-1], "rewritten", "") or getattr(history[-1], "question", "")
-    question = in_person_belief(asked_start(asked_figure(question)))
+    question = in_person_belief(asked_start(as_understood(asked_figure(question))))
     question = without_guess(without_leading_guess(without_feared(question)))
     said_by = who_said(question, str(getattr(history[-1], "answer", "") or "")) if history else None
     return said_by or question
@@ -281,6 +281,8 @@ def _counted(m: re.Match[str]) -> bool:
     num, unit, text = m.group("num"), m.group("unit"), m.string
     after = text[m.end() : m.end() + 1]
     han_after = bool(after) and "\u4e00" <= after <= "\u9fff" and after not in _CLOSING
+    if unit == "家" and num == "一" and re.search(r"(?:们|我|俺|咱|全)$", text[: m.start()]):
+        return False  # "我们一家是长春的": the household, no count
     if unit or m.group("mag"):
         if num.isdigit() and len(num) >= 5:
             return False
@@ -423,6 +425,21 @@ def asked_start(question: str) -> str:
     head = question[: m.start()].rstrip(" ，,")
     tail = (m.group("tail") or "").strip(" ，,")
     return f"{tail}{head}什么时候{m.group('verb')}的".strip() if _hans(head) >= 2 else question
+
+
+# Saying back what one understood and asking if it is so: "我理解只能买目录里的药，目录外的不行，没错吧". The frame
+# says nothing the answer must hold; what is said back is asked as a yes or a no.
+_UNDERSTOOD = re.compile(r"^\s*(?:那|那么)?(?:我(?:的)?理解(?:的)?(?:是|就是|的意思是)?|我(?:的)?意思是)[，,：:\s]*")
+_RIGHT = re.compile(r"[，,\s]*(?:对吧|是吧|没错吧|对不对|没错吗|对吗|是不是|是这样吧|是这个意思吧)[？?。！!\s]*$")
+
+
+def as_understood(question: str) -> str:
+    """"我理解…，对吧" as the yes/no question "…吗"; the question as it is otherwise."""
+    lead, tail = _UNDERSTOOD.match(question), _RIGHT.search(question)
+    if lead is None or tail is None:
+        return question
+    said = question[lead.end() : tail.start()].rstrip(" ，,")
+    return f"{said}吗" if _hans(said) >= 4 and not _WH.search(said) else question
 
 
 def in_person_belief(question: str) -> str:

@@ -181,6 +181,41 @@ def test_a_long_message_without_an_ask_marker_asks_in_its_last_sentence(chain: F
     assert_citations_exact(answer)
 
 
+def test_what_was_heard_is_story_when_a_sentence_of_its_own_asks_after_it(chain: FaqChain) -> None:
+    """"…上周听说…，我怕耽误事。他们都去了哪几家？": 听说 marks what was heard, not the ask; the worry after it is
+    story too, and the last sentence asks (它 names no place; the story's 长春 and 邮政管理局 stay)."""
+    message = (
+        "我家在长春做点小买卖，年底发货多，上周听说邮政管理局组织人去查快递分拨中心，我怕耽误事。"
+        "他们都去了哪几家？"
+    )
+    focused = asked_part(message)
+    assert "耽误" not in focused and focused.endswith("他们都去了哪几家？"), focused
+    answer = chain.ask(message)
+    assert answer.answered and "京东" in answer.text, answer.text
+    assert_citations_exact(answer)
+
+
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        # Where the resident is from is who asks; 梨树 is what is asked about.
+        ("我们一家是松原的，想问问梨树那个草莓合作社种了多少亩", "500余亩"),
+        # A car shown at 广州's motor show is no service a 四平 resident is kept from.
+        ("我是四平的 红旗H6是在哪个车展首发的", "广州国际汽车展"),
+        ("我们全家都是长春人 红旗H6是啥级别的车", "B+级"),
+    ],
+)
+def test_where_the_resident_is_from_is_not_the_place_asked_about(chain: FaqChain, question: str, fact: str) -> None:
+    answer = chain.ask(question)
+    assert answer.answered and fact in answer.text, answer.text
+
+
+def test_where_the_resident_works_still_is_the_place_asked_about(chain: FaqChain) -> None:
+    """Working in 四平 is where the scheme would be used: 长春's 门诊共济 does not answer for it."""
+    answer = chain.ask("我在四平上班 能像长春那样用家庭共济吗")
+    assert not answer.answered, answer.text
+
+
 def test_clauses_that_only_tell_open_the_ask_are_story_too(chain: FaqChain) -> None:
     message = (
         "我在外地打工，爸妈在延边乡下住，不会弄手机，家里电有点毛病就给我打电话。"

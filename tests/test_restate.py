@@ -10,6 +10,7 @@ import pytest
 
 from bot.chain import FaqChain, answer_to_turn
 from bot.restate import (
+    as_understood,
     asked_figure,
     asked_start,
     asks_plainer,
@@ -427,3 +428,33 @@ def test_a_report_named_as_what_is_asked_about_stays() -> None:
 def test_a_question_that_asks_what_a_word_means_is_no_request_to_repeat() -> None:
     assert asks_plainer("门诊共济啥意思") is None
     assert asks_plainer("说大白话 我一个月能进多少") == "我一个月能进多少"
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "fact"),
+    [
+        ("门诊共济的钱能干啥", "我理解只能交长护险 别的不行 对吧", "城乡居民基本医疗保险"),
+    ],
+)
+def test_what_the_resident_says_back_as_understood_is_answered(
+    chain: FaqChain, first: str, then: str, fact: str
+) -> None:
+    """"我理解…，对吧": the frame is no word the answer must hold. The sentence allows more than "只能" says, so the
+    answer does not open with "可以。" (which would confirm the limit); the quote answers."""
+    earlier = chain.ask(first)
+    answer = chain.ask(then, [answer_to_turn(earlier)])
+    assert answer.answered and fact in answer.text, answer.text
+    assert not answer.text.startswith("可以"), answer.text
+
+
+def test_a_statement_said_back_is_asked_as_a_yes_or_no() -> None:
+    assert as_understood("我理解只能买目录里的药，目录外的不行，没错吧") == "只能买目录里的药，目录外的不行吗"
+    assert as_understood("我理解各地提的问题都解决完了吗") == "我理解各地提的问题都解决完了吗"  # no closing 对吧
+    assert as_understood("我理解是啥意思 对吧") == "我理解是啥意思 对吧"  # a question of its own
+
+
+def test_the_household_is_no_figure_to_confirm() -> None:
+    """"我们一家是长春的 …说是…": 一家 is who is asking, not a count the resident heard."""
+    question = "我们一家是长春的 朋友说是梨树最大的草莓合作社 叫啥名"
+    assert asked_figure(question) == question
+    assert asked_figure("松原邮政管理局就去了一家吗") == "松原邮政管理局就去了多少家"

@@ -84,6 +84,9 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("听说门诊统筹只有社区诊所能报 三甲大医院压根不给报 是这么回事不", "三级及以下", "cc-medical-outpatient"),
         ("生态强省督导帮扶一共有几个部门掺和进来了", "10个部门", "eco-supervision"),  # 掺和 says nothing
         ("氢能那块儿省里哪个单位管的", "省能源局", "eco-supervision"),  # 那块儿 says nothing
+        ("门诊共济这个政策哪个单位透的信儿", "长春市医保局", "cc-medical-outpatient"),  # 透的信儿 ~ 获悉
+        ("门诊共济是谁透的信儿", "长春市医保局", "cc-medical-outpatient"),
+        ("报上说跨年那晚零下多少度", "零下20摄氏度", "gas-new-year-eve"),  # 那晚 ~ 当晚; 报上 says nothing
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
@@ -174,6 +177,14 @@ def test_trips_asked_after_the_visits_are_the_visits_counted(chain: FaqChain) ->
         ("刚回延边 家里一年没住人了 电线不敢用", "那咋办 找谁给看看", "共产党员服务队"),
         # 面积 ~ 亩: an area is counted in 亩 (种植草莓500余亩); jieba cuts 多大面积 as 多/大面积.
         ("我老家在梨树 那边的草莓合作社带动了多少人就业", "它种了多大面积", "500余亩"),
+        # 翻看 ~ 查看: "查看企业消杀记录".
+        ("吉林市查快递网点", "到了网点翻看啥记录", "消杀记录"),
+        # 发卡 ~ 发放: "供电所给种植户都发放了‘便民服务联系卡’" is who said it.
+        ("梨树大棚", "谁讲的发卡", "迟小飞"),
+        # 那天 is the day the conversation is about, no word a sentence needs ("全天充装…800余套").
+        ("辽源液化气站跨年那天谁带班", "那天灌了多少瓶", "800余套"),
+        # 累计/总共 ask a figure, whatever the last question asked: 268万吨, not the date of the 43万吨.
+        ("吉林油田年注入量突破43万吨是什么时候", "总共呢", "268万吨"),
     ],
 )
 def test_follow_ups_in_everyday_words_are_answered(chain: FaqChain, first: str, then: str, fact: str) -> None:
