@@ -115,6 +115,8 @@ _PERSONAL = re.compile(r"^(?:他们|她们|它们|他|她|它)")
 # "供电所给他们提供了啥服务": a pronoun after 给/为/帮/对 is whom something is done for, never the question's own
 # subject, so it points back into the conversation even when the question names someone else.
 _OBJECT_PRONOUN = re.compile(r"[给为帮替对跟和让](?:他们|她们|它们|他|她|它)")
+# "平时还能咋联系他们": a pronoun the message ends on, whom something is done to.
+_LAST_PRONOUN = re.compile(r"(?<!其)(?:他们|她们|它们|他|她|它)$")
 # Not "这稿子谁写的", "那篇报道": 这 points at the report itself there, not at what the report is about.
 _BARE_PRONOUN = re.compile(
     r"^(?:他们|她们|它们|他|她|它|这|那)(?![个些里边天年晚篇稿]|会儿|阵子|时候|消息|报道|新闻|文章)"
@@ -455,6 +457,7 @@ def _resolve_pronoun(core: str, prev: str, prev_answer: str) -> str | None:
 # "他", "她" (one person) opening a follow-up; and what asks who in the earlier question.
 # Not "他说各地提了多少问题": what he said is asked, and the article's subject finds it.
 _ONE_PERSON = re.compile(r"^(?:那)?[他她](?![们]|说|讲|提到|介绍|表示)")
+_SAID_BY = re.compile(r"(?:谁|哪位)(?:说|讲|介绍)的")
 _WHO_ASKED = re.compile(r"(?:是|叫)?(?:谁|啥名字?|什么名字|哪位|叫啥|叫什么)(?:啊|呀|呢|来着)?")
 
 
@@ -464,6 +467,9 @@ def _named_person(core: str, prev: str, prev_answer: str) -> str | None:
     named = someone_named(normalize(prev_answer))
     if not _ONE_PERSON.match(core) or classify(prev).kind != "person" or not named:
         return None
+    if _SAID_BY.search(prev):
+        # "他是干啥的" after "这话谁说的" (asked of a quote): the one who said it, by the name the answer gave.
+        return re.sub(r"(?:介绍|表示|告诉记者|说道)$", "", named) + _ONE_PERSON.sub("", core, count=1)
     who = _WHO_ASKED.sub("", prev).rstrip("?？。！! ，,")
     if who == prev.rstrip("?？。！! ，,") or len(who) < 2:
         return None
@@ -549,9 +555,13 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         if asks_about_report(last) and not asks_about_report(norm):
             # "那吉林市呢" after "这稿子谁写的": the conversation's question is the one before, about what the report says.
             return condense(question, history[:-1], prev_topics)
-    if not getattr(history[-1], "doc_ids", None) and _BARE_PRONOUN.match(_LEAD.sub("", norm)):
+    if not getattr(history[-1], "doc_ids", None) and (
+        _BARE_PRONOUN.match(_LEAD.sub("", norm))
+        or _OBJECT_PRONOUN.search(norm)
+        or _LAST_PRONOUN.search(_TAIL.sub("", norm))
+    ):
         # "还有 它外形是溜背的吗" after a declined "长春哪个4S店能试驾": 它 is what the last answer spoke of (红旗H6),
-        # not the place of a question no article answered.
+        # not the place of a question no article answered. So are "他们" in "平时还能咋联系他们" and "给他们".
         answered_turns = [i for i, turn in enumerate(history) if getattr(turn, "doc_ids", None)]
         if answered_turns:
             return _went_back(question, history, answered_turns[-1] + 1)

@@ -710,8 +710,9 @@ _WILLING = frozenset({"乐意", "愿意", "情愿", "肯", "主动", "及时", "
 # "能不能派人来家里给查查线": sending someone only brings the action on (查), which is what is asked.
 _SENDING = frozenset({"派", "派人", "派个人", "来人", "派员"})
 # "计入标准是如何规定的", "督导组是咋要求的": how a rule is worded asks what it says, which the answer states without
-# the verb; what is asked about is the thing before the marker. So does how a figure was set ("标准是如何确定的").
-_SAYING = frozenset({"规定", "要求", "安排", "说", "讲", "写", "定", "说法", "确定", "核定", "设定"})
+# the verb; what is asked about is the thing before the marker. So does how a figure was set ("标准是如何确定的"),
+# and what someone is called ("副市长咋说的 他叫啥").
+_SAYING = frozenset({"规定", "要求", "安排", "说", "讲", "写", "定", "说法", "确定", "核定", "设定", "叫"})
 # "咋办理", "怎么申请": asking for the steps of what was named, which an answer tells without these words.
 _STEPS = frozenset({"办理", "申请", "申办", "操作", "手续", "办手续", "流程", "步骤"})
 # "能给家里老人交" (for whom) and "咋让快递员返岗" (whom it makes act): the action is the later word.

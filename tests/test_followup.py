@@ -834,3 +834,30 @@ def test_a_bare_search_word_after_a_count_asks_the_count_of_it(chain: FaqChain) 
     """"隐患" typed alone after "延边供电上门服务了多少次": like "那隐患呢", it asks how many hazards (22处)."""
     _, second = _talk(chain, "延边供电上门服务了多少次", "隐患")
     assert second.answered and "22处" in second.text, second.text
+
+
+@pytest.mark.parametrize(
+    "questions",
+    [
+        ("督导帮扶工作组发挥了啥作用", "谁说的", "他是干啥的"),
+        ("督导帮扶工作组切实发挥指导作用 这是谁说的", "他是干啥的"),
+    ],
+)
+def test_he_after_asking_who_said_it_is_the_speaker(chain: FaqChain, questions: tuple[str, ...]) -> None:
+    """"他是干啥的" after "谁说的": 他 is the speaker the answer named (孙铁), asked about by name, not the quote."""
+    *_, last = _talk(chain, *questions)
+    assert last.answered and "厅长孙铁" in last.text, last.text
+
+
+@pytest.mark.parametrize("place", ["那通化呢", "那白山那边呢"])
+def test_them_at_the_end_after_a_declined_turn_is_the_last_answered_subject(chain: FaqChain, place: str) -> None:
+    """"平时咋联系他们" after a declined place swap: 他们 is 延边供电 of the last answer, not the place declined."""
+    first, declined, last = _talk(chain, "延边供电给返乡的上门了几次", place, "平时咋联系他们")
+    assert first.answered and not declined.answered, declined.text
+    assert last.answered and "微信服务群" in last.text, last.text
+
+
+def test_what_someone_is_called_is_no_word_the_answer_must_hold(chain: FaqChain) -> None:
+    """"副所长咋说的 他叫啥": 叫 asks a name; the sentence giving the name and the words said answers it."""
+    answer = chain.ask("梨树供电所那个副所长咋说的 他叫啥")
+    assert answer.answered and "迟小飞" in answer.text, answer.text
