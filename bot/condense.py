@@ -440,7 +440,10 @@ def _resolve_pronoun(core: str, prev: str, prev_answer: str) -> str | None:
             if len(head) < length:
                 continue
             tail = head[:length]
-            words = [w for w in tokenize_cached(source) if w.endswith(tail) and len(w) > length]
+            # From the answer, one character names nothing unless the word is long: "这个卡" is the 便民服务联系卡 it
+            # gave, but "这车" is not the 整车 ("the whole car") it said.
+            least = length + 1 if from_question or length > 1 else 3
+            words = [w for w in tokenize_cached(source) if w.endswith(tail) and len(w) >= least]
             if not words:
                 continue
             entity = max(words, key=len)

@@ -861,3 +861,9 @@ def test_what_someone_is_called_is_no_word_the_answer_must_hold(chain: FaqChain)
     """"副所长咋说的 他叫啥": 叫 asks a name; the sentence giving the name and the words said answers it."""
     answer = chain.ask("梨树供电所那个副所长咋说的 他叫啥")
     assert answer.answered and "迟小飞" in answer.text, answer.text
+
+
+def test_this_car_is_the_car_asked_about_not_a_word_of_the_answer(chain: FaqChain) -> None:
+    """"这车" after an answer saying "整车搭载…": the car is 红旗H6, the subject; 整车 ("the whole car") names nothing."""
+    _, second = _talk(chain, "红旗H6发动机多大排量", "这车在哪个车展首发的")
+    assert second.answered and "广州国际汽车展" in second.text, second.text

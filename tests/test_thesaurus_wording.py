@@ -87,6 +87,8 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("门诊共济这个政策哪个单位透的信儿", "长春市医保局", "cc-medical-outpatient"),  # 透的信儿 ~ 获悉
         ("门诊共济是谁透的信儿", "长春市医保局", "cc-medical-outpatient"),
         ("报上说跨年那晚零下多少度", "零下20摄氏度", "gas-new-year-eve"),  # 那晚 ~ 当晚; 报上 says nothing
+        ("长春职工医保个人账户的钱能给我爹妈用不", "家庭成员", "cc-medical-outpatient"),  # 爹妈 ~ 家庭成员
+        ("八棵树那个村的支书叫啥", "任高峰", "power-lishu-strawberry"),  # 支书 ~ 党支部书记
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
