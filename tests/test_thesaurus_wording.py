@@ -89,6 +89,9 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("报上说跨年那晚零下多少度", "零下20摄氏度", "gas-new-year-eve"),  # 那晚 ~ 当晚; 报上 says nothing
         ("长春职工医保个人账户的钱能给我爹妈用不", "家庭成员", "cc-medical-outpatient"),  # 爹妈 ~ 家庭成员
         ("八棵树那个村的支书叫啥", "任高峰", "power-lishu-strawberry"),  # 支书 ~ 党支部书记
+        ("昆仑燃气跨年夜多少人值守", "近百名", "gas-new-year-eve"),  # 值守 ~ 坚守
+        ("国网给梨树农网改造砸进去多少钱", "2.1亿元", "power-lishu-strawberry"),  # 砸进去: spent, 砸 ~ 投资
+        ("德惠加气母站谁领着一帮人干活儿", "熊华", "gas-new-year-eve"),  # 一帮人 ~ 班组成员
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
