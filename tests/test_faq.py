@@ -214,3 +214,12 @@ def test_a_message_asking_two_things_is_not_answered_by_one_curated_entry(chain:
     answer = chain.ask("在门诊开药做检查能报销吗 去几级医院能报")
     assert answer.answered and answer.mode == "extractive"
     assert "三级及以下定点医疗机构" in answer.text and "做检查" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("question", ["延边供电为啥要给返乡人员检查线路啊", "为啥延边供电公司要上门给返乡人员检查用电线路"])
+def test_why_is_not_answered_by_an_entry_that_only_says_it_is_done(chain: FaqChain, question: str) -> None:
+    """The entry "延边供电公司会上门给返乡人员检查用电线路吗" answers "会。…", which gives no reason: a why question
+    about it is answered from the article, with the reason (appliances left idle: 长期闲置)."""
+    answer = chain.ask(question)
+    assert answer.mode != "faq", answer.text
+    assert answer.answered and "长期闲置" in answer.text, answer.text

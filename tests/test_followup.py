@@ -867,3 +867,11 @@ def test_this_car_is_the_car_asked_about_not_a_word_of_the_answer(chain: FaqChai
     """"这车" after an answer saying "整车搭载…": the car is 红旗H6, the subject; 整车 ("the whole car") names nothing."""
     _, second = _talk(chain, "红旗H6发动机多大排量", "这车在哪个车展首发的")
     assert second.answered and "广州国际汽车展" in second.text, second.text
+
+
+def test_the_name_of_someone_who_told_the_reporter_ends_before_the_telling() -> None:
+    """"厅长孙铁告诉记者": the name is 孙铁, not 孙铁告, so "他是干啥的" asks about 孙铁."""
+    from bot.question import someone_named
+
+    assert someone_named("省生态环境厅厅长孙铁告诉记者，此次督导帮扶") == "厅长孙铁"
+    assert someone_named("合作社负责人王宝忠按下开关") == "负责人王宝忠"
