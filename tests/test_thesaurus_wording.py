@@ -92,6 +92,8 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("昆仑燃气跨年夜多少人值守", "近百名", "gas-new-year-eve"),  # 值守 ~ 坚守
         ("国网给梨树农网改造砸进去多少钱", "2.1亿元", "power-lishu-strawberry"),  # 砸进去: spent, 砸 ~ 投资
         ("德惠加气母站谁领着一帮人干活儿", "熊华", "gas-new-year-eve"),  # 一帮人 ~ 班组成员
+        ("德惠加气母站跨年那晚气温多少", "零下20摄氏度", "gas-new-year-eve"),  # 气温 ~ 温度
+        ("梨树十家堡大棚半夜坏了能找着人修不", "24小时抢修", "power-lishu-strawberry"),  # 人: someone to do it
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
