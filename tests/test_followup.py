@@ -875,3 +875,10 @@ def test_the_name_of_someone_who_told_the_reporter_ends_before_the_telling() -> 
 
     assert someone_named("省生态环境厅厅长孙铁告诉记者，此次督导帮扶") == "厅长孙铁"
     assert someone_named("合作社负责人王宝忠按下开关") == "负责人王宝忠"
+
+
+def test_which_ones_asked_before_is_not_a_count_carried_over(chain: FaqChain) -> None:
+    """"市内的网点呢" after "看了哪几家分拨中心": 哪几家 asks which ones, so the same is asked of the outlets (韵达…),
+    not how many of them there are (the article gives no count)."""
+    _, second = _talk(chain, "松原邮政管理局在物流园区看了哪几家分拨中心", "那市内的网点呢")
+    assert second.answered and "韵达" in second.text, second.text

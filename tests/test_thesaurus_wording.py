@@ -94,6 +94,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("德惠加气母站谁领着一帮人干活儿", "熊华", "gas-new-year-eve"),  # 一帮人 ~ 班组成员
         ("德惠加气母站跨年那晚气温多少", "零下20摄氏度", "gas-new-year-eve"),  # 气温 ~ 温度
         ("梨树十家堡大棚半夜坏了能找着人修不", "24小时抢修", "power-lishu-strawberry"),  # 人: someone to do it
+        ("督导帮扶那个建议书发给谁了", "各地政府", "eco-supervision"),  # 发给 ~ 印发
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
@@ -190,6 +191,8 @@ def test_trips_asked_after_the_visits_are_the_visits_counted(chain: FaqChain) ->
         ("梨树大棚", "谁讲的发卡", "迟小飞"),
         # 那天 is the day the conversation is about, no word a sentence needs ("全天充装…800余套").
         ("辽源液化气站跨年那天谁带班", "那天灌了多少瓶", "800余套"),
+        # 大规模 ~ 亩: jieba cuts 多大规模 as 多/大规模; a farm's size is given in 亩.
+        ("梨树草莓合作社叫啥", "多大规模", "500余亩"),
         # 累计/总共 ask a figure, whatever the last question asked: 268万吨, not the date of the 43万吨.
         ("吉林油田年注入量突破43万吨是什么时候", "总共呢", "268万吨"),
     ],
