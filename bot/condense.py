@@ -226,8 +226,9 @@ def home_places(question: str) -> frozenset[str]:
     return frozenset(home) | origin_places(question)
 
 
-# "我们一家是长春的", "都是长春人": where the resident is from, said of who they are, not of where a service is used.
-_ORIGIN_BEFORE = re.compile(r"(?:我|俺|咱)们?(?:一家|全家|家)?(?:都)?是$")
+# "我们一家是长春的", "都是长春人", "咱长春一汽的红旗": where the resident is from, said of who they are, not of where a
+# service is used.
+_ORIGIN_BEFORE = re.compile(r"(?:我|俺|咱)们?(?:一家|全家|家)?(?:都)?是$|(?:^|[^我俺])(?:咱|俺)们?$")
 _ORIGIN_AFTER = re.compile(r"人(?![\u4e00-\u9fff])")
 
 

@@ -393,8 +393,12 @@ _CAUSE_IN_SOURCE = re.compile(
 )
 
 
+# "这么做好在哪": what is good about it, no place.
+_MERIT = re.compile(r"(?:好|妙|强|好处|优势|高明)在哪(?:里|儿)?")
+
+
 def _kind(norm: str) -> Kind:
-    norm = _APPROX.sub("", norm)
+    norm = _MERIT.sub("", _APPROX.sub("", norm))
     if _FEE.search(norm):
         return "fee"
     if _CREDITED.search(norm):
@@ -715,7 +719,7 @@ _SENDING = frozenset({"派", "派人", "派个人", "来人", "派员"})
 # "计入标准是如何规定的", "督导组是咋要求的": how a rule is worded asks what it says, which the answer states without
 # the verb; what is asked about is the thing before the marker. So does how a figure was set ("标准是如何确定的"),
 # and what someone is called ("副市长咋说的 他叫啥").
-_SAYING = frozenset({"规定", "要求", "安排", "说", "讲", "写", "定", "说法", "确定", "核定", "设定", "叫"})
+_SAYING = frozenset({"规定", "要求", "安排", "说", "讲", "写", "定", "说法", "确定", "核定", "设定", "叫", "解决"})
 # "咋办理", "怎么申请": asking for the steps of what was named, which an answer tells without these words.
 _STEPS = frozenset({"办理", "申请", "申办", "操作", "手续", "办手续", "流程", "步骤"})
 # "能给家里老人交" (for whom) and "咋让快递员返岗" (whom it makes act): the action is the later word.

@@ -95,6 +95,9 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("德惠加气母站跨年那晚气温多少", "零下20摄氏度", "gas-new-year-eve"),  # 气温 ~ 温度
         ("梨树十家堡大棚半夜坏了能找着人修不", "24小时抢修", "power-lishu-strawberry"),  # 人: someone to do it
         ("督导帮扶那个建议书发给谁了", "各地政府", "eco-supervision"),  # 发给 ~ 印发
+        ("松原要求快递企业多关心快递员 这样好在哪", "积极性", "postal-baotong"),  # 好在哪: what is good, no place
+        ("辽源快递人手不够 邮政管理局让企业咋解决", "返岗补贴", "postal-baotong"),  # 解决: the measures, no word
+        ("咱长春一汽的红旗H6在哪个车展首发的", "广州国际汽车展", "hongqi-h6"),  # 咱长春: who asks
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
