@@ -521,7 +521,8 @@ class FaqChain:
     def _home(condensed: Condensed, state: dict[str, Any]) -> frozenset[str]:
         """Where the resident lives, as this message or an earlier one of the conversation said it ("我们敦化返乡的…"
         then "上门了几回", rewritten "敦化上门了几回"): the place a follow-up is asked about is still their home."""
-        home = home_places(condensed.question)
+        # The message as typed: restating drops a caller's introduction ("我在延吉开个小卖店，"), not where they live.
+        home = home_places(condensed.question) | home_places(state["question"])
         for turn in state["history"]:
             home |= home_places(turn.question)
         return home

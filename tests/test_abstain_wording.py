@@ -210,6 +210,13 @@ def test_where_the_resident_is_from_is_not_the_place_asked_about(chain: FaqChain
     assert answer.answered and fact in answer.text, answer.text
 
 
+def test_where_the_resident_lives_counts_when_their_introduction_is_left_out(chain: FaqChain) -> None:
+    """"我在和龙开个小饭店，…": restating drops the trade introduction, but 和龙 (in 延边) is still where they live,
+    so 延边's report speaks for them."""
+    answer = chain.ask("我在和龙开个小饭店，过年用电多，供电公司让加个啥群")
+    assert answer.answered and "微信服务群" in answer.text, answer.text
+
+
 def test_where_the_resident_works_still_is_the_place_asked_about(chain: FaqChain) -> None:
     """Working in 四平 is where the scheme would be used: 长春's 门诊共济 does not answer for it."""
     answer = chain.ask("我在四平上班 能像长春那样用家庭共济吗")
