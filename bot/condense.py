@@ -469,20 +469,38 @@ _WHO_ASKED = re.compile(r"(?:是|叫)?(?:谁|啥名字?|什么名字|哪位|叫�
 def _named_person(core: str, prev: str, prev_answer: str) -> str | None:
     """"他在那干啥呢" after "淮安调压站那个运行工叫啥", answered with his name: 他 is that worker, not the station, so
     the question is asked of him as the earlier one described him ("淮安调压站那个运行工在那干啥呢")."""
-    named = someone_named(normalize(prev_answer))
+    named = _person_answered(prev, prev_answer)
     if not _ONE_PERSON.match(core) or classify(prev).kind != "person" or not named:
         return None
-    if _SAID_BY.search(prev):
-        # "他是干啥的" after "这话谁说的" (asked of a quote): the one who said it, by the name the answer gave.
-        return re.sub(r"(?:介绍|表示|告诉记者|说道)$", "", named) + _ONE_PERSON.sub("", core, count=1)
+    rest = _ONE_PERSON.sub("", core, count=1)
     who = _WHO_ASKED.sub("", prev).rstrip("?？。！! ，,")
+    if _SAID_BY.search(prev) or len(who) > _LONG_WHO:
+        # "他是干啥的" after "这话谁说的" (asked of a quote) or after a long message asking who spoke: the one the
+        # answer named, by name.
+        return re.sub(r"(?:介绍|表示|告诉记者|说道)$", "", named) + rest
     if who == prev.rstrip("?？。！! ，,") or len(who) < 2:
         return None
-    rest = _ONE_PERSON.sub("", core, count=1)
     if asked_title(normalize(prev)):
         return who + rest  # "淮安调压站那个运行工", "生态环境厅厅长": the title finds the person's sentences
     # "供电所是谁出来讲话的" gives no title: the name the answer gave ("所长迟小飞") finds them.
     return f"{who} {named}{rest}"
+
+
+# A who-question longer than this describes no one the answer's sentences would name.
+_LONG_WHO = 12
+
+
+def _person_answered(prev: str, prev_answer: str) -> str:
+    """The person the last answer named for the last question: the one in the answer's sentence naming the place the
+    question asked about ("梅河口是谁讲的话" answered with 韩良's words and then "…梅河口市政府副市长、…主任孙士岩说"),
+    else the first one it named."""
+    asked = {m.group(1) for m in places(prev)}
+    for sentence in re.split(r"(?<=[。！？])", normalize(prev_answer)):
+        if any(p in sentence for p in asked):
+            named = someone_named(sentence)
+            if named:
+                return named
+    return someone_named(normalize(prev_answer))
 
 
 def _names_own_body(core: str, prev: str) -> bool:

@@ -882,3 +882,14 @@ def test_which_ones_asked_before_is_not_a_count_carried_over(chain: FaqChain) ->
     not how many of them there are (the article gives no count)."""
     _, second = _talk(chain, "松原邮政管理局在物流园区看了哪几家分拨中心", "那市内的网点呢")
     assert second.answered and "韵达" in second.text, second.text
+
+
+@pytest.mark.parametrize(
+    "first",
+    ["生态强省督导帮扶 梅河口那边是谁讲的话", "我在梅河口上班 生态强省督导帮扶的事 我们那儿是谁出来说的话"],
+)
+def test_he_is_the_one_the_answer_named_for_the_place_asked(chain: FaqChain, first: str) -> None:
+    """The answer to "梅河口…谁讲的话" quotes 韩良 first and 梅河口's 孙士岩 after; "他是干啥的" asks about 孙士岩, the
+    one named in the sentence about the place asked, even after a long message."""
+    _, second = _talk(chain, first, "他是干啥的")
+    assert second.answered and "梅河口市政府副市长" in second.text, second.text
