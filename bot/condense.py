@@ -69,6 +69,11 @@ _WHY_AGAIN = re.compile(
 )
 # Words of a total: "累计呢", "一共呢" ask a figure.
 _TOTAL = re.compile(r"累计|总共|一共|合计|总量|总数|加起来")
+# Whether what was just told stays so: "以后还是这么多吗", "以后一直是这个数吗", "往后也这样不".
+_STILL_SO = re.compile(
+    r"(?:那)?(?:以后|往后|今后|将来)(?:还|一直|也|都|会)?(?:是|就是|按)?(?:这么多|这个数|这样|这么些|这个标准|这个比例)"
+    r"(?:吗|不|么|呢|吧)?[?？。!！\s]*"
+)
 # A question word alone: "啥时候", "在哪", "谁干的".
 _BARE_ASK = re.compile(r"(?:啥时候|什么时候|哪天|几号|在哪|在哪儿|在哪里|哪里|谁|谁干的|谁弄的|多少|几个)(?:的)?")
 # "啥时候的事", "这是哪年的事儿": when the thing just told happened.
@@ -593,11 +598,11 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     prev_answer = str(getattr(history[-1], "answer", "") or "")
     if prev and _MORE.fullmatch(norm):
         # "还有别的不" after a question the bot declined ("收钱不"): more of the last answer it gave.
-        answered = next(
-            (rw for turn, rw in zip(reversed(history), reversed(rewrites), strict=True) if getattr(turn, "doc_ids", ())),
-            prev,
-        )
-        return Condensed(question, answered, True, focus=own, more=True)
+        return Condensed(question, _last_answered(history, rewrites), True, focus=own, more=True)
+    if prev and _STILL_SO.fullmatch(norm):
+        # "以后还是这么多吗" after a rate was given: whether it changes, asked of the last question answered.
+        told = _ASKED.sub("", _last_answered(history, rewrites)).rstrip("?？。！! ，,")
+        return Condensed(question, f"{told}，以后还变不变？", True, focus=own)
     if prev and _WHY_AGAIN.fullmatch(norm):
         # "为啥会这样？": why the last answer holds; the earlier question, asking for its cause or purpose.
         return Condensed(question, f"{_ASKED.sub('', prev).rstrip('?？。！! ')}，为什么？", True, focus=own)
@@ -878,6 +883,14 @@ def _last_sentence(norm: str, min_story: int = MIN_STORY) -> int | None:
 def _family_words() -> tuple[str, ...]:
     """The resident's words for a family member (媳妇, 老伴, 我妈…), longest first."""
     return tuple(sorted((w for w, targets in SYNONYMS.items() if "家庭成员" in targets), key=lambda w: (-len(w), w)))
+
+
+def _last_answered(history: Sequence[object], rewrites: Sequence[str]) -> str:
+    """The rewritten question of the last turn the bot answered (the last turn's when it answered none)."""
+    return next(
+        (rw for turn, rw in zip(reversed(history), reversed(rewrites), strict=True) if getattr(turn, "doc_ids", ())),
+        rewrites[-1],
+    )
 
 
 def _with_mark(text: str) -> str:

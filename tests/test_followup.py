@@ -893,3 +893,9 @@ def test_he_is_the_one_the_answer_named_for_the_place_asked(chain: FaqChain, fir
     one named in the sentence about the place asked, even after a long message."""
     _, second = _talk(chain, first, "他是干啥的")
     assert second.answered and "梅河口市政府副市长" in second.text, second.text
+
+
+def test_whether_a_figure_stays_so_asks_if_the_last_answer_changes(chain: FaqChain) -> None:
+    """"以后还是这么多吗" after the retired's rate: whether it changes, asked of that question (2024年1月起 2.8%)."""
+    _, second = _talk(chain, "我爸退休了 他个人账户今年往里划多少", "以后还是这么多吗")
+    assert second.answered and "2.8%" in second.text, second.text
