@@ -97,6 +97,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("敦化返乡的 不想出门的话咋办电", "足不出户", "yanbian-power-returnees"),  # 出门 ~ 足不出户
         ("延边供电叫返乡的下载啥软件办电", "网上国网", "yanbian-power-returnees"),  # 办电 ~ 电力服务
         ("延边供电公司除了上门 还拉人进了啥群", "微信服务群", "yanbian-power-returnees"),  # 拉人 ~ 邀请
+        ("延边供电给返乡的有啥线上渠道能办事", "微信服务群", "yanbian-power-returnees"),  # 渠道: an app, a group
         ("梨树十家堡大棚半夜坏了能找着人修不", "24小时抢修", "power-lishu-strawberry"),  # 人: someone to do it
         ("督导帮扶那个建议书发给谁了", "各地政府", "eco-supervision"),  # 发给 ~ 印发
         ("松原要求快递企业多关心快递员 这样好在哪", "积极性", "postal-baotong"),  # 好在哪: what is good, no place
