@@ -38,6 +38,7 @@ from bot.question import (
     states_procedure,
     states_ranked,
 )
+from bot.retrieve import LARGE_BASE_CHUNKS
 from bot.scoring import Credits, Scored, coverage_of, credit_of, places_named, score_sentences
 from bot.types import Citation, Hit
 
@@ -72,6 +73,9 @@ _PART_KINDS = STRICT_KINDS | {"person", "source"}
 ITEM_OPENS = 8
 # A second sentence scoring this close to the best one is quoted too (in part if need be).
 STRONG = 0.85
+# How many sentences after the best a large base looks through for one giving the kind of fact asked (a small
+# base: 8). Look-alike copies of the article's clauses that lack the fact crowd the first places.
+STATING_LOOK_LARGE = 16
 # A sentence added only for scoring close to the best, whose own words are less than this share of the question's
 # weight, gives its place to one saying a word the answer lacks when every place is taken. In a large base an
 # article's names weigh most, and the sentences of a paragraph naming them score near the best through it alone.
@@ -427,8 +431,11 @@ def draft_answer(
         and not scored[0].kind_ok
         and not lead_answers
     ):
-        # "解决了多少问题": a close sentence that states a number beats a closer one that does not.
-        stating = next((c for c in scored[1:8] if c.kind_ok and c.score >= 0.8 * scored[0].score), None)
+        # "解决了多少问题": a close sentence that states a number beats a closer one that does not. In a large base
+        # look-alikes recombining the article's clauses without its number ("多解决一些问题，此次督导帮扶…") fill the
+        # places after the best, and the sentence stating "61项具体问题" came 11th at 0.91 of the best.
+        look = STATING_LOOK_LARGE if len(bank.index.chunks) > LARGE_BASE_CHUNKS else 8
+        stating = next((c for c in scored[1:look] if c.kind_ok and c.score >= 0.8 * scored[0].score), None)
         if stating is not None:
             scored = [stating, *[c for c in scored if c is not stating]]
     # "省生态环境厅厅长是韩良吧": a check of who holds a title is answered by the sentence naming its holder too.
