@@ -77,12 +77,14 @@ STRONG = 0.85
 # base: 8). Look-alike copies of the article's clauses that lack the fact crowd the first places.
 STATING_LOOK_LARGE = 16
 # On a large base, a sentence scoring this close to the best one, from an article two or more of the chunks read were
-# found in, answers instead when the best comes from an article of at most ``ONE_CHUNK`` chunks found once: a look-alike
-# item repeating the report's opening ("本报讯(记者…)近日，实施职工医保门诊共济保障机制后，…") scored 0.86 against 0.79
-# for "本报讯(记者何泽深)近日，记者从长春市医保局获悉…" (found twice), on meaning alone. At 100k chunks +1 -0 at 0.8 and
-# at 0.9; also letting longer articles found once give way cost 吉林市's postal answer to the ecology report (+2 -1).
+# found in, answers instead when the best comes from a short article (at most ``SHORT_ARTICLE`` chunks) found once: a
+# look-alike item repeating the report's opening ("本报讯(记者…)近日，实施职工医保门诊共济保障机制后，…") scored 0.86
+# against 0.79 for "本报讯(记者何泽深)近日，记者从长春市医保局获悉…" (found twice), on meaning alone; a three-chunk
+# look-alike's "辽河油田一直高度重视CCUS产业发展，…" took "吉林油田一直高度重视…" 's place the same way. At 100k chunks
+# +1 -0 for one-chunk articles (at 0.8 or 0.9), +2 -0 up to 3 chunks; letting any article found once give way
+# cost 吉林市's postal answer (a five-chunk report) to the ecology report found four times (+2 -1).
 CORROBORATED = 0.9
-ONE_CHUNK = 1
+SHORT_ARTICLE = 3
 # A sentence added only for scoring close to the best, whose own words are less than this share of the question's
 # weight, gives its place to one saying a word the answer lacks when every place is taken. In a large base an
 # article's names weigh most, and the sentences of a paragraph naming them score near the best through it alone.
@@ -264,13 +266,13 @@ def _lead_names(sentence: SourceSentence, info: QuestionInfo) -> bool:
 
 def _corroborated(bank: SentenceBank, hits: list[Hit], scored: list[Scored]) -> Scored | None:
     """A close sentence of an article that two or more of the chunks read were found in, when the best one comes from
-    a one-chunk article found once: two passages of one report found for the question vouch for it."""
+    a short article found once: two passages of one report found for the question vouch for it."""
     docs = [hit.chunk.doc_id for hit in hits[:READ_HITS]]
     best = bank.sentences[scored[0].sid]
     if docs.count(best.doc_id) != 1:
         return None
     found = hits[docs.index(best.doc_id)].chunk.chunk_id
-    if len(bank.article_chunks(found)) > ONE_CHUNK:
+    if len(bank.article_chunks(found)) > SHORT_ARTICLE:
         return None
     return next(
         (
