@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -387,18 +387,30 @@ def _year_anchor(bank: SentenceBank, scored: list[Scored], chosen: list[Scored],
 FULLER_MIN_CHARS = 8
 
 
-def _fuller(bank: SentenceBank, scored: list[Scored]) -> Scored | None:
+def _fuller(bank: SentenceBank, scored: list[Scored], further: Sequence[Hit] = ()) -> Scored | None:
     """A candidate among the next few that holds the whole best one and goes on after it: the sentence a clipped copy
-    was cut from ("创新建立了ccus“四精”模式" in "…创新建立了ccus“四精”模式,即精益求精的科研攻关模式…"). None when
+    was cut from ("创新建立了ccus“四精”模式" in "…创新建立了ccus“四精”模式,即精益求精的科研攻关模式…"). Else such a
+    sentence of the ``further`` hits (those retrieved past the ones read), scored as the best one it holds. None when
     there is none."""
     best = bank.sentences[scored[0].sid].norm.rstrip("。.!?！？;；")
     if len(best) < FULLER_MIN_CHARS:
         return None
-    for cand in scored[1:8]:
-        norm = bank.sentences[cand.sid].norm
+
+    def goes_on(norm: str) -> bool:
         at = norm.find(best)
-        if at >= 0 and len(norm[at + len(best) :].strip("。.!?！？;；,，\n ")) > 0:
+        return at >= 0 and len(norm[at + len(best) :].strip("。.!?！？;；,，\n ")) > 0
+
+    for cand in scored[1:8]:
+        if goes_on(bank.sentences[cand.sid].norm):
             return cand
+    if _CLAUSE_END.search(best):
+        return None  # only a sentence of one clause looks clipped; the further chunks are read for no other
+    for hit in further:
+        # In a large base the clipped copies fill the chunks read and push the article's own chunk just past them
+        # ("CCUS四精是啥": 9th).
+        for sid in bank.sentences_for_chunk(hit.chunk.chunk_id):
+            if goes_on(bank.sentences[sid].norm):
+                return replace(scored[0], sid=sid, rank=READ_HITS)
     return None
 
 
@@ -418,6 +430,7 @@ def draft_answer(
     within: Sequence[str] = (),
     home: frozenset[str] = frozenset(),
     stay_in: Sequence[str] = (),
+    further: Sequence[Hit] = (),
 ) -> Draft:
     """Choose up to ``max_sentences`` sentences (best first, shown in source order) within ``budget`` chars.
 
@@ -426,6 +439,7 @@ def draft_answer(
     measures how much of the question the chosen sentences cover, when that differs from how they were chosen.
     ``home``: the places the resident named as where they live (``home_places`` of the message as typed).
     ``stay_in``: the articles the conversation is in, for a follow-up that names nothing of its own.
+    ``further``: hits retrieved past those read, searched only for the sentence a clipped best one was cut from.
     """
     # "辽源呢？": only sentences about 辽源 (in the sentence or its paragraph, title or region) may answer.
     # Sentences are weighed against the question's words again below: the matches made while scoring are reused.
@@ -499,7 +513,7 @@ def draft_answer(
         )
         if counting is not None:
             scored = [counting, *[c for c in scored if c is not counting]]
-    if scored and (fuller := _fuller(bank, scored)) is not None:
+    if scored and (fuller := _fuller(bank, scored, further)) is not None:
         # "四精模式是哪四精": a look-alike's "创新建立了CCUS"四精"模式" is the start of the article's sentence that goes
         # on "，即精益求精的科研攻关模式…"; the sentence saying all it says and more answers.
         scored = [fuller, *[c for c in scored if c is not fuller]]

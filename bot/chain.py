@@ -67,6 +67,9 @@ log = logging.getLogger(__name__)
 FAQ_MIN_SIMILARITY = 0.80
 FAQ_MIN_COVERAGE = 0.85
 DETAIL_CHARS = 450
+# Hits a large base retrieves past those read (``Settings.retrieve_k``), searched only for the sentence a clipped copy
+# was cut from: in the 100k-chunk base "…创新建立了CCUS“四精”模式，即精益求精的科研攻关模式…" came 9th behind its copies.
+FURTHER_HITS = 8
 
 
 @dataclass(frozen=True)
@@ -338,15 +341,18 @@ class FaqChain:
                 # "门诊共济几号开始": the chunks stating a month or a day, by BM25, as for a count.
                 counting = loaded.counts.stating(units)
             tokens = reworded_tokens(condensed.rewritten, state["words"])
-        state["hits"] = retrieve_hybrid(
+        k = self.settings.retrieve_k
+        hits = retrieve_hybrid(
             loaded.index,
             self.embeddings,
             condensed.rewritten,
-            self.settings.retrieve_k,
+            k if loaded.counts is None else k + FURTHER_HITS,
             query_vector=state["qvec"],
             counting=counting,
             tokens=tokens,
         )
+        # A large base's next hits are searched only for the sentence a clipped copy was cut from (``answer._fuller``).
+        state["hits"], state["further"] = hits[:k], hits[k:]
         info: QuestionInfo = state["rewritten_info"]
         if info.kind in ("reporter", "source") and (stay_in := self._stay_in(condensed, state)):
             # "这稿子谁写的", "出处呢" after an answer: the byline or the 从…获悉 of the article just quoted, which
@@ -419,6 +425,7 @@ class FaqChain:
                 within=self._said_from(condensed, state),
                 home=self._home(condensed, state),
                 stay_in=self._stay_in(condensed, state),
+                further=state.get("further", ()),
             )
 
         draft = drafted(self._said(condensed, state))
