@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -38,7 +38,8 @@ from bot.question import (
     states_procedure,
     states_ranked,
 )
-from bot.scoring import Credits, Scored, coverage_of, credit_of, places_named, score_sentences
+from bot.retrieve import LARGE_BASE_CHUNKS
+from bot.scoring import READ_HITS, Credits, Scored, coverage_of, credit_of, places_named, score_sentences
 from bot.types import Citation, Hit
 
 MARKER = re.compile(r"\[\d+\]")
@@ -72,6 +73,18 @@ _PART_KINDS = STRICT_KINDS | {"person", "source"}
 ITEM_OPENS = 8
 # A second sentence scoring this close to the best one is quoted too (in part if need be).
 STRONG = 0.85
+# How many sentences after the best a large base looks through for one giving the kind of fact asked (a small
+# base: 8). Look-alike copies of the article's clauses that lack the fact crowd the first places.
+STATING_LOOK_LARGE = 16
+# On a large base, a sentence scoring this close to the best one, from an article two or more of the chunks read were
+# found in, answers instead when the best comes from a short article (at most ``SHORT_ARTICLE`` chunks) found once: a
+# look-alike item repeating the report's opening ("本报讯(记者…)近日，实施职工医保门诊共济保障机制后，…") scored 0.86
+# against 0.79 for "本报讯(记者何泽深)近日，记者从长春市医保局获悉…" (found twice), on meaning alone; a three-chunk
+# look-alike's "辽河油田一直高度重视CCUS产业发展，…" took "吉林油田一直高度重视…" 's place the same way. At 100k chunks
+# +1 -0 for one-chunk articles (at 0.8 or 0.9), +2 -0 up to 3 chunks; letting any article found once give way
+# cost 吉林市's postal answer (a five-chunk report) to the ecology report found four times (+2 -1).
+CORROBORATED = 0.9
+SHORT_ARTICLE = 3
 # A sentence added only for scoring close to the best, whose own words are less than this share of the question's
 # weight, gives its place to one saying a word the answer lacks when every place is taken. In a large base an
 # article's names weigh most, and the sentences of a paragraph naming them score near the best through it alone.
@@ -251,6 +264,26 @@ def _lead_names(sentence: SourceSentence, info: QuestionInfo) -> bool:
     return info.kind in _LEAD_PLACES and bool(sentence.lead) and satisfies(info.kind, normalize(sentence.lead))
 
 
+def _corroborated(bank: SentenceBank, hits: list[Hit], scored: list[Scored]) -> Scored | None:
+    """A close sentence of an article that two or more of the chunks read were found in, when the best one comes from
+    a short article found once: two passages of one report found for the question vouch for it."""
+    docs = [hit.chunk.doc_id for hit in hits[:READ_HITS]]
+    best = bank.sentences[scored[0].sid]
+    if docs.count(best.doc_id) != 1:
+        return None
+    found = hits[docs.index(best.doc_id)].chunk.chunk_id
+    if len(bank.article_chunks(found)) > SHORT_ARTICLE:
+        return None
+    return next(
+        (
+            c
+            for c in scored[1:STATING_LOOK_LARGE]
+            if c.score >= CORROBORATED * scored[0].score and docs.count(bank.sentences[c.sid].doc_id) >= 2
+        ),
+        None,
+    )
+
+
 # A yes/no question that limits what it asks about: "只能交长护险吗" is not answered "可以。" by a sentence that
 # allows that and more; the quote answers it.
 _ONLY = re.compile(r"只能|只有|只可以|只许|光能")
@@ -365,18 +398,30 @@ def _year_anchor(bank: SentenceBank, scored: list[Scored], chosen: list[Scored],
 FULLER_MIN_CHARS = 8
 
 
-def _fuller(bank: SentenceBank, scored: list[Scored]) -> Scored | None:
+def _fuller(bank: SentenceBank, scored: list[Scored], further: Sequence[Hit] = ()) -> Scored | None:
     """A candidate among the next few that holds the whole best one and goes on after it: the sentence a clipped copy
-    was cut from ("创新建立了ccus“四精”模式" in "…创新建立了ccus“四精”模式,即精益求精的科研攻关模式…"). None when
+    was cut from ("创新建立了ccus“四精”模式" in "…创新建立了ccus“四精”模式,即精益求精的科研攻关模式…"). Else such a
+    sentence of the ``further`` hits (those retrieved past the ones read), scored as the best one it holds. None when
     there is none."""
     best = bank.sentences[scored[0].sid].norm.rstrip("。.!?！？;；")
     if len(best) < FULLER_MIN_CHARS:
         return None
-    for cand in scored[1:8]:
-        norm = bank.sentences[cand.sid].norm
+
+    def goes_on(norm: str) -> bool:
         at = norm.find(best)
-        if at >= 0 and len(norm[at + len(best) :].strip("。.!?！？;；,，\n ")) > 0:
+        return at >= 0 and len(norm[at + len(best) :].strip("。.!?！？;；,，\n ")) > 0
+
+    for cand in scored[1:8]:
+        if goes_on(bank.sentences[cand.sid].norm):
             return cand
+    if _CLAUSE_END.search(best):
+        return None  # only a sentence of one clause looks clipped; the further chunks are read for no other
+    for hit in further:
+        # In a large base the clipped copies fill the chunks read and push the article's own chunk just past them
+        # ("CCUS四精是啥": 9th).
+        for sid in bank.sentences_for_chunk(hit.chunk.chunk_id):
+            if goes_on(bank.sentences[sid].norm):
+                return replace(scored[0], sid=sid, rank=READ_HITS)
     return None
 
 
@@ -396,6 +441,7 @@ def draft_answer(
     within: Sequence[str] = (),
     home: frozenset[str] = frozenset(),
     stay_in: Sequence[str] = (),
+    further: Sequence[Hit] = (),
 ) -> Draft:
     """Choose up to ``max_sentences`` sentences (best first, shown in source order) within ``budget`` chars.
 
@@ -404,6 +450,7 @@ def draft_answer(
     measures how much of the question the chosen sentences cover, when that differs from how they were chosen.
     ``home``: the places the resident named as where they live (``home_places`` of the message as typed).
     ``stay_in``: the articles the conversation is in, for a follow-up that names nothing of its own.
+    ``further``: hits retrieved past those read, searched only for the sentence a clipped best one was cut from.
     """
     # "辽源呢？": only sentences about 辽源 (in the sentence or its paragraph, title or region) may answer.
     # Sentences are weighed against the question's words again below: the matches made while scoring are reused.
@@ -435,6 +482,10 @@ def draft_answer(
         )
         if staying is not None:
             scored = [staying, *[c for c in scored if c is not staying]]
+    if scored and len(bank.index.chunks) > LARGE_BASE_CHUNKS and (found := _corroborated(bank, hits, scored)):
+        # Two passages of one report found for the question vouch for it (``CORROBORATED``); a small base's hits are
+        # its few articles' chunks, most of them found more than once.
+        scored = [found, *[c for c in scored if c is not found]]
     # The best sentence's paragraph opening names the place asked: it answers with that opening, quoted below.
     lead_answers = bool(scored) and not scored[0].kind_ok and _lead_names(bank.sentences[scored[0].sid], info)
     if (
@@ -443,8 +494,11 @@ def draft_answer(
         and not scored[0].kind_ok
         and not lead_answers
     ):
-        # "解决了多少问题": a close sentence that states a number beats a closer one that does not.
-        stating = next((c for c in scored[1:8] if c.kind_ok and c.score >= 0.8 * scored[0].score), None)
+        # "解决了多少问题": a close sentence that states a number beats a closer one that does not. In a large base
+        # look-alikes recombining the article's clauses without its number ("多解决一些问题，此次督导帮扶…") fill the
+        # places after the best, and the sentence stating "61项具体问题" came 11th at 0.91 of the best.
+        look = STATING_LOOK_LARGE if len(bank.index.chunks) > LARGE_BASE_CHUNKS else 8
+        stating = next((c for c in scored[1:look] if c.kind_ok and c.score >= 0.8 * scored[0].score), None)
         if stating is not None:
             scored = [stating, *[c for c in scored if c is not stating]]
     # "省生态环境厅厅长是韩良吧": a check of who holds a title is answered by the sentence naming its holder too.
@@ -475,7 +529,7 @@ def draft_answer(
         )
         if counting is not None:
             scored = [counting, *[c for c in scored if c is not counting]]
-    if scored and (fuller := _fuller(bank, scored)) is not None:
+    if scored and (fuller := _fuller(bank, scored, further)) is not None:
         # "四精模式是哪四精": a look-alike's "创新建立了CCUS"四精"模式" is the start of the article's sentence that goes
         # on "，即精益求精的科研攻关模式…"; the sentence saying all it says and more answers.
         scored = [fuller, *[c for c in scored if c is not fuller]]

@@ -55,7 +55,7 @@ from bot.question import (
     question_parts,
     satisfies,
 )
-from bot.question_focus import SLOT_WEIGHT, done_for_words, slot_words
+from bot.question_focus import SLOT_WEIGHT, asked_characters, done_for_words, slot_words
 from bot.restate import restate
 from bot.retrieve import LARGE_BASE_CHUNKS, retrieve_hybrid, reworded_tokens
 from bot.scoring import word_weights
@@ -67,6 +67,9 @@ log = logging.getLogger(__name__)
 FAQ_MIN_SIMILARITY = 0.80
 FAQ_MIN_COVERAGE = 0.85
 DETAIL_CHARS = 450
+# Hits a large base retrieves past those read (``Settings.retrieve_k``), searched only for the sentence a clipped copy
+# was cut from: in the 100k-chunk base "…创新建立了CCUS“四精”模式，即精益求精的科研攻关模式…" came 9th behind its copies.
+FURTHER_HITS = 8
 
 
 @dataclass(frozen=True)
@@ -341,15 +344,18 @@ class FaqChain:
                 # "门诊共济几号开始": the chunks stating a month or a day, by BM25, as for a count.
                 counting = loaded.counts.stating(units)
             tokens = reworded_tokens(condensed.rewritten, state["words"])
-        state["hits"] = retrieve_hybrid(
+        k = self.settings.retrieve_k
+        hits = retrieve_hybrid(
             loaded.index,
             self.embeddings,
             condensed.rewritten,
-            self.settings.retrieve_k,
+            k if loaded.counts is None else k + FURTHER_HITS,
             query_vector=state["qvec"],
             counting=counting,
             tokens=tokens,
         )
+        # A large base's next hits are searched only for the sentence a clipped copy was cut from (``answer._fuller``).
+        state["hits"], state["further"] = hits[:k], hits[k:]
         info: QuestionInfo = state["rewritten_info"]
         if info.kind in ("reporter", "source") and (stay_in := self._stay_in(condensed, state)):
             # "这稿子谁写的", "出处呢" after an answer: the byline or the 从…获悉 of the article just quoted, which
@@ -366,6 +372,11 @@ class FaqChain:
         condensed: Condensed = state["condensed"]
         info: QuestionInfo = state["rewritten_info"]
         weights = word_weights(loaded.bank, state["words"])
+        for asked in asked_characters(info.norm, tuple(weights)):
+            # "延边供电公司让用户加啥群": 群 is what the answer names. Only a base where a character standing alone in a
+            # chunk is rare (``evidence.LONE_CHARACTER_SHARE``: above ~200 chunks) weighs it otherwise: at 100k chunks
+            # 0.44 against 3.0 for 延边, and "同时，邀请客户加入微信服务群…" lost its place to the visits.
+            weights[asked] = loaded.bank.asked_weight(asked)
         if info.kind in ("source", "reporter") or NEWS_ASKED.search(info.norm):
             # "这消息是哪个部门放出来的", "哪个记者写的", "是哪天的消息": 消息, 放出 and 记者 frame the ask; the answer names
             # the source, the reporter or the day, not them.
@@ -417,6 +428,7 @@ class FaqChain:
                 within=self._said_from(condensed, state),
                 home=self._home(condensed, state),
                 stay_in=self._stay_in(condensed, state),
+                further=state.get("further", ()),
             )
 
         draft = drafted(self._said(condensed, state))

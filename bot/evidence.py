@@ -200,6 +200,13 @@ class SentenceBank:
             self._weights[word] = weight
         return weight
 
+    def asked_weight(self, word: str) -> float:
+        """``weight`` of a question word; a lone character the question asks for ("加啥群": the answer names a 群)
+        is the noun asked, not an ambiguous fragment, and is not held to general Chinese's rarity of it."""
+        if len(word) != 1 or not self._df.get(word):
+            return self.weight(word)
+        return 0.5 * self.idf(word)
+
     def idf(self, token: str) -> float:
         """BM25-style IDF over chunks, at most that of a word in ``RARE_SHARE`` of them; a word the knowledge
         base never uses gets the highest weight."""

@@ -29,6 +29,11 @@ def slot_words(norm: str, words: Sequence[str]) -> set[str]:
     return out
 
 
+def asked_characters(norm: str, words: Sequence[str]) -> set[str]:
+    """Lone characters right after a which/what word ("加啥群", "发了个啥卡"): the kind of thing the answer names."""
+    return {w for m in SLOT.finditer(norm) for w in words if len(w) == 1 and norm.startswith(w, m.end())}
+
+
 _MANNER = re.compile(r"(?:什么样|啥样|哪种|哪一种|什么形式|啥形式)的?")
 
 

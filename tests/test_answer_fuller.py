@@ -11,6 +11,7 @@ from answers_support import crowded_base
 
 from bot.chain import FaqChain, build_chain
 from bot.config import Settings
+from bot.retrieve import LARGE_BASE_CHUNKS
 
 FILLERS = ["马不停蹄", "抓住关键环节", "整体辨识度极高", "隆冬腊月，茫茫白雪铺天盖地", "多体察一些难处"]
 
@@ -45,3 +46,31 @@ def test_a_sentence_sharing_only_a_clause_with_a_longer_one_keeps_its_place(no_f
     answer = no_faq_chain.ask("延边供电推广的是哪个APP")
     assert answer.answered, answer.text
     assert answer.citations[0].doc_id == "yanbian-power-returnees"
+
+
+def _clipped_copies(n: int) -> str:
+    """Copies holding CCUS in different numbers (BM25 keeps one chunk for each way of holding the question's words)."""
+    extra = "".join(f"{FILLERS[k % len(FILLERS)]}的CCUS项目。" for k in range(n % 6))
+    return (
+        f"---\nid: copy-{n:03d}\ntitle: 油田建设之{n}\ndate: 2023-01-0{n % 9 + 1}\ntopics: [energy]\n---\n"
+        f"{extra}创新建立了CCUS“四精”模式。\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def crowded(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    root = tmp_path_factory.mktemp("clipped_many")
+    settings: Settings = crowded_base(root, "jilin-oilfield-ccus", _clipped_copies, 300, "copy")
+    return settings
+
+
+def test_the_sentence_is_found_past_the_chunks_read(crowded: Settings) -> None:
+    # On a large base the copies fill every chunk read and the article's own chunk comes just past them (at 100k chunks:
+    # 9th for "CCUS四精是啥"); the next hits are searched for the sentence the copy was cut from. Here it comes 7th, so
+    # only the first 4 hits are read.
+    chain = build_chain(crowded.model_copy(update={"retrieve_k": 4}))
+    assert len(chain.index.chunks) > LARGE_BASE_CHUNKS
+    answer = chain.ask("CCUS四精是啥")
+    assert answer.answered, answer.text
+    assert "精益求精的科研攻关模式" in answer.text
+    assert answer.citations[0].doc_id == "jilin-oilfield-ccus"
