@@ -309,6 +309,8 @@ def _changes_service(norm: str, prev: str, prev_topics: Iterable[str] = ()) -> b
     greenhouses, answered from an article on their power supply)."""
     from bot.abstain import topics_named  # abstain builds on answer, which reads this module
 
+    if _PERSONAL.match(_LEAD.sub("", norm)):
+        return False  # "他们对看病的药咋要求的": 他们 are the earlier subject, whatever the question names
     now = topics_named(norm)
     return bool(now) and not now & (topics_named(normalize(prev)) | set(prev_topics))
 

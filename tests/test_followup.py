@@ -899,3 +899,10 @@ def test_whether_a_figure_stays_so_asks_if_the_last_answer_changes(chain: FaqCha
     """"以后还是这么多吗" after the retired's rate: whether it changes, asked of that question (2024年1月起 2.8%)."""
     _, second = _talk(chain, "我爸退休了 他个人账户今年往里划多少", "以后还是这么多吗")
     assert second.answered and "2.8%" in second.text, second.text
+
+
+def test_they_opening_a_question_on_another_service_word_are_the_earlier_subject(chain: FaqChain) -> None:
+    """"他们对看病的药咋要求的" after a question on 松原's postal checks: 他们 is 松原's postal bureau, although the
+    question names medicine (a medical-insurance word); 看病 ~ 医疗 finds "医疗物资"."""
+    _, second = _talk(chain, "松原邮政管理局去哪些网点检查了", "他们对看病的药咋要求的")
+    assert second.answered and "医疗物资" in second.text, second.text
