@@ -287,11 +287,12 @@ class FaqChain:
         # search cut just worked out while they and jieba's dictionary entries are still in the CPU's caches, and
         # embedding the question sweeps ~10 MB of weights through those.
         state["words"] = loaded.bank.reader.words(condensed.rewritten)
+        state["parts"] = question_parts(condensed.rewritten)  # read by the FAQ match and by the answer
         state["qvec"] = self.embeddings.encode_query(condensed.rewritten)
         return state
 
     def _faq(self, state: dict[str, Any]) -> dict[str, Any]:
-        if "answer" in state or state["condensed"].more or question_parts(state["condensed"].rewritten):
+        if "answer" in state or state["condensed"].more or state["parts"]:
             # "门诊开药做检查现在能报销不 几级医院能报": a curated answer answers one question; the sentences
             # answering each part are quoted instead.
             return state
@@ -412,6 +413,10 @@ class FaqChain:
         judged = {w: v * SLOT_WEIGHT if w in slots else v for w, v in weights.items()} if slots else None
         detail = state["detail"]
         budget = DETAIL_CHARS if detail else self.settings.short_answer_chars
+        # What every draft below is asked under (a second draft is rare): worked out once.
+        required, parts = self._required(condensed, loaded), self._parts(condensed, loaded, state["parts"])
+        within, home, stay_in = self._said_from(condensed, state), self._home(condensed, state), self._stay_in(condensed, state)
+
         def drafted(said: str, words: dict[str, float] | None = None) -> Draft:
             return draft_answer(
                 loaded.bank,
@@ -421,13 +426,13 @@ class FaqChain:
                 state["qvec"],
                 budget=budget,
                 max_sentences=4 if detail else 3,
-                required=self._required(condensed, loaded),
-                parts=self._parts(condensed, loaded),
+                required=required,
+                parts=parts,
                 judged=judged,
                 said=said,
-                within=self._said_from(condensed, state),
-                home=self._home(condensed, state),
-                stay_in=self._stay_in(condensed, state),
+                within=within,
+                home=home,
+                stay_in=stay_in,
                 further=state.get("further", ()),
             )
 
@@ -484,11 +489,14 @@ class FaqChain:
         return state
 
     @staticmethod
-    def _parts(condensed: Condensed, loaded: _Loaded) -> list[tuple[str, tuple[str, ...]]]:
-        """The separate questions the answer must cover. A follow-up that only asks how ("具体咋弄？" after "个人账户
-        的钱能给家里人用吗？") is one: it is answered with the how-to sentence of the article being talked about."""
+    def _parts(
+        condensed: Condensed, loaded: _Loaded, asked: list[str]
+    ) -> list[tuple[str, tuple[str, ...]]]:
+        """The separate questions the answer must cover (``asked``: ``question_parts`` of the rewritten question). A
+        follow-up that only asks how ("具体咋弄？" after "个人账户的钱能给家里人用吗？") is one: it is answered with the
+        how-to sentence of the article being talked about."""
         words = loaded.bank.reader.words
-        parts = [(p, words(p)) for p in question_parts(condensed.rewritten)]
+        parts = [(p, words(p)) for p in asked]
         if not parts and condensed.followup and asks_procedure(normalize(condensed.question)):
             parts = [(condensed.question, words(condensed.question))]
         return parts
