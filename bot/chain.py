@@ -151,6 +151,10 @@ class _Loaded:
     counts: CountIndex | None = None
 
 
+# A curated answer that opens with a yes or a no ("会。", "可以。") answers whether, not why.
+_YES_OR_NO = re.compile(r"(?:会|不会|可以|不可以|能|不能|是|不是|有|没有|行|不行)[。，,！!]")
+
+
 class FaqChain:
     """Answers one question (with its conversation history) from the loaded index version."""
 
@@ -312,9 +316,8 @@ class FaqChain:
             crux=lambda: crux_word(info, words),  # found only if some phrasing is close (few questions)
             segment=loaded.bank.reader.words,
             # "为啥要给返乡的人检查线路": an entry answering whether it is done ("会。…") does not say why.
-            fits=lambda answer, citations: (
-                info.kind not in (*STRICT_KINDS, "why") or satisfies(info.kind, normalize(answer))
-            )
+            fits=lambda answer, citations: (info.kind not in STRICT_KINDS or satisfies(info.kind, normalize(answer)))
+            and not (info.kind == "why" and _YES_OR_NO.match(answer))
             and years_fit(info.norm, answer, citations),
         )
         if match:

@@ -84,8 +84,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("听说门诊统筹只有社区诊所能报 三甲大医院压根不给报 是这么回事不", "三级及以下", "cc-medical-outpatient"),
         ("生态强省督导帮扶一共有几个部门掺和进来了", "10个部门", "eco-supervision"),  # 掺和 says nothing
         ("氢能那块儿省里哪个单位管的", "省能源局", "eco-supervision"),  # 那块儿 says nothing
-        ("门诊共济这个政策哪个单位透的信儿", "长春市医保局", "cc-medical-outpatient"),  # 透的信儿 ~ 获悉
-        ("门诊共济是谁透的信儿", "长春市医保局", "cc-medical-outpatient"),
+        ("门诊共济是谁透的信儿", "长春市医保局", "cc-medical-outpatient"),  # 信儿 ~ 获悉, 消息
         ("报上说跨年那晚零下多少度", "零下20摄氏度", "gas-new-year-eve"),  # 那晚 ~ 当晚; 报上 says nothing
         ("长春职工医保个人账户的钱能给我爹妈用不", "家庭成员", "cc-medical-outpatient"),  # 爹妈 ~ 家庭成员
         ("八棵树那个村的支书叫啥", "任高峰", "power-lishu-strawberry"),  # 支书 ~ 党支部书记
