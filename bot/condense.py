@@ -56,8 +56,7 @@ _FILLER = re.compile(r"那边|这边|那疙瘩|那嘎达|那块|这块|那里|�
 # What an earlier question asked, to ask it again about something else ("那传单呢？").
 _ASKED = re.compile(
     r"哪几[个项次位家处]?|(?:多少|几)[个项次位套户辆栋亩吨人棵条家座名份处件元]?|哪些|哪个|哪[级类种家]|什么时候|啥时候|怎么|咋"
-    r"|在哪|去哪"
-    r"|谁|什么|啥"
+    r"|在哪|去哪|谁|什么|啥"
 )
 _ASKED_AGAIN = re.compile(r"多少|几|什么时候|啥时候")
 # "为啥会这样？", "那为什么要这么做": why the last answer holds.
