@@ -362,7 +362,7 @@ def speaks_for_home(place: str, region: tuple[str, ...]) -> bool:
     return (
         region == (PROVINCE,)
         or PREFECTURE_OF.get(place, "") in region
-        or bool(region) and not any(places(name) for name in region)
+        or (bool(region) and not any(places(name) for name in region))
     )
 
 

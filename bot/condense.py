@@ -204,7 +204,7 @@ PREFECTURE_OF = {
 # "我家在松原", "我住吉林市", "俺是四平的": the place right after these is where the resident lives; so is the one
 # someone "刚回" to, home from work elsewhere ("我爸在外地打工刚回延吉").
 _HOME_BEFORE = re.compile(
-    r"(?:(?:我|俺|咱)们?家?(?:住在|住|在|搁)|家住|(?:我|俺|咱)们?是|(?:我|俺)老家(?:是|在)?|(?:刚|才)回(?:到|了)?)$"
+    r"(?:(?:我|俺|咱)们?家?(?:住在|住|在|搁)|家住|(?:我|俺)老家(?:是|在)?|(?:刚|才)回(?:到|了)?)$"
 )
 
 
@@ -223,11 +223,12 @@ def home_places(question: str) -> frozenset[str]:
         if (
             _HOME_BEFORE.search(norm, max(0, m.start() - 5), m.start())
             or _HOME_AFTER.match(norm, m.end())
+            or _names_origin(norm, m)
             or (m.start() == last_end and home)  # "吉林市永吉县": the county of the home city
         ):
             home.add(m.group(1))
             last_end = m.end()
-    return frozenset(home) | origin_places(question)
+    return frozenset(home)
 
 
 # "我们一家是长春的", "都是长春人", "咱长春一汽的红旗": where the resident is from, said of who they are, not of where a
@@ -236,14 +237,14 @@ _ORIGIN_BEFORE = re.compile(r"(?:我|俺|咱)们?(?:一家|全家|家)?(?:都)?�
 _ORIGIN_AFTER = re.compile(r"人(?![\u4e00-\u9fff])")
 
 
+def _names_origin(norm: str, m: re.Match[str]) -> bool:
+    return bool(_ORIGIN_BEFORE.search(norm, max(0, m.start() - 6), m.start()) or _ORIGIN_AFTER.match(norm, m.end()))
+
+
 def origin_places(question: str) -> frozenset[str]:
     """The places a message names as who the resident is ("我们一家是长春的" -> {"长春"})."""
     norm = normalize(question)
-    return frozenset(
-        m.group(1)
-        for m in places(norm)
-        if _ORIGIN_BEFORE.search(norm, max(0, m.start() - 6), m.start()) or _ORIGIN_AFTER.match(norm, m.end())
-    )
+    return frozenset(m.group(1) for m in places(norm) if _names_origin(norm, m))
 
 
 # The texts ``places`` read last and what it found in them: a question's text is read for places four or five times

@@ -714,7 +714,7 @@ _CAN_MARKER = re.compile(r"能不能|可不可以|可以|能否|能|有没有|�
 # The word right after 给 (past a 家里) is who it is for; after "给她" the next word is already the action.
 # "咋让快递员乐意上岗": how willing or soon says nothing of the action, which is the word after it.
 # Finding someone to do it: "能找着人修不" asks whether it is repaired (修), not about finding.
-_SEEKING = frozenset({"找", "找着", "找到", "找人", "人"})  # "能找着人修不": someone to do it
+_SEEKING = frozenset({"找", "找着", "找到", "找人", "人"})
 _WILLING = frozenset({"乐意", "愿意", "情愿", "肯", "主动", "及时", "尽快", "赶紧", "赶快"})
 # "能不能派人来家里给查查线": sending someone only brings the action on (查), which is what is asked.
 _SENDING = frozenset({"派", "派人", "派个人", "来人", "派员"})
