@@ -18,7 +18,15 @@ from bot.claims import cn_to_int
 from bot.condense import places
 from bot.config import Settings
 from bot.ordinal import listed_items
-from bot.question import COUNTS_WHAT_IS_ASKED, STRICT_KINDS, QuestionInfo, asks_steps, states_procedure
+from bot.question import (
+    COUNTS_WHAT_IS_ASKED,
+    STRICT_KINDS,
+    QuestionInfo,
+    asks_change,
+    asks_steps,
+    states_change,
+    states_procedure,
+)
 from bot.types import Answer
 from bot.words import tokenize_cached
 
@@ -122,6 +130,8 @@ def decide(
         return False, f"holder_missing:{draft.title_unnamed}"
     if asks_steps(info.norm) and not any(states_procedure(seg.sentence.norm) for seg in draft.segments):
         return False, "steps_missing"
+    if asks_change(info.norm) and not any(states_change(seg.sentence.norm) for seg in draft.segments):
+        return False, "change_missing"
     if not _lists_what_is_counted(info.norm, draft):
         return False, "items_missing"
     if not draft.years_ok:

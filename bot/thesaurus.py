@@ -20,7 +20,8 @@ _FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 
     咋回事 怎么回事 回事 多会儿 多咱 啥前儿 家住 住在 老家 刚才 刚刚 你刚才 刚才说 你说 哪天 哪一天
     旮沓 那旮沓 这旮沓 旮旯 那旮旯 就是说 那个那个 没听清 我没听清 听不清 大白话 说大白话
     压根 压根儿 这么回事 是这么回事 搁 掺和 那块儿 这块儿 块儿 多久 多长时间 之类
-    细点 详细 详细点 说细点 念叨 天天念叨 里边 里面 那天 那一天 报上 报纸上 新闻上"""
+    细点 详细 详细点 说细点 念叨 天天念叨 里边 里面 那天 那一天 报上 报纸上 新闻上
+    半天 听了半天 乐意 不乐意 愿意 不愿意 整明白 没整明白 弄明白 没弄明白"""
 FILLERS = frozenset(_FILLER_TEXT.split())
 
 # Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.
@@ -114,7 +115,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "划": ("计入",),
     "收发": ("寄递", "投递"),
     "保障": ("确保", "保证", "保障"),
-    "外头": ("室外",),
+    "外头": ("室外", "外出", "在外"),  # outdoors, or away from home ("常年在外头")
+    "外边": ("室外", "外出", "在外"),
     "度": ("摄氏度", "温度"),
     "出毛病": ("报修", "抢修", "故障", "易出现"),  # "容易出毛病": what the articles say as "易出现…等情况"
     "坏了": ("报修", "抢修", "故障"),
@@ -127,6 +129,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "手机": ("app", "线上", "网上", "微信", "公众号"),  # 在手机上办: done online, in an app or a WeChat account
     "拿": ("使用", "用于", "支付"),  # "能拿卡里的钱交啥费", "家里人能拿它干啥": use it
     "屁股": ("尾部",),  # a car's 屁股 is its rear
+    "腚": ("尾部",),
     "办法": ("方式", "措施"),
     "软件": ("app",),
     "阿普": ("app",),  # APP said aloud and typed by ear
@@ -181,6 +184,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "电网": ("农网",),  # "改电网" in a county: its rural grid (农网改造)
     "多出": ("提高", "增加"),  # "采油能多出多少": how much more oil
     "打入": ("计入", "划入", "注入"),  # put into an account, or into the ground
+    "打进": ("计入", "划入", "注入"),
     "油井": ("油田",),  # a field's wells
     "减压": ("调压",),  # a gas station that lowers the pressure is a 调压站
     "快递员": ("一线人员", "从业人员"),  # the postal article's words for its couriers
@@ -320,4 +324,28 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "不够": ("不足",),
     "难题": ("问题",),
     "养牛场": ("肉牛养殖场", "养殖场"),
+    "环保": ("生态环境",),  # 环境保护: "管环保那个厅" is the 生态环境厅
+    "减轻": ("缓解",),  # "减轻财政压力" ~ 缓解地方财政压力
+    # Everyday words for the rest.
+    "电业": ("供电",),  # 电业局, 电业所: the old names residents still use
+    "罐装": ("液化气", "钢瓶"),  # bottled gas
+    "罐装气": ("液化气",),
+    "露脸": ("亮相", "首发"),  # a car shown for the first time
+    "刷": ("支付",),  # "医保卡能刷不": paid with it
+    "中转": ("分拨",),  # a courier's 中转仓 is its 分拨中心
+    "中转仓": ("分拨中心",),
+    "中转站": ("分拨中心",),
+    "排掉": ("消除", "排除"),  # faults got rid of
+    "油层": ("油田",),  # a field's oil-bearing layer
+    "攒": ("累计",),  # "攒了多少": accumulated
+    "岗上": ("一线", "在岗", "岗位"),
+    "一家子": ("家庭成员", "家庭"),
+    "规矩": ("机制", "政策", "规定"),  # "新规矩": a new rule
+    "招儿": ("措施", "手段", "办法"),  # "有啥招儿": what means
+    "评价": ("说", "表示", "认为"),  # "他咋评价的": what he said of it
 }
+
+# 儿化: "老伴儿", "外边儿" are 老伴, 外边 as said in the north.
+for _word, _targets in list(SYNONYMS.items()):
+    if len(_word) >= 2 and not _word.endswith("儿"):
+        SYNONYMS.setdefault(_word + "儿", _targets)

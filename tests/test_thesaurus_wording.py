@@ -102,6 +102,26 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("松原要求快递企业多关心快递员 这样好在哪", "积极性", "postal-baotong"),  # 好在哪: what is good, no place
         ("辽源快递人手不够 邮政管理局让企业咋解决", "返岗补贴", "postal-baotong"),  # 解决: the measures, no word
         ("咱长春一汽的红旗H6在哪个车展首发的", "广州国际汽车展", "hongqi-h6"),  # 咱长春: who asks
+        ("延边电业上门服务了多少次", "30余次", "yanbian-power-returnees"),  # 电业 ~ 供电
+        ("红旗H6在哪个车展露脸的", "广州国际汽车展", "hongqi-h6"),  # 露脸 ~ 亮相, 首发
+        ("个人账户的钱家里人买药能刷不", "药品", "cc-medical-outpatient"),  # 刷 ~ 支付
+        ("长春邮政管理局去了哪几家快递的中转站", "京东", "postal-baotong"),  # 中转站 ~ 分拨中心
+        ("延边供电排掉了几处毛病", "22处", "yanbian-power-returnees"),  # 排掉 ~ 消除
+        ("门诊共济这个新规矩从哪天开始", "1月1日", "cc-medical-outpatient"),  # 规矩 ~ 机制
+        ("梅河口副市长孙士岩咋评价这次督导帮扶", "省市县全方位联动", "eco-supervision"),  # 评价: what he said
+        ("管环保的那个厅厅长是谁", "孙铁", "eco-supervision"),  # 环保 ~ 生态环境
+        ("省林草局咋减轻地方财政压力", "省级以上财政", "eco-supervision"),  # 减轻 ~ 缓解
+        ("常年在外边打工 家里插座为啥容易坏", "锈蚀", "yanbian-power-returnees"),  # 外边 ~ 在外
+        ("我老伴儿能用我的医保个人账户吗", "家庭成员", "cc-medical-outpatient"),  # 老伴儿 is 老伴 (儿化)
+        ("门诊共济是啥意思 听了半天没整明白", "家庭成员共用共享", "cc-medical-outpatient"),  # 半天, 整明白: fillers
+        ("辽源烧罐装气的老百姓有多少户人家", "3万余户", "gas-new-year-eve"),  # 罐装 ~ 液化气
+        ("辽源快递小哥过年不乐意回来上班 邮政管理局有啥招儿", "返岗补贴", "postal-baotong"),  # 乐意: a filler; 招儿
+        ("红旗H6腚后头的尾灯跟哪个车一样", "红旗H5", "hongqi-h6"),  # 腚 ~ 尾部
+        ("吉林油田打进地下的碳攒了多少", "268万吨", "jilin-oilfield-ccus"),  # 打进 ~ 注入
+        ("吉林油田往地下注的碳到现在攒了多少", "268万吨", "jilin-oilfield-ccus"),  # 攒 ~ 累计
+        ("元旦前一晚昆仑燃气多少人在岗上守着", "近百名", "gas-new-year-eve"),  # 岗上 ~ 一线
+        ("一家子共用个人账户的新规矩哪天开始", "1月1日", "cc-medical-outpatient"),  # 一家子, 规矩
+        ("往油层里灌二氧化碳 原油能多采多少", "25%", "jilin-oilfield-ccus"),  # 油层 ~ 油田
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
