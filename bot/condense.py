@@ -74,7 +74,8 @@ _STILL_SO = re.compile(
     r"(?:吗|不|么|呢|吧)?[?？。!！\s]*"
 )
 # A question word alone: "啥时候", "在哪", "谁干的".
-_BARE_ASK = re.compile(r"(?:啥时候|什么时候|哪天|几号|在哪|在哪儿|在哪里|哪里|谁|谁干的|谁弄的|多少|几个)(?:的)?")
+# "啥时候去的" after "第二工作组去了哪": when the going asked about happened.
+_BARE_ASK = re.compile(r"(?:啥时候|什么时候|哪天|几号|在哪|在哪儿|在哪里|哪里|谁|谁干的|谁弄的|多少|几个)(?:去|来|到|查|办)?(?:的)?")
 # "啥时候的事", "这是哪年的事儿": when the thing just told happened.
 _EVENT_ASK = re.compile(
     r"(?:这|那)?(?:是|都是)?(啥时候|什么时候|哪天|哪年|几号|哪一年)(?:的事儿?|的事情|发生的事)"
@@ -470,6 +471,8 @@ def _resolve_pronoun(core: str, prev: str, prev_answer: str) -> str | None:
 # Not "他说各地提了多少问题": what he said is asked, and the article's subject finds it.
 _ONE_PERSON = re.compile(r"^(?:那)?[他她](?![们]|说|讲|提到|介绍|表示)")
 _SAID_BY = re.compile(r"(?:谁|哪位)(?:说|讲|介绍)的")
+# "他说啥了", "她咋说的": what the person just named said (not "他说…", which tells what someone said).
+_HE_SAID = re.compile(r"(?:那)?[他她](?:都|又)?(?:(?:说|讲)了?(?:些)?(?:啥|什么)|(?:咋|怎么)(?:说|讲)的?)(?:了|呢|啊|呀)?")
 _WHO_ASKED = re.compile(r"(?:是|叫)?(?:谁|啥名字?|什么名字|哪位|叫啥|叫什么)(?:啊|呀|呢|来着)?")
 
 
@@ -477,9 +480,9 @@ def _named_person(core: str, prev: str, prev_answer: str) -> str | None:
     """"他在那干啥呢" after "淮安调压站那个运行工叫啥", answered with his name: 他 is that worker, not the station, so
     the question is asked of him as the earlier one described him ("淮安调压站那个运行工在那干啥呢")."""
     named = _person_answered(prev, prev_answer)
-    if not _ONE_PERSON.match(core) or classify(prev).kind != "person" or not named:
+    if not (_ONE_PERSON.match(core) or _HE_SAID.fullmatch(core)) or classify(prev).kind != "person" or not named:
         return None
-    rest = _ONE_PERSON.sub("", core, count=1)
+    rest = re.sub(r"^(?:那)?[他她]", "", core, count=1)
     who = _WHO_ASKED.sub("", prev).rstrip("?？。！! ，,")
     if _SAID_BY.search(prev) or len(who) > _LONG_WHO:
         # "他是干啥的" after "这话谁说的" (asked of a quote) or after a long message asking who spoke: the one the
@@ -589,6 +592,8 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         _BARE_PRONOUN.match(_LEAD.sub("", norm))
         or _OBJECT_PRONOUN.search(norm)
         or _LAST_PRONOUN.search(_TAIL.sub("", norm))
+        # "这篇报道是谁写的" after a declined "那通化供电也这么搞了吗": the report the conversation was reading.
+        or asks_about_report(norm)
     ):
         # "还有 它外形是溜背的吗" after a declined "长春哪个4S店能试驾": 它 is what the last answer spoke of (红旗H6),
         # not the place of a question no article answered. So are "他们" in "平时还能咋联系他们" and "给他们".
@@ -714,7 +719,9 @@ _PLACE_THEN_ASK = re.compile(r"(?:那|那么)?(?P<place>[\u4e00-\u9fff]{2,8}?)�
 _PLACE_VAGUE_ASK = re.compile(
     r"(?:那|那么)?(?P<place>[\u4e00-\u9fff]{2,8}?)(?:那边|那块|这边|那疙瘩|那嘎达)?(?:又是|又|是|都是|都)?"
     r"(?P<ask>咋整的?|咋弄的?|咋搞的?|咋办的|怎么做的|怎么弄的|怎么搞的|怎么办的|咋样|怎么样|啥情况|什么情况"
-    r"|也(?:是)?(?:这么|这样|一样)(?:整|办|弄|搞|干|报|算|管|查|收|送|用|要求|规定|安排)?(?:了|的)?(?:吗|不|么|没)?)"
+    r"|也(?:是)?(?:这么|这样|一样)(?:整|办|弄|搞|干|报|算|管|查|收|送|用|要求|规定|安排)?(?:了|的)?(?:吗|不|么|没)?"
+    # "梨树那边也推这个吗" after "延边供电推荐用啥APP": the same thing there.
+    r"|也(?:推|推广|用|有|搞|办|发|给|送|查|装)(?:这个|那个|这些|这)(?:了)?(?:吗|不|么|没)?)"
     r"(?:呢|啊|呀)?[?？。!！\s]*"
 )
 

@@ -154,9 +154,11 @@ def _spelled_out(question: str) -> str:
     return _ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m.group(0).lower()], question)
 
 
-# The resident narrowing what they asked: "我问的是他们都跑了哪些区", "不是 我是说退休的".
+# The resident narrowing or correcting what they asked: "我问的是他们都跑了哪些区", "不是 我是说退休的".
 _CORRECTION = re.compile(
     r"^\s*(?:(?:不是|不对)(?:这个|那个)?(?:啊|呀)?)?[，,。\s]*(?:我|俺)(?:问的是|是问|是说|说的是|想问的是|要问的是)[：:，,\s]*(?=\S)"
+    # "哦 说错了 是长春": a slip owned up to; what follows replaces what was wrong.
+    r"|^\s*(?:哦|噢|啊|呃|哎呀|不好意思)?[，,。\s]*(?:我|俺)?(?:说|打|写|问|搞|弄)错了(?:啊|呀)?[，,。！!\s]*(?=\S)"
 )
 
 
@@ -209,6 +211,8 @@ _DOUBT = re.compile(
     r"|这么多|这么少|就是说|是这意思"
     # A figure belittled: "是否仅有数千栋", "就去了三五回", "也就零下十来度".
     r"|是否|仅有|仅仅|也就|就[^，,。？?\s]{0,2}了"
+    # "一共派了八个组下去是吧": a closing 是吧/对吧 checks what was said.
+    r"|[是对]吧\s*[?？。]?\s*$"
 )
 # Or a closing 吗/呗/吧/不 right after the figure and what it counts: "去了六个地区吗", "是1.5T的吗", "投了一个亿呗";
 # not "家里2个孩子能用吗", where the figure is part of what is asked about.

@@ -906,3 +906,43 @@ def test_they_opening_a_question_on_another_service_word_are_the_earlier_subject
     question names medicine (a medical-insurance word); 看病 ~ 医疗 finds "医疗物资"."""
     _, second = _talk(chain, "松原邮政管理局去哪些网点检查了", "他们对看病的药咋要求的")
     assert second.answered and "医疗物资" in second.text, second.text
+
+
+def test_owning_up_to_a_slip_asks_the_last_question_of_what_is_said_instead(chain: FaqChain) -> None:
+    """"哦 说错了 是长春" after a declined question on 吉林市: the slip's frame says nothing; 长春 replaces 吉林市."""
+    declined, answer = _talk(chain, "吉林市职工医保门诊共济啥时候开始的", "哦 说错了 是长春")
+    assert not declined.answered, declined.text
+    assert answer.answered and "1月1日" in answer.text, answer.text
+
+
+def test_when_they_went_asks_about_the_trip_just_answered(chain: FaqChain) -> None:
+    """"那啥时候去的" after "第二工作组先后到了哪些市", which names no subject to carry: when that trip was."""
+    _, answer = _talk(chain, "第二工作组先后到了哪些市", "那啥时候去的")
+    assert answer.answered and "11月10日" in answer.text, answer.text
+
+
+def test_what_he_said_after_who_is_the_words_of_the_person_named(chain: FaqChain) -> None:
+    """"他说了啥" after "运行工是谁" (answered 都兴屹): his words, not what 吉林市 said."""
+    _, answer = _talk(chain, "淮安调压站巡检的运行工是谁", "他说了啥")
+    assert "都兴屹" in answer.rewritten_question
+    assert answer.answered and "十二分精神" in answer.text, answer.text
+
+
+def test_who_wrote_it_after_a_declined_turn_is_the_report_read_before(chain: FaqChain) -> None:
+    """"这篇报道谁写的" after a declined "珲春供电也这么干了吗": the report the conversation read, on 延边."""
+    first, declined, answer = _talk(chain, "延边供电上门服务了多少次", "珲春供电也这么干了吗", "这篇报道谁写的")
+    assert first.answered and not declined.answered, declined.text
+    assert answer.answered and "温丽香" in answer.text, answer.text
+
+
+def test_doing_this_there_too_asks_the_last_question_of_that_place(chain: FaqChain) -> None:
+    """"梨树也推这个吗" after "延边供电让返乡的用啥APP": the same question about 梨树, whose article names the app too."""
+    _, answer = _talk(chain, "延边供电让返乡的用啥APP", "梨树也推这个吗")
+    assert "梨树" in answer.rewritten_question and "APP" in answer.rewritten_question
+    assert answer.answered and "网上国网" in answer.text, answer.text
+
+
+def test_a_figure_said_back_with_a_closing_shi_ba_asks_the_figure(chain: FaqChain) -> None:
+    """"派了三个组下去是吧": the resident checks a count; the article's 5个 answers it."""
+    _, answer = _talk(chain, "吉林市邮政管理局查网点用的啥方式", "派了三个组下去是吧")
+    assert answer.answered and "5个" in answer.text, answer.text

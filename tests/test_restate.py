@@ -458,3 +458,9 @@ def test_the_household_is_no_figure_to_confirm() -> None:
     question = "我们一家是长春的 朋友说是梨树最大的草莓合作社 叫啥名"
     assert asked_figure(question) == question
     assert asked_figure("松原邮政管理局就去了一家吗") == "松原邮政管理局就去了多少家"
+
+
+def test_a_closing_shi_ba_checks_the_figure_and_a_slip_owned_up_to_is_no_question() -> None:
+    assert asked_figure("一共派了八个组下去是吧") == "一共派了多少个组下去"
+    assert uncorrected("哦 说错了 是长春") == "是长春"
+    assert uncorrected("说错了，应该是松原") == "应该是松原"
