@@ -129,7 +129,9 @@ def test_medical_words_stay_in_medical_articles(synthetic: list[Document]) -> No
     other = [d for d in synthetic if "medical_insurance" not in d.topics]
     in_medical = sum("门诊" in d.text for d in medical) / len(medical)
     in_other = sum("门诊" in d.text for d in other) / len(other)
-    assert in_medical > 0.9 and in_other < 0.25
+    # The other articles' share moves with the draw: holding out one more eval fact ("省里统筹") took it from 0.23
+    # to 0.26 (measured), so the bar leaves room for that; a generator mixing topics freely puts 门诊 in most.
+    assert in_medical > 0.9 and in_other < 0.3
 
 
 def test_synthetic_articles_are_recombined_real_clauses(
