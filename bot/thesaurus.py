@@ -328,6 +328,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "减轻": ("缓解",),  # "减轻财政压力" ~ 缓解地方财政压力
     # Everyday words for the rest.
     "电业": ("供电",),  # 电业局, 电业所: the old names residents still use
+    "跑": ("分赴", "深入", "走访", "前往"),  # "都跑了哪几个区": where they went
     "罐装": ("液化气", "钢瓶"),  # bottled gas
     "罐装气": ("液化气",),
     "露脸": ("亮相", "首发"),  # a car shown for the first time

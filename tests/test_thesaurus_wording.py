@@ -222,6 +222,8 @@ def test_trips_asked_after_the_visits_are_the_visits_counted(chain: FaqChain) ->
         ("梨树草莓合作社叫啥", "多大规模", "500余亩"),
         # 累计/总共 ask a figure, whatever the last question asked: 268万吨, not the date of the 43万吨.
         ("吉林油田年注入量突破43万吨是什么时候", "总共呢", "268万吨"),
+        # 跑 ~ 分赴: "分赴昌邑区、丰满区…" is where they went.
+        ("吉林市邮管局查快递网点用的啥方式", "跑了哪几个区", "昌邑区"),
     ],
 )
 def test_follow_ups_in_everyday_words_are_answered(chain: FaqChain, first: str, then: str, fact: str) -> None:
