@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from bot.chunk import normalize
-from bot.condense import PREFECTURE_OF, origin_places, other_subjects, places
+from bot.condense import PREFECTURE_OF, asked_models, origin_places, other_subjects, places
 from bot.dates import absolutise
 from bot.evidence import SentenceBank, SourceSentence
 from bot.lexicon import SentenceText
@@ -783,6 +783,11 @@ def draft_answer(
     for place in other_subjects(info.norm):
         # "大庆油田二氧化碳注了多少", "北京的门诊共济啥时候开始": an article on 吉林 does not answer for another province.
         if not any(place in seg.sentence.norm or place in seg.sentence.region for seg in draft.segments):
+            draft.places_ok = False
+    for model in asked_models(info.norm):
+        # "红旗H5百公里加速几秒": the H6 article's "整车…百公里加速仅需6.8秒" is the H6's; only a sentence or an article
+        # naming the H5 speaks for it.
+        if not any(model in seg.sentence.norm or model in seg.sentence.title.lower() for seg in draft.segments):
             draft.places_ok = False
     if (
         _ELSEWHERE.search(info.norm)

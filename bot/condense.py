@@ -51,6 +51,16 @@ def other_subjects(norm: str) -> set[str]:
     return {m.group(1) for m in _OTHER_SUBJECT.finditer(norm)}
 
 
+# A model's code ("红旗H5", "h6"): letters, then digits. Not a chemical's formula (co2).
+_MODEL = re.compile(r"(?<![a-z0-9.])([a-z]{1,2}\d{1,3})(?![a-z0-9.])")
+_FORMULAS = frozenset({"co2", "so2", "no2", "o2", "h2", "pm2", "pm10", "ch4"})
+
+
+def asked_models(norm: str) -> set[str]:
+    """The model codes a (normalised) question names ("红旗h5百公里加速几秒" -> {"h5"})."""
+    return {m.group(1) for m in _MODEL.finditer(norm)} - _FORMULAS
+
+
 _PLACE_SUFFIX = "(?:省|市|县|区|镇|乡|村|州)?"
 _FILLER = re.compile(r"那边|这边|那疙瘩|那嘎达|那块|这块|那里|这里|那儿|这儿|的情况|方面")
 # What an earlier question asked, to ask it again about something else ("那传单呢？").
@@ -705,6 +715,12 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
             # "累计呢" after "…破43万吨是啥时候的事": a total is a figure, whatever the last question asked.
             # Not 传单多少次: 次 counted the visits.
             core += "多少" if _TOTAL.search(core) or asked.group(0)[0] in "多几" else asked.group(0)
+        models, theirs = asked_models(core), asked_models(normalize(span))
+        if len(models) == 1 and len(theirs) == 1 and models != theirs:
+            # "H5百公里加速几秒" after questions on 红旗H6: another model of the make, asked the same way.
+            (model,), (their,) = models, theirs
+            span = re.sub(re.escape(their), model.upper(), span, count=1, flags=re.IGNORECASE)
+            core = core.replace(model, "", 1)
         rewritten = _with_mark(span + core)
         # "那他们咋处理的": the pronoun the resident typed is the subject, so its words are theirs, not carried
         # over at half weight (then 处理 alone picked "污水处理厂" in another article).

@@ -10,6 +10,7 @@ import pytest
 from answers_support import KNOWLEDGE, article_texts, assert_citations_exact, body
 
 from bot.chain import FaqChain, Turn, answer_to_turn, build_chain
+from bot.condense import asked_models
 from bot.config import Settings
 from bot.question import asks_change, states_change
 
@@ -255,3 +256,15 @@ def test_households_counted_as_jia_are_the_hu_of_the_article(chain: FaqChain) ->
     """"供着多少家公用户": households are counted in 家 or 户 alike ("3000余户公用用户")."""
     answer = chain.ask("辽源液化气供着多少家公用户")
     assert answer.answered and "3000余户" in answer.text, answer.text
+
+
+def test_another_model_is_not_answered_with_the_figures_of_the_model_reported() -> None:
+    """"红旗H5百公里加速几秒": the article's "整车…百公里加速仅需6.8秒" is the H6's; no sentence speaks for the H5."""
+    assert asked_models("红旗h5百公里加速几秒") == {"h5"} and asked_models("吉林油田co2累计注入多少") == set()
+
+
+def test_a_model_the_articles_do_not_report_on_is_declined(chain: FaqChain) -> None:
+    other = chain.ask("红旗H5百公里加速几秒")
+    assert not other.answered, other.text
+    reported = chain.ask("红旗H6百公里加速几秒")
+    assert reported.answered and "6.8秒" in reported.text, reported.text

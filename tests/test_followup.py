@@ -946,3 +946,10 @@ def test_a_figure_said_back_with_a_closing_shi_ba_asks_the_figure(chain: FaqChai
     """"派了三个组下去是吧": the resident checks a count; the article's 5个 answers it."""
     _, answer = _talk(chain, "吉林市邮政管理局查网点用的啥方式", "派了三个组下去是吧")
     assert answer.answered and "5个" in answer.text, answer.text
+
+
+def test_another_model_after_questions_on_one_asks_of_that_model(chain: FaqChain) -> None:
+    """"那H5功率多大" after "红旗H6是在哪个车展首发的": the H5 is asked about, not "红旗H6h5"; no article reports it."""
+    _, answer = _talk(chain, "红旗H6是在哪个车展首发的", "那H5功率多大")
+    assert "红旗H5" in answer.rewritten_question, answer.rewritten_question
+    assert not answer.answered, answer.text
