@@ -122,6 +122,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("元旦前一晚昆仑燃气多少人在岗上守着", "近百名", "gas-new-year-eve"),  # 岗上 ~ 一线
         ("一家子共用个人账户的新规矩哪天开始", "1月1日", "cc-medical-outpatient"),  # 一家子, 规矩
         ("往油层里灌二氧化碳 原油能多采多少", "25%", "jilin-oilfield-ccus"),  # 油层 ~ 油田
+        ("红旗H6零到一百几秒", "6.8秒", "hongqi-h6"),  # 到一百 ~ 百公里加速
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
