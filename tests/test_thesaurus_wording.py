@@ -123,6 +123,25 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("一家子共用个人账户的新规矩哪天开始", "1月1日", "cc-medical-outpatient"),  # 一家子, 规矩
         ("往油层里灌二氧化碳 原油能多采多少", "25%", "jilin-oilfield-ccus"),  # 油层 ~ 油田
         ("红旗H6零到一百几秒", "6.8秒", "hongqi-h6"),  # 到一百 ~ 百公里加速
+        ("医保个人账户一家老小都能用吗", "家庭成员", "cc-medical-outpatient"),  # 一家老小 ~ 家庭成员
+        ("上班族个人账户每月划多少", "2%", "cc-medical-outpatient"),  # 上班族 ~ 在职职工
+        ("看小病能去几级医院报销", "三级及以下", "cc-medical-outpatient"),  # 小病 ~ 门诊
+        ("长春管邮寄的局子查了哪些快递的分拨中心", "京东", "postal-baotong"),  # 邮寄 ~ 寄递, 局子 ~ 管理局
+        ("吉林市快递检查是突击的还是提前通知", "四不两直", "postal-baotong"),  # 突击 ~ 四不两直
+        ("吉林市查快递网点是提前说好还是搞突然袭击", "四不两直", "postal-baotong"),  # 突然袭击 ~ 四不两直
+        ("天一冷调压器容易出啥问题", "冻堵", "gas-new-year-eve"),  # 天一冷 (cut 天一/冷) ~ 冬季
+        ("十家堡管电的所二把手叫啥", "迟小飞", "power-lishu-strawberry"),  # 二把手 ~ 副所长
+        ("梨树县有多少暖棚", "3.25万栋", "power-lishu-strawberry"),  # 暖棚 ~ 温室大棚
+        ("督导帮扶各地提了多少难事", "61项", "eco-supervision"),  # 难事 ~ 问题
+        ("红旗H6变速箱手动的还是自动的", "手自一体", "hongqi-h6"),  # 手动, 自动 ~ 手自一体
+        ("辽源咋把快递员往回叫", "返岗补贴", "postal-baotong"),  # 往回 ~ 返岗
+        ("红旗H6在哪个车展露面的", "广州国际汽车展", "hongqi-h6"),  # 露面 ~ 亮相
+        ("这回生态强省督导帮扶一共几个组", "5个帮扶工作组", "eco-supervision"),  # 这回: a filler like 这次
+        ("督导帮扶各地提了多少件问题", "61项", "eco-supervision"),  # 件 counts what 项 counts
+        ("最近都买退烧药 松原快递对这类东西有啥照顾", "优先特殊配送机制", "postal-baotong"),  # 退烧药 ~ 药品
+        ("想把我媳妇挂到我医保上一块花 搜哪个公众号", "吉林医保公共服务", "cc-medical-outpatient"),  # 挂到 ~ 绑定
+        ("辽源市春节期间寄递服务是否正常营业", "不打烊", "postal-baotong"),  # 营业 ~ 不打烊
+        ("辽源那个灌气站管多少老百姓家用气", "3万余户", "gas-new-year-eve"),  # 家用 ~ 居民
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
