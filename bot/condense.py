@@ -215,7 +215,11 @@ PREFECTURE_OF = {
 # "我家在松原", "我住吉林市", "俺是四平的": the place right after these is where the resident lives; so is the one
 # someone "刚回" to, home from work elsewhere ("我爸在外地打工刚回延吉").
 _HOME_BEFORE = re.compile(
-    r"(?:(?:我|俺|咱)们?家?(?:住在|住|在|搁)|家住|(?:我|俺)老家(?:是|在)?|(?:刚|才)回(?:到|了)?)$"
+    r"(?:(?:我|俺|咱)们?家?(?:住在|住|在|搁)|家住|(?:我|俺)老家(?:是|在)?|(?:刚|才)回(?:到|了)?"
+    # "我老舅在松原油田上班": where the resident's family lives or works is the resident's circle, not the place asked.
+    r"|(?:我|俺)家?(?:老舅|舅舅|老姨|姨|姑姑|叔|叔叔|大爷|大伯|哥|姐|弟|妹|儿子|闺女|女儿|爸|妈|老伴儿?|对象|亲戚|表哥|表姐"
+    r"|表弟|表妹)(?:在|搁|住在|住)"
+    r")$"
 )
 
 
@@ -423,6 +427,9 @@ def _swap(prev: str, target: str) -> str | None:
             end += suffix_len
             start = end - suffix_len
             while start > 0 and end - start < 10 and prev_norm[start - 1] not in _NAME_STOP and _is_han(prev_norm[start - 1]):
+                start -= 1
+            if start >= 2 and prev_norm[start - 2] in "省市" and _is_han(prev_norm[start - 1]):
+                # "省能源局": 能 begins the office's name after 省, though it stops a name elsewhere ("能不能").
                 start -= 1
             if prev_norm[start:end] != target:
                 return prev_orig[:start] + target + prev_orig[end:]

@@ -82,7 +82,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "劲儿": ("动力", "功率", "扭矩"),  # "发动机劲儿多大": how powerful
     "发布": ("首发",),  # a new car "发布" at a motor show is its 首发  # "得办啥手续": the formalities are the registration
     "管事儿": ("负责人", "负责"),
-    "干活": ("工作", "上岗", "在岗", "作业"),
+    "干活": ("工作", "上岗", "在岗", "作业", "就业"),  # "在家门口干活": jobs near home (家门口就业)
     "消毒": ("消杀",),
     "快递公司": ("快递企业", "企业"),
     "快递点": ("网点", "驿站"),
@@ -286,6 +286,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "联系": ("微信", "热线", "app", "公众号"),
     "外形": ("造型", "外观", "设计"),  # a car's shape: "外形是溜背的吗" ~ 溜背式造型
     "头儿": ("负责人",),  # "合作社的头儿"
+    "当家的": ("负责人", "家庭成员"),  # who runs a place, or (俺家当家的) a husband
     "老板": ("负责人",),  # "合作社老板叫啥": who runs it
     "村支书": ("书记",),  # the village's Party branch secretary (党支部书记)
     "支书": ("书记",),

@@ -9,7 +9,7 @@ import pytest
 from answers_support import KNOWLEDGE, assert_citations_exact
 
 from bot.chain import FaqChain, Turn, answer_to_turn, build_chain
-from bot.condense import condense
+from bot.condense import condense, home_places
 from bot.config import Settings
 from bot.ordinal import listed_items
 from bot.question import classify
@@ -953,3 +953,15 @@ def test_another_model_after_questions_on_one_asks_of_that_model(chain: FaqChain
     _, answer = _talk(chain, "红旗H6是在哪个车展首发的", "那H5功率多大")
     assert "红旗H5" in answer.rewritten_question, answer.rewritten_question
     assert not answer.answered, answer.text
+
+
+def test_an_office_after_another_replaces_its_whole_name() -> None:
+    """"林草局呢" after "省能源局…": 能 begins the office's name after 省, so 省能源局 gives way whole (not "省能林草局")."""
+    rewritten = condense("林草局呢", [Turn(question="省能源局帮长春解决了啥项目的批复")]).rewritten
+    assert "省林草局" in rewritten and "能林草局" not in rewritten, rewritten
+
+
+def test_where_a_relative_works_is_the_residents_circle_not_the_place_asked() -> None:
+    """"我老舅在松原油田上班": 松原 is where the family is, like "我家在松原", not a place whose service is asked."""
+    assert "松原" in home_places("我老舅在松原油田上班，过年回来说吉林油田往地下注二氧化碳全国最大，一年注多少？")
+    assert not home_places("松原油田一年注多少二氧化碳")

@@ -142,6 +142,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("想把我媳妇挂到我医保上一块花 搜哪个公众号", "吉林医保公共服务", "cc-medical-outpatient"),  # 挂到 ~ 绑定
         ("辽源市春节期间寄递服务是否正常营业", "不打烊", "postal-baotong"),  # 营业 ~ 不打烊
         ("辽源那个灌气站管多少老百姓家用气", "3万余户", "gas-new-year-eve"),  # 家用 ~ 居民
+        ("六之维合作社当家的叫啥", "王宝忠", "power-lishu-strawberry"),  # 当家的 ~ 负责人
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
@@ -242,6 +243,8 @@ def test_trips_asked_after_the_visits_are_the_visits_counted(chain: FaqChain) ->
         ("梨树草莓合作社叫啥", "多大规模", "500余亩"),
         # 累计/总共 ask a figure, whatever the last question asked: 268万吨, not the date of the 43万吨.
         ("吉林油田年注入量突破43万吨是什么时候", "总共呢", "268万吨"),
+        # 干活 ~ 就业: "带动了100余位返乡农民在家门口就业".
+        ("梨树最大的草莓合作社种了多少亩", "带了多少人在家门口干活", "100余位"),
         # 跑 ~ 分赴: "分赴昌邑区、丰满区…" is where they went.
         ("吉林市邮管局查快递网点用的啥方式", "跑了哪几个区", "昌邑区"),
     ],
