@@ -21,7 +21,8 @@ _FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 
     旮沓 那旮沓 这旮沓 旮旯 那旮旯 就是说 那个那个 没听清 我没听清 听不清 大白话 说大白话
     压根 压根儿 这么回事 是这么回事 搁 掺和 那块儿 这块儿 块儿 多久 多长时间 之类
     细点 详细 详细点 说细点 念叨 天天念叨 里边 里面 那天 那一天 报上 报纸上 新闻上
-    半天 听了半天 乐意 不乐意 愿意 不愿意 整明白 没整明白 弄明白 没弄明白 这回 那回"""
+    半天 听了半天 乐意 不乐意 愿意 不愿意 整明白 没整明白 弄明白 没弄明白 这回 那回
+    眼熟 瞅着眼熟 记不住 我记不住"""
 FILLERS = frozenset(_FILLER_TEXT.split())
 
 # Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.
@@ -364,6 +365,11 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "手动": ("手自一体",),  # "手动还是自动": a gearbox with both
     "自动": ("手自一体",),
     "往回": ("返岗", "返乡"),  # "把快递小哥往回叫": back to work
+    "跳闸": ("断电",),  # a tripped switch cuts the power
+    "检察": ("检查",),  # 检查 typed by sound
+    "给钱": ("补贴", "津补贴", "派费", "加班费"),  # "给钱了没": paid them more
+    "招呼": ("四不两直",),  # "提前打好招呼": 不打招呼 is one of the 四不
+    "防": ("防止", "确保", "预防"),  # "站里咋防的": how it is prevented
     "评价": ("说", "表示", "认为"),  # "他咋评价的": what he said of it
 }
 

@@ -143,6 +143,13 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("辽源市春节期间寄递服务是否正常营业", "不打烊", "postal-baotong"),  # 营业 ~ 不打烊
         ("辽源那个灌气站管多少老百姓家用气", "3万余户", "gas-new-year-eve"),  # 家用 ~ 居民
         ("六之维合作社当家的叫啥", "王宝忠", "power-lishu-strawberry"),  # 当家的 ~ 负责人
+        ("家里好几年没人住 为啥老跳闸", "锈蚀", "yanbian-power-returnees"),  # 跳闸 ~ 断电
+        ("现在去门诊做检察的钱能给报不", "做检查", "cc-medical-outpatient"),  # 检察: 检查 typed by sound
+        ("红旗H6屁股那灯瞅着眼熟 是啥样的", "贯穿式尾灯组", "hongqi-h6"),  # 瞅着眼熟 says nothing
+        ("辽源让快递员回来上班给钱了没", "返岗补贴", "postal-baotong"),  # 给钱 ~ 补贴
+        ("吉林市查快递网点事先打好招呼了没", "四不两直", "postal-baotong"),  # 招呼 (cut 打好/招呼) ~ 四不两直
+        ("调压器冬天爱出啥毛病 站里咋防", "冻堵", "gas-new-year-eve"),  # 防 ~ 防止, 确保
+        ("梨树供电所给种草莓的发了个卡 叫啥我记不住了", "便民服务联系卡", "power-lishu-strawberry"),  # 记不住: a filler
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
