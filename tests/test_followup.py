@@ -965,3 +965,11 @@ def test_where_a_relative_works_is_the_residents_circle_not_the_place_asked() ->
     """"我老舅在松原油田上班": 松原 is where the family is, like "我家在松原", not a place whose service is asked."""
     assert "松原" in home_places("我老舅在松原油田上班，过年回来说吉林油田往地下注二氧化碳全国最大，一年注多少？")
     assert not home_places("松原油田一年注多少二氧化碳")
+
+
+def test_a_place_then_a_body_of_its_own_does_not_carry_the_earlier_body() -> None:
+    """"那吉林市呢 调压站谁在巡检" after questions on 辽源's 液化气站: 吉林市's 调压站 is asked about, not a
+    "吉林市液化气站调压站" made of both."""
+    history = [Turn(question="跨年夜辽源液化气站一天灌了多少瓶"), Turn(question="辽源液化气站站长是谁？")]
+    rewritten = condense("那吉林市呢 调压站谁在巡检", history).rewritten
+    assert "吉林市调压站" in rewritten and "液化气" not in rewritten, rewritten
