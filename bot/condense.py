@@ -680,7 +680,7 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         # "那吉林市呢 调压站谁在巡检" after questions on 辽源's 液化气灌装站: it names the body it asks about, in that
         # place; the earlier subject is not carried over ("吉林市液化气站调压站").
         rewritten = _with_mark(led.group("place") + led.group("ask"))
-        return Condensed(question, rewritten, True, led.group("place"), tuple(tokenize_cached(led.group("place"))))
+        return Condensed(question, rewritten, True, focus=own)
     if led and span and places(led.group("place")) and places(span):
         # "松原呢 去哪查的" after "吉林市邮政管理局派了几个督导组": the earlier subject, about 松原, asked something new.
         subject = _swap(span, led.group("place"))

@@ -973,3 +973,11 @@ def test_a_place_then_a_body_of_its_own_does_not_carry_the_earlier_body() -> Non
     history = [Turn(question="跨年夜辽源液化气站一天灌了多少瓶"), Turn(question="辽源液化气站站长是谁？")]
     rewritten = condense("那吉林市呢 调压站谁在巡检", history).rewritten
     assert "吉林市调压站" in rewritten and "液化气" not in rewritten, rewritten
+
+
+
+def test_the_worker_of_a_body_named_after_a_new_place_is_answered(chain: FaqChain) -> None:
+    """The question it becomes is asked as a new one: the sentence on "吉林城隍庙安…调压站" names the worker (都兴屹),
+    though it says 吉林, not 吉林市."""
+    *_, answer = _talk(chain, "跨年夜辽源液化气站一天灌了多少瓶", "站长是谁", "那吉林市呢 调压站谁在巡检")
+    assert answer.answered and "都兴屹" in answer.text, answer.text
