@@ -89,6 +89,9 @@ SHORT_ARTICLE = 3
 # weight, gives its place to one saying a word the answer lacks when every place is taken. In a large base an
 # article's names weigh most, and the sentences of a paragraph naming them score near the best through it alone.
 IDLE_SAYS = 0.2
+# On a large base, a word the best sentence already says weighs this share of its weight when another quoted sentence
+# is cut to fit: the cut keeps what that sentence adds.
+TRIM_SAID = 0.25
 # How close to the best a sentence naming the holder of the title asked for must score to answer instead.
 TITLE_HOLDER = 0.45
 # Words of a part weighing less than this together name nothing (one word of 用/先/得 weighs ~0.3): a part
@@ -749,9 +752,18 @@ def draft_answer(
     chosen.sort(key=lambda c: (bank.sentences[c.sid].doc_id, bank.sentences[c.sid].start))
     # "具体咋操作": any quoted sentence that tells how is cut to keep its steps (``asks_how``).
     draft.opener = _opener(info, bank.sentences[best.sid])
+    trim_weights = {c.sid: weights for c in chosen}
+    if len(chosen) > 1 and len(bank.index.chunks) > LARGE_BASE_CHUNKS:
+        # A sentence quoted beside the best one and cut to fit keeps the clauses that say what the best one does not
+        # (``TRIM_SAID``): "…可使用个人账户资金支付…，还可用于缴纳…城乡居民基本医疗保险等费用" beside "职工医保个人账户资金
+        # 可由家庭成员共用共享" is quoted for 居民医保, not for 账户 again. In a large base the article's own words weigh
+        # more than on the seed (账户 3.0 against 2.55), and the clause repeating them was kept instead.
+        said_best = credits.credit([bank.text(best.sid)])
+        lacking = {w: (TRIM_SAID * v if said_best[w] >= 0.5 else v) for w, v in weights.items()}
+        trim_weights.update({c.sid: lacking for c in chosen if c.sid != best.sid})
     for c in chosen:
         sentence = bank.sentences[c.sid]
-        source = _trim(sentence, weights, info, allot[c.sid], how=c.sid in how_to or asks_how)
+        source = _trim(sentence, trim_weights[c.sid], info, allot[c.sid], how=c.sid in how_to or asks_how)
         draft.segments.append(Segment(sentence, source, absolutise(source, sentence.date)))
     for _ in range(len(draft.segments) + 1):
         over = len(draft.opener) + sum(len(seg.display) for seg in draft.segments) - budget
@@ -760,7 +772,8 @@ def draft_answer(
         # Dates made absolute ("近日（2023年1月3日报道）") and the 可以 opener take room too: cut the longest piece.
         seg = max(draft.segments, key=lambda x: len(x.display))
         how = asks_how or any(c.sid in how_to and bank.sentences[c.sid] is seg.sentence for c in chosen)
-        source = _trim(seg.sentence, weights, info, max(MIN_PIECE, len(seg.source) - over), how=how)
+        own_weights = next((trim_weights[c.sid] for c in chosen if bank.sentences[c.sid] is seg.sentence), weights)
+        source = _trim(seg.sentence, own_weights, info, max(MIN_PIECE, len(seg.source) - over), how=how)
         if len(source) >= len(seg.source):
             source = seg.source[: max(MIN_PIECE, len(seg.source) - over)]
         seg.source, seg.display = source, absolutise(source, seg.sentence.date)
