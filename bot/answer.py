@@ -89,6 +89,11 @@ SHORT_ARTICLE = 3
 # weight, gives its place to one saying a word the answer lacks when every place is taken. In a large base an
 # article's names weigh most, and the sentences of a paragraph naming them score near the best through it alone.
 IDLE_SAYS = 0.2
+# On a large base, how close to the best a sentence of the same article giving the kind of fact asked must score to
+# answer instead (another article's: 0.8). The article's names weigh the most a word can there (梨树 3.0 against 1.76 on
+# the seed), so its sentences repeating them pull ahead of the one giving the fact: "合作社负责人王宝忠…" scored 0.79 of
+# "六之维…合作社梨树分社是梨树县最大的…" for "…管事儿的是谁". At 100k chunks +2 -0 (at 0.7: +2 -1, a near miss answered).
+STATING_SAME_ARTICLE = 0.75
 # On a large base, a word the best sentence already says weighs this share of its weight when another quoted sentence
 # is cut to fit: the cut keeps what that sentence adds.
 TRIM_SAID = 0.25
@@ -500,8 +505,14 @@ def draft_answer(
         # "解决了多少问题": a close sentence that states a number beats a closer one that does not. In a large base
         # look-alikes recombining the article's clauses without its number ("多解决一些问题，此次督导帮扶…") fill the
         # places after the best, and the sentence stating "61项具体问题" came 11th at 0.91 of the best.
-        look = STATING_LOOK_LARGE if len(bank.index.chunks) > LARGE_BASE_CHUNKS else 8
-        stating = next((c for c in scored[1:look] if c.kind_ok and c.score >= 0.8 * scored[0].score), None)
+        large = len(bank.index.chunks) > LARGE_BASE_CHUNKS
+        look = STATING_LOOK_LARGE if large else 8
+        home_doc = bank.sentences[scored[0].sid].doc_id
+
+        def bar(c: Scored) -> float:
+            return STATING_SAME_ARTICLE if large and bank.sentences[c.sid].doc_id == home_doc else 0.8
+
+        stating = next((c for c in scored[1:look] if c.kind_ok and c.score >= bar(c) * scored[0].score), None)
         if stating is not None:
             scored = [stating, *[c for c in scored if c is not stating]]
     # "省生态环境厅厅长是韩良吧": a check of who holds a title is answered by the sentence naming its holder too.
