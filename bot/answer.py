@@ -104,6 +104,8 @@ TITLE_HOLDER = 0.45
 PROCEDURE_PART_WEIGHT = 1.0
 # ... and a part already answered in substance gets a sentence of its own only if it says this much more of it.
 PART_GAIN = 0.25
+# On a large base, a how-part all of whose words the quotes say is answered by them (see ``draft_answer``).
+SAID_PART = True
 # Words that ask for the steps themselves ("需要办啥手续"), not about any one thing.
 PROCEDURE_WORDS = frozenset({"手续", "流程", "步骤", "操作", "办理", "申请", "办"})
 
@@ -682,6 +684,18 @@ def draft_answer(
         pick: Scored | None = None
         aside = False  # the pick only says more of the part's words than quotes that already give what it asks
         named = sum(weights[w] for w in words if w not in PROCEDURE_WORDS)
+        if (
+            # "调压器冬天冻堵了咋整 站里的人是咋弄的": a how-part whose words the quotes already say asks how they did the
+            # thing the quotes tell ("站内当班人员紧盯运行压力…反复排查"). In a large base its lone noun (站: 0.89)
+            # weighs less than ``PROCEDURE_PART_WEIGHT`` and the part was read as naming nothing, answered with another
+            # sentence of the article that tells how (the night's tanker filling). On the seed it weighs more.
+            SAID_PART
+            and named > 0.0
+            and len(bank.index.chunks) > LARGE_BASE_CHUNKS
+            and all(credit[w] >= 0.5 for w in words if w not in PROCEDURE_WORDS)
+            and asks_procedure(normalize(part_text))
+        ):
+            continue
         if named < PROCEDURE_PART_WEIGHT and asks_procedure(normalize(part_text)):
             # "用之前得先干啥" names nothing of its own: it asks how to do what the rest of the message is about,
             # so it is answered by the best sentence of that article that tells how.
