@@ -94,6 +94,9 @@ IDLE_SAYS = 0.2
 # the seed), so its sentences repeating them pull ahead of the one giving the fact: "合作社负责人王宝忠…" scored 0.79 of
 # "六之维…合作社梨树分社是梨树县最大的…" for "…管事儿的是谁". At 100k chunks +2 -0 (at 0.7: +2 -1, a near miss answered).
 STATING_SAME_ARTICLE = 0.75
+# On a large base, a sentence listing the things a 哪些 question asks for answers before a closer one (see
+# ``draft_answer``).
+LISTING_SWAP = True
 # On a large base, a word the best sentence already says weighs this share of its weight when another quoted sentence
 # is cut to fit: the cut keeps what that sentence adds.
 TRIM_SAID = 0.25
@@ -517,6 +520,21 @@ def draft_answer(
         stating = next((c for c in scored[1:look] if c.kind_ok and c.score >= bar(c) * scored[0].score), None)
         if stating is not None:
             scored = [stating, *[c for c in scored if c is not stating]]
+    kind_noun = _asked_kinds(info.norm, weights) if LISTING_SWAP and len(bank.index.chunks) > LARGE_BASE_CHUNKS else ""
+    if scored and kind_noun and not _lists_kind(bank.sentences[scored[0].sid].norm, kind_noun):
+        # "工作组主要采取哪些方式开展帮扶": a sentence listing them ("采取现场查看、查阅资料、交流座谈等方式") answers
+        # before a closer one that only says there are some ("因地制宜采取多种方式"). In a large base look-alikes
+        # recombining the article's clauses score above the listing sentence (0.87 of the best).
+        lister = next(
+            (
+                c
+                for c in scored[1:STATING_LOOK_LARGE]
+                if c.score >= 0.8 * scored[0].score and _lists_kind(bank.sentences[c.sid].norm, kind_noun)
+            ),
+            None,
+        )
+        if lister is not None:
+            scored = [lister, *[c for c in scored if c is not lister]]
     # "省生态环境厅厅长是韩良吧": a check of who holds a title is answered by the sentence naming its holder too.
     title = asked_title(info.norm) if info.kind == "person" else checks_title_holder(info.norm)
     unnamed = ""
@@ -868,6 +886,23 @@ def draft_answer(
         draft.missing_weight = missing[draft.missing]
         draft.missing_share = draft.missing_weight / max(sum(judged.values()), 1e-9)
     return draft
+
+
+_WHICH_KINDS = re.compile(r"(?:哪些|哪几(?:种|类|样)?|什么|啥)(?:样的|的)?")
+
+
+def _asked_kinds(norm: str, weights: dict[str, float]) -> str:
+    """The noun after 哪些/什么 ("采取哪些方式" -> 方式): the things the answer must name, "" if none."""
+    for m in _WHICH_KINDS.finditer(norm):
+        noun = next((w for w in weights if len(w) >= 2 and norm.startswith(w, m.end())), "")
+        if noun:
+            return noun
+    return ""
+
+
+def _lists_kind(norm: str, noun: str) -> bool:
+    """Whether a sentence lists things of that kind: "现场查看、查阅资料、交流座谈等方式"."""
+    return re.search(rf"、[^，。；,;]{{1,24}}?等(?:[\d一二三四五六七八九十几多]+[个项种类家条名])?{re.escape(noun)}", norm) is not None
 
 
 def _said(sentence: str, answer: str) -> bool:
