@@ -100,6 +100,8 @@ LISTING_SWAP = True
 # On a large base, a word the best sentence already says weighs this share of its weight when another quoted sentence
 # is cut to fit: the cut keeps what that sentence adds.
 TRIM_SAID = 0.25
+# ... and the best one cut to fit keeps the clauses the other quoted sentences do not say.
+TRIM_SAID_BEST = True
 # How close to the best a sentence naming the holder of the title asked for must score to answer instead.
 TITLE_HOLDER = 0.45
 # Words of a part weighing less than this together name nothing (one word of 用/先/得 weighs ~0.3): a part
@@ -810,6 +812,11 @@ def draft_answer(
         said_best = credits.credit([bank.text(best.sid)])
         lacking = {w: (TRIM_SAID * v if said_best[w] >= 0.5 else v) for w, v in weights.items()}
         trim_weights.update({c.sid: lacking for c in chosen if c.sid != best.sid})
+        if TRIM_SAID_BEST:
+            # So is the best one, beside the others: "…可使用个人账户资金支付…，还可用于缴纳…城乡居民基本医疗保险等费用"
+            # answering "…账户里的钱能不能直接给他俩交居民医保" beside "…职工医保个人账户资金可由家庭成员共用共享".
+            said_others = credits.credit([bank.text(c.sid) for c in chosen if c.sid != best.sid])
+            trim_weights[best.sid] = {w: (TRIM_SAID * v if said_others[w] >= 0.5 else v) for w, v in weights.items()}
     for c in chosen:
         sentence = bank.sentences[c.sid]
         source = _trim(sentence, trim_weights[c.sid], info, allot[c.sid], how=c.sid in how_to or asks_how)

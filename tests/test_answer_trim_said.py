@@ -53,3 +53,25 @@ def test_without_the_rule_the_clause_saying_the_account_again_is_kept(
     monkeypatch.setattr(answer_module, "TRIM_SAID", 1.0)
     answer = build_chain(crowded).ask(QUESTION)
     assert "城乡居民基本医疗保险" not in body(answer.text), answer.text
+
+
+LONG = (
+    "我在长春一个厂子上班，交职工医保十来年了，个人账户里攒了不少钱一直没咋花。我媳妇没正式工作，交的是居民医保，孩子上小学"
+    "也是居民医保，每年交的时候都得单独掏钱。最近听说现在家里人能用我账户里的钱了，那我这个账户里的钱能不能直接给他俩交居民医保啊"
+)
+
+
+def test_the_best_sentence_cut_to_fit_keeps_what_the_others_do_not_say(crowded: Settings) -> None:
+    """Here the sentence on what the account pays for is the best one, and the opening beside it says 账户 already."""
+    answer = build_chain(crowded).ask(LONG)
+    assert answer.answered, answer.text
+    assert "城乡居民基本医疗保险" in body(answer.text), answer.text
+
+
+def test_without_the_rule_for_the_best_sentence_its_account_clause_is_kept(
+    crowded: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The case above is one the rule for the best sentence decides (``TRIM_SAID_BEST``)."""
+    monkeypatch.setattr(answer_module, "TRIM_SAID_BEST", False)
+    answer = build_chain(crowded).ask(LONG)
+    assert "城乡居民基本医疗保险" not in body(answer.text), answer.text
