@@ -97,6 +97,12 @@ STATING_SAME_ARTICLE = 0.75
 # On a large base, a sentence listing the things a 哪些 question asks for answers before a closer one (see
 # ``draft_answer``).
 LISTING_SWAP = True
+# On a large base, "近日" or "春节临近" in a sentence says when it was reported, not when what a time question asks about
+# happened: look-alikes' "本报讯(记者郑敏)近日，通化市正式启动实施职工医保门诊共济保障机制…" and "白城市正式启动…，
+# 春节临近" answered "通化市…门诊共济啥时候开始实行" (the real report gives the day: "今年1月1日起"). Such a sentence
+# gives the kind of fact asked only with a date of its own. At 100k chunks +2 -0, no other answer changed.
+_VAGUE_TIME = re.compile(r"近日|春节临近|临近春节|春节将近")
+VAGUE_TIME = True
 # On a large base, a word the best sentence already says weighs this share of its weight when another quoted sentence
 # is cut to fit: the cut keeps what that sentence adds.
 TRIM_SAID = 0.25
@@ -476,6 +482,11 @@ def draft_answer(
     # Sentences are weighed against the question's words again below: the matches made while scoring are reused.
     credits = Credits(weights, remember=bank.eager, index=bank.char_index)
     scored = score_sentences(bank, hits, info, weights, qvec, required, credits)
+    if VAGUE_TIME and info.kind == "time" and len(bank.index.chunks) > LARGE_BASE_CHUNKS:
+        # "近日" dates the report, not what is asked about (``VAGUE_TIME``).
+        for c in scored:
+            if c.kind_ok and not satisfies("time", _VAGUE_TIME.sub("", bank.sentences[c.sid].norm)):
+                c.kind_ok = False
     if said or within:
         # "还有呢？": what the last answer has not said yet, from the article it came from.
         scored = [
