@@ -102,6 +102,8 @@ LISTING_SWAP = True
 # 春节临近" answered "通化市…门诊共济啥时候开始实行" (the real report gives the day: "今年1月1日起"). Such a sentence
 # gives the kind of fact asked only with a date of its own. At 100k chunks +2 -0, no other answer changed.
 _VAGUE_TIME = re.compile(r"近日|春节临近|临近春节|春节将近")
+# ... unless it names a year, if only in a name ("近日，…红旗H6全球首发仪式在2022广州国际汽车展现场举行" answers "哪年").
+_YEAR_NAMED = re.compile(r"(?<!\d)20\d\d(?!\d)")
 VAGUE_TIME = True
 # On a large base, a word the best sentence already says weighs this share of its weight when another quoted sentence
 # is cut to fit: the cut keeps what that sentence adds.
@@ -485,7 +487,8 @@ def draft_answer(
     if VAGUE_TIME and info.kind == "time" and len(bank.index.chunks) > LARGE_BASE_CHUNKS:
         # "近日" dates the report, not what is asked about (``VAGUE_TIME``).
         for c in scored:
-            if c.kind_ok and not satisfies("time", _VAGUE_TIME.sub("", bank.sentences[c.sid].norm)):
+            norm = bank.sentences[c.sid].norm
+            if c.kind_ok and not satisfies("time", _VAGUE_TIME.sub("", norm)) and not _YEAR_NAMED.search(norm):
                 c.kind_ok = False
     if said or within:
         # "还有呢？": what the last answer has not said yet, from the article it came from.

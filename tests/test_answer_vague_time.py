@@ -55,3 +55,14 @@ def test_a_report_that_gives_the_day_still_answers(crowded: Settings) -> None:
     answer = build_chain(crowded).ask("长春职工医保门诊共济啥时候开始实行")
     assert answer.answered, answer.text
     assert "1月1日" in answer.text, answer.text
+
+
+def test_a_year_named_beside_it_still_answers(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """"近日，…红旗H6全球首发仪式在2022广州国际汽车展现场举行" answers "哪年": the year is in the show's name."""
+    root = tmp_path_factory.mktemp("vague_time_year")
+    settings = crowded_base(root, "hongqi-h6", _look_alike, 300, "copy")
+    chain = build_chain(settings)
+    assert len(chain.index.chunks) > LARGE_BASE_CHUNKS
+    answer = chain.ask("红旗H6是在哪年哪个车展首发的？")
+    assert answer.answered, answer.text
+    assert "2022广州国际汽车展" in answer.text, answer.text
