@@ -89,6 +89,27 @@ SHORT_ARTICLE = 3
 # weight, gives its place to one saying a word the answer lacks when every place is taken. In a large base an
 # article's names weigh most, and the sentences of a paragraph naming them score near the best through it alone.
 IDLE_SAYS = 0.2
+# On a large base, how close to the best a sentence of the same article giving the kind of fact asked must score to
+# answer instead (another article's: 0.8). The article's names weigh the most a word can there (梨树 3.0 against 1.76 on
+# the seed), so its sentences repeating them pull ahead of the one giving the fact: "合作社负责人王宝忠…" scored 0.79 of
+# "六之维…合作社梨树分社是梨树县最大的…" for "…管事儿的是谁". At 100k chunks +2 -0 (at 0.7: +2 -1, a near miss answered).
+STATING_SAME_ARTICLE = 0.75
+# On a large base, a sentence listing the things a 哪些 question asks for answers before a closer one (see
+# ``draft_answer``).
+LISTING_SWAP = True
+# On a large base, "近日" or "春节临近" in a sentence says when it was reported, not when what a time question asks about
+# happened: look-alikes' "本报讯(记者郑敏)近日，通化市正式启动实施职工医保门诊共济保障机制…" and "白城市正式启动…，
+# 春节临近" answered "通化市…门诊共济啥时候开始实行" (the real report gives the day: "今年1月1日起"). Such a sentence
+# gives the kind of fact asked only with a date of its own. At 100k chunks +2 -0, no other answer changed.
+_VAGUE_TIME = re.compile(r"近日|春节临近|临近春节|春节将近")
+# ... unless it names a year, if only in a name ("近日，…红旗H6全球首发仪式在2022广州国际汽车展现场举行" answers "哪年").
+_YEAR_NAMED = re.compile(r"(?<!\d)20\d\d(?!\d)")
+VAGUE_TIME = True
+# On a large base, a word the best sentence already says weighs this share of its weight when another quoted sentence
+# is cut to fit: the cut keeps what that sentence adds.
+TRIM_SAID = 0.25
+# ... and the best one cut to fit keeps the clauses the other quoted sentences do not say.
+TRIM_SAID_BEST = True
 # How close to the best a sentence naming the holder of the title asked for must score to answer instead.
 TITLE_HOLDER = 0.45
 # Words of a part weighing less than this together name nothing (one word of 用/先/得 weighs ~0.3): a part
@@ -96,6 +117,13 @@ TITLE_HOLDER = 0.45
 PROCEDURE_PART_WEIGHT = 1.0
 # ... and a part already answered in substance gets a sentence of its own only if it says this much more of it.
 PART_GAIN = 0.25
+# ... on a large base. The question's words only the real articles hold weigh the most a word can there (上门 3.0
+# against 2.55 on the seed), so the quotes so far say more of a part and a sentence naming what they lack gains less:
+# "延边电业那帮人上门查了多少趟" gained 0.22 with "国网延边供电公司…检查用电线路" beside "上门服务30余次" (0.27 on the
+# seed). At 100k chunks +1 -0 and 5 answers changed, 3 of them now the seed's own (1 before).
+PART_GAIN_LARGE = 0.2
+# On a large base, a how-part all of whose words the quotes say is answered by them (see ``draft_answer``).
+SAID_PART = True
 # Words that ask for the steps themselves ("需要办啥手续"), not about any one thing.
 PROCEDURE_WORDS = frozenset({"手续", "流程", "步骤", "操作", "办理", "申请", "办"})
 
@@ -456,6 +484,12 @@ def draft_answer(
     # Sentences are weighed against the question's words again below: the matches made while scoring are reused.
     credits = Credits(weights, remember=bank.eager, index=bank.char_index)
     scored = score_sentences(bank, hits, info, weights, qvec, required, credits)
+    if VAGUE_TIME and info.kind == "time" and len(bank.index.chunks) > LARGE_BASE_CHUNKS:
+        # "近日" dates the report, not what is asked about (``VAGUE_TIME``).
+        for c in scored:
+            norm = bank.sentences[c.sid].norm
+            if c.kind_ok and not satisfies("time", _VAGUE_TIME.sub("", norm)) and not _YEAR_NAMED.search(norm):
+                c.kind_ok = False
     if said or within:
         # "还有呢？": what the last answer has not said yet, from the article it came from.
         scored = [
@@ -497,10 +531,31 @@ def draft_answer(
         # "解决了多少问题": a close sentence that states a number beats a closer one that does not. In a large base
         # look-alikes recombining the article's clauses without its number ("多解决一些问题，此次督导帮扶…") fill the
         # places after the best, and the sentence stating "61项具体问题" came 11th at 0.91 of the best.
-        look = STATING_LOOK_LARGE if len(bank.index.chunks) > LARGE_BASE_CHUNKS else 8
-        stating = next((c for c in scored[1:look] if c.kind_ok and c.score >= 0.8 * scored[0].score), None)
+        large = len(bank.index.chunks) > LARGE_BASE_CHUNKS
+        look = STATING_LOOK_LARGE if large else 8
+        home_doc = bank.sentences[scored[0].sid].doc_id
+
+        def bar(c: Scored) -> float:
+            return STATING_SAME_ARTICLE if large and bank.sentences[c.sid].doc_id == home_doc else 0.8
+
+        stating = next((c for c in scored[1:look] if c.kind_ok and c.score >= bar(c) * scored[0].score), None)
         if stating is not None:
             scored = [stating, *[c for c in scored if c is not stating]]
+    kind_noun = _asked_kinds(info.norm, weights) if LISTING_SWAP and len(bank.index.chunks) > LARGE_BASE_CHUNKS else ""
+    if scored and kind_noun and not _lists_kind(bank.sentences[scored[0].sid].norm, kind_noun):
+        # "工作组主要采取哪些方式开展帮扶": a sentence listing them ("采取现场查看、查阅资料、交流座谈等方式") answers
+        # before a closer one that only says there are some ("因地制宜采取多种方式"). In a large base look-alikes
+        # recombining the article's clauses score above the listing sentence (0.87 of the best).
+        lister = next(
+            (
+                c
+                for c in scored[1:STATING_LOOK_LARGE]
+                if c.score >= 0.8 * scored[0].score and _lists_kind(bank.sentences[c.sid].norm, kind_noun)
+            ),
+            None,
+        )
+        if lister is not None:
+            scored = [lister, *[c for c in scored if c is not lister]]
     # "省生态环境厅厅长是韩良吧": a check of who holds a title is answered by the sentence naming its holder too.
     title = asked_title(info.norm) if info.kind == "person" else checks_title_holder(info.norm)
     unnamed = ""
@@ -659,6 +714,7 @@ def draft_answer(
             if spare >= MIN_PIECE:
                 add(opening, min(need, spare))
 
+    part_gain = PART_GAIN_LARGE if len(bank.index.chunks) > LARGE_BASE_CHUNKS else PART_GAIN
     for part_text, part in parts:
         # "能花我个人账户的钱吗 用之前得先干啥": the second question gets its own best sentence.
         if len(chosen) >= max_sentences and not supplements:
@@ -668,6 +724,18 @@ def draft_answer(
         pick: Scored | None = None
         aside = False  # the pick only says more of the part's words than quotes that already give what it asks
         named = sum(weights[w] for w in words if w not in PROCEDURE_WORDS)
+        if (
+            # "调压器冬天冻堵了咋整 站里的人是咋弄的": a how-part whose words the quotes already say asks how they did the
+            # thing the quotes tell ("站内当班人员紧盯运行压力…反复排查"). In a large base its lone noun (站: 0.89)
+            # weighs less than ``PROCEDURE_PART_WEIGHT`` and the part was read as naming nothing, answered with another
+            # sentence of the article that tells how (the night's tanker filling). On the seed it weighs more.
+            SAID_PART
+            and named > 0.0
+            and len(bank.index.chunks) > LARGE_BASE_CHUNKS
+            and all(credit[w] >= 0.5 for w in words if w not in PROCEDURE_WORDS)
+            and asks_procedure(normalize(part_text))
+        ):
+            continue
         if named < PROCEDURE_PART_WEIGHT and asks_procedure(normalize(part_text)):
             # "用之前得先干啥" names nothing of its own: it asks how to do what the rest of the message is about,
             # so it is answered by the best sentence of that article that tells how.
@@ -698,7 +766,7 @@ def draft_answer(
             says = coverage_of(part_weights, credit_of(part_weights, [bank.text(best_part.sid)])) if best_part else 0.0
             # "一共几个工作组 去了几个地区": a sentence that says a little more of the part's words than the quotes so
             # far is no answer to it when they already give what it asks (the count).
-            answered = says - coverage_of(part_weights, quoted) < PART_GAIN and (kind not in _PART_KINDS or gives)
+            answered = says - coverage_of(part_weights, quoted) < part_gain and (kind not in _PART_KINDS or gives)
             if best_part is not None and says >= 0.5 and not answered:
                 pick = best_part
                 # "一共分了几个组 去了几个地区" with a quote giving the count: a sentence saying more of the part's words
@@ -749,9 +817,23 @@ def draft_answer(
     chosen.sort(key=lambda c: (bank.sentences[c.sid].doc_id, bank.sentences[c.sid].start))
     # "具体咋操作": any quoted sentence that tells how is cut to keep its steps (``asks_how``).
     draft.opener = _opener(info, bank.sentences[best.sid])
+    trim_weights = {c.sid: weights for c in chosen}
+    if len(chosen) > 1 and len(bank.index.chunks) > LARGE_BASE_CHUNKS:
+        # A sentence quoted beside the best one and cut to fit keeps the clauses that say what the best one does not
+        # (``TRIM_SAID``): "…可使用个人账户资金支付…，还可用于缴纳…城乡居民基本医疗保险等费用" beside "职工医保个人账户资金
+        # 可由家庭成员共用共享" is quoted for 居民医保, not for 账户 again. In a large base the article's own words weigh
+        # more than on the seed (账户 3.0 against 2.55), and the clause repeating them was kept instead.
+        said_best = credits.credit([bank.text(best.sid)])
+        lacking = {w: (TRIM_SAID * v if said_best[w] >= 0.5 else v) for w, v in weights.items()}
+        trim_weights.update({c.sid: lacking for c in chosen if c.sid != best.sid})
+        if TRIM_SAID_BEST:
+            # So is the best one, beside the others: "…可使用个人账户资金支付…，还可用于缴纳…城乡居民基本医疗保险等费用"
+            # answering "…账户里的钱能不能直接给他俩交居民医保" beside "…职工医保个人账户资金可由家庭成员共用共享".
+            said_others = credits.credit([bank.text(c.sid) for c in chosen if c.sid != best.sid])
+            trim_weights[best.sid] = {w: (TRIM_SAID * v if said_others[w] >= 0.5 else v) for w, v in weights.items()}
     for c in chosen:
         sentence = bank.sentences[c.sid]
-        source = _trim(sentence, weights, info, allot[c.sid], how=c.sid in how_to or asks_how)
+        source = _trim(sentence, trim_weights[c.sid], info, allot[c.sid], how=c.sid in how_to or asks_how)
         draft.segments.append(Segment(sentence, source, absolutise(source, sentence.date)))
     for _ in range(len(draft.segments) + 1):
         over = len(draft.opener) + sum(len(seg.display) for seg in draft.segments) - budget
@@ -760,7 +842,8 @@ def draft_answer(
         # Dates made absolute ("近日（2023年1月3日报道）") and the 可以 opener take room too: cut the longest piece.
         seg = max(draft.segments, key=lambda x: len(x.display))
         how = asks_how or any(c.sid in how_to and bank.sentences[c.sid] is seg.sentence for c in chosen)
-        source = _trim(seg.sentence, weights, info, max(MIN_PIECE, len(seg.source) - over), how=how)
+        own_weights = next((trim_weights[c.sid] for c in chosen if bank.sentences[c.sid] is seg.sentence), weights)
+        source = _trim(seg.sentence, own_weights, info, max(MIN_PIECE, len(seg.source) - over), how=how)
         if len(source) >= len(seg.source):
             source = seg.source[: max(MIN_PIECE, len(seg.source) - over)]
         seg.source, seg.display = source, absolutise(source, seg.sentence.date)
@@ -835,6 +918,23 @@ def draft_answer(
         draft.missing_weight = missing[draft.missing]
         draft.missing_share = draft.missing_weight / max(sum(judged.values()), 1e-9)
     return draft
+
+
+_WHICH_KINDS = re.compile(r"(?:哪些|哪几(?:种|类|样)?|什么|啥)(?:样的|的)?")
+
+
+def _asked_kinds(norm: str, weights: dict[str, float]) -> str:
+    """The noun after 哪些/什么 ("采取哪些方式" -> 方式): the things the answer must name, "" if none."""
+    for m in _WHICH_KINDS.finditer(norm):
+        noun = next((w for w in weights if len(w) >= 2 and norm.startswith(w, m.end())), "")
+        if noun:
+            return noun
+    return ""
+
+
+def _lists_kind(norm: str, noun: str) -> bool:
+    """Whether a sentence lists things of that kind: "现场查看、查阅资料、交流座谈等方式"."""
+    return re.search(rf"、[^，。；,;]{{1,24}}?等(?:[\d一二三四五六七八九十几多]+[个项种类家条名])?{re.escape(noun)}", norm) is not None
 
 
 def _said(sentence: str, answer: str) -> bool:
