@@ -22,7 +22,7 @@ _FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 
     压根 压根儿 这么回事 是这么回事 搁 掺和 那块儿 这块儿 块儿 多久 多长时间 之类
     细点 详细 详细点 说细点 念叨 天天念叨 里边 里面 那天 那一天 报上 报纸上 新闻上
     半天 听了半天 乐意 不乐意 愿意 不愿意 整明白 没整明白 弄明白 没弄明白 这回 那回
-    眼熟 瞅着眼熟 记不住 我记不住"""
+    眼熟 瞅着眼熟 记不住 我记不住 那款 这款"""
 FILLERS = frozenset(_FILLER_TEXT.split())
 
 # Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.
@@ -370,6 +370,15 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "给钱": ("补贴", "津补贴", "派费", "加班费"),  # "给钱了没": paid them more
     "招呼": ("四不两直",),  # "提前打好招呼": 不打招呼 is one of the 四不
     "防": ("防止", "确保", "预防"),  # "站里咋防的": how it is prevented
+    "不住院": ("门诊",),  # "不住院光在门诊瞧病": outpatient care
+    "拍片子": ("检查",),
+    "针管": ("医用耗材",),
+    "纱布": ("医用耗材",),
+    "下基层": ("深入基层", "基层"),
+    "小组": ("工作组",),
+    "零百": ("百公里加速",),  # 0 to 100 km/h
+    "瓶子": ("钢瓶",),
+    "功能": ("模块",),  # an app's or a WeChat account's feature is its 模块
     "评价": ("说", "表示", "认为"),  # "他咋评价的": what he said of it
 }
 

@@ -150,6 +150,13 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("吉林市查快递网点事先打好招呼了没", "四不两直", "postal-baotong"),  # 招呼 (cut 打好/招呼) ~ 四不两直
         ("调压器冬天爱出啥毛病 站里咋防", "冻堵", "gas-new-year-eve"),  # 防 ~ 防止, 确保
         ("梨树供电所给种草莓的发了个卡 叫啥我记不住了", "便民服务联系卡", "power-lishu-strawberry"),  # 记不住: a filler
+        ("不住院光看门诊能去多大的医院报", "三级及以下", "cc-medical-outpatient"),  # 不住院 ~ 门诊
+        ("现在门诊拍片子的钱给报不", "做检查", "cc-medical-outpatient"),  # 拍片子 ~ 检查
+        ("门诊用的针管纱布能报不", "医用耗材", "cc-medical-outpatient"),  # 针管, 纱布 ~ 医用耗材
+        ("生态帮扶下基层一共几个小组走了多少地区", "9个地区", "eco-supervision"),  # 下基层, 小组 ~ 工作组
+        ("红旗那款H6零百要几秒", "6.8秒", "hongqi-h6"),  # 零百 ~ 百公里加速; 那款 says nothing
+        ("辽源那旮瘩液化气站一天能灌多少瓶子", "800余套", "gas-new-year-eve"),  # 瓶子 ~ 钢瓶
+        ("医保里让家里人共用钱的功能在哪弄", "吉林医保公共服务", "cc-medical-outpatient"),  # 功能 ~ 模块
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
