@@ -473,6 +473,10 @@ class FaqChain:
             again = drafted("")
             if decide(again, info, self.thresholds, swapped=True)[0]:
                 draft, ok, reason, state["all_said"] = again, True, "ok", True
+        if ok and (unmet := _unmet_practical_part(state["parts"], draft)):
+            # "吉林市极兔网点在哪儿 我的快递好几天不动了上哪投诉": a part asking where, what number or what price that no
+            # quote gives is what the resident came for; quoting the articles' nearby sentences would read as an answer.
+            ok, reason = False, f"part_{unmet}_missing"
         state["draft"] = draft
         state["decision"] = (ok, reason)
         if ok and self.llm is not None:
@@ -666,6 +670,20 @@ def _report_hits(index: KnowledgeIndex, doc_ids: Sequence[str], kind: Kind) -> l
 
 def _has_freshness(text: str) -> bool:
     return "政策可能已有调整" in text
+
+
+# The practical asks a resident calls about, which only a sentence giving them answers.
+_PRACTICAL_KINDS = frozenset({"address", "phone", "price", "fee"})
+
+
+def _unmet_practical_part(parts: Sequence[str], draft: Any) -> str:
+    """The kind of the first part of a several-part message that asks an address, a number to call, a price or a fee
+    which none of the quoted sentences gives, or ""."""
+    for part in parts:
+        kind = classify(part).kind
+        if kind in _PRACTICAL_KINDS and not any(satisfies(kind, seg.sentence.norm) for seg in draft.segments):
+            return kind
+    return ""
 
 
 def _topic(loaded: _Loaded, citations: list[Citation]) -> str | None:

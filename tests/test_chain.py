@@ -12,7 +12,7 @@ from answers_support import KNOWLEDGE, article_texts, assert_citations_exact, bo
 from bot.chain import FaqChain, Turn, answer_to_turn, build_chain
 from bot.condense import asked_models
 from bot.config import Settings
-from bot.question import asks_change, states_change
+from bot.question import asks_change, classify, states_change
 
 
 @pytest.fixture(scope="module")
@@ -268,3 +268,16 @@ def test_a_model_the_articles_do_not_report_on_is_declined(chain: FaqChain) -> N
     assert not other.answered, other.text
     reported = chain.ask("红旗H6百公里加速几秒")
     assert reported.answered and "6.8秒" in reported.text, reported.text
+
+
+@pytest.mark.parametrize("question", ["长春圆通分拨中心在哪儿 我快递丢了上哪投诉", "德惠加气母站在哪个位置 私家车能去加气不"])
+def test_a_message_asking_an_address_no_article_gives_is_declined_whole(chain: FaqChain, question: str) -> None:
+    """Its first part asks where a place is; the articles' sentences naming the place are no answer to the message."""
+    answer = chain.ask(question)
+    assert not answer.answered, answer.text
+
+
+def test_a_message_whose_parts_the_articles_answer_is_still_answered(chain: FaqChain) -> None:
+    assert classify("辽源液化气灌装站在哪个位置").kind == "address"
+    answer = chain.ask("门诊共济啥时候开始的 在哪办")
+    assert answer.answered and "1月1日" in answer.text, answer.text
