@@ -915,10 +915,20 @@ def test_owning_up_to_a_slip_asks_the_last_question_of_what_is_said_instead(chai
     assert answer.answered and "1月1日" in answer.text, answer.text
 
 
-def test_when_they_went_asks_about_the_trip_just_answered(chain: FaqChain) -> None:
-    """"那啥时候去的" after "第二工作组先后到了哪些市", which names no subject to carry: when that trip was."""
-    _, answer = _talk(chain, "第二工作组先后到了哪些市", "那啥时候去的")
-    assert answer.answered and "11月10日" in answer.text, answer.text
+@pytest.mark.parametrize(
+    ("first", "then", "fact"),
+    [
+        # "那啥时候去的" after a question naming no subject to carry: when that trip was.
+        ("第二工作组先后到了哪些市", "那啥时候去的", "11月10日"),
+        # "派了三个组下去是吧": the resident checks a count; the article's 5个 answers it.
+        ("吉林市邮政管理局查网点用的啥方式", "派了三个组下去是吧", "5个"),
+    ],
+)
+def test_a_bare_when_or_a_figure_said_back_asks_about_the_last_answer(
+    chain: FaqChain, first: str, then: str, fact: str
+) -> None:
+    _, answer = _talk(chain, first, then)
+    assert answer.answered and fact in answer.text, answer.text
 
 
 def test_what_he_said_after_who_is_the_words_of_the_person_named(chain: FaqChain) -> None:
@@ -940,12 +950,6 @@ def test_doing_this_there_too_asks_the_last_question_of_that_place(chain: FaqCha
     _, answer = _talk(chain, "延边供电让返乡的用啥APP", "梨树也推这个吗")
     assert "梨树" in answer.rewritten_question and "APP" in answer.rewritten_question
     assert answer.answered and "网上国网" in answer.text, answer.text
-
-
-def test_a_figure_said_back_with_a_closing_shi_ba_asks_the_figure(chain: FaqChain) -> None:
-    """"派了三个组下去是吧": the resident checks a count; the article's 5个 answers it."""
-    _, answer = _talk(chain, "吉林市邮政管理局查网点用的啥方式", "派了三个组下去是吧")
-    assert answer.answered and "5个" in answer.text, answer.text
 
 
 def test_another_model_after_questions_on_one_asks_of_that_model(chain: FaqChain) -> None:
