@@ -676,9 +676,9 @@ def _has_freshness(text: str) -> bool:
 _PRACTICAL_KINDS = frozenset({"address", "phone", "price", "fee"})
 
 
-def _unmet_practical_part(parts: Sequence[str], draft: Any) -> str:
-    """The kind of the first part of a several-part message that asks an address, a number to call, a price or a fee
-    which none of the quoted sentences gives, or ""."""
+def _unmet_practical_part(parts: Sequence[str], draft: Draft) -> str:
+    """The kind of the first part of a several-part message asking an address, a number to call, a price or a fee that
+    none of the quoted sentences gives, or ""."""
     for part in parts:
         kind = classify(part).kind
         if kind in _PRACTICAL_KINDS and not any(satisfies(kind, seg.sentence.norm) for seg in draft.segments):
