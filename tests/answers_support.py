@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -55,3 +55,24 @@ def crowded_base(root: Path, article: str, report: Callable[[int], str], count: 
     result = ingest_paths(settings)
     assert not result.errors and not result.fatal
     return settings
+
+
+# Places the generated look-alikes are set in, in turn.
+LOOK_ALIKE_CITIES = ("通辽", "岳阳", "唐山", "青岛", "宜昌", "汪清", "大同", "柳州", "赣州", "绵阳", "泉州")
+
+
+def look_alikes(
+    title: str, topic: str, sentence: str, fillers: Sequence[str], cities: Sequence[str] = LOOK_ALIKE_CITIES
+) -> Callable[[int], str]:
+    """The ``report`` for ``crowded_base``: the n-th look-alike is a one-sentence report of 2021 titled "<title>之n",
+    set in the next of ``cities``; ``sentence`` is formatted with that {city} and a {filler}, the next of ``fillers``
+    after each round of the cities."""
+
+    def report(n: int) -> str:
+        city, filler = cities[n % len(cities)], fillers[n // len(cities) % len(fillers)]
+        return (
+            f"---\nid: copy-{n:03d}\ntitle: {title}之{n}\ndate: 2021-07-{n % 28 + 1:02d}\ntopics: [{topic}]\n"
+            f"region: [{city}]\n---\n{sentence.format(city=city, filler=filler)}\n"
+        )
+
+    return report

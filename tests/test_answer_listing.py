@@ -8,24 +8,17 @@ Real files in a temp folder, a real index built by ``ingest_paths``, the real ch
 from __future__ import annotations
 
 import pytest
-from answers_support import body, crowded_base
+from answers_support import body, crowded_base, look_alikes
 
 import bot.answer as answer_module
 from bot.chain import build_chain
 from bot.config import Settings
 from bot.retrieve import LARGE_BASE_CHUNKS
 
-CITIES = ["通辽", "岳阳", "唐山", "青岛", "宜昌", "汪清", "大同", "柳州", "赣州", "绵阳", "泉州"]
 FILLERS = ["当人们准备迎接新年时", "在严寒中", "时值岁尾", "隆冬腊月", "春节临近"]
 QUESTION = "督导帮扶工作组主要采取哪些方式开展帮扶？"
 
-
-def _look_alike(n: int) -> str:
-    city, filler = CITIES[n % len(CITIES)], FILLERS[n // len(CITIES) % len(FILLERS)]
-    return (
-        f"---\nid: copy-{n:03d}\ntitle: 督导帮扶之{n}\ndate: 2021-07-{n % 28 + 1:02d}\ntopics: [ecology]\n"
-        f"region: [{city}]\n---\n{filler}，督导帮扶工作组因地制宜采取多种方式开展工作。\n"
-    )
+_look_alike = look_alikes("督导帮扶", "ecology", "{filler}，督导帮扶工作组因地制宜采取多种方式开展工作。", FILLERS)
 
 
 @pytest.fixture(scope="module")

@@ -10,24 +10,17 @@ Real files in a temp folder, a real index built by ``ingest_paths``, the real ch
 from __future__ import annotations
 
 import pytest
-from answers_support import body, crowded_base
+from answers_support import body, crowded_base, look_alikes
 
 import bot.answer as answer_module
 from bot.chain import build_chain
 from bot.config import Settings
 from bot.retrieve import LARGE_BASE_CHUNKS
 
-CITIES = ["通辽", "岳阳", "唐山", "青岛", "宜昌", "汪清", "大同", "柳州", "赣州", "绵阳", "泉州"]
 FILLERS = ["地方不仅知道要做什么", "在严寒中", "加快建设生态强省", "确保问题解决到位", "保证返乡人员用电无忧"]
 QUESTION = "调压器冬天冻赌了咋整 站里的人是咋弄的"
 
-
-def _look_alike(n: int) -> str:
-    city, filler = CITIES[n % len(CITIES)], FILLERS[n // len(CITIES) % len(FILLERS)]
-    return (
-        f"---\nid: copy-{n:03d}\ntitle: 保供之{n}\ndate: 2021-07-{n % 28 + 1:02d}\ntopics: [gas]\n"
-        f"region: [{city}]\n---\n{city}的燃气保供一线迎来最忙碌的时刻，{filler}。\n"
-    )
+_look_alike = look_alikes("保供", "gas", "{city}的燃气保供一线迎来最忙碌的时刻，{filler}。", FILLERS)
 
 
 @pytest.fixture(scope="module")

@@ -9,24 +9,17 @@ folder, a real index built by ``ingest_paths``, the real chain.
 from __future__ import annotations
 
 import pytest
-from answers_support import body, crowded_base
+from answers_support import body, crowded_base, look_alikes
 
 import bot.answer as answer_module
 from bot.chain import build_chain
 from bot.config import Settings
 from bot.retrieve import LARGE_BASE_CHUNKS
 
-CITIES = ["通辽", "岳阳", "唐山", "青岛", "宜昌", "汪清", "大同", "柳州", "赣州", "绵阳", "泉州"]
 FILLERS = ["地方不仅知道要做什么", "在严寒中", "加快建设生态强省", "确保问题解决到位", "保证返乡人员用电无忧"]
 QUESTION = "我媳妇在长春上班有职工医保，我想用她账户里的钱给孩子交居民医保，这样行吗？"
 
-
-def _look_alike(n: int) -> str:
-    city, filler = CITIES[n % len(CITIES)], FILLERS[n // len(CITIES) % len(FILLERS)]
-    return (
-        f"---\nid: copy-{n:03d}\ntitle: 门诊共济之{n}\ndate: 2021-07-{n % 28 + 1:02d}\ntopics: [medical_insurance]\n"
-        f"region: [{city}]\n---\n{city}市正式启动实施职工医保门诊共济保障机制，{filler}。\n"
-    )
+_look_alike = look_alikes("门诊共济", "medical_insurance", "{city}市正式启动实施职工医保门诊共济保障机制，{filler}。", FILLERS)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ Real files in a temp folder, a real index built by ``ingest_paths``, the real ch
 from __future__ import annotations
 
 import pytest
-from answers_support import crowded_base
+from answers_support import crowded_base, look_alikes
 
 import bot.answer as answer_module
 from bot.chain import build_chain
@@ -19,13 +19,9 @@ CITIES = ["通化", "白城", "岳阳", "唐山", "青岛", "宜昌", "汪清", 
 REPORTERS = ["陈梅霞", "白凯新", "郑敏", "姜帅", "邹鸣亮"]
 QUESTION = "通化市职工医保门诊共济啥时候开始实行"
 
-
-def _look_alike(n: int) -> str:
-    city, reporter = CITIES[n % len(CITIES)], REPORTERS[n // len(CITIES) % len(REPORTERS)]
-    return (
-        f"---\nid: copy-{n:03d}\ntitle: 门诊共济之{n}\ndate: 2021-07-{n % 28 + 1:02d}\ntopics: [medical_insurance]\n"
-        f"region: [{city}]\n---\n本报讯(记者{reporter})近日，{city}市正式启动实施职工医保门诊共济保障机制。\n"
-    )
+_look_alike = look_alikes(
+    "门诊共济", "medical_insurance", "本报讯(记者{filler})近日，{city}市正式启动实施职工医保门诊共济保障机制。", REPORTERS, CITIES
+)
 
 
 @pytest.fixture(scope="module")
