@@ -155,7 +155,10 @@ _ADDRESS = re.compile(
 # "每个月几号到账": a day of every month, which a date ("2023年1月1日起") does not give.
 _MONTHDAY = re.compile(r"(?:每个月|每月|月月)[^，,。？?\s]{0,8}?(?:几号|几日|哪天|哪一天|哪号)")
 _MONTHDAY_IN_SOURCE = re.compile(r"(?:每个月|每月)[^，。；]{0,6}?(?:\d+|[一二三四五六七八九十]+)\s*[日号]")
-_CLOCK = re.compile(r"几点(?!几)|几点钟|开门|关门")  # not "几点几的发动机" (2.0, said as 二点零)
+# Not "几点几的发动机" (2.0, said as 二点零); 开门/关门 only with a when: "会不会关门" asks whether, not at what hour.
+_CLOCK = re.compile(
+    r"几点(?!几)|几点钟|(?:开门|关门)(?:时间|点)|(?:什么时候|啥时候|啥时|何时|多会儿|多咱)[^，。？！,?!\s]{0,4}(?:开门|关门)"
+)
 _TIME = re.compile(
     r"什么时候|啥时候|啥时|何时|哪天|哪一天|哪几天|几号|几点(?!几)|哪年|哪一年|几月|什么时间|啥时间|(?<![节假])日期|从哪天"
     r"|多会儿|多咱|啥前儿"  # the north-east's "when" ("多会儿开始实行的")

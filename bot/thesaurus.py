@@ -22,7 +22,7 @@ _FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 
     压根 压根儿 这么回事 是这么回事 搁 掺和 那块儿 这块儿 块儿 多久 多长时间 之类
     细点 详细 详细点 说细点 念叨 天天念叨 里边 里面 那天 那一天 报上 报纸上 新闻上
     半天 听了半天 乐意 不乐意 愿意 不愿意 整明白 没整明白 弄明白 没弄明白 这回 那回
-    眼熟 瞅着眼熟 记不住 我记不住 那款 这款"""
+    眼熟 瞅着眼熟 记不住 我记不住 那款 这款 这么 那么 说法 帮人 哪帮人"""
 FILLERS = frozenset(_FILLER_TEXT.split())
 
 # Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.
@@ -102,6 +102,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "电路": ("线路",),
     "外地": ("在外", "外出"),
     "帐户": ("账户",),
+    "户头": ("账户",),  # "个人户头少打的钱": an account (a bank book's 户头)
     "个人帐户": ("个人账户",),
     "闺女": ("家庭成员",),
     "女儿": ("家庭成员",),
@@ -132,6 +133,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "屁股": ("尾部",),  # a car's 屁股 is its rear
     "腚": ("尾部",),
     "办法": ("方式", "措施"),
+    "法子": ("方式", "措施"),  # 办法 in 东北话
     "软件": ("app",),
     "阿普": ("app",),  # APP said aloud and typed by ear
     "爱屁屁": ("app",),
@@ -190,6 +192,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "打进": ("计入", "划入", "注入"),
     "油井": ("油田",),  # a field's wells
     "减压": ("调压",),  # a gas station that lowers the pressure is a 调压站
+    "降压": ("调压",),
     "快递员": ("一线人员", "从业人员"),  # the postal article's words for its couriers
     "寄": ("寄递",),
     "开通": ("建立",),
@@ -249,12 +252,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "停运": ("打烊",),  # a courier company that stops running over the holiday has closed (打烊)
     "放假": ("打烊",),  # "快递春节放假不": a service on holiday is closed
     "停": ("打烊",),  # "过年快递会不会停": a service that stops is closed ("停电", "停气" are words of their own)
+    "关门": ("打烊",),  # "过年快递关门不": a shop that shuts is closed
     "鼓励": ("引导",),  # "咋鼓励快递小哥回来上班": what draws them back (引导…返岗)
     "复工": ("返岗",),
     "乡下": ("农村",),
     "送药": ("医疗物资", "药品"),  # medicine delivered is medical supplies sent
     "急用": ("急需",),  # "急用的药": goods needed in a hurry
     "先": ("优先",),  # "药能先送不": sent before the rest
+    "特别": ("特殊",),  # "有啥特别的安排": special
     "外寄": ("寄递",),  # "往外寄东西": posting (jieba cuts 往/外寄)
     "偏僻": ("偏远",),
     "伙食": ("饮食",),
@@ -262,6 +267,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     # 燃气保供
     "煤气": ("燃气", "液化气"),  # what residents call piped and bottled gas alike
     "灌气": ("充装", "灌装"),
+    "充气": ("充装",),  # "给槽车充气": filling with gas
     "罐": ("钢瓶",),  # 一罐气: a gas cylinder
     "罐车": ("槽车",),
     "冻住": ("冻堵",),
@@ -340,6 +346,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "中转": ("分拨",),  # a courier's 中转仓 is its 分拨中心
     "中转仓": ("分拨中心",),
     "中转站": ("分拨中心",),
+    "中转场": ("分拨中心",),
+    "中转场子": ("分拨中心",),
     "排掉": ("消除", "排除"),  # faults got rid of
     "油层": ("油田",),  # a field's oil-bearing layer
     "攒": ("累计",),  # "攒了多少": accumulated

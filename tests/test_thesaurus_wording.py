@@ -157,6 +157,21 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("红旗那款H6零百要几秒", "6.8秒", "hongqi-h6"),  # 零百 ~ 百公里加速; 那款 says nothing
         ("辽源那旮瘩液化气站一天能灌多少瓶子", "800余套", "gas-new-year-eve"),  # 瓶子 ~ 钢瓶
         ("医保里让家里人共用钱的功能在哪弄", "吉林医保公共服务", "cc-medical-outpatient"),  # 功能 ~ 模块
+        ("在职的个人户头每月进多少", "2%", "cc-medical-outpatient"),  # 户头 ~ 账户
+        ("吉林市那个降压站管多少户", "10万户", "gas-new-year-eve"),  # 降压 ~ 调压
+        ("辽源过年快递会不会关门", "不打烊", "postal-baotong"),  # 关门 ~ 打烊
+        ("过年期间快递网点关门吗", "不打烊", "postal-baotong"),  # 关门吗 asks whether, not at what hour
+        ("德惠那个给罐车充气的大站 元旦前一晚谁领着人干的", "熊华", "gas-new-year-eve"),  # 充气 ~ 充装
+        ("长春管快递的局去了哪几家快递的中转场子", "京东", "postal-baotong"),  # 中转场子 ~ 分拨中心
+        # 特别 ~ 特殊: "优先特殊配送机制"
+        (
+            "我家在松原下面的屯子，家里老人等着外地寄来的药，现在快递都压着，听说松原对看病用的东西有啥特别的安排，乡下能送到不？",
+            "优先特殊配送机制",
+            "postal-baotong",
+        ),
+        ("职工医保个人账户家里人能一块用 打啥时候开始这么整的", "1月1日", "cc-medical-outpatient"),  # 这么: a filler
+        ("听说快递对药品有优先送的说法 松原咋规定的", "优先特殊配送机制", "postal-baotong"),  # 说法: a filler
+        ("延边是哪帮人挨家给打工回来的查电线", "共产党员服务队", "yanbian-power-returnees"),  # 哪帮人: who
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
@@ -199,6 +214,8 @@ def test_a_year_asked_after_a_station_is_its_yearly_total(chain: FaqChain) -> No
         "乡下大棚用电贵吗",  # 乡下 ~ 农村, but no price of power
         "快递员罚款太多去哪投诉",
         "燃气灶出毛病咋办",
+        "快递网点春节啥时候开门",  # a when-question about opening asks an hour no article gives
+        "燃气公司几点关门",
         "退休的二五年往后往卡里存多少",  # 往后 ~ 起, but the article gives no figure for 2025  # 出毛病 ~ 易出现 is a tendency: no article says what to do about a stove
     ],
 )
@@ -261,6 +278,8 @@ def test_trips_asked_after_the_visits_are_the_visits_counted(chain: FaqChain) ->
         ("梨树最大的草莓合作社种了多少亩", "带了多少人在家门口干活", "100余位"),
         # 跑 ~ 分赴: "分赴昌邑区、丰满区…" is where they went.
         ("吉林市邮管局查快递网点用的啥方式", "跑了哪几个区", "昌邑区"),
+        # 法子 ~ 方式: "5个督导组采取“四不两直”的方式".
+        ("吉林市那几个督导组都跑了哪些区", "用的啥法子查的", "四不两直"),
     ],
 )
 def test_follow_ups_in_everyday_words_are_answered(chain: FaqChain, first: str, then: str, fact: str) -> None:
