@@ -355,7 +355,7 @@ def _within_named(norm: str, place: str) -> bool:
     )
 
 
-_RELATIVE_YEAR = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
+_RELATIVE_YEAR = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "下一年": 1, "来年": 1, "后年": 2}
 _RELATIVE_YEARS = re.compile("|".join(_RELATIVE_YEAR))
 _STATED_YEAR = re.compile(r"20\d\d年")
 

@@ -183,7 +183,7 @@ _TERM_CHARS = 6
 # and a direction after a verb: "寄过来" (mailed over), "报上来" (reported up).
 # When the articles do not use the whole, the word without it is what the resident named.
 # "往卡里打多少", "往地下打二氧化碳": 打 after 往 (towards) is putting something in, not calling or hitting.
-_PUT_INTO = re.compile(r"(往[^，。？?！!\s打]{0,6}?)打(?![入招电车折听算工扫开印针])")
+_PUT_INTO = re.compile(r"(往[^，。？?！!\s打]{0,6}?)打(?![入招电车折听算工扫开印针钱])")
 # A place word or a pronoun the cut glued to the verb after it ("公众号里弄", "能给他用").
 _GLUED_PLACE = frozenset("里上下他她我你")
 _GLUED_VERB = frozenset("弄整搞办用")

@@ -391,7 +391,7 @@ _APPROX = re.compile(r"好几|十几|几十|几百|几千|几万|那几|这几")
 # "个人账户每月划多少钱", "往里打多少钱": money put into an account, not a price a resident pays.
 _CREDITED = re.compile(r"(?:划|打|存|计入|划入)(?:了|进|入|到)?(?:卡里|账户里|里)?多少钱")
 # "改造整了多少钱", "砸进去多少钱": spent.
-_SPENT = re.compile(r"投了|投资|投入|投进|花了|花进|砸了|砸进|砸下|拨了|拨付|补了|(?:整|搞|弄)了多少钱")
+_SPENT = re.compile(r"投了|投多少|投资|投入|投进|花了|花进|砸了|砸进|砸下|拨了|拨付|补了|(?:整|搞|弄)了多少钱")
 
 
 # "为啥会这样": a cause or a purpose, which a sentence gives with 由于/为了/受…影响.

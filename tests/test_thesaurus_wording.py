@@ -172,6 +172,8 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("职工医保个人账户家里人能一块用 打啥时候开始这么整的", "1月1日", "cc-medical-outpatient"),  # 这么: a filler
         ("听说快递对药品有优先送的说法 松原咋规定的", "优先特殊配送机制", "postal-baotong"),  # 说法: a filler
         ("延边是哪帮人挨家给打工回来的查电线", "共产党员服务队", "yanbian-power-returnees"),  # 哪帮人: who
+        ("退休的人个人账户今年咋往里打钱", "4%", "cc-medical-outpatient"),  # 往里打钱 is 打钱 ~ 计入, money and all
+        ("国家电网在梨树改电网投多少钱", "2.1亿元", "power-lishu-strawberry"),  # 投多少钱: a sum spent, not a price
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
@@ -216,6 +218,7 @@ def test_a_year_asked_after_a_station_is_its_yearly_total(chain: FaqChain) -> No
         "燃气灶出毛病咋办",
         "快递网点春节啥时候开门",  # a when-question about opening asks an hour no article gives
         "燃气公司几点关门",
+        "梨树农网改造来年投多少钱",  # 来年 is the year after the report's: no article gives it
         "退休的二五年往后往卡里存多少",  # 往后 ~ 起, but the article gives no figure for 2025  # 出毛病 ~ 易出现 is a tendency: no article says what to do about a stove
     ],
 )
