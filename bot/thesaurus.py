@@ -22,7 +22,8 @@ _FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 
     压根 压根儿 这么回事 是这么回事 搁 掺和 那块儿 这块儿 块儿 多久 多长时间 之类
     细点 详细 详细点 说细点 念叨 天天念叨 里边 里面 那天 那一天 报上 报纸上 新闻上
     半天 听了半天 乐意 不乐意 愿意 不愿意 整明白 没整明白 弄明白 没弄明白 这回 那回
-    眼熟 瞅着眼熟 记不住 我记不住 那款 这款 这么 那么 说法 帮人 哪帮人"""
+    眼熟 瞅着眼熟 记不住 我记不住 那款 这款 这么 那么 说法 帮人 哪帮人
+    呐 那宿 一宿 宿 大伙 大伙儿 大家伙 那阵 这阵"""
 FILLERS = frozenset(_FILLER_TEXT.split())
 
 # Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.
@@ -75,6 +76,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "年前": ("春节",),
     "冬天": ("冬季",),
     "打工": ("务工",),
+    "打工人": ("务工人员",),  # jieba cuts it 打/工人
     "回来": ("返乡", "返岗"),
     "回家": ("返乡",),
     "回乡": ("返乡",),
@@ -103,6 +105,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "外地": ("在外", "外出"),
     "帐户": ("账户",),
     "户头": ("账户",),  # "个人户头少打的钱": an account (a bank book's 户头)
+    "记入": ("计入",),  # 记入 typed for 计入 (a real word, so the sound repair leaves it)
     "个人帐户": ("个人账户",),
     "闺女": ("家庭成员",),
     "女儿": ("家庭成员",),
@@ -270,6 +273,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "充气": ("充装",),  # "给槽车充气": filling with gas
     "罐": ("钢瓶",),  # 一罐气: a gas cylinder
     "罐车": ("槽车",),
+    "挨冻": ("严寒",),  # "在外头挨冻": out in the bitter cold
     "冻住": ("冻堵",),
     "断气": ("断供",),  # "过年会不会断气": the gas supply cut off
     "气压": ("压力",),
@@ -283,6 +287,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "外观": ("造型",),
     # 吉林油田
     "co2": ("二氧化碳",),
+    "总量": ("累计",),  # "埋碳总量多少": the total so far
+    "合": ("相当于",),  # "合多少棵树": amounts to (a lone 合; 合作, 合同 are words of their own)
     "石油": ("原油",),
     "出油率": ("采收率",),
     "采油": ("原油",),  # oil is what is extracted: "对采油有啥好处" ~ 提高原油采收率
@@ -384,6 +390,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "纱布": ("医用耗材",),
     "下基层": ("深入基层", "基层"),
     "小组": ("工作组",),
+    "伙": ("组",),  # "派了几伙人": groups of people
     "零百": ("百公里加速",),  # 0 to 100 km/h
     "瓶子": ("钢瓶",),
     "功能": ("模块",),  # an app's or a WeChat account's feature is its 模块

@@ -174,6 +174,12 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("延边是哪帮人挨家给打工回来的查电线", "共产党员服务队", "yanbian-power-returnees"),  # 哪帮人: who
         ("退休的人个人账户今年咋往里打钱", "4%", "cc-medical-outpatient"),  # 往里打钱 is 打钱 ~ 计入, money and all
         ("国家电网在梨树改电网投多少钱", "2.1亿元", "power-lishu-strawberry"),  # 投多少钱: a sum spent, not a price
+        # 挨冻 ~ 严寒; 那宿 (that night) and 呐 say nothing
+        ("跨年那宿在外头挨冻保供的是哪家公司的人呐", "昆仑燃气吉林分公司", "gas-new-year-eve"),
+        ("吉林油田往地下注碳的总量是多少 合多少棵树", "268万吨", "jilin-oilfield-ccus"),  # 总量 ~ 累计, 合 ~ 相当于
+        ("在职职工个人帐户现在咋记入的", "2%", "cc-medical-outpatient"),  # 记入 typed for 计入
+        ("延边供电让大伙下载啥app", "网上国网", "yanbian-power-returnees"),  # 大伙 says nothing
+        ("延边电业给回来过年的打工人上门 消了多少处隐患", "22处", "yanbian-power-returnees"),  # 打工人 ~ 务工人员
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
@@ -281,6 +287,10 @@ def test_trips_asked_after_the_visits_are_the_visits_counted(chain: FaqChain) ->
         ("梨树最大的草莓合作社种了多少亩", "带了多少人在家门口干活", "100余位"),
         # 跑 ~ 分赴: "分赴昌邑区、丰满区…" is where they went.
         ("吉林市邮管局查快递网点用的啥方式", "跑了哪几个区", "昌邑区"),
+        # 伙 ~ 组: "派了几伙人" counts groups (5个督导组).
+        ("松原邮管局去了哪几家快递的网点", "吉林市呢 派了几伙人", "5个督导组"),
+        # 那阵 (that time) says nothing; 停 ~ 打烊.
+        ("辽源快递先送啥东西", "过年那阵停不停", "不打烊"),
         # 法子 ~ 方式: "5个督导组采取“四不两直”的方式".
         ("吉林市那几个督导组都跑了哪些区", "用的啥法子查的", "四不两直"),
     ],
