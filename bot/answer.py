@@ -895,6 +895,10 @@ def draft_answer(
         # "2025年按多少计入" is not answered by sentences about 2023 and 2024.
         draft.years_ok = all(y in shown for y in years)
     relative = relative_years(info.norm, first.date)
+    if any(int(y) > first.date.year for y in relative) and not _STATED_YEAR.search(shown):
+        # "一汽红旗明年还出啥新车": a year after the report's is asked about, and no sentence shown names a year at all;
+        # a report says nothing of a later year unless it names it ("2024年1月起").
+        draft.years_ok = False
     if relative and _STATED_YEAR.search(shown):
         # "那今年呢" after "淮安站2022年输了多少气": 今年 is the report's year (2023), which a sentence giving 2022's
         # figure does not answer. Only where the sentences state years: "今年回延边老家" tells when, not which figure.

@@ -745,6 +745,14 @@ def test_this_year_is_the_reports_year(chain: FaqChain) -> None:
     assert next_year.answered and "2.8%" in next_year.text, next_year.text
 
 
+@pytest.mark.parametrize("question", ["中国一汽明年还出啥新车", "梨树供电所明年还给大棚巡检不"])
+def test_a_year_after_the_report_is_not_answered_by_sentences_naming_none(chain: FaqChain, question: str) -> None:
+    """A report of January 2023 says nothing of 2024 unless it names the year ("2024年1月起"): a sentence naming no
+    year does not answer "明年还…"."""
+    answer = chain.ask(question)
+    assert not answer.answered, answer.text
+
+
 def test_in_there_is_the_place_the_conversation_is_about(chain: FaqChain) -> None:
     """"不是这个 我问的是…" corrects the last question; "在那里头查了哪几家" asks about 松原's checks, though 分拨中心
     is a body of its own."""
