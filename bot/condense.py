@@ -905,15 +905,18 @@ def _last_sentence(norm: str, min_story: int = MIN_STORY) -> int | None:
     """Where the asking last sentence of a long message starts, or None: the story before it must be long
     (``min_story``) and hold no question of its own, and the last sentence must ask."""
     ends = [m.end() for m in _SENTENCE_END.finditer(norm.rstrip("。！!？?；; "))]
-    if not ends:
-        return None
-    start = ends[-1]
-    ask = norm[start:].strip()
-    if start < min_story or sum(1 for ch in ask if _is_han(ch)) < MIN_ASK or not _ASKING.search(ask):
-        return None
-    if re.search(r"[?？]|[吗么呢][。！!；;\s]", norm[:start]):
-        return None  # the story asks something itself
-    return start
+    for start in reversed(ends):
+        if start < min_story:
+            return None
+        if re.search(r"[?？]|[吗么呢][。！!；;\s]", norm[:start]):
+            # The story asks something itself: the ask begins earlier ("…老跑医院。那份钱能让老太太花不？打哪天开始
+            # 的？" asks two things after its story).
+            continue
+        ask = norm[start:].strip()
+        if sum(1 for ch in ask if _is_han(ch)) < MIN_ASK or not _ASKING.search(ask):
+            return None
+        return start
+    return None
 
 
 @lru_cache(maxsize=1)

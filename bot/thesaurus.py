@@ -326,6 +326,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "国家电网": ("国网",),
     "老头子": ("家庭成员",),
     "老太太": ("家庭成员",),
+    "老爷子": ("家庭成员",),
     # A hazard eliminated was found first: the articles count what was found by what was eliminated (消除隐患22处).
     "查出": ("排查", "消除"),
     "生锈": ("锈蚀",),
