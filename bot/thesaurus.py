@@ -273,6 +273,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "充气": ("充装",),  # "给槽车充气": filling with gas
     "罐": ("钢瓶",),  # 一罐气: a gas cylinder
     "罐车": ("槽车",),
+    "罐儿": ("钢瓶",),  # 儿化 of a one-character word (those of longer words are derived below)
+    "换气": ("充装",),  # "换气那个站": where cylinders are refilled
+    "冷热": ("温差",),  # "白天晚上冷热差太多": 昼夜温差大
+    "白天晚上": ("昼夜",),
     "挨冻": ("严寒",),  # "在外头挨冻": out in the bitter cold
     "冻住": ("冻堵",),
     "断气": ("断供",),  # "过年会不会断气": the gas supply cut off
@@ -349,12 +353,16 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "罐装": ("液化气", "钢瓶"),  # bottled gas
     "罐装气": ("液化气",),
     "露脸": ("亮相", "首发"),  # a car shown for the first time
+    "头一回": ("首发", "首次"),  # "在哪儿头一回露面": where it was first shown
+    "头一次": ("首发", "首次"),
     "刷": ("支付",),  # "医保卡能刷不": paid with it
     "中转": ("分拨",),  # a courier's 中转仓 is its 分拨中心
     "中转仓": ("分拨中心",),
     "中转站": ("分拨中心",),
     "中转场": ("分拨中心",),
     "中转场子": ("分拨中心",),
+    "挨个": ("逐一", "地毯式"),  # one by one
+    "拨人": ("组",),  # "分了几拨人": groups of people
     "排掉": ("消除", "排除"),  # faults got rid of
     "油层": ("油田",),  # a field's oil-bearing layer
     "攒": ("累计",),  # "攒了多少": accumulated
@@ -362,6 +370,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "一家子": ("家庭成员", "家庭"),
     "规矩": ("机制", "政策", "规定"),  # "新规矩": a new rule
     "招儿": ("措施", "手段", "办法"),  # "有啥招儿": what means
+    "招": ("措施", "手段", "办法"),
     "一家老小": ("家庭成员", "家庭"),
     "挂到": ("绑定", "备案登记"),  # "把我妈挂到我医保上": registered to the account
     "上班族": ("在职职工", "在职"),
@@ -387,6 +396,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "防": ("防止", "确保", "预防"),  # "站里咋防的": how it is prevented
     "不住院": ("门诊",),  # "不住院光在门诊瞧病": outpatient care
     "拍片子": ("检查",),
+    "化验": ("检查",),  # a lab test is a 检查
+    "抽血": ("检查",),
+    "老毛病": ("慢性病",),  # "糖尿病老毛病": a chronic illness
     "针管": ("医用耗材",),
     "纱布": ("医用耗材",),
     "下基层": ("深入基层", "基层"),

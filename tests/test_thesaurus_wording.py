@@ -180,6 +180,13 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("在职职工个人帐户现在咋记入的", "2%", "cc-medical-outpatient"),  # 记入 typed for 计入
         ("延边供电让大伙下载啥app", "网上国网", "yanbian-power-returnees"),  # 大伙 says nothing
         ("延边电业给回来过年的打工人上门 消了多少处隐患", "22处", "yanbian-power-returnees"),  # 打工人 ~ 务工人员
+        ("去门诊抽血化验的钱现在能报不", "做检查", "cc-medical-outpatient"),  # 抽血, 化验 ~ 检查
+        ("高血压老毛病了 门诊能去几级医院报", "三级(市级)及以下", "cc-medical-outpatient"),  # 老毛病 ~ 慢性病
+        ("吉林市挨个查快递网点 分了几拨人", "5个督导组", "postal-baotong"),  # 挨个 ~ 地毯式, 拨人 ~ 组
+        ("辽源快递小哥回老家了 公司有啥招把人叫回来干活", "返岗补贴", "postal-baotong"),  # 招 ~ 手段
+        ("辽源换气站跨年一天灌出去多少罐儿", "800余套", "gas-new-year-eve"),  # 换气 ~ 充装, 罐儿 ~ 钢瓶
+        ("冬天白天晚上冷热差大 调压器容易出啥事", "冻堵", "gas-new-year-eve"),  # 白天晚上 ~ 昼夜, 冷热 ~ 温差
+        ("红旗H6头一回在哪个车展露面", "广州国际汽车展", "hongqi-h6"),  # 头一回 ~ 首发
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
@@ -224,6 +231,8 @@ def test_a_year_asked_after_a_station_is_its_yearly_total(chain: FaqChain) -> No
         "燃气灶出毛病咋办",
         "快递网点春节啥时候开门",  # a when-question about opening asks an hour no article gives
         "燃气公司几点关门",
+        "燃气灶老毛病了咋修",  # 老毛病 ~ 慢性病, but no article tells how to mend a stove
+        "化验单在哪打印",
         "梨树农网改造来年投多少钱",  # 来年 is the year after the report's: no article gives it
         "退休的二五年往后往卡里存多少",  # 往后 ~ 起, but the article gives no figure for 2025  # 出毛病 ~ 易出现 is a tendency: no article says what to do about a stove
     ],
