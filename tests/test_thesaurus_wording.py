@@ -298,7 +298,7 @@ def test_trips_asked_after_the_visits_are_the_visits_counted(chain: FaqChain) ->
         ("吉林市邮管局查快递网点用的啥方式", "跑了哪几个区", "昌邑区"),
         # 伙 ~ 组: "派了几伙人" counts groups (5个督导组).
         ("松原邮管局去了哪几家快递的网点", "吉林市呢 派了几伙人", "5个督导组"),
-        # 那阵 (that time) says nothing; 停 ~ 打烊.
+            # 那阵 (that time) says nothing; 停 ~ 打烊.
         ("辽源快递先送啥东西", "过年那阵停不停", "不打烊"),
         # 法子 ~ 方式: "5个督导组采取“四不两直”的方式".
         ("吉林市那几个督导组都跑了哪些区", "用的啥法子查的", "四不两直"),
@@ -309,3 +309,13 @@ def test_follow_ups_in_everyday_words_are_answered(chain: FaqChain, first: str, 
     earlier = chain.ask(first)
     answer = chain.ask(then, [answer_to_turn(earlier)])
     assert answer.answered and fact in answer.text, answer.text
+
+
+def test_the_local_office_is_the_one_the_conversation_is_about(chain: FaqChain) -> None:
+    """"当地供电所" after a question on 梨树's cooperative: 当地 (the place already named) is no word a sentence must
+    hold, so the card the 供电所 gave out is named."""
+    history = []
+    for question in ("梨树最大的草莓合作社谁管事儿", "当地供电所是谁出来说的"):
+        history.append(answer_to_turn(chain.ask(question, history)))
+    answer = chain.ask("他们给种棚的发的那卡叫啥", history)
+    assert answer.answered and "便民服务联系卡" in answer.text, answer.text
