@@ -770,6 +770,12 @@ _ASK = re.compile(
     r"|(?:我|俺)(?:就)?(?:寻思|琢磨|好奇|纳闷)(?:着|了)?"
     r"|(?:听人|我)?听说|听(?:人家|人|别人|邻居|朋友|同事|亲戚|家里人)说|到底"
 )
+# Hotline staff relaying a call: who called and what about, then ", 问…" what they asked ("大姐说她单位交医保，个人帐户
+# 每个月进的钱比以前少了，问现在按工资几个点算的").
+_RELAYED_ASK = re.compile(
+    r"^(?:来电(?:人|者)|市民|群众|居民|用户|大姐|大哥|大爷|大娘|老人|阿姨)[^？?]{2,}?[，,\s]"
+    r"(?P<marker>(?:(?:他|她)(?:又|还)?|又|还)?(?:问|想问|想知道)(?!题))"
+)
 # A message this long, with this much story before the ask, is focused on the ask.
 LONG_MESSAGE = 40
 MIN_STORY = 12
@@ -805,12 +811,24 @@ def story_and_ask(question: str) -> tuple[list[str], str]:
     message, because then the story holds what is asked about.
     """
     norm, orig = _display(question)
-    if len(norm) < LONG_MESSAGE:
+    relayed = _RELAYED_ASK.match(norm)
+    m: re.Match[str] | None = None
+    if relayed is not None and sum(1 for ch in orig[relayed.end() :] if _is_han(ch)) >= MIN_ASK:
+        # "来电人想买红旗H6 问这车在哪首发的": who called and why, then what they asked, however short the message.
+        start, end = relayed.end() - len(relayed.group("marker")), relayed.end()
+    elif len(norm) < LONG_MESSAGE:
         return [], question
-    found = [m for m in _ASK.finditer(norm) if m.start() >= MIN_STORY]
-    # The last marker that still leaves a question after it ("我寻思…能不能…" rather than a closing "不知道行不行").
-    m = next((m for m in reversed(found) if sum(1 for ch in orig[m.end() :] if _is_han(ch)) >= MIN_ASK), None)
-    if m is not None:
+    elif (
+        m := next(
+            # The last marker that still leaves a question after it ("我寻思…能不能…" rather than a closing "不知道行不行").
+            (
+                m
+                for m in reversed([m for m in _ASK.finditer(norm) if m.start() >= MIN_STORY])
+                if sum(1 for ch in orig[m.end() :] if _is_han(ch)) >= MIN_ASK
+            ),
+            None,
+        )
+    ) is not None:
         start, end = m.start(), m.end()
     else:
         # No marker: "我爸一个人在松原乡下住……又怕送不进去。邮政管理局对这种医疗物资寄递有没有啥要求？" asks in its

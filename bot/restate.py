@@ -234,7 +234,8 @@ _FOR_SOMEONE = re.compile(
     r"(?:让我|叫我|托我)?(?:问问|问|打听|咨询|想问|想知道)(?:(?:一下|一声|下)[：:，,\s]*|[：:，,\s]+)"
 )
 # An ask that follows what the caller reported.
-_ASKS_LATER = re.compile(r"想知道|想问|想了解|问问|打听")
+# ("来电人说他网购的东西压了好几天，问邮政管理局去查没查": ``condense.story_and_ask`` splits such a message.)
+_ASKS_LATER = re.compile(r"想知道|想问|想了解|问问|打听|[，,\s](?:(?:他|她)(?:又|还)?|又|还)?问(?!题)")
 
 # A figure said without its unit after these is a sum of money.
 _MONEY_BEFORE = re.compile(r"(?:卖|售|花|价|投|值|要|贷|补|挣|赚)[了个]?$")

@@ -23,7 +23,7 @@ _FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 
     细点 详细 详细点 说细点 念叨 天天念叨 里边 里面 那天 那一天 报上 报纸上 新闻上
     半天 听了半天 乐意 不乐意 愿意 不愿意 整明白 没整明白 弄明白 没弄明白 这回 那回
     眼熟 瞅着眼熟 记不住 我记不住 那款 这款 这么 那么 说法 帮人 哪帮人
-    呐 那宿 一宿 宿 大伙 大伙儿 大家伙 那阵 这阵 当地"""
+    呐 那宿 一宿 宿 大伙 大伙儿 大家伙 那阵 这阵 当地 点算"""
 FILLERS = frozenset(_FILLER_TEXT.split())
 
 # Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.

@@ -12,6 +12,7 @@ from answers_support import assert_citations_exact
 from bot.chain import FaqChain, Turn, answer_to_turn
 from bot.condense import asked_part, condense
 from bot.question import asked_unit, classify, crux_word, satisfies
+from bot.restate import restate
 from bot.words import tokenize
 
 
@@ -189,6 +190,25 @@ def test_a_long_message_asking_two_things_at_its_end_asks_both(chain: FaqChain) 
     assert "拿药" not in focused and focused.endswith("能给老爷子花不？打哪天开始的？"), focused
     answer = chain.ask(message)
     assert answer.answered and "1月1日" in answer.text, answer.text
+    assert_citations_exact(answer)
+
+
+@pytest.mark.parametrize(
+    ("message", "fact"),
+    [
+        ("来电人想买红旗H6 问这车百公里加速几秒", "6.8秒"),
+        ("市民说想给儿子买辆红旗H6，问这车是在哪个车展首发的", "广州国际汽车展"),
+        # 几个点 asks a percentage (jieba cuts 几个/点算)
+        ("大姐说她在单位上班，问个人账户现在按工资几个点算", "2%"),
+    ],
+)
+def test_a_relayed_call_is_asked_from_its_question(chain: FaqChain, message: str, fact: str) -> None:
+    """Hotline staff type who called and why, then ", 问…": what follows 问 is asked, with the names the report gave
+    (这车 is the 红旗H6 the caller wants to buy); the caller's plans are no words a sentence must hold."""
+    focused = asked_part(restate(message, []))
+    assert "买" not in focused and "上班" not in focused, focused
+    answer = chain.ask(message)
+    assert answer.answered and fact in answer.text, answer.text
     assert_citations_exact(answer)
 
 
