@@ -93,7 +93,7 @@ _FEE = re.compile(
 )
 _FEE_IN_SOURCE = re.compile(r"收费|免费|无偿|不收|收取|缴费|付费|[派运邮]费|钱|\d\s*元")
 _PRICE = re.compile(
-    r"多少钱|(?<!哪)几块|几元|多钱|价格|价钱|售价|收费标准|怎么收费|多少费用|费用是多少|一斤|一罐多少|单价|电价|气价"
+    r"多少钱|花多少|(?<!哪)几块|几元|多钱|价格|价钱|售价|收费标准|怎么收费|多少费用|费用是多少|一斤|一罐多少|单价|电价|气价"
     r"|(?:啥|什么|多少)价|(?:快递|邮寄|寄件|运)费"  # "快递费过年涨不涨": what sending costs
     r"|涨价|加价|提价|贵不贵|便宜不"  # "春节寄快递涨价不": a price, which only a sentence giving one answers
     r"|(?:一|每)(?:瓶|罐|套|度|方)(?:气|电)?多少米"  # "换一瓶多少米": 米 is money in speech
@@ -391,7 +391,7 @@ _APPROX = re.compile(r"好几|十几|几十|几百|几千|几万|那几|这几")
 # "个人账户每月划多少钱", "往里打多少钱": money put into an account, not a price a resident pays.
 _CREDITED = re.compile(r"(?:划|打|存|计入|划入)(?:了|进|入|到)?(?:卡里|账户里|里)?多少钱")
 # "改造整了多少钱", "砸进去多少钱": spent.
-_SPENT = re.compile(r"投了|投多少|投资|投入|投进|花了|花进|砸了|砸进|砸下|拨了|拨付|补了|(?:整|搞|弄)了多少钱")
+_SPENT = re.compile(r"投了|投多少|投资|投入|投进|花了|花多少|花进|砸了|砸进|砸下|拨了|拨付|补了|(?:整|搞|弄)了多少钱")
 
 
 # "为啥会这样": a cause or a purpose, which a sentence gives with 由于/为了/受…影响.

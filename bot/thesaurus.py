@@ -134,6 +134,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "手机": ("app", "线上", "网上", "微信", "公众号"),  # 在手机上办: done online, in an app or a WeChat account
     "拿": ("使用", "用于", "支付"),  # "能拿卡里的钱交啥费", "家里人能拿它干啥": use it
     "屁股": ("尾部",),  # a car's 屁股 is its rear
+    "屁股后头": ("尾部",),
     "腚": ("尾部",),
     "办法": ("方式", "措施"),
     "法子": ("方式", "措施"),  # 办法 in 东北话
@@ -196,6 +197,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "油井": ("油田",),  # a field's wells
     "减压": ("调压",),  # a gas station that lowers the pressure is a 调压站
     "降压": ("调压",),
+    "瞅": ("查看", "巡检"),  # "老去瞅": look in on it
     "快递员": ("一线人员", "从业人员"),  # the postal article's words for its couriers
     "寄": ("寄递",),
     "开通": ("建立",),
@@ -291,6 +293,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "外观": ("造型",),
     # 吉林油田
     "co2": ("二氧化碳",),
+    "埋": ("注入",),  # "油田埋碳": carbon put into the ground
     "总量": ("累计",),  # "埋碳总量多少": the total so far
     "合": ("相当于",),  # "合多少棵树": amounts to (a lone 合; 合作, 合同 are words of their own)
     "石油": ("原油",),
@@ -320,7 +323,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "找活": ("就业",),  # "给村里人找活干": jobs found (带动…就业)
     "新盖": ("新建",),
     "接电": ("办电",),
-    "农村电网": ("农网",),
     "电灯": ("照明",),
     # 延边返乡用电
     "电业局": ("供电公司", "国网"),  # the old name residents still use
@@ -361,6 +363,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "中转站": ("分拨中心",),
     "中转场": ("分拨中心",),
     "中转场子": ("分拨中心",),
+    "中转大仓": ("分拨中心",),
     "挨个": ("逐一", "地毯式"),  # one by one
     "拨人": ("组",),  # "分了几拨人": groups of people
     "排掉": ("消除", "排除"),  # faults got rid of
@@ -379,6 +382,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "局子": ("管理局", "局"),  # "管邮寄的局子": the bureau, as said in the north-east
     "突然袭击": ("四不两直",),  # a visit without notice
     "突击": ("四不两直",),
+    "吱声": ("四不两直",),  # "不提前吱声": no word sent ahead (东北话)
+    "农村线路": ("农网",),  # the rural grid
+    "单位医保": ("职工医保",),  # insurance through one's employer
     "退烧药": ("药品", "医疗物资"),
     "营业": ("不打烊",),  # "春节是否正常营业": open over the holiday
     "家用": ("居民",),  # "家用气": what households burn

@@ -187,6 +187,13 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("辽源换气站跨年一天灌出去多少罐儿", "800余套", "gas-new-year-eve"),  # 换气 ~ 充装, 罐儿 ~ 钢瓶
         ("冬天白天晚上冷热差大 调压器容易出啥事", "冻堵", "gas-new-year-eve"),  # 白天晚上 ~ 昼夜, 冷热 ~ 温差
         ("红旗H6头一回在哪个车展露面", "广州国际汽车展", "hongqi-h6"),  # 头一回 ~ 首发
+        ("想让爸妈花我单位医保里攒的钱 在哪弄", "吉林医保公共服务", "cc-medical-outpatient"),  # 单位医保 ~ 职工医保
+        ("吉林市查快递网点提前吱声不", "四不两直", "postal-baotong"),  # 吱声 ~ 打招呼 (四不两直)
+        ("冬天那降压的阀门为啥得老去瞅 怕它出啥毛病", "冻堵", "gas-new-year-eve"),  # 瞅 ~ 巡检
+        ("国网在梨树改农村线路花多少", "2.1亿元", "power-lishu-strawberry"),  # 农村线路 ~ 农网; 花多少: spent
+        ("吉林油田一共往地下埋了多少碳", "268万吨", "jilin-oilfield-ccus"),  # 埋 ~ 注入
+        ("长春管快递的那帮人上哪几家快递的中转大仓转了", "京东", "postal-baotong"),  # 中转大仓 ~ 分拨中心
+        ("红旗H6屁股后头的灯跟哪款车一样", "红旗H5", "hongqi-h6"),  # 屁股后头 ~ 尾部
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
@@ -233,6 +240,8 @@ def test_a_year_asked_after_a_station_is_its_yearly_total(chain: FaqChain) -> No
         "燃气公司几点关门",
         "燃气灶老毛病了咋修",  # 老毛病 ~ 慢性病, but no article tells how to mend a stove
         "化验单在哪打印",
+        "家里阀门坏了找谁修",
+        "吉林油田明年打算往地下埋多少碳",
         "梨树农网改造来年投多少钱",  # 来年 is the year after the report's: no article gives it
         "退休的二五年往后往卡里存多少",  # 往后 ~ 起, but the article gives no figure for 2025  # 出毛病 ~ 易出现 is a tendency: no article says what to do about a stove
     ],
