@@ -23,7 +23,7 @@ _FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 
     细点 详细 详细点 说细点 念叨 天天念叨 里边 里面 那天 那一天 报上 报纸上 新闻上
     半天 听了半天 乐意 不乐意 愿意 不愿意 整明白 没整明白 弄明白 没弄明白 这回 那回
     眼熟 瞅着眼熟 记不住 我记不住 那款 这款 这么 那么 说法 帮人 哪帮人
-    呐 那宿 一宿 宿 大伙 大伙儿 大家伙 那阵 这阵 当地 点算"""
+    呐 那宿 一宿 宿 大伙 大伙儿 大家伙 那阵 这阵 当地 点算 替"""
 FILLERS = frozenset(_FILLER_TEXT.split())
 
 # Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.
@@ -69,7 +69,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "报": ("报销",),
     "能报": ("报销",),
     "买": ("支付", "购买"),
-    "买药": ("药品",),
+    "买药": ("药品", "医疗物资"),  # what residents buy in a hurry are the articles' 医疗物资
     "药": ("药品",),
     "花": ("支付", "使用"),
     "过年": ("春节", "新年"),
@@ -262,6 +262,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "复工": ("返岗",),
     "乡下": ("农村",),
     "送药": ("医疗物资", "药品"),  # medicine delivered is medical supplies sent
+    "口罩": ("防疫用品", "医疗物资"),
     "急用": ("急需",),  # "急用的药": goods needed in a hurry
     "先": ("优先",),  # "药能先送不": sent before the rest
     "特别": ("特殊",),  # "有啥特别的安排": special
