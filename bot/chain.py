@@ -60,7 +60,7 @@ from bot.restate import restate
 from bot.retrieve import LARGE_BASE_CHUNKS, retrieve_hybrid, reworded_tokens
 from bot.scoring import word_weights
 from bot.types import Answer, Citation, Hit
-from bot.words import simplified, warm_up
+from bot.words import simplified, tokenize_cached, warm_up
 
 log = logging.getLogger(__name__)
 
@@ -348,6 +348,9 @@ class FaqChain:
                 # "门诊共济几号开始": the chunks stating a month or a day, by BM25, as for a count.
                 counting = loaded.counts.stating(units)
             tokens = reworded_tokens(condensed.rewritten, state["words"])
+        else:
+            raw = tokenize_cached(condensed.rewritten)
+            tokens = (*raw, *(w for w in state["words"] if w not in raw))
         k = self.settings.retrieve_k
         hits = retrieve_hybrid(
             loaded.index,

@@ -532,3 +532,10 @@ def test_a_typo_is_read_as_the_common_word_not_a_name_that_sounds_the_same(chain
     for question in ("梨树草梅合作社在哪个镇哪个村啊", "辽源夜化气站跨年那天一天充了多少罐", "長春門診共濟是從幾號開始實行的"):
         assert large.words(question) == chain._loaded.bank.reader.words(question)
     assert "草莓" in large.words("梨树草梅合作社在哪个镇哪个村啊")
+
+
+def test_retrieval_looks_for_the_repaired_spelling_too(chain: FaqChain) -> None:
+    """"个帐", "工姿": the answerer reads 个账 and 工资, and BM25 now looks for those too; over the raw typos alone it
+    found no chunk of the 门诊共济 article and the meaning model put it fifth, behind the gas stations."""
+    answer = chain.ask("上班族的个帐一个月往里打多少 按工姿几个点算")
+    assert answer.answered and "2%" in answer.text, answer.text
