@@ -197,6 +197,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("我妈在农村交合作医疗 我医保卡里的钱能替她交不", "城乡居民基本医疗保险", "cc-medical-outpatient"),  # 替 ~ 给
         ("松原那边买口罩买药的多 快递公司咋送", "优先特殊配送机制", "postal-baotong"),  # 口罩 ~ 防疫用品, 医疗物资
         ("松原老百姓急着买药 上头让快递公司咋给送", "优先特殊配送机制", "postal-baotong"),  # 买药 ~ 医疗物资
+        ("梨树县现有温室设施总规模及年度果蔬产量各为多少？", "32万余吨", "power-lishu-strawberry"),  # 产量 ~ 年产
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
