@@ -289,6 +289,8 @@ def anchors(text: str) -> list[str]:
     return sorted(set(found), key=lambda w: (norm.find(w), -len(w), w))
 
 
+# "那明年呢", "24年以后呢": a year (alone, it is a follow-up asking the question before of that year).
+_YEAR_PHRASE = re.compile(r"(?:今年|明年|去年|前年|后年|来年|(?:20)?\d\d年)(?:以后|往后|起|开始)?")
 # "在那里头查了哪几家的分拨中心": the place the last answer named; the words after it may name a body of their own.
 _THERE = re.compile(r"(?:在|去|到)?那(?:里头|里面|里边|里|儿)")
 
@@ -652,6 +654,11 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         swapped = _swap(prev, core)
         if swapped:
             return Condensed(question, swapped, True, core, tuple(tokenize_cached(core)))
+    if ends_with_ne and _YEAR_PHRASE.fullmatch(core):
+        # "那明年呢" after "退休的人医保个人账户每月往里打多少": the same question, of that year; a year the earlier
+        # question named ("今年", "2023年") gives way to it.
+        rewritten = _with_mark(core + _YEAR_PHRASE.sub("", prev).rstrip("?？。！! "))
+        return Condensed(question, rewritten, True, focus=own)
     if ends_with_ne and 2 <= len(core) <= 5 and asked_title(core) and asked_title(normalize(prev)):
         # "村支书呢" after "供电所那个副所长呢" (a title asked after a title): who holds it, in the article the
         # conversation is in (the earlier subject, 供电所, is not where a 村支书 is).

@@ -745,6 +745,14 @@ def test_this_year_is_the_reports_year(chain: FaqChain) -> None:
     assert next_year.answered and "2.8%" in next_year.text, next_year.text
 
 
+def test_a_year_alone_asks_the_question_before_of_that_year(chain: FaqChain) -> None:
+    """"明年呢" after a question naming 今年: the whole question again, of 明年 (the population asked about, 退休,
+    stays; 今年 gives way), not "长春明年？"."""
+    _, answer = _talk(chain, "我妈在长春退休了 她医保个人账户今年咋往里打钱", "明年呢")
+    assert "退休" in answer.rewritten_question and "今年" not in answer.rewritten_question, answer.rewritten_question
+    assert answer.answered and "2.8%" in answer.text, answer.text
+
+
 @pytest.mark.parametrize("question", ["中国一汽明年还出啥新车", "梨树供电所明年还给大棚巡检不"])
 def test_a_year_after_the_report_is_not_answered_by_sentences_naming_none(chain: FaqChain, question: str) -> None:
     """A report of January 2023 says nothing of 2024 unless it names the year ("2024年1月起"): a sentence naming no
