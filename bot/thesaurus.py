@@ -227,6 +227,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "大规模": ("亩", "规模"),  # "多大规模" (cut 多/大规模): how big a farm is, in 亩
     "忙活": ("忙碌", "忙着"),
     "会上": ("会议", "研讨会"),
+    "发言": ("说", "表示"),  # "有领导发言没": someone quoted
+    "领导": ("市长", "厅长", "负责人"),  # an official (副市长, 副厅长 hold these titles too)
     "一把手": ("厅长", "局长", "主任", "书记", "负责人"),  # the head of an office
     "忙前忙后": ("忙碌", "忙着"),
     "地底下": ("地下",),

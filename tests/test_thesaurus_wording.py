@@ -198,6 +198,8 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("松原那边买口罩买药的多 快递公司咋送", "优先特殊配送机制", "postal-baotong"),  # 口罩 ~ 防疫用品, 医疗物资
         ("松原老百姓急着买药 上头让快递公司咋给送", "优先特殊配送机制", "postal-baotong"),  # 买药 ~ 医疗物资
         ("梨树县现有温室设施总规模及年度果蔬产量各为多少？", "32万余吨", "power-lishu-strawberry"),  # 产量 ~ 年产
+        ("梅河口有人在督导帮扶这事上发言没 是谁", "孙士岩", "eco-supervision"),  # 发言 ~ 说
+        ("梅河口啥领导谈了督导帮扶", "孙士岩", "eco-supervision"),  # 领导 ~ 市长 (副市长孙士岩)
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
