@@ -252,6 +252,8 @@ _SITES = re.compile(r"(?:看|查|去|走|到|访|考察|踏查)了?(?:哪些|哪
 _SITE = r"[\u4e00-\u9fff\d]{2,14}?(?:厂|场|湿地|公园|公司|中心|园区|网点|项目|现场|基地|医院|站)"
 _SITE_LIST = re.compile(rf"{_SITE}[、，,]{_SITE}")
 _PLACE = re.compile(r"哪里|哪儿|哪个地方|在哪|去哪|上哪|什么地方|啥地方|哪个(?:园区|车展|市|县|区)")
+# "少划的钱都上哪去了", "多出来的钱花哪儿去了": what money went to (a purpose, 用于…), not a place.
+_MONEY_WENT = re.compile(r"(?:钱|资金|基金)[^，。？！,?!\s]{0,4}(?:上|去|花|用到|用在)哪(?:儿|里)?去?了")
 # "燃气费在哪交": where to pay, which a sentence answers only by saying where payment is made (a hall, an app…).
 _PAY_WHERE = re.compile(
     r"哪(?:里|儿|块|个地方)?(?:能|可以|才能|去|给)?(?:交|缴|充)(?![通流往界叉换代待接])|(?:交|缴|充)(?:到|去|在)哪"
@@ -462,7 +464,7 @@ def _kind(norm: str) -> Kind:
         return "handling"
     if _MEMBERSHIP.search(norm):
         return "membership"
-    if _PLACE.search(norm):
+    if _PLACE.search(norm) and not _MONEY_WENT.search(norm):
         return "place"
     if _WHY.search(norm):
         return "why"

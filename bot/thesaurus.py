@@ -23,7 +23,7 @@ _FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 
     细点 详细 详细点 说细点 念叨 天天念叨 里边 里面 那天 那一天 报上 报纸上 新闻上
     半天 听了半天 乐意 不乐意 愿意 不愿意 整明白 没整明白 弄明白 没弄明白 这回 那回
     眼熟 瞅着眼熟 记不住 我记不住 那款 这款 这么 那么 说法 帮人 哪帮人
-    呐 那宿 一宿 宿 大伙 大伙儿 大家伙 那阵 这阵 当地 点算 替"""
+    呐 那宿 一宿 宿 大伙 大伙儿 大家伙 那阵 这阵 当地 点算 替 最后"""
 FILLERS = frozenset(_FILLER_TEXT.split())
 
 # Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.
@@ -246,6 +246,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "划入": ("计入",),
     "多出来": ("增加",),  # "改完多出来的钱": the money the change adds (增加的医保基金)
     "省下": ("增加",),  # "省下的钱干啥了": what the lower credit leaves in the fund
+    "少划": ("计入",),  # "少划的钱": what is no longer credited
+    "少打": ("计入",),
+    "进账": ("计入",),  # "医保卡每月进账": what is credited
+    "算法": ("办法", "标准"),  # "进账的算法改了": 改进个人账户计入办法
     "打钱": ("计入",),  # money paid into an account, as residents say it
     # 邮政快递
     "邮管局": ("邮政管理局",),

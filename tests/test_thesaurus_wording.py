@@ -200,6 +200,11 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("梨树县现有温室设施总规模及年度果蔬产量各为多少？", "32万余吨", "power-lishu-strawberry"),  # 产量 ~ 年产
         ("梅河口有人在督导帮扶这事上发言没 是谁", "孙士岩", "eco-supervision"),  # 发言 ~ 说
         ("梅河口啥领导谈了督导帮扶", "孙士岩", "eco-supervision"),  # 领导 ~ 市长 (副市长孙士岩)
+        # 少打 ~ 计入; "钱…上哪去了" asks what it went to (用于), not a place
+        ("个人账户少打的钱都上哪去了", "门诊保障", "cc-medical-outpatient"),
+        # 进账 ~ 计入, 算法 ~ 办法, 多出来 ~ 增加; 最后 says nothing
+        ("个人账户进账的算法改了 多出来的钱最后花哪儿去了", "门诊保障", "cc-medical-outpatient"),
+        ("医保卡进账的算法变了 多出来的钱干啥用", "门诊保障", "cc-medical-outpatient"),
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(

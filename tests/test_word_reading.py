@@ -539,3 +539,10 @@ def test_retrieval_looks_for_the_repaired_spelling_too(chain: FaqChain) -> None:
     question was declined (BM25 knew only 打 among its raw tokens)."""
     answer = chain.ask("上班族的个帐一个月往里打多少 按工姿几个点算")
     assert answer.answered and "2%" in answer.text, answer.text
+
+
+def test_where_money_went_asks_its_use_not_a_place() -> None:
+    """"少划的钱都上哪去了": what the money went to (用于…), which no place answers; "快递丢了上哪去找" asks a place."""
+    assert classify("那少划的钱都上哪去了").kind != "place"
+    assert classify("多出来那部分钱最后都花哪儿去了").kind != "place"
+    assert classify("快递丢了上哪去找").kind == "place"
