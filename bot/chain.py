@@ -349,6 +349,8 @@ class FaqChain:
                 counting = loaded.counts.stating(units)
             tokens = reworded_tokens(condensed.rewritten, state["words"])
         else:
+            # A small base's BM25 also looks for the words as the answerer reads them (typos repaired: "个帐" -> 个账);
+            # the thesaurus' words are not added here (tried: they moved the dev split -3).
             raw = tokenize_cached(condensed.rewritten)
             tokens = (*raw, *(w for w in state["words"] if w not in raw))
         k = self.settings.retrieve_k

@@ -822,28 +822,22 @@ def story_and_ask(question: str) -> tuple[list[str], str]:
     m: re.Match[str] | None = None
     if relayed is not None and sum(1 for ch in orig[relayed.end() :] if _is_han(ch)) >= MIN_ASK:
         # "来电人想买红旗H6 问这车在哪首发的": who called and why, then what they asked, however short the message.
-        start, end = relayed.end() - len(relayed.group("marker")), relayed.end()
+        start, end = relayed.start("marker"), relayed.end()
     elif len(norm) < LONG_MESSAGE:
         return [], question
-    elif (
-        m := next(
-            # The last marker that still leaves a question after it ("我寻思…能不能…" rather than a closing "不知道行不行").
-            (
-                m
-                for m in reversed([m for m in _ASK.finditer(norm) if m.start() >= MIN_STORY])
-                if sum(1 for ch in orig[m.end() :] if _is_han(ch)) >= MIN_ASK
-            ),
-            None,
-        )
-    ) is not None:
-        start, end = m.start(), m.end()
     else:
-        # No marker: "我爸一个人在松原乡下住……又怕送不进去。邮政管理局对这种医疗物资寄递有没有啥要求？" asks in its
-        # last sentence, and what came before is the story.
-        last = _last_sentence(norm)
-        if last is None:
-            return [], question
-        start = end = last
+        found = [m for m in _ASK.finditer(norm) if m.start() >= MIN_STORY]
+        # The last marker that still leaves a question after it ("我寻思…能不能…" rather than a closing "不知道行不行").
+        m = next((m for m in reversed(found) if sum(1 for ch in orig[m.end() :] if _is_han(ch)) >= MIN_ASK), None)
+        if m is not None:
+            start, end = m.start(), m.end()
+        else:
+            # No marker: "我爸一个人在松原乡下住……又怕送不进去。邮政管理局对这种医疗物资寄递有没有啥要求？" asks in its
+            # last sentence, and what came before is the story.
+            last = _last_sentence(norm)
+            if last is None:
+                return [], question
+            start = end = last
     ask = orig[end:].strip()
     if m is not None and "听" in m.group(0):
         # "上礼拜听说市邮政管理局下来查快递分拨中心，我常用的几家快递怕受影响。他们都去了哪几家？": what was heard is
