@@ -410,16 +410,19 @@ def _year_anchor(bank: SentenceBank, scored: list[Scored], chosen: list[Scored],
     if not lacking:
         return None
     taken = {c.sid for c in chosen}
-    for cand in scored[1:12]:
-        s = bank.sentences[cand.sid]
-        if (
-            cand.sid not in taken
-            and s.doc_id == best.doc_id
-            and 0 <= best.start - s.end <= YEAR_ANCHOR_CHARS
-            and all(y in absolutise(s.text, s.date) for y in lacking)
-        ):
-            return cand
-    return None
+    # "2022年度生态强省建设督导帮扶中…提出了多少项问题": a year's programme (年度) is what the whole report is about; the
+    # sentence naming it may stand anywhere before the figure.
+    programme = all(f"{y}年度" in info.norm for y in lacking)
+    found = [
+        cand
+        for cand in scored[1:12]
+        if cand.sid not in taken
+        and (s := bank.sentences[cand.sid]).doc_id == best.doc_id
+        and 0 <= best.start - s.end <= (best.start if programme else YEAR_ANCHOR_CHARS)
+        and all((f"{y}年度" if programme else y) in absolutise(s.text, s.date) for y in lacking)
+    ]
+    # The shortest: it is quoted to show the year, and leaves the most room for the figure asked.
+    return min(found, key=lambda cand: len(bank.sentences[cand.sid].text), default=None)
 
 
 # How long a sentence must be for a longer one that goes on from it to replace it (not a shared "ccus项目").

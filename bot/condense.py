@@ -286,6 +286,9 @@ def anchors(text: str) -> list[str]:
     for word in _anchor_words_longest_first():
         if word in norm and not any(word in f for f in found):
             found.append(word)
+    if any("0" <= ch <= "9" for ch in norm):
+        # A model's code alone names the car ("一汽新出的H6在哪亮的相" -> "几秒破百" asks it of the H6).
+        found.extend(m for m in asked_models(norm) if not any(m in f for f in found))
     return sorted(set(found), key=lambda w: (norm.find(w), -len(w), w))
 
 

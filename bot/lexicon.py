@@ -217,13 +217,20 @@ def _slip_size_ok(word: str, target: str) -> bool:
 _WHICH = re.compile(r"哪一|哪个|哪类|哪种|哪些|哪家|什么样|啥样")
 
 
+# A deputy's title, kept whole: jieba cuts 副市长 as 副 + 市长, and 市长 alone would ask for the head (付 is 副 typed
+# by sound: "梅河口付市长").
+_DEPUTY_SAID = re.compile(r"[副付](?:[厅局所站市县镇院部处科组班队社校区乡村]长|主任|书记)")
+_APART = re.compile(f"{_WHICH.pattern}|{_DEPUTY_SAID.pattern}")
+
+
 def _cut_apart(text: str) -> list[str]:
-    """jieba's cut (no HMM) of ``text``, with each which-word cut off on its own first."""
+    """jieba's cut (no HMM) of ``text``, with each which-word and deputy's title cut off on its own first."""
     out: list[str] = []
     pos = 0
-    for m in _WHICH.finditer(text):
+    for m in _APART.finditer(text):
         out.extend(t.strip() for t in cut_plain(text[pos : m.start()]))
-        out.append(m.group(0))
+        found = m.group(0)
+        out.append("副" + found[1:] if found[0] == "付" else found)
         pos = m.end()
     out.extend(t.strip() for t in cut_plain(text[pos:]))
     return out
@@ -581,13 +588,16 @@ class WordPlan:
     and the characters each covers. Answering matches ~6 words against ~80 sentences a question; working
     these out once per word instead of per pair halved the cost of scoring sentences (measured)."""
 
-    __slots__ = ("word", "_long", "_plain", "_synonyms", "_parts", "_seen")
+    __slots__ = ("word", "_long", "_plain", "_synonyms", "_parts", "_seen", "_deputy")
 
     def __init__(self, word: str) -> None:
         self.word = word
         self._long = len(word) >= 2
         self._plain = len(word) == 1 and not _HAN.match(word)
         self._synonyms = tuple(SYNONYMS.get(word, ()))
+        # A head's title (厅长, 所长, and 一把手's 厅长) is not its deputy's: "副厅长韩良" does not name the 厅长.
+        said = (word, *self._synonyms)
+        self._deputy = any(_HEAD_TITLE.search(w) for w in said) and not any(w.startswith("副") for w in said)
         parts: list[tuple[str, frozenset[int]]] = []
         if len(word) >= 3:
             for part in dict.fromkeys(tokenize_cached(word)):
@@ -621,6 +631,8 @@ class WordPlan:
 
     def match(self, text: SentenceText) -> float:
         norm, word = text.norm, self.word
+        if self._deputy and "副" in norm:
+            norm = _without_deputies(norm)
         inside = word in norm
         if inside and (self._long or self._plain or word in text.tokens):
             return 1.0
@@ -646,6 +658,16 @@ class WordPlan:
             if all(word[k] in window for k in range(len(word)) if k not in covered):
                 return 0.85
         return 0.9 * share if share >= 0.5 else 0.0
+
+
+# A head's title: what "副" before it makes a deputy's.
+_HEAD_TITLE = re.compile(r"..*(?:长|主任|书记)$")
+_DEPUTY = re.compile(r"副(?:[厅局所站市县镇院部处科组班队社校区乡村]长|主任|书记)")
+
+
+def _without_deputies(norm: str) -> str:
+    """``norm`` with its deputies' titles blanked ("省生态环境厅副厅长韩良" keeps 韩良 but names no 厅长)."""
+    return _DEPUTY.sub("|", norm)
 
 
 @lru_cache(maxsize=8192)

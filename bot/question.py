@@ -171,9 +171,10 @@ _PERCENT = re.compile(r"比例|百分之|百分比|百分点|几个点|几成|�
 _UNIT_CHARS = "个项次位套户辆栋亩吨人棵秒组条家座名万亿元倍级台张份处件"
 _UNIT = re.compile(rf"(?:几|多少)\s*([{_UNIT_CHARS}])")
 _NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
-# A title then a name: 站长杨博, 充装工刘成斌 (not 员工们从…: 工 there ends a word for staff).
+# A title then a name: 站长杨博, 副所长迟小飞 (a deputy's title whole), 充装工刘成斌 (not 员工们从…: 工 there ends a
+# word for staff).
 _NAMED = re.compile(
-    r"(?:负责人|站长|所长|书记|厅长|主任|班长|队长|市长|经理|记者|工(?![们作人程业资厂地具会种序艺]))"
+    r"副?(?:负责人|站长|所长|书记|厅长|主任|班长|队长|市长|经理|记者|工(?![们作人程业资厂地具会种序艺]))"
     # "厅长孙铁告诉记者": the name ends where the word of speaking begins.
     r"(?:[\u4e00-\u9fff]{2,3}?(?=告诉|介绍|表示|说)|[\u4e00-\u9fff]{2,3})"
     # "孙铁介绍，……": a speaker named before what they said, not "该公司介绍".

@@ -237,6 +237,14 @@ def test_a_count_for_a_named_year_quotes_the_sentence_saying_that_year(chain: Fa
     assert not chain.ask("2023年度督导帮扶的工作组去了几个地区").answered
 
 
+def test_a_years_programme_is_shown_for_a_figure_far_from_the_sentence_naming_it(chain: FaqChain) -> None:
+    """"2022年度督导帮扶…提了多少条政策措施": the 14 measures are told paragraphs after the article names its 2022年度
+    programme; that sentence is quoted too, however far before, since the whole report is about that year's work."""
+    answer = chain.ask("2022年度督导帮扶 省生态环境厅提了多少条政策措施")
+    assert answer.answered and "14条政策措施" in answer.text and "2022年度" in answer.text, answer.text
+    assert_citations_exact(answer)
+
+
 @pytest.mark.parametrize(
     ("question", "fact"),
     [
@@ -385,6 +393,16 @@ def test_a_check_of_who_holds_a_title_is_answered_by_its_holder(no_faq_chain, qu
     assert not names_title_holder("厅长", "省生态环境厅副厅长韩良说")
     answer = no_faq_chain.ask(question)
     assert answer.answered and "孙铁" in answer.text, answer.text
+
+
+def test_a_head_is_not_named_by_the_deputy_of_the_same_title(no_faq_chain) -> None:  # type: ignore[no-untyped-def]
+    """一把手 (the head: 厅长, 所长…) is not found in "副厅长韩良": the 厅长 is 孙铁. No article names the 所长 of 十家堡's
+    power station, only its 副所长 迟小飞; a deputy asked for by title ("付市长", typed by sound) is still found."""
+    head = no_faq_chain.ask("省里管生态环境的一把手是谁")
+    assert head.answered and "孙铁" in head.text and "韩良" not in head.text, head.text
+    assert not no_faq_chain.ask("十家堡供电所所长叫啥").answered
+    deputy = no_faq_chain.ask("梅河口付市长叫啥")
+    assert deputy.answered and "孙士岩" in deputy.text, deputy.text
 
 
 def test_a_title_followed_by_no_name_names_no_one() -> None:

@@ -734,6 +734,18 @@ def test_that_official_by_title_is_the_one_the_article_quoted(chain: FaqChain) -
     assert "吉林市" not in answer.rewritten_question
 
 
+def test_a_model_code_alone_is_the_subject_of_the_next_question(chain: FaqChain) -> None:
+    """"一汽刚出的H6长啥样" names the car by its code alone; "几秒破百" asks it of the H6."""
+    _, answer = _talk(chain, "一汽刚出的H6长啥样", "几秒破百")
+    assert answer.answered and "6.8秒" in answer.text, answer.text
+
+
+def test_a_deputy_named_in_the_answer_keeps_the_title(chain: FaqChain) -> None:
+    """"他啥职务" after the answer quoted "…供电所副所长迟小飞说道": he is the 副所长, not the 所长 (whom no article names)."""
+    _, answer = _talk(chain, "梨树草莓大棚那篇 供电所谁出来说话了", "他啥职务")
+    assert answer.answered and "副所长" in answer.text, answer.text
+
+
 def test_this_year_is_the_reports_year(chain: FaqChain) -> None:
     """The report is of January 2023: "今年" is 2023, "去年" 2022, "明年" 2024. The station's 2022 figure does not
     answer for 2023, curated answer or not; the retirees' rate for 2024 is given."""
