@@ -23,7 +23,8 @@ _FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 
     细点 详细 详细点 说细点 念叨 天天念叨 里边 里面 那天 那一天 报上 报纸上 新闻上
     半天 听了半天 乐意 不乐意 愿意 不愿意 整明白 没整明白 弄明白 没弄明白 这回 那回
     眼熟 瞅着眼熟 记不住 我记不住 那款 这款 这么 那么 说法 帮人 哪帮人
-    呐 那宿 一宿 宿 大伙 大伙儿 大家伙 那阵 这阵 当地 点算 替 最后"""
+    呐 那宿 一宿 宿 大伙 大伙儿 大家伙 那阵 这阵 当地 点算 替 最后
+    打听一下 电视 话题 换个话题"""
 FILLERS = frozenset(_FILLER_TEXT.split())
 
 # Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.
@@ -185,7 +186,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "一年": ("全年", "年度", "年"),  # "一年输多少气": a year's total ("2022年累计输气…")
     "电线": ("线路", "电路"),
     "小哥": ("快递员", "一线人员", "从业人员"),
-    "省里": ("全省",),
+    "省里": ("全省", "省"),  # "省里派的组": 省…组成的 groups
     "全县": ("县",),  # the whole county: "梨树县共建各类温室大棚3.25万栋" is about all of it
     "方便": ("便捷", "便民", "便利"),
     "为止": ("截至",),  # "到现在为止" is 截至目前
@@ -422,6 +423,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "瓶子": ("钢瓶",),
     "功能": ("模块",),  # an app's or a WeChat account's feature is its 模块
     "评价": ("说", "表示", "认为"),  # "他咋评价的": what he said of it
+    "苞米杆子": ("秸秆",),  # corn stalks (东北话)
+    "苞米秆": ("秸秆",),
+    "大院": ("园区",),  # "物流大院儿": a logistics park
+    "总站": ("母站",),  # "加气总站": the station supplying the others
+    "住家": ("居民",),  # households
+    "乡下电线": ("农网",),  # the rural grid
+    "前前后后": ("累计",),  # "前前后后一共": all told
+    "降到": ("调整为",),  # "降到多少": the rate it was adjusted to
+    "犄角旮旯": ("偏远",),  # remote corners
+    "大清早": ("早上",),
+    "排除": ("消除", "排查"),  # "排除了几处毛病": 消除…隐患
+    "卡片": ("卡",),  # "报修的小卡片": the contact card
+    "提前打招呼": ("四不两直",),  # 不打招呼 is one of the 四不
 }
 
 # 儿化: "老伴儿", "外边儿" are 老伴, 外边 as said in the north.

@@ -205,6 +205,21 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         # 进账 ~ 计入, 算法 ~ 办法, 多出来 ~ 增加; 最后 says nothing
         ("个人账户进账的算法改了 多出来的钱最后花哪儿去了", "门诊保障", "cc-medical-outpatient"),
         ("医保卡进账的算法变了 多出来的钱干啥用", "门诊保障", "cc-medical-outpatient"),
+        ("吉林市苞米杆子离田补助不够 省里专门开会研究过 哪天", "2022年11月16日", "eco-supervision"),  # 苞米杆子 ~ 秸秆
+        ("苞米秆综合利用为啥低", "缺乏适用推广技术", "eco-supervision"),  # 苞米秆 ~ 秸秆
+        ("松原管快递的局深入的那个大院儿叫什么", "瑞禾苗物流园区", "postal-baotong"),  # 大院 ~ 园区
+        ("德惠那个加汽总站半夜来了几辆拉气的车", "6辆", "gas-new-year-eve"),  # 总站 ~ 母站
+        ("辽源灌装站供着多少住家", "3万余户", "gas-new-year-eve"),  # 住家 ~ 居民
+        ("国网给梨树乡下电线改造花了多少", "2.1亿元", "power-lishu-strawberry"),  # 乡下电线 ~ 农网
+        ("吉林油田前前后后往地下注了多少二氧化碳", "268万吨", "jilin-oilfield-ccus"),  # 前前后后 ~ 累计
+        ("听说退休的往卡里进的钱明年又要少 是降到多少", "2.8%", "cc-medical-outpatient"),  # 降到 ~ 调整为
+        ("松原快递能送到犄角旮旯的屯子不", "偏远农村地区", "postal-baotong"),  # 犄角旮旯 ~ 偏远
+        ("辽源灌气站点的人大清早几点开干", "早上7点", "gas-new-year-eve"),  # 大清早 ~ 早上
+        ("梨树供电所发的小卡片叫啥", "便民服务联系卡", "power-lishu-strawberry"),  # 卡片 ~ 卡
+        ("吉林市那些人下去查送件的 是提前打招呼才去的不", "四不两直", "postal-baotong"),  # 提前打招呼 ~ 四不两直
+        ("省里下去帮各地搞生态 分了几个组", "5个帮扶工作组", "eco-supervision"),  # 省里 ~ 省(生态环境厅…)
+        ("打听一下 门诊能去几级医院报", "三级及以下", "cc-medical-outpatient"),  # 打听一下 says nothing
+        ("电视上演了 辽源灌气的地方一天送多少罐", "800余套", "gas-new-year-eve"),  # 电视 says nothing
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
@@ -320,10 +335,14 @@ def test_trips_asked_after_the_visits_are_the_visits_counted(chain: FaqChain) ->
         ("吉林市邮管局查快递网点用的啥方式", "跑了哪几个区", "昌邑区"),
         # 伙 ~ 组: "派了几伙人" counts groups (5个督导组).
         ("松原邮管局去了哪几家快递的网点", "吉林市呢 派了几伙人", "5个督导组"),
-            # 那阵 (that time) says nothing; 停 ~ 打烊.
+        # 那阵 (that time) says nothing; 停 ~ 打烊.
         ("辽源快递先送啥东西", "过年那阵停不停", "不打烊"),
         # 法子 ~ 方式: "5个督导组采取“四不两直”的方式".
         ("吉林市那几个督导组都跑了哪些区", "用的啥法子查的", "四不两直"),
+        # 排除 ~ 消除: "消除各类用电隐患22处".
+        ("延边供电给返乡务工的上门查线", "排除了几处毛病", "22处"),
+        # 换个话题 says nothing: what follows is asked on its own.
+        ("吉林油田注了多少二氧化碳", "换个话题 红旗H6是啥级别的车", "B+级豪华风尚轿车"),
     ],
 )
 def test_follow_ups_in_everyday_words_are_answered(chain: FaqChain, first: str, then: str, fact: str) -> None:
