@@ -486,7 +486,7 @@ def draft_answer(
     # "辽源呢？": only sentences about 辽源 (in the sentence or its paragraph, title or region) may answer.
     # Sentences are weighed against the question's words again below: the matches made while scoring are reused.
     credits = Credits(weights, remember=bank.eager, index=bank.char_index)
-    scored = score_sentences(bank, hits, info, weights, qvec, required, credits)
+    scored = score_sentences(bank, hits, info, weights, qvec, required, credits, stay_in)
     if VAGUE_TIME and info.kind == "time" and len(bank.index.chunks) > LARGE_BASE_CHUNKS:
         # "近日" dates the report, not what is asked about (``VAGUE_TIME``).
         for c in scored:

@@ -125,6 +125,7 @@ class SentenceBank:
         self.index = index
         self.embeddings = embeddings
         self.position = {c.chunk_id: i for i, c in enumerate(index.chunks)}
+        self._doc_starts: dict[str, int] | None = None  # ``doc_chunks``
         self.sentences: list[SourceSentence] | _SentenceView = []
         self._by_key: dict[tuple[str, int], int] = {}
         self._by_chunk: dict[int, list[int]] = {}
@@ -334,6 +335,17 @@ class SentenceBank:
         while last + 1 < len(chunks) and chunks[last + 1].doc_id == doc_id:
             last += 1
         return [chunks[p].chunk_id for p in range(first, last + 1)]
+
+    def doc_chunks(self, doc_id: str) -> list[str]:
+        """Every chunk of an article, in source order; the articles' first chunks are found in one pass, when first
+        asked for (a follow-up that names nothing of its own reads its conversation's article)."""
+        if self._doc_starts is None:
+            starts: dict[str, int] = {}
+            for pos, chunk in enumerate(self.index.chunks):
+                starts.setdefault(chunk.doc_id, pos)
+            self._doc_starts = starts
+        start = self._doc_starts.get(doc_id)
+        return [] if start is None else self.article_chunks(self.index.chunks[start].chunk_id)
 
     def sentences_for_chunk(self, chunk_id: str) -> list[int]:
         """Indices (into ``self.sentences``) of a chunk's sentences, in source order."""

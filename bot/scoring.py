@@ -154,12 +154,14 @@ def score_sentences(
     qvec: np.ndarray,
     required: Sequence[str] = (),
     credits: Credits | None = None,
+    stay_in: Sequence[str] = (),
 ) -> list[Scored]:
     """Score every sentence of the top chunks: word coverage, context coverage, dense similarity, answer kind.
 
     Only the ``DENSE_CANDIDATES`` best by the other signals are embedded; the rest keep dense 0 and stay
     behind them. ``required`` (a place) keeps only sentences about it, before the candidates are chosen.
-    ``credits`` (made from ``weights``) lets the caller reuse the words matched here.
+    ``credits`` (made from ``weights``) lets the caller reuse the words matched here. ``stay_in``: the articles a
+    follow-up naming nothing of its own is about (``answer.draft_answer``).
     """
     ids: list[int] = []
     rank_of: dict[int, int] = {}
@@ -185,6 +187,16 @@ def score_sentences(
                 if sid not in rank_of:
                     rank_of[sid] = READ_HITS
                     ids.append(sid)
+    if stay_in:
+        # "分了几个组" after "专家呢" on the 督导帮扶 report: a follow-up naming nothing of its own is about the article
+        # the conversation is in, whose passage its words alone did not find ("吉林市…成立5个督导组" was): it is read
+        # whole, after the hits.
+        for doc_id in stay_in:
+            for chunk_id in bank.doc_chunks(doc_id):
+                for sid in bank.sentences_for_chunk(chunk_id):
+                    if sid not in rank_of:
+                        rank_of[sid] = READ_HITS
+                        ids.append(sid)
     if required:
         ids = [sid for sid in ids if about_place(bank, sid, required)]
     if not ids:

@@ -746,6 +746,22 @@ def test_a_deputy_named_in_the_answer_keeps_the_title(chain: FaqChain) -> None:
     assert answer.answered and "副所长" in answer.text, answer.text
 
 
+def test_a_follow_up_naming_nothing_is_answered_from_the_conversations_article(chain: FaqChain) -> None:
+    """"分了几个组" after questions on the 督导帮扶 report names nothing of its own; its words alone find 吉林市's
+    "成立5个督导组" (postal). The conversation's article is read too, and its "5个帮扶工作组" answers."""
+    *_, answer = _talk(chain, "生态帮扶是哪些部门一起搞的", "专家有多少", "分了几个组")
+    assert answer.answered and "5个帮扶工作组" in answer.text, answer.text
+    assert {c.doc_id for c in answer.citations} == {"eco-supervision"}
+
+
+@pytest.mark.parametrize("then", ["那以后还变不", "以后还变吗"])
+def test_whether_a_rate_changes_later_is_asked_of_the_rate_just_given(chain: FaqChain, then: str) -> None:
+    """"那以后还变不" after the retirees' rate: whether that rate changes (2024年1月起 2.8%), of the retirees."""
+    _, answer = _talk(chain, "退休的今年医保个人账户往里进多少", then)
+    assert answer.answered and "2.8%" in answer.text, answer.text
+    assert "退休" in answer.rewritten_question
+
+
 def test_this_year_is_the_reports_year(chain: FaqChain) -> None:
     """The report is of January 2023: "今年" is 2023, "去年" 2022, "明年" 2024. The station's 2022 figure does not
     answer for 2023, curated answer or not; the retirees' rate for 2024 is given."""
