@@ -855,6 +855,10 @@ def story_and_ask(question: str) -> tuple[list[str], str]:
         # "过年回去我想给他们装个软件，延边供电推荐用的是哪个APP？": the clauses before the first that asks are story.
         ask = ask[len(told) :].lstrip("，, ")
         start = end = end + len(told)
+    purpose, before = _told_after(ask, _PURPOSE)
+    if purpose and sum(1 for ch in before if _is_han(ch)) >= MIN_ASK:
+        # "…那个班长叫啥名，想给他们写封表扬信": why the caller asks, after the ask, is nothing the answer must name.
+        ask = before
     story = anchors(norm[:start])
     story += [group for alias, group in _PEOPLE_ALIASES.items() if alias in norm[:start] and group not in story]
     if _THIRD_PERSON.search(ask):
@@ -886,12 +890,17 @@ def _own_situation(question: str, named: bool = False) -> tuple[str, str]:
     return "", question
 
 
-def _told_after(text: str) -> tuple[str, str]:
-    """(the last clause, what comes before it) when that clause tells of the caller or their family and asks nothing
-    ("…，家里还有老人怕冷", "那农村呢 我爸妈在乡下住"); ("", text) otherwise."""
+# A clause telling what the caller means to do: "想给他们写封表扬信", "我好提前准备" (not "想问问…", which asks).
+_PURPOSE = re.compile(r"\s*(?:我|俺)?(?:就|也)?(?:想|要|好|打算|准备)(?!问|知道|了解|打听|咨询|请教)")
+
+
+def _told_after(text: str, telling: re.Pattern[str] = _OWN_SITUATION) -> tuple[str, str]:
+    """(the last clause, what comes before it) when that clause tells of the caller or their family (or, with
+    ``telling``, anything else it matches) and asks nothing ("…，家里还有老人怕冷", "那农村呢 我爸妈在乡下住");
+    ("", text) otherwise."""
     parts = re.split(r"(?<=[，,\s])(?=\S)", text.rstrip())
     last = parts[-1] if len(parts) > 1 else ""
-    if last and _OWN_SITUATION.match(last) and not _ASKING.search(last):
+    if last and telling.match(last) and not _ASKING.search(last):
         return last, text.rstrip()[: -len(last)].rstrip("，, ")
     return "", text
 

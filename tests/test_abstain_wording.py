@@ -306,6 +306,15 @@ def test_family_told_of_after_a_long_messages_ask_is_story() -> None:
     assert condensed.rewritten.endswith("会不会断供啊"), condensed.rewritten
 
 
+def test_what_the_caller_means_to_do_after_the_ask_is_not_asked(chain: FaqChain) -> None:
+    """"……那个班长叫啥，想给他们送面锦旗": why the caller asks is no word the answer must hold."""
+    message = "我是开槽车的司机，跨年那天半夜拉气去了德惠加气母站，班长领着人忙前忙后，我就想知道那个班长叫啥，想给他们送面锦旗"
+    answer = chain.ask(message)
+    assert answer.answered and "熊华" in answer.text, answer.text
+    assert "锦旗" not in answer.rewritten_question
+    assert_citations_exact(answer)
+
+
 def test_a_short_message_whose_first_clause_asks_keeps_it_whole() -> None:
     # The first clause asks; the one after it tells who "他" is: nothing is story.
     assert condense("我在长春上班能给孩子交居民医保吗，他上小学", []).story == ""

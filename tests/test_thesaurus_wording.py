@@ -220,6 +220,13 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("省里下去帮各地搞生态 分了几个组", "5个帮扶工作组", "eco-supervision"),  # 省里 ~ 省(生态环境厅…)
         ("打听一下 门诊能去几级医院报", "三级及以下", "cc-medical-outpatient"),  # 打听一下 says nothing
         ("电视上演了 辽源灌气的地方一天送多少罐", "800余套", "gas-new-year-eve"),  # 电视 says nothing
+        ("大冷天燃气压力老不稳 调压器咋了", "冻堵", "gas-new-year-eve"),  # 冷天 ~ 冬季
+        # 待遇 ~ 补贴: what couriers are paid to come back
+        (
+            "我在辽源送快递，过年人手紧，老板让早点回来上班，说上头要求给一线发钱，都能有啥补贴待遇",
+            "返岗补贴",
+            "postal-baotong",
+        ),
     ],
 )
 def test_everyday_words_are_answered_from_the_right_article(
@@ -311,8 +318,8 @@ def test_trips_asked_after_the_visits_are_the_visits_counted(chain: FaqChain) ->
         ("梨树十家堡供电所给大棚户都干了啥", "半夜坏了能修不", "24小时抢修"),
         # 领头的: the station's head, named by the title 站长 (杨博).
         ("辽源液化气灌装站一天送出去多少瓶", "领头的是谁", "杨博"),
-        # 变 ~ 调整: the rates adjusted (调整为), 2024年1月起 among them.
-        ("我是在职的 个人账户每月往里划多少", "以后还变不变", "2024年1月起"),
+        # 变 ~ 调整: the rates adjusted (调整为…), 2024年1月起 among them ("以后还变不变" asks of the rate just given).
+        ("我是在职的 个人账户每月往里划多少", "后来变了没", "2024年1月起"),
         # 里边 is the account talked about, no word a sentence needs.
         ("个人账户的钱家里人能拿去买药不", "长期护理保险能从里边交不", "长期护理保险"),
         # 找 (finding someone) is no word the answer must hold.
