@@ -217,6 +217,16 @@ def _slip_size_ok(word: str, target: str) -> bool:
 _WHICH = re.compile(r"哪一|哪个|哪类|哪种|哪些|哪家|什么样|啥样")
 
 
+# An hour of the day said in characters after a time of day ("半夜十一点多", "早上七点"): the articles write digits
+# (11点30分, 早上7点). Not "快一点" (a little), which has no time of day before it.
+_CLOCK_SAID = re.compile(r"(早上|早晨|清早|上午|中午|下午|傍晚|晚上|夜里|半夜|凌晨|夜间)(十[一二]?|[一二三四五六七八九两])点")
+_HOURS = {"十": 10, "十一": 11, "十二": 12, "两": 2, **{ch: i for i, ch in enumerate("一二三四五六七八九", start=1)}}
+
+
+def _clock_in_digits(m: re.Match[str]) -> str:
+    return f"{m.group(1)}{_HOURS[m.group(2)]}点"
+
+
 # A deputy's title, kept whole: jieba cuts 副市长 as 副 + 市长, and 市长 alone would ask for the head (付 is 副 typed
 # by sound: "梅河口付市长").
 _DEPUTY_SAID = re.compile(r"[副付](?:[厅局所站市县镇院部处科组班队社校区乡村]长|主任|书记)")
@@ -502,6 +512,8 @@ class WordReader:
         norm = a_not_a(normalize(text))  # "停不停" asks 停?, as ``tokenize`` reads it
         if "往" in norm:
             norm = _PUT_INTO.sub(r"\1打入", norm)  # "往卡里打多少": 打 is 打入, putting money (or gas) in
+        if "点" in norm:
+            norm = _CLOCK_SAID.sub(_clock_in_digits, norm)  # "半夜十一点多": the articles write 11点
         pos = 0
         # Place names are kept whole ("梨树种草莓" is 梨树 + 种草莓, not 梨 + 树种 + 草莓), and a which-word ends a
         # word ("哪一级别的" is 哪一 + 级别, not 哪 + 一级 + 别的).

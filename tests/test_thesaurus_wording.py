@@ -239,6 +239,17 @@ def test_everyday_words_are_answered_from_the_right_article(
     assert_citations_exact(answer)
 
 
+def test_an_hour_said_in_characters_is_the_hour_the_article_writes_in_digits(chain: FaqChain) -> None:
+    """"半夜十一点多" is the article's "晚上11点30分" (6辆CNG槽车…进入吉港德惠加气母站); "快一点" stays a little."""
+    from bot.lexicon import WordReader
+
+    answer = chain.ask("我住德惠，跨年那天半夜十一点多看见好几辆大罐车往加气站开，一共几辆啊")
+    assert answer.answered and "6辆" in answer.text, answer.text
+    reader = WordReader([])
+    assert "11" in reader.words("半夜十一点多") and "7" in reader.words("早上七点开门")
+    assert "1" not in reader.words("写快一点")
+
+
 def test_the_whole_county_is_the_county_the_conversation_is_about(chain: FaqChain) -> None:
     """"全县" after a question on 梨树's strawberries is 梨树县: "梨树县共建各类温室大棚3.25万栋" answers it."""
     first = chain.ask("梨树草莓合作社种了多少亩")
