@@ -59,6 +59,7 @@ from bot.question_focus import SLOT_WEIGHT, asked_characters, done_for_words, sl
 from bot.restate import restate
 from bot.retrieve import LARGE_BASE_CHUNKS, retrieve_hybrid, reworded_tokens
 from bot.scoring import word_weights
+from bot.thesaurus import SYNONYMS
 from bot.types import Answer, Citation, Hit
 from bot.words import simplified, tokenize_cached, warm_up
 
@@ -407,7 +408,11 @@ class FaqChain:
             story = set(loaded.bank.reader.words(condensed.story)) - set(
                 loaded.bank.reader.words(condensed.rewritten[len(condensed.story) :])
             )
-            weights = {w: (0.5 * v if w in story else v) for w, v in weights.items()}
+            # A story word no article uses in any way ("我是化学老师", "俺是开饭店的") is nothing the articles are asked
+            # about: left out.
+            weights = {
+                w: (0.5 * v if w in story else v) for w, v in weights.items() if w not in story or _used(loaded.bank, w)
+            } or weights
         examples = example_words(info.norm, tuple(weights))
         if examples:
             # "买个血压计啥的医疗器械": a sentence on 医疗器械 answers; the example is how the resident put it.
@@ -652,6 +657,17 @@ class FaqChain:
     def _examples(self, loaded: _Loaded) -> list[str]:
         today = self.today()
         return [e.question for e in loaded.faq.entries if e.in_force(today)][:2]
+
+
+def _used(bank: SentenceBank, word: str) -> bool:
+    """Whether the base uses a word: itself, as the thesaurus reads it, through its parts ("城乡居民医保": 城乡, 居民,
+    医保), or as a place of the province ("永吉县", where the resident lives)."""
+    return bool(
+        bank.df(word)
+        or any(bank.df(t) for t in SYNONYMS.get(word, ()))
+        or any(bank.df(p) for p in tokenize_cached(word) if len(p) >= 2 and p != word)
+        or places(word)
+    )
 
 
 # "比刚才那个多还是少", "跟前面那个比哪个大": a comparison of the last two answers' figures.

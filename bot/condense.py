@@ -856,7 +856,7 @@ def story_and_ask(question: str) -> tuple[list[str], str]:
         ask = ask[len(told) :].lstrip("，, ")
         start = end = end + len(told)
     purpose, before = _told_after(ask, _PURPOSE)
-    if purpose and sum(1 for ch in before if _is_han(ch)) >= MIN_ASK:
+    if purpose:
         # "…那个班长叫啥名，想给他们写封表扬信": why the caller asks, after the ask, is nothing the answer must name.
         ask = before
     story = anchors(norm[:start])
@@ -885,7 +885,13 @@ def _own_situation(question: str, named: bool = False) -> tuple[str, str]:
         if told:
             return told.rstrip("，, "), orig[len(told) :].lstrip("，, ")
     last, ask = _told_after(orig)
-    if last and _ASKING.search(ask) and sum(1 for ch in ask if _is_han(ch)) >= MIN_ASK and (named or anchors(ask)):
+    if (
+        last
+        and _ASKING.search(ask)
+        and sum(1 for ch in ask if _is_han(ch)) >= MIN_ASK
+        and (named or anchors(ask) or not anchors(last))
+    ):
+        # The ask must name what it is about, unless the telling names nothing either ("我是市里小科员要写汇报").
         return last, ask
     return "", question
 
@@ -894,21 +900,36 @@ def _own_situation(question: str, named: bool = False) -> tuple[str, str]:
 _PURPOSE = re.compile(r"\s*(?:我|俺)?(?:就|也)?(?:想|要|好|打算|准备)(?!问|知道|了解|打听|咨询|请教)")
 
 
+# A clause saying what the answer is for: "写简报用", "复习用", "孩子作业要填", "上课举个例子".
+_FOR_USE = re.compile(r"(?:用|要填|要用|要写|参考|举个?例子?)$")
+
+
 def _told_after(text: str, telling: re.Pattern[str] = _OWN_SITUATION) -> tuple[str, str]:
-    """(the last clause, what comes before it) when that clause tells of the caller or their family (or, with
-    ``telling``, anything else it matches) and asks nothing ("…，家里还有老人怕冷", "那农村呢 我爸妈在乡下住");
-    ("", text) otherwise."""
-    parts = re.split(r"(?<=[，,\s])(?=\S)", text.rstrip())
-    last = parts[-1] if len(parts) > 1 else ""
-    if last and telling.match(last) and not _ASKING.search(last):
-        return last, text.rstrip()[: -len(last)].rstrip("，, ")
+    """(the clauses after the ask that ask nothing, what comes before them) when one tells of the caller or their
+    family (or, with ``telling``, anything else it matches) or what they mean to do, or the last says what the answer
+    is for ("…，家里还有老人怕冷",
+    "那农村呢 我爸妈在乡下住", "…破了多少？我是化学老师，上课举个例子", "…排了几处毛病 写简报用"); ("", text)
+    otherwise."""
+    body = text.rstrip()
+    parts = re.split(r"(?<=[，,\s？?。！!；;])(?=\S)", body)
+    k = len(parts)
+    while k > 1 and not _ASKING.search(parts[k - 1].rstrip("，,。！!；; ")):
+        k -= 1
+    run = parts[k:]
+    if not _ASKING.search(parts[k - 1].rstrip("，,。！!；; ")):
+        return "", text  # nothing before them asks either ("弄不明白 我要打12345投诉你们")
+    if run and (
+        any(telling.match(c) or _PURPOSE.match(c) for c in run) or _FOR_USE.search(run[-1].rstrip("，,。！!；; "))
+    ):
+        told = "".join(run)
+        return told.strip(), body[: -len(told)].rstrip("，, ")
     return "", text
 
 
 _THIRD_PERSON = re.compile(r"[她他]")
 # Where a sentence ends, and what makes one a question.
 _SENTENCE_END = re.compile(r"[。！!？?；;]+")
-_ASKING = re.compile(r"[吗么呢]|[?？]|咋|怎么|怎样|如何|哪|啥|什么|谁|几|多少|多大|多久|能不能|有没有|是不是|[^\s]不$")
+_ASKING = re.compile(r"[吗么呢]|[?？]|咋|怎么|怎样|如何|哪|啥|什么|谁|几|多少|多大|多久|([\u4e00-\u9fff])不\1|[^\s]不$")
 
 
 # Asking whether what was just said is so: "真有这事吗", "是真的不", "对吗".

@@ -306,6 +306,23 @@ def test_family_told_of_after_a_long_messages_ask_is_story() -> None:
     assert condensed.rewritten.endswith("会不会断供啊"), condensed.rewritten
 
 
+@pytest.mark.parametrize(
+    ("message", "fact"),
+    [
+        # who asks, and what for, after the ask; 物理老师 and 讲课 are no article's words
+        ("吉林油田一年往地下注的二氧化碳破了多少？我是物理老师，讲课举个例子", "43万吨"),
+        ("延边供电上门检查 消了几处隐患 写总结用", "22处"),  # what the answer is for
+        ("红旗H6是多大排量 我帮我舅参谋买车", "2.0T"),
+        # the telling names nothing, so the ask need not name its subject either
+        ("省里生态帮扶分了几个组？我是县里的办事员要写材料", "5个帮扶工作组"),
+    ],
+)
+def test_who_asks_and_what_for_after_the_ask_is_story(chain: FaqChain, message: str, fact: str) -> None:
+    answer = chain.ask(message)
+    assert answer.answered and fact in answer.text, answer.text
+    assert_citations_exact(answer)
+
+
 def test_what_the_caller_means_to_do_after_the_ask_is_not_asked(chain: FaqChain) -> None:
     """"……那个班长叫啥，想给他们送面锦旗": why the caller asks is no word the answer must hold."""
     message = "我是开槽车的司机，跨年那天半夜拉气去了德惠加气母站，班长领着人忙前忙后，我就想知道那个班长叫啥，想给他们送面锦旗"
