@@ -546,3 +546,15 @@ def test_where_money_went_asks_its_use_not_a_place() -> None:
     assert classify("那少划的钱都上哪去了").kind != "place"
     assert classify("多出来那部分钱最后都花哪儿去了").kind != "place"
     assert classify("快递丢了上哪去找").kind == "place"
+
+
+def test_a_word_straddling_two_others_is_not_found_in_them(chain: FaqChain) -> None:
+    """"取现" is in "采取现场查看" only as the end of 采取 and the start of 现场: cashing out a medical account is
+    asked of no article, and the 督导帮扶 sentence that says "采取现场查看" does not answer it."""
+    from bot.lexicon import SentenceText, match
+
+    text = SentenceText("各工作组主要采取现场查看、查阅资料等方式")
+    assert match("取现", text) == 0.0
+    assert match("现场", text) == 1.0 and match("采取", text) == 1.0
+    assert match("医保", SentenceText("长春市正式启动实施职工医保门诊共济保障机制")) == 1.0
+    assert not chain.ask("个人账户里的钱能取现不").answered
