@@ -164,10 +164,11 @@ _TIME = re.compile(
     r"|多会儿|多咱|啥前儿"  # the north-east's "when" ("多会儿开始实行的")
 )
 _NUMBER = re.compile(
-    r"多少|几[个项次位套户辆栋亩吨人棵秒组条家座]|几|百分之|比例|多大|多高|多长|多远|多重|排量|功率|扭矩"
+    r"多少|几[个项次位套户辆栋亩吨人棵秒组条家座]|几|百分之|比例(?!后)|多大|多高|多长|多远|多重|排量|功率|扭矩"
 )
 # "能报多少" asks what share of a bill is paid back, not a count ("报了多少次") or a sum of money.
-_PERCENT = re.compile(r"比例|百分之|百分比|百分点|几个点|几成|多少成|报百分|报(?:销)?多少(?![个项次家钱元块天])")
+# Not "调整…比例后，…用于哪方面": a ratio changed is when, not what is asked.
+_PERCENT = re.compile(r"比例(?!后)|百分之|百分比|百分点|几个点|几成|多少成|报百分|报(?:销)?多少(?![个项次家钱元块天])")
 _UNIT_CHARS = "个项次位套户辆栋亩吨人棵秒组条家座名万亿元倍级台张份处件"
 _UNIT = re.compile(rf"(?:几|多少)\s*([{_UNIT_CHARS}])")
 _NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")

@@ -438,6 +438,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "提前打招呼": ("四不两直",),  # 不打招呼 is one of the 四不
     "待遇": ("补贴", "津补贴", "派费"),  # "有啥补贴待遇": what they are paid
     "冷天": ("冬季", "严寒", "零下"),  # "一到大冷天"
+    "在岗": ("在职",),  # "在岗员工": employees at work
 }
 
 # 儿化: "老伴儿", "外边儿" are 老伴, 外边 as said in the north.

@@ -405,6 +405,17 @@ def test_a_head_is_not_named_by_the_deputy_of_the_same_title(no_faq_chain) -> No
     assert deputy.answered and "孙士岩" in deputy.text, deputy.text
 
 
+def test_a_ratio_changed_before_the_ask_is_when_not_what_is_asked(no_faq_chain) -> None:  # type: ignore[no-untyped-def]
+    """"降低…划入比例后，增加的医保基金用于什么" asks what the money is for; the ratio is when."""
+    from bot.question import classify
+
+    question = "降低个人账户划入比例后，增加的医保基金用于什么"
+    assert classify(question).kind != "percent"
+    assert classify("个人账户划入比例是多少").kind == "percent"
+    answer = no_faq_chain.ask(question)
+    assert answer.answered and "门诊保障" in answer.text, answer.text
+
+
 def test_a_title_followed_by_no_name_names_no_one() -> None:
     from bot.question import names_title_holder
 
