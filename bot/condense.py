@@ -113,6 +113,7 @@ _LEAD = re.compile(r"^(?:(?:那么|那(?![个些种家边里儿天时])|还有|�
 # Characters that end a name when reading leftwards from an anchor ("给淮安高中压调压站" stops at 给).
 _NAME_STOP = set("的在给为对是从了我你咱那这去到和与及跟向让把被有都也就还要想能会问请说吗呢啊，,。？?！! ")
 _DEICTIC_GAP = re.compile(r"(?:的)?(?:那个|这个|那家|这家|那座|这座)")
+_DEICTIC_MODIFIER = re.compile(r"(?:的)?(?:那个|这个|那家|这家|那座|这座)[\u4e00-\u9fff]{1,4}")
 _TAIL = re.compile(r"[呢啊呀吧嘛哪]*\s*[?？。!！]*\s*$")
 _PRONOUN = re.compile(
     r"(?:这个|那个|这些|那些|这家|那家|这种|那种|该|这|那|它们|他们|它|他|她)([\u4e00-\u9fff]{0,2})"
@@ -360,8 +361,15 @@ def _subject_span(prev: str, home: frozenset[str] = frozenset()) -> str:
     spans = sorted((norm.find(w), norm.find(w) + len(w)) for w in found)
     start, end = spans[0]
     for s, e in spans[1:]:
-        if s <= end or (s == end + 1 and norm[end] not in _NAME_STOP) or _DEICTIC_GAP.fullmatch(norm[end:s]):
-            # "吉林市那个调压站": a demonstrative between two names joins them into one subject.
+        gap = norm[end:s]
+        if (
+            s <= end
+            or (s == end + 1 and norm[end] not in _NAME_STOP)
+            or _DEICTIC_GAP.fullmatch(gap)
+            or (_ORG_END.search(norm[s:e]) and _DEICTIC_MODIFIER.fullmatch(gap))
+        ):
+            # "吉林市那个调压站": a demonstrative between two names joins them into one subject; so does one before an
+            # organisation's own modifier ("吉林市那个高中压调压站").
             end = max(end, e)
         else:
             break

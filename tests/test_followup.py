@@ -762,6 +762,13 @@ def test_whether_a_rate_changes_later_is_asked_of_the_rate_just_given(chain: Faq
     assert "退休" in answer.rewritten_question
 
 
+def test_a_demonstrative_before_an_organisations_modifier_keeps_the_whole_name(chain: FaqChain) -> None:
+    """"吉林那个高中压调压站" is one subject: "当天谁在那巡检" is asked of the station, not of 吉林 alone."""
+    _, answer = _talk(chain, "吉林那个高中压调压站一年输多少气", "当天谁在那巡检")
+    assert answer.answered and "都兴屹" in answer.text, answer.text
+    assert "高中压调压站" in answer.rewritten_question
+
+
 def test_this_year_is_the_reports_year(chain: FaqChain) -> None:
     """The report is of January 2023: "今年" is 2023, "去年" 2022, "明年" 2024. The station's 2022 figure does not
     answer for 2023, curated answer or not; the retirees' rate for 2024 is given."""
