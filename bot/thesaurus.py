@@ -439,6 +439,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "待遇": ("补贴", "津补贴", "派费"),  # "有啥补贴待遇": what they are paid
     "冷天": ("冬季", "严寒", "零下"),  # "一到大冷天"
     "在岗": ("在职",),  # "在岗员工": employees at work
+    "单位": ("公用",),  # "单位户": users that are not households (公用用户)
 }
 
 # 儿化: "老伴儿", "外边儿" are 老伴, 外边 as said in the north.
