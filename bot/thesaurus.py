@@ -440,6 +440,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "冷天": ("冬季", "严寒", "零下"),  # "一到大冷天"
     "在岗": ("在职",),  # "在岗员工": employees at work
     "单位": ("公用",),  # "单位户": users that are not households (公用用户)
+    "园子": ("园区",),  # "物流园子": a logistics park
+    "分拣": ("分拨",),  # sorting parcels
 }
 
 # 儿化: "老伴儿", "外边儿" are 老伴, 外边 as said in the north.

@@ -222,6 +222,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("电视上演了 辽源灌气的地方一天送多少罐", "800余套", "gas-new-year-eve"),  # 电视 says nothing
         ("大冷天燃气压力老不稳 调压器咋了", "冻堵", "gas-new-year-eve"),  # 冷天 ~ 冬季
         ("辽源烧罐装气的人家跟单位各多少户", "3000余户", "gas-new-year-eve"),  # 单位 ~ 公用(用户)
+        ("松原顺丰邮政分拣的大仓在啥园子里", "瑞禾苗物流园区", "postal-baotong"),  # 分拣 ~ 分拨, 园子 ~ 园区
         ("辽源液化气是不是供着3万户 机关单位算不算在内", "3000余户", "gas-new-year-eve"),
         # 在岗 ~ 在职; "本人负责单位财务" tells who asks, as "我…" does
         ("本人负责单位财务，请问在岗员工医保个人部分按工资的多大比例计入", "2%", "cc-medical-outpatient"),
