@@ -161,6 +161,8 @@ def decide(
             or (info.kind == "clock" and draft.kind_ok)
             # "这么改到底图啥": a sentence saying what a measure is for ("…的关键一环") is as good a sign too.
             or (info.kind == "why" and draft.kind_ok)
+            # "发了个啥卡": on a large base, a sentence naming the card asked for (``answer.NAMES_ASKED``).
+            or draft.names_asked
         )
         and draft.best_lexical >= limits.low_coverage_lexical
     ):
