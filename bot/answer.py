@@ -965,11 +965,15 @@ def _lists_kind(norm: str, noun: str) -> bool:
 
 # Characters that end no name: "发放了卡片", "办张卡", "哪个群" name no card or group.
 _NOT_NAMING = "了个张的啥么这那些一几哪"
+# Lone characters after 哪/啥 that ask when or how many, not for a thing named: "哪天", "哪年", "几次".
+_NOT_KINDS = frozenset("天年月日号点时次回趟个位种样")
 
 
 def _names_asked(norm: str, kinds: set[str]) -> bool:
     """Whether a sentence names a thing of an asked kind: "便民服务联系卡" for 卡 (two characters or more before it)."""
-    return any(re.search(rf"[^\W\d_{_NOT_NAMING}]{{2}}{re.escape(kind)}", norm) for kind in kinds)
+    return any(
+        re.search(rf"[^\W\d_{_NOT_NAMING}]{{2}}{re.escape(kind)}", norm) for kind in kinds if kind not in _NOT_KINDS
+    )
 
 
 def _said(sentence: str, answer: str) -> bool:

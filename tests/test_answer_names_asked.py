@@ -48,3 +48,4 @@ def test_a_name_of_the_kind_asked() -> None:
     assert answer_module._names_asked("供电所给种植户都发放了‘便民服务联系卡’", {"卡"})
     assert not answer_module._names_asked("供电所给种植户都发放了卡片", {"卡"})
     assert not answer_module._names_asked("供电所给种植户都发放了‘便民服务联系卡’", set())
+    assert not answer_module._names_asked("春节当天", {"天"})  # "哪天" asks when, not for a thing named
