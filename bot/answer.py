@@ -137,6 +137,11 @@ SAID_PART = True
 # repeating the article's frame words those weigh little (发 0.31 against 1.5 on the seed, 供电所 3.0 either way), and a
 # resident's slip ("种草梅" read as 种草 + 梅) left "十家堡供电所给种草梅的发了个啥卡" at 0.57 of the question's weight.
 NAMES_ASKED = True
+# On a large base, a best sentence counting the very thing a 多少 question asks about, in the unit asked ("61项具体问题"
+# for "一共多少项问题"), answers however little of the question's other words it says: the figure is what was asked.
+# Among look-alikes repeating the article's frame words those weigh little (问题 0.56, 督导帮扶 0.84 against 1.02 and
+# 1.33 on the seed), and a word of the resident's story ("听说…发现的问题都已经解决完了") held half the question's weight.
+COUNTS_ANSWER = True
 # Words that ask for the steps themselves ("需要办啥手续"), not about any one thing.
 PROCEDURE_WORDS = frozenset({"手续", "流程", "步骤", "操作", "办理", "申请", "办"})
 
@@ -181,6 +186,8 @@ class Draft:
     ranked_ok: bool = True
     # On a large base: the best sentence names a thing of the kind a "啥卡" question asks for ("便民服务联系卡").
     names_asked: bool = False
+    # On a large base: the best sentence counts the very thing a 多少 question asks about, in the unit asked.
+    counts_asked: bool = False
 
 
 def _widen(allot: dict[int, int], sid: int, length: int, budget: int) -> None:
@@ -611,6 +618,9 @@ def draft_answer(
         return draft
     best = scored[0]
     draft.best_dense, draft.best_lexical, draft.best_counted = best.dense, best.lexical, best.counted
+    if COUNTS_ANSWER and len(bank.index.chunks) > LARGE_BASE_CHUNKS:
+        # "听说督导帮扶发现的问题都已经解决完了？一共多少项问题": "…提出的61项具体问题…" (``COUNTS_ANSWER``).
+        draft.counts_asked = best.counted >= COUNTS_WHAT_IS_ASKED
     if NAMES_ASKED and len(bank.index.chunks) > LARGE_BASE_CHUNKS:
         # "十家堡供电所给种草梅的发了个啥卡": "…发放了‘便民服务联系卡’" names the card asked for (``NAMES_ASKED``).
         draft.names_asked = _names_asked(bank.sentences[best.sid].norm, asked_characters(info.norm, tuple(weights)))
