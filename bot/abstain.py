@@ -62,6 +62,9 @@ class Thresholds:
     # its title and meaning alone ("老人办医保卡要带啥材料" -> the 门诊共济 article's spending list) is a guess.
     low_coverage_lexical: float = 0.1
     min_crux: float = 0.75
+    # A large base's sentence counting the very thing asked answers at this coverage (``answer.COUNTS_ANSWER``): "地方
+    # 上报上来的问题有多少条" was answered at 0.23 by "…提出的61项具体问题…", 上报 holding half the question's weight.
+    counted_coverage: float = 0.2
     # One word the chosen sentences lack carrying this much of the question's weight is what was asked about
     # ("延边…发了多少传单" then "梨树那边呢": no leaflets in 梨树). On the dev split every question with a share
     # of 0.38 or more was out of scope, every answerable one stayed at or below 0.35.
@@ -140,7 +143,10 @@ def decide(
         return False, "rank_missing"
     if not draft.places_ok:
         return False, "other_place"
-    if draft.missing_share >= limits.max_missing_share:
+    # A large base's best sentence counting the very thing asked, in the unit asked, answers however little of the
+    # question's other words it says (``answer.COUNTS_ANSWER``), if it says some.
+    counted = draft.counts_asked and draft.coverage >= limits.counted_coverage
+    if draft.missing_share >= limits.max_missing_share and not counted:
         return False, f"missing:{draft.missing}"
     if (
         draft.crux
@@ -150,7 +156,7 @@ def decide(
         and not any(m.group(0) == draft.crux or m.group(1) == draft.crux for m in places(draft.crux))
     ):
         return False, f"crux_missing:{draft.crux}"
-    if draft.coverage < limits.min_coverage and not (
+    if draft.coverage < limits.min_coverage and not counted and not (
         draft.coverage >= limits.low_coverage
         # A sentence counting the very thing asked about ("从几个厅局抽调的" -> "10个部门…组成") is as good a sign
         # as a close meaning, which the bundled embedder often misses for such sentences.
@@ -161,6 +167,8 @@ def decide(
             or (info.kind == "clock" and draft.kind_ok)
             # "这么改到底图啥": a sentence saying what a measure is for ("…的关键一环") is as good a sign too.
             or (info.kind == "why" and draft.kind_ok)
+            # "发了个啥卡": on a large base, a sentence naming the card asked for (``answer.NAMES_ASKED``).
+            or draft.names_asked
         )
         and draft.best_lexical >= limits.low_coverage_lexical
     ):

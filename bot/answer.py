@@ -38,6 +38,7 @@ from bot.question import (
     states_procedure,
     states_ranked,
 )
+from bot.question_focus import asked_characters
 from bot.retrieve import LARGE_BASE_CHUNKS
 from bot.scoring import READ_HITS, Credits, Scored, coverage_of, credit_of, places_named, score_sentences
 from bot.types import Citation, Hit
@@ -73,6 +74,12 @@ _PART_KINDS = STRICT_KINDS | {"person", "source"}
 ITEM_OPENS = 8
 # A second sentence scoring this close to the best one is quoted too (in part if need be).
 STRONG = 0.85
+# ... on a large base. The article's own words weigh the most a word can there (费用 3.0 against 2.55 on the seed), so
+# a sentence of the article lacking one falls further behind the best than on the seed: "…门诊统筹报销范围扩大到三级及
+# 以下定点医疗机构…" scored 0.84 of "门诊报销不再局限于合规药品费用…" for "在三甲医院看门诊的费用可以纳入门诊统筹报销吗"
+# (0.86 on the seed), and the sentence answering for the 三甲 hospital was left out. At 100k chunks +1 -0 (at 0.80 or
+# 0.82 a near miss, "燃气表冻住了不走字", was answered with the pressure regulators' 冻堵 beside the best).
+STRONG_LARGE = 0.83
 # How many sentences after the best a large base looks through for one giving the kind of fact asked (a small
 # base: 8). Look-alike copies of the article's clauses that lack the fact crowd the first places.
 STATING_LOOK_LARGE = 16
@@ -124,6 +131,17 @@ PART_GAIN = 0.25
 PART_GAIN_LARGE = 0.2
 # On a large base, a how-part all of whose words the quotes say is answered by them (see ``draft_answer``).
 SAID_PART = True
+# On a large base, a best sentence naming a thing of the kind a "啥卡"/"啥群" question asks for (a name of two or more
+# characters before the lone character asked: "便民服务联系卡") is as good a sign as one counting what a 多少 question
+# asks about, when the question's words are covered only in part (``abstain.decide``'s low coverage). Among look-alikes
+# repeating the article's frame words those weigh little (发 0.31 against 1.5 on the seed, 供电所 3.0 either way), and a
+# resident's slip ("种草梅" read as 种草 + 梅) left "十家堡供电所给种草梅的发了个啥卡" at 0.57 of the question's weight.
+NAMES_ASKED = True
+# On a large base, a best sentence counting the very thing a 多少 question asks about, in the unit asked ("61项具体问题"
+# for "一共多少项问题"), answers however little of the question's other words it says: the figure is what was asked.
+# Among look-alikes repeating the article's frame words those weigh little (问题 0.56, 督导帮扶 0.84 against 1.02 and
+# 1.33 on the seed), and a word of the resident's story ("听说…发现的问题都已经解决完了") held half the question's weight.
+COUNTS_ANSWER = True
 # Words that ask for the steps themselves ("需要办啥手续"), not about any one thing.
 PROCEDURE_WORDS = frozenset({"手续", "流程", "步骤", "操作", "办理", "申请", "办"})
 
@@ -166,6 +184,10 @@ class Draft:
     title_unnamed: str = ""
     # A ranking or record asked ("全省最多", "排第几") is stated by a chosen sentence (see ``asks_ranked``).
     ranked_ok: bool = True
+    # On a large base: the best sentence names a thing of the kind a "啥卡" question asks for ("便民服务联系卡").
+    names_asked: bool = False
+    # On a large base: the best sentence counts the very thing a 多少 question asks about, in the unit asked.
+    counts_asked: bool = False
 
 
 def _widen(allot: dict[int, int], sid: int, length: int, budget: int) -> None:
@@ -596,6 +618,12 @@ def draft_answer(
         return draft
     best = scored[0]
     draft.best_dense, draft.best_lexical, draft.best_counted = best.dense, best.lexical, best.counted
+    if COUNTS_ANSWER and len(bank.index.chunks) > LARGE_BASE_CHUNKS:
+        # "听说督导帮扶发现的问题都已经解决完了？一共多少项问题": "…提出的61项具体问题…" (``COUNTS_ANSWER``).
+        draft.counts_asked = best.counted >= COUNTS_WHAT_IS_ASKED
+    if NAMES_ASKED and len(bank.index.chunks) > LARGE_BASE_CHUNKS:
+        # "十家堡供电所给种草梅的发了个啥卡": "…发放了‘便民服务联系卡’" names the card asked for (``NAMES_ASKED``).
+        draft.names_asked = _names_asked(bank.sentences[best.sid].norm, asked_characters(info.norm, tuple(weights)))
     chosen = [best]
     first = bank.sentences[best.sid]
     credit = credits.credit([bank.text(best.sid), bank.context(best.sid)])
@@ -619,6 +647,7 @@ def draft_answer(
             own = credits.credit([bank.text(kept.sid)])
             credit = {w: max(credit[w], own[w]) for w in weights}
 
+    strong_bar = STRONG_LARGE if len(bank.index.chunks) > LARGE_BASE_CHUNKS else STRONG
     follower = bank.next_in_paragraph(best.sid)
     follow = next((c for c in scored if c.sid == follower), None) if follower is not None else None
     room = budget - allot[best.sid]
@@ -639,7 +668,7 @@ def draft_answer(
             continue  # "问题有多少条" answered by "61项具体问题": "14条政策措施" beside it would only mislead
         own = credits.credit([bank.text(cand.sid)])
         gain = sum(weights[w] * (d if (d := own[w] - credit[w]) > 0.0 else 0.0) for w in weights)  # max(0.0, d)
-        strong = cand.score >= STRONG * best.score
+        strong = cand.score >= strong_bar * best.score
         fills_kind = not best.kind_ok and cand.kind_ok and cand.score >= 0.75 * best.score
         fits = len(s.text) <= room
         if idler is not None:
@@ -942,6 +971,19 @@ def _asked_kinds(norm: str, weights: dict[str, float]) -> str:
 def _lists_kind(norm: str, noun: str) -> bool:
     """Whether a sentence lists things of that kind: "现场查看、查阅资料、交流座谈等方式"."""
     return re.search(rf"、[^，。；,;]{{1,24}}?等(?:[\d一二三四五六七八九十几多]+[个项种类家条名])?{re.escape(noun)}", norm) is not None
+
+
+# Characters that end no name: "发放了卡片", "办张卡", "哪个群" name no card or group.
+_NOT_NAMING = "了个张的啥么这那些一几哪"
+# Lone characters after 哪/啥 that ask when or how many, not for a thing named: "哪天", "哪年", "几次".
+_NOT_KINDS = frozenset("天年月日号点时次回趟个位种样")
+
+
+def _names_asked(norm: str, kinds: set[str]) -> bool:
+    """Whether a sentence names a thing of an asked kind: "便民服务联系卡" for 卡 (two characters or more before it)."""
+    return any(
+        re.search(rf"[^\W\d_{_NOT_NAMING}]{{2}}{re.escape(kind)}", norm) for kind in kinds if kind not in _NOT_KINDS
+    )
 
 
 def _said(sentence: str, answer: str) -> bool:
