@@ -915,9 +915,8 @@ _FOR_USE = re.compile(r"(?:用|要填|要用|要写|参考|举个?例子?)$")
 def _told_after(text: str, telling: re.Pattern[str] = _OWN_SITUATION) -> tuple[str, str]:
     """(the clauses after the ask that ask nothing, what comes before them) when one tells of the caller or their
     family (or, with ``telling``, anything else it matches) or what they mean to do, or the last says what the answer
-    is for ("…，家里还有老人怕冷",
-    "那农村呢 我爸妈在乡下住", "…破了多少？我是化学老师，上课举个例子", "…排了几处毛病 写简报用"); ("", text)
-    otherwise."""
+    is for ("…，家里还有老人怕冷", "那农村呢 我爸妈在乡下住", "…破了多少？我是化学老师，上课举个例子", "…排了几处毛病
+    写简报用"); ("", text) otherwise."""
     body = text.rstrip()
     parts = re.split(r"(?<=[，,\s？?。！!；;])(?=\S)", body)
     k = len(parts)
