@@ -229,7 +229,9 @@ def _clock_in_digits(m: re.Match[str]) -> str:
 
 # A deputy's title, kept whole: jieba cuts 副市长 as 副 + 市长, and 市长 alone would ask for the head (付 is 副 typed
 # by sound: "梅河口付市长").
-_DEPUTY_SAID = re.compile(r"[副付](?:[厅局所站市县镇院部处科组班队社校区乡村]长|主任|书记)")
+# The titles a deputy holds (副…): one list for reading questions (``_DEPUTY_SAID``) and matching sentences (``_DEPUTY``).
+_DEPUTY_TITLE = r"(?:[厅局所站市县镇院部处科组班队社校区乡村]长|主任|书记)"
+_DEPUTY_SAID = re.compile(rf"[副付]{_DEPUTY_TITLE}")
 _APART = re.compile(f"{_WHICH.pattern}|{_DEPUTY_SAID.pattern}")
 
 
@@ -692,7 +694,7 @@ def _found_whole(norm: str, word: str) -> bool:
 
 # A head's title: what "副" before it makes a deputy's.
 _HEAD_TITLE = re.compile(r"..*(?:长|主任|书记)$")
-_DEPUTY = re.compile(r"副(?:[厅局所站市县镇院部处科组班队社校区乡村]长|主任|书记)")
+_DEPUTY = re.compile(rf"副{_DEPUTY_TITLE}")
 
 
 def _without_deputies(norm: str) -> str:
