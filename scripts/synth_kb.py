@@ -122,6 +122,8 @@ _KIND = {
     **{p: "person" for p in SEED_PEOPLE},
     **{p: "keep" for p in KEEP},
 }
+# What a generated name must not contain: the real articles' names it replaces.
+_SEED_WORDS = tuple(n for n, kind in _KIND.items() if kind != "keep")
 # One pass over the text: names (longest first), dates, numbers. Nothing replaced is looked at again, so a year
 # just set is not rewritten as a figure (the old two-pass version turned 2019年 into 4644年).
 _TOKEN_RE = re.compile(
@@ -181,7 +183,11 @@ def _seed_pool(seed_docs: list[Document], held_out: set[str]) -> list[Clause]:
 
 
 def _person(rng: random.Random) -> str:
-    return rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+    while True:
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+        # "黄东宇" would name the real articles' 黄东 (a works the eco article visits) under another byline.
+        if not any(seed in name for seed in _SEED_WORDS):
+            return name
 
 
 def _new_name(old: str, kind: str, rng: random.Random) -> str:
