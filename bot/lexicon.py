@@ -175,6 +175,7 @@ _INTERROGATIVE = re.compile(
 # Cut apart from its interrogative only 地方 goes: a measure word standing alone ("有多少 条") stays a word, the
 # cautious reading (dropping it let "地方上报的问题有多少条" be answered with "14条政策措施").
 _COUNTER_WORDS = frozenset({"地方", "地儿"})
+_COUNTED = re.compile(rf"[一二两三四五六七八九十]+[{_COUNTERS}级类种]")
 _ASKS_COUNT = re.compile(r"(?:(?:多少|几|哪)[个些]?|什么|啥)$")
 # The longest knowledge-base term a misspelling is compared with by sound.
 _TERM_CHARS = 6
@@ -524,6 +525,8 @@ class WordReader:
             tokens.append(m.group(0))
             pos = m.end()
         tokens.extend(_cut_apart(norm[pos:]))
+        if "个账" in tokens:
+            _measured_account_words(tokens)
         # "多少处毛病": the measure word after 多少 belongs to it; joined to the next word it only sounds like
         # another ("处毛病" ~ 出毛病). Each stretch between such measure words is repaired on its own, and so is
         # each stretch between the spaces the resident typed: "去了哪两个市 在四平" is not a slip for 实在.
@@ -549,6 +552,8 @@ class WordReader:
                 word = ""  # "干啥", "图个啥": a filler as a whole, not 干 once its 啥 is stripped
             elif raw in _COUNTER_WORDS and _ASKS_COUNT.search(previous):
                 word = ""  # "有多少 条", "哪些 地方": cut apart from its interrogative
+            elif previous == "哪" and _COUNTED.fullmatch(raw):
+                word = ""  # "是哪四样", "哪三级": which ones, of a count the resident already knows
             else:
                 word = known(raw)
                 if word is None:
@@ -560,6 +565,16 @@ class WordReader:
         if len(self._cache) < 50_000:
             self._cache[text] = result
         return result
+
+
+def _measured_account_words(tokens: list[str]) -> None:
+    """"有个账本" is 有个 + 账本, not 个账 (个人账户, shortened) + 本: the cut keeps 个账 whole, so a 个账 followed by a
+    character that makes a word with 账 (账本, 账号, 账单, 账户) is read as a measure word and that word, in place."""
+    freq = _SEGMENTER.get().FREQ
+    for i in range(len(tokens) - 1):
+        after = tokens[i + 1]
+        if tokens[i] == "个账" and len(after) == 1 and freq.get("账" + after, 0) > 0:
+            tokens[i], tokens[i + 1] = "个", "账" + after
 
 
 @lru_cache(maxsize=65536)

@@ -303,7 +303,7 @@ _SPENDING = re.compile(r"投资|投入|资金|拨付|补助|补贴|累计|总额
 _DATE_NUMBER = re.compile(r"\d+\s*(?:年|月|日|号)(?:起|以来|前|后|底|初)?")
 _PHONE_IN_SOURCE = re.compile(r"\d{5,}|\d{3,4}-\d{7,8}")
 # A place in a numbered row: "第二工作组", "第3批".
-_ORDINAL_IN_SOURCE = re.compile(r"第[一二三四五六七八九十百\d]+")
+_ORDINAL_IN_SOURCE = re.compile(r"第[一二三四五六七八九十百\d]+|首[个家次批座台]")  # "国内首个…" answers "第几个"
 # A way to reach a service: a number, a hotline, an app, a WeChat group or account, a contact card.
 _CONTACT_IN_SOURCE = re.compile(r"\d{5,}|热线|微信|app|公众号|小程序|联系卡|服务群", re.IGNORECASE)
 _DURATION_IN_SOURCE = re.compile(
@@ -875,6 +875,8 @@ def _broken_word(norm: str, before: Sequence[tuple[int, str]], marker_start: int
         gap = norm[i + len(w) : end]
         if len(w) != 1 or (gap and (run or gap not in ("了", "的", "了的"))):
             break
+        if run and norm[i - 1 : i] == "的":
+            break  # "回来的人电咋整": 人 ends "回来的人", whom it is about; the word asked about starts after it
         run.insert(0, (i, w))
         end = i
     return "".join(w for _, w in run) if len(run) >= 2 else ""

@@ -226,6 +226,10 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("辽源液化气是不是供着3万户 机关单位算不算在内", "3000余户", "gas-new-year-eve"),
         # 在岗 ~ 在职; "本人负责单位财务" tells who asks, as "我…" does
         ("本人负责单位财务，请问在岗员工医保个人部分按工资的多大比例计入", "2%", "cc-medical-outpatient"),
+        ("红旗H6踩油门到一百要几秒", "6.8秒", "hongqi-h6"),  # 踩油门 ~ 加速
+        ("督导帮扶给地方列了个单子，还有个账本，账本是咋管的", "挂账销号管理", "eco-supervision"),  # 单子 ~ 清单, 账本 ~ 台账
+        ("省林草局咋给地方减轻负担的", "省级以上财政", "eco-supervision"),  # 减轻负担 ~ 缓解
+        ("红旗H6属于啥档次", "B+级", "hongqi-h6"),  # 档次 ~ 级
         # 待遇 ~ 补贴: what couriers are paid to come back
         (
             "我在辽源送快递，过年人手紧，老板让早点回来上班，说上头要求给一线发钱，都能有啥补贴待遇",

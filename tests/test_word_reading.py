@@ -558,3 +558,36 @@ def test_a_word_straddling_two_others_is_not_found_in_them(chain: FaqChain) -> N
     assert match("现场", text) == 1.0 and match("采取", text) == 1.0
     assert match("医保", SentenceText("长春市正式启动实施职工医保门诊共济保障机制")) == 1.0
     assert not chain.ask("个人账户里的钱能取现不").answered
+
+
+def test_which_of_a_count_the_resident_knows_asks_which_ones(chain: FaqChain) -> None:
+    """"是哪四样": the resident knows there are four; 四样 is no word a sentence must hold (weighing 4.07 as one, it
+    had the 四精 question declined)."""
+    words = chain._loaded.bank.reader.words
+    assert "四样" not in words("油田的四精是哪四样") and "四精" in words("油田的四精是哪四样")
+    assert "五个" not in words("分成哪五个组")
+    answer = chain.ask("吉林油田的四精是哪四样")
+    assert answer.answered and "精益求精" in answer.text, answer.text
+    assert_citations_exact(answer)
+
+
+def test_a_measure_word_before_an_account_word_is_no_personal_account(chain: FaqChain) -> None:
+    """"立了个账本": 个 counts the 账本; the cut keeps 个账 (个人账户, shortened) whole, which left 本 alone."""
+    words = chain._loaded.bank.reader.words
+    assert "账本" in words("督导帮扶立了个账本 咋管") and "个账" not in words("督导帮扶立了个账本 咋管")
+    assert "个账" in words("我个账里的钱能给家里人用吗")
+    answer = chain.ask("督导帮扶立了个账本 咋管")
+    assert answer.answered and "挂账销号管理" in answer.text, answer.text
+
+
+def test_the_first_of_its_kind_answers_which_in_a_row(chain: FaqChain) -> None:
+    """"国内排第几个": "建成了国内首个…示范工程" says which, as "第一" would."""
+    answer = chain.ask("吉林油田的循环回注示范工程在国内排第几个")
+    assert answer.answered and "国内首个" in answer.text, answer.text
+    assert_citations_exact(answer)
+
+
+def test_whom_a_relative_clause_ends_with_is_not_part_of_the_word_asked(chain: FaqChain) -> None:
+    """"打工回来的人电咋整": 人 ends "打工回来的人" (whom it is about); 电 is asked, not a word "人电" no article has."""
+    answer = chain.ask("延边打工回来的人电咋整")
+    assert answer.answered and "共产党员服务队" in answer.text, answer.text
