@@ -739,7 +739,7 @@ _SAYING = frozenset({"规定", "要求", "安排", "说", "讲", "写", "定", "
 # "咋办理", "怎么申请": asking for the steps of what was named, which an answer tells without these words.
 _STEPS = frozenset({"办理", "申请", "申办", "操作", "手续", "办手续", "流程", "步骤"})
 # "能给家里老人交" (for whom) and "咋让快递员返岗" (whom it makes act): the action is the later word.
-_FOR_WHOM = re.compile(r"[给帮替为让叫使](?:家里|家中|我家|咱家|俺家)?")
+_FOR_WHOM = re.compile(r"[给帮替为让叫使](?:我们|俺们|咱们|他们|她们|我|俺|咱|他|她|家里|家中|我家|咱家|俺家)?")
 # "在哪个菜单底下", "去哪些快递公司": the noun after 哪个 says where, it is not what is asked about.
 _WHICH_AFTER = re.compile(r"个|些|家|种|一个")
 _WHERE_MARKER = re.compile(r"去哪|在哪|上哪|找谁|哪里|哪儿")

@@ -591,3 +591,11 @@ def test_whom_a_relative_clause_ends_with_is_not_part_of_the_word_asked(chain: F
     """"打工回来的人电咋整": 人 ends "打工回来的人" (whom it is about); 电 is asked, not a word "人电" no article has."""
     answer = chain.ask("延边打工回来的人电咋整")
     assert answer.answered and "共产党员服务队" in answer.text, answer.text
+
+
+def test_for_whom_the_money_is_paid_is_not_what_it_pays(chain: FaqChain) -> None:
+    """"能给我闺女交养老保险不": 闺女 is whom it is for (as 老人 in "能给家里老人交"); what must be payable is 养老保险,
+    which the list of what the account pays for does not hold. A kind the list holds is answered."""
+    assert not chain.ask("个人账户的钱能给我闺女交养老保险不").answered
+    answer = chain.ask("我的个人账户能给他们交长期护理保险吗")
+    assert answer.answered and "长期护理保险" in answer.text, answer.text
