@@ -610,7 +610,12 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
                 str(getattr(history[i], "rewritten", "") or getattr(history[i], "question", ""))
             )
             if topic in earlier or services & topics_named(earlier):
-                return _went_back(back.group("ask"), history, i + 1)
+                ask = back.group("ask")
+                if any(m.group(0) == topic for m in places(topic)) and not places(ask):
+                    # "回到梨树 那边改电网投了多少钱": the place gone back to is asked about, whatever else the turn
+                    # that named it told.
+                    ask = topic + ask
+                return _went_back(ask, history, i + 1)
         if topic in _DEICTIC_TOPICS or _JUST_NOW.search(norm[: back.start("topic")]):
             # "回到刚才那个 他们都去了哪些区", "那刚才那个车 几速的" after a detour: the turn before the last one.
             return _went_back(back.group("ask"), history, len(history) - 1)

@@ -596,6 +596,16 @@ def test_coming_back_to_an_earlier_topic_asks_about_that_turn(
     assert {c.doc_id for c in answer.citations} == {doc_id}
 
 
+def test_coming_back_to_a_place_asks_about_the_place_not_the_turn_that_named_it(chain: FaqChain) -> None:
+    """"回到梨树 那边改电网投了多少钱": the place gone back to is what is asked about; the first turn's 卷帘机 and
+    供电所 are not, and quoting the 联系卡 sentence before the investment answered something else."""
+    *_, answer = _talk(
+        chain, "我在梨树十家堡扣草莓大棚 卷帘机总坏 供电所管不管", "延边给返乡的人查出几处隐患", "回到梨树 那边改电网投了多少钱"
+    )
+    assert answer.answered and "2.1亿元" in answer.text, answer.text
+    assert "联系卡" not in answer.text and answer.rewritten_question.startswith("梨树")
+
+
 @pytest.mark.parametrize("ask", ["在哪绑定", "咋绑定"])
 def test_where_or_how_to_bind_family_members_is_answered_with_the_channel(chain: FaqChain, ask: str) -> None:
     """ "在哪绑定" after a question on what the family may pay with the account: binding is done in the 吉林医保公共服务
