@@ -443,7 +443,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "提前打招呼": ("四不两直",),  # 不打招呼 is one of the 四不
     "待遇": ("补贴", "津补贴", "派费"),  # "有啥补贴待遇": what they are paid
     "冷天": ("冬季", "严寒", "零下"),  # "一到大冷天"
-    "在岗": ("在职",),  # "在岗员工": employees at work
+    "在岗": ("在职", "坚守", "一线"),  # "在岗员工": employees at work; staying at one's post (坚守…一线)
     "单位": ("公用",),  # "单位户": users that are not households (公用用户)
     "园子": ("园区",),  # "物流园子": a logistics park
     "分拣": ("分拨",),  # sorting parcels

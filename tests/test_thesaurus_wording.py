@@ -230,6 +230,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("督导帮扶给地方列了个单子，还有个账本，账本是咋管的", "挂账销号管理", "eco-supervision"),  # 单子 ~ 清单, 账本 ~ 台账
         ("省林草局咋给地方减轻负担的", "省级以上财政", "eco-supervision"),  # 减轻负担 ~ 缓解
         ("红旗H6属于啥档次", "B+级", "hongqi-h6"),  # 档次 ~ 级
+        ("昆仑燃气到底多少人在岗啊", "近百名员工", "gas-new-year-eve"),  # 在岗 ~ 坚守…一线
         # 待遇 ~ 补贴: what couriers are paid to come back
         (
             "我在辽源送快递，过年人手紧，老板让早点回来上班，说上头要求给一线发钱，都能有啥补贴待遇",
