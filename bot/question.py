@@ -742,6 +742,8 @@ _STEPS = frozenset({"办理", "申请", "申办", "操作", "手续", "办手续
 _FOR_WHOM = re.compile(r"[给帮替为让叫使](?:我们|俺们|咱们|他们|她们|我|俺|咱|他|她|家里|家中|我家|咱家|俺家)?")
 # "在哪个菜单底下", "去哪些快递公司": the noun after 哪个 says where, it is not what is asked about.
 _WHICH_AFTER = re.compile(r"个|些|家|种|一个")
+# "跟H5比哪个省油", "两款比较起来哪个更便宜": a comparison asking which is more so.
+_COMPARED_WHICH = re.compile(r"比(?:一下|较|起来|较起来)?[^，,。？?]{0,6}?哪(?:个|一个|款|家|种)(?:更|比较|最)?")
 _WHERE_MARKER = re.compile(r"去哪|在哪|上哪|找谁|哪里|哪儿")
 # One-character verbs that say nothing of which event a date is for ("啥时候开的" is a meeting held or begun).
 _LIGHT_VERBS = frozenset("开办弄搞做干到来去有是用起")
@@ -816,6 +818,9 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
             found = [(norm.rfind(w, 0, member.start()), w) for w in words if len(w) >= 2 and w not in _GENERIC]
             members = [(i, w) for i, w in found if i >= 0 and i + len(w) >= member.start() - 2]
             return max(members)[1] if members else ""
+    if match is None and (compared := _COMPARED_WHICH.search(norm)) is not None:
+        # "跟H5比哪个省油": which is more so is asked; the answer must speak of that quality (省油), not of both cars.
+        return next((w for _, w in sorted((norm.find(w, compared.end()), w) for w in words if w in norm[compared.end() :])), "")
     if match is None:
         return ""
     words = [w for w in words if w not in _GENERIC]

@@ -599,3 +599,13 @@ def test_for_whom_the_money_is_paid_is_not_what_it_pays(chain: FaqChain) -> None
     assert not chain.ask("个人账户的钱能给我闺女交养老保险不").answered
     answer = chain.ask("我的个人账户能给他们交长期护理保险吗")
     assert answer.answered and "长期护理保险" in answer.text, answer.text
+
+
+def test_which_is_more_so_must_be_answered_by_that_quality(chain: FaqChain) -> None:
+    """"跟H5比哪个省油": the article compares no fuel use (it says H6 took H5's tail lights); quoting that sentence
+    answered a question it does not touch."""
+    from bot.question import crux_word
+
+    assert crux_word(classify("红旗H6跟H5比哪个省油"), ["红旗h6", "h5", "比", "省油"]) == "省油"
+    assert not chain.ask("红旗H6跟H5比哪个省油").answered
+    assert chain.ask("红旗H6跟H5的尾灯一样吗").answered
