@@ -275,6 +275,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "送药": ("医疗物资", "药品"),  # medicine delivered is medical supplies sent
     "口罩": ("防疫用品", "医疗物资"),
     "急用": ("急需",),  # "急用的药": goods needed in a hurry
+    "着急": ("急需", "急"),  # "着急吃药": needing it in a hurry
+    "吃药": ("药品",),  # the medicine taken
     "先": ("优先",),  # "药能先送不": sent before the rest
     "特别": ("特殊",),  # "有啥特别的安排": special
     "外寄": ("寄递",),  # "往外寄东西": posting (jieba cuts 往/外寄)

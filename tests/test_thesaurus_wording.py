@@ -231,6 +231,8 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("省林草局咋给地方减轻负担的", "省级以上财政", "eco-supervision"),  # 减轻负担 ~ 缓解
         ("红旗H6属于啥档次", "B+级", "hongqi-h6"),  # 档次 ~ 级
         ("昆仑燃气到底多少人在岗啊", "近百名员工", "gas-new-year-eve"),  # 在岗 ~ 坚守…一线
+        ("家里老人着急吃药 辽源快递能不能先送", "优先派送药品", "postal-baotong"),  # 吃药 ~ 药品
+        ("松原那边着急要的药能先给送不", "优先特殊配送机制", "postal-baotong"),  # 着急 ~ 急需/急
         # 待遇 ~ 补贴: what couriers are paid to come back
         (
             "我在辽源送快递，过年人手紧，老板让早点回来上班，说上头要求给一线发钱，都能有啥补贴待遇",
