@@ -744,6 +744,10 @@ _STEPS = frozenset({"办理", "申请", "申办", "操作", "手续", "办手续
 _FOR_WHOM = re.compile(r"[给帮替为让叫使](?:我们|俺们|咱们|他们|她们|我|俺|咱|他|她|家里|家中|我家|咱家|俺家)?")
 # "在哪个菜单底下", "去哪些快递公司": the noun after 哪个 says where, it is not what is asked about.
 _WHICH_AFTER = re.compile(r"个|些|家|种|一个")
+# A document asked to be needed: "快递收件要身份证吗", "办共济得带户口本不".
+_DOCUMENT_NEEDED = re.compile(
+    r"(?:要|需要|得|用|带|拿|出示|提供)(?:带|拿|出示|提供|上)?(?P<paper>身份证|户口本|户口簿|结婚证|出生证明|驾驶证|行驶证|营业执照)"
+)
 # "跟H5比哪个省油", "两款比较起来哪个更便宜": a comparison asking which is more so.
 _COMPARED_WHICH = re.compile(r"比(?:一下|较|起来|较起来)?[^，,。？?]{0,6}?哪(?:个|一个|款|家|种)(?:更|比较|最)?")
 _WHERE_MARKER = re.compile(r"去哪|在哪|上哪|找谁|哪里|哪儿")
@@ -788,6 +792,10 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
     norm = info.norm
     if info.kind == "contact":
         return ""  # "咋联系": a way to reach them is what the answer must give (``satisfies``), whatever its words
+    needed = _DOCUMENT_NEEDED.search(norm)
+    if needed is not None and needed.group("paper") in words:
+        # "快递收件要身份证吗": whether a document is needed; only a sentence naming it can say so.
+        return needed.group("paper")
     examples = example_words(norm, words)
     words = [w for w in words if w not in examples]  # "能买血压计之类的医疗器械不": the kind is asked about
     match = _HOW_MARKER.search(norm)

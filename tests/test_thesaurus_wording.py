@@ -233,6 +233,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("昆仑燃气到底多少人在岗啊", "近百名员工", "gas-new-year-eve"),  # 在岗 ~ 坚守…一线
         ("家里老人着急吃药 辽源快递能不能先送", "优先派送药品", "postal-baotong"),  # 吃药 ~ 药品
         ("松原那边着急要的药能先给送不", "优先特殊配送机制", "postal-baotong"),  # 着急 ~ 急需/急
+        ("春节那几天辽源快递还收件吗", "不打烊", "postal-baotong"),  # 收件 ~ 寄递
         # 队伍 ~ (服务)队
         (
             "我在延边，过年从外地打工回来，房子空了一年，插座开关啥的一直没动过，怕受潮出事，听说供电公司能上门给看看，派的是啥队伍，都干点啥？",
@@ -311,7 +312,7 @@ def test_a_year_asked_after_a_station_is_its_yearly_total(chain: FaqChain) -> No
         "家里阀门坏了找谁修",
         "吉林油田明年打算往地下埋多少碳",
         "口罩多少钱一盒",
-        "快递收件要身份证吗",
+        "快递收件要身份证吗",  # 收件 ~ 寄递, but whether a document is needed only a sentence naming it says
         "梨树农网改造来年投多少钱",  # 来年 is the year after the report's: no article gives it
         "退休的二五年往后往卡里存多少",  # 往后 ~ 起, but the article gives no figure for 2025  # 出毛病 ~ 易出现 is a tendency: no article says what to do about a stove
     ],
