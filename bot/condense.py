@@ -883,7 +883,8 @@ def story_and_ask(question: str) -> tuple[list[str], str]:
 
 # A clause in which the caller tells of themselves or their family: "我儿子在外地上班", "我们老两口都退休了", "俺们这急用药".
 _OWN_SITUATION = re.compile(
-    r"\s*(?:(?:我|俺|咱)(?:们|家|儿子|闺女|女儿|爸|妈|老伴|媳妇|对象|老公|爱人|孩子|老两口|两口子)?|本人(?=[是在负从做干])|家里(?:还|也)?有)"
+    r"\s*(?:(?:你好|您好|喂|哈喽)[啊呀]?[，,。！!\s]*)?"  # "您好，我是报社校对。…": a greeting first
+    r"(?:(?:我|俺|咱)(?:们|家|儿子|闺女|女儿|爸|妈|老伴|媳妇|对象|老公|爱人|孩子|老两口|两口子)?|本人(?=[是在负从做干])|家里(?:还|也)?有)"
 )
 
 
@@ -948,6 +949,9 @@ _ASKING = re.compile(r"[吗么呢]|[?？]|咋|怎么|怎样|如何|哪|啥|什�
 _CONFIRMING = re.compile(r"\s*(?:这|那)?(?:真有这事|有这事|是真的|真的|对|是这样|是不是真的|是这么回事)")
 
 
+_FIRST_SENTENCE = re.compile(r"[^。！!；;？?]+[。！!；;]")
+
+
 def _told_first(ask: str, own: bool = False) -> str:
     """The clauses an ask opens with that ask nothing ("调压站的人大半夜还在巡检，"), if what follows them asks at
     length and names what it is about; "" otherwise."""
@@ -963,6 +967,12 @@ def _told_first(ask: str, own: bool = False) -> str:
     # What is left must name what it asks about: "…把人叫回来上班，都有啥招儿啊" asks about the clause before it; unless
     # the clauses before tell of the caller (``own``) and name nothing either ("本人负责单位薪资核算，").
     if not told or sum(1 for ch in rest if _is_han(ch)) < MIN_ASK or not (anchors(rest) or (own and not anchors(told))):
+        if own and (first := _FIRST_SENTENCE.match(told)) is not None and first.end() < len(told):
+            # "您好，我是报社校对。生态强省那次下基层帮扶，…多少条难处": the sentence telling who calls is story; the
+            # next names what is asked about.
+            rest = ask[first.end() :]
+            if sum(1 for ch in rest if _is_han(ch)) >= MIN_ASK and anchors(rest):
+                return first.group(0)
         return ""
     return told
 

@@ -184,6 +184,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "检查": ("督导", "巡检", "排查", "深入"),  # "先后深入到…园区": went there to look
     "队伍": ("队",),  # "派的是啥队伍": the 服务队 sent
     "收件": ("寄递",),  # taking in parcels is the 寄递 service
+    "难处": ("问题", "困难"),  # difficulties raised
     "罐子": ("钢瓶",),
     "气罐": ("钢瓶",),
     "煤气罐": ("钢瓶",),

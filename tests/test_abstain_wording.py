@@ -306,6 +306,14 @@ def test_family_told_of_after_a_long_messages_ask_is_story() -> None:
     assert condensed.rewritten.endswith("会不会断供啊"), condensed.rewritten
 
 
+def test_a_greeting_and_who_calls_in_a_sentence_of_their_own_are_story(chain: FaqChain) -> None:
+    """"您好，我是报社校对。生态强省督导帮扶，…": the first sentence tells who calls (报社, 校对: no article's words);
+    the next names what is asked about, so the caller's sentence is story, greeting and all."""
+    answer = chain.ask("您好，我是报社校对。生态强省督导帮扶，全省各地一共提了多少条问题？")
+    assert answer.answered and "61项" in answer.text, answer.text
+    assert_citations_exact(answer)
+
+
 @pytest.mark.parametrize(
     ("message", "fact"),
     [
