@@ -24,7 +24,7 @@ _FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 
     半天 听了半天 乐意 不乐意 愿意 不愿意 整明白 没整明白 弄明白 没弄明白 这回 那回
     眼熟 瞅着眼熟 记不住 我记不住 那款 这款 这么 那么 说法 帮人 哪帮人
     呐 那宿 一宿 宿 大伙 大伙儿 大家伙 那阵 这阵 当地 点算 替 最后
-    打听一下 电视 话题 换个话题 有人"""
+    打听一下 电视 话题 换个话题 有人 个数 说个数 片儿 那片儿 这片儿"""
 FILLERS = frozenset(_FILLER_TEXT.split())
 
 # Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.

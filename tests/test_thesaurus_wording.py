@@ -235,6 +235,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("松原那边着急要的药能先给送不", "优先特殊配送机制", "postal-baotong"),  # 着急 ~ 急需/急
         ("春节那几天辽源快递还收件吗", "不打烊", "postal-baotong"),  # 收件 ~ 寄递
         ("全省各地一共报上来多少条难处", "61项", "eco-supervision"),  # 难处 ~ 问题
+        ("辽源灌装站跨年那天从早忙到晚 到底灌了多少瓶出去 能说个数不", "800余套", "gas-new-year-eve"),  # 说个数 asks the number
         # 队伍 ~ (服务)队
         (
             "我在延边，过年从外地打工回来，房子空了一年，插座开关啥的一直没动过，怕受潮出事，听说供电公司能上门给看看，派的是啥队伍，都干点啥？",
@@ -357,6 +358,8 @@ def test_trips_asked_after_the_visits_are_the_visits_counted(chain: FaqChain) ->
         ("辽源液化气灌装站一天送出去多少瓶", "领头的是谁", "杨博"),
         # 变 ~ 调整: the rates adjusted (调整为…), 2024年1月起 among them ("以后还变不变" asks of the rate just given).
         ("我是在职的 个人账户每月往里划多少", "后来变了没", "2024年1月起"),
+        # 片儿 ("哪几个片儿") is the areas asked for, no word a sentence needs.
+        ("吉林市淮安那个调压站供着多少户", "都是哪几个片儿的", "江北"),
         # 里边 is the account talked about, no word a sentence needs.
         ("个人账户的钱家里人能拿去买药不", "长期护理保险能从里边交不", "长期护理保险"),
         # 找 (finding someone) is no word the answer must hold.
