@@ -478,6 +478,38 @@ def _fuller(bank: SentenceBank, scored: list[Scored], further: Sequence[Hit] = (
     return None
 
 
+# On a large base, a best sentence ending on the clause that names what a "是啥" question asks about ("…，创新建立了
+# CCUS“四精”模式。") gives way to a sentence holding that clause and going on to say what it is ("…创新建立了CCUS“四精”
+# 模式，即精益求精的科研攻关模式…"): the look-alike recombined the article's clauses and ended this one where the
+# article's sentence spells it out. Among the next sentences read, else the ``further`` hits'.
+SPELLED_OUT = True
+SPELLED_OUT_MIN_CHARS = 8
+_SPELLS_OUT = re.compile(r",?(?:即|也就是|就是|是指|包括)")
+
+
+def _spelled_out(bank: SentenceBank, scored: list[Scored], further: Sequence[Hit] = ()) -> Scored | None:
+    """The sentence that goes on from the best one's last clause to say what it names (``SPELLED_OUT``), or None."""
+    best = bank.sentences[scored[0].sid].norm.rstrip("。.!?！？;；")
+    if _SPELLS_OUT.search(best):
+        return None
+    last = _CLAUSE_END.split(best)[-1].strip()
+    if len(last) < SPELLED_OUT_MIN_CHARS:
+        return None
+
+    def spells(norm: str) -> bool:
+        at = norm.find(last)
+        return at >= 0 and _SPELLS_OUT.match(norm, at + len(last)) is not None
+
+    for cand in scored[1:STATING_LOOK_LARGE]:
+        if spells(bank.sentences[cand.sid].norm):
+            return cand
+    for hit in further:
+        for sid in bank.sentences_for_chunk(hit.chunk.chunk_id):
+            if spells(bank.sentences[sid].norm):
+                return replace(scored[0], sid=sid, rank=READ_HITS)
+    return None
+
+
 def draft_answer(
     bank: SentenceBank,
     hits: list[Hit],
@@ -613,6 +645,15 @@ def draft_answer(
         # "四精模式是哪四精": a look-alike's "创新建立了CCUS"四精"模式" is the start of the article's sentence that goes
         # on "，即精益求精的科研攻关模式…"; the sentence saying all it says and more answers.
         scored = [fuller, *[c for c in scored if c is not fuller]]
+    elif (
+        SPELLED_OUT
+        and scored
+        and info.kind == "what"
+        and len(bank.index.chunks) > LARGE_BASE_CHUNKS
+        and (spelled := _spelled_out(bank, scored, further)) is not None
+    ):
+        # "CCUS四精模式都是啥": the article's sentence saying what the 四精 are answers (``SPELLED_OUT``).
+        scored = [spelled, *[c for c in scored if c is not spelled]]
     draft = Draft(scored=scored, title_unnamed=unnamed)
     if not scored:
         return draft
