@@ -510,6 +510,36 @@ def _spelled_out(bank: SentenceBank, scored: list[Scored], further: Sequence[Hit
     return None
 
 
+# On a large base, a "哪个部门放出来的" question none of whose sentences read names a source is answered by the further
+# hits' best sentence naming one ("记者从长春市医保局获悉…"), when it scores this close to the best: look-alikes repeating
+# the article's subject ("…正式启动实施职工医保门诊共济保障机制") fill the chunks read and push its opening past them.
+SOURCE_FURTHER = 0.8
+# ... a sentence saying whom the report heard it from: a look-alike's byline ("本报讯(记者龙艳艳)近日，…东辽市正式启动实施
+# 职工医保门诊共济保障机制") names the reporter, not who gave out the news.
+_HEARD_FROM = re.compile(r"从[^，。；,;]{2,16}获悉|据[^，。；,;]{2,16}(?:介绍|透露|消息|获悉)")
+
+
+def _source_further(
+    bank: SentenceBank,
+    scored: list[Scored],
+    further: Sequence[Hit],
+    info: QuestionInfo,
+    weights: dict[str, float],
+    qvec: np.ndarray,
+) -> Scored | None:
+    """The further hits' best sentence naming the source asked for (``SOURCE_FURTHER``), or None."""
+    if not further or any(c.kind_ok for c in scored[:STATING_LOOK_LARGE]):
+        return None
+    found = [
+        c
+        for c in score_sentences(bank, list(further), info, weights, qvec)
+        if c.kind_ok and _HEARD_FROM.search(bank.sentences[c.sid].norm)
+    ]
+    if found and found[0].score >= SOURCE_FURTHER * scored[0].score:
+        return replace(found[0], rank=READ_HITS + found[0].rank)
+    return None
+
+
 def draft_answer(
     bank: SentenceBank,
     hits: list[Hit],
@@ -598,6 +628,15 @@ def draft_answer(
         stating = next((c for c in scored[1:look] if c.kind_ok and c.score >= bar(c) * scored[0].score), None)
         if stating is not None:
             scored = [stating, *[c for c in scored if c is not stating]]
+    if (
+        SOURCE_FURTHER
+        and scored
+        and info.kind == "source"
+        and len(bank.index.chunks) > LARGE_BASE_CHUNKS
+        and (source := _source_further(bank, scored, further, info, weights, qvec)) is not None
+    ):
+        # "门诊共济这消息是哪个部门放出来的": "记者从长春市医保局获悉…", past the chunks read (``SOURCE_FURTHER``).
+        scored = [source, *scored]
     kind_noun = _asked_kinds(info.norm, weights) if LISTING_SWAP and len(bank.index.chunks) > LARGE_BASE_CHUNKS else ""
     if scored and kind_noun and not _lists_kind(bank.sentences[scored[0].sid].norm, kind_noun):
         # "工作组主要采取哪些方式开展帮扶": a sentence listing them ("采取现场查看、查阅资料、交流座谈等方式") answers
