@@ -188,6 +188,8 @@ class Draft:
     names_asked: bool = False
     # On a large base: the best sentence counts the very thing a 多少 question asks about, in the unit asked.
     counts_asked: bool = False
+    # The base is a large one (``retrieve.LARGE_BASE_CHUNKS``): ``abstain.decide`` holds it to bars of its own.
+    large: bool = False
 
 
 def _widen(allot: dict[int, int], sid: int, length: int, budget: int) -> None:
@@ -693,7 +695,7 @@ def draft_answer(
     ):
         # "CCUS四精模式都是啥": the article's sentence saying what the 四精 are answers (``SPELLED_OUT``).
         scored = [spelled, *[c for c in scored if c is not spelled]]
-    draft = Draft(scored=scored, title_unnamed=unnamed)
+    draft = Draft(scored=scored, title_unnamed=unnamed, large=len(bank.index.chunks) > LARGE_BASE_CHUNKS)
     if not scored:
         return draft
     best = scored[0]
