@@ -188,6 +188,8 @@ class Draft:
     names_asked: bool = False
     # On a large base: the best sentence counts the very thing a 多少 question asks about, in the unit asked.
     counts_asked: bool = False
+    # The base is a large one (``retrieve.LARGE_BASE_CHUNKS``): ``abstain.decide`` holds it to bars of its own.
+    large: bool = False
 
 
 def _widen(allot: dict[int, int], sid: int, length: int, budget: int) -> None:
@@ -478,6 +480,68 @@ def _fuller(bank: SentenceBank, scored: list[Scored], further: Sequence[Hit] = (
     return None
 
 
+# On a large base, a best sentence ending on the clause that names what a "是啥" question asks about ("…，创新建立了
+# CCUS“四精”模式。") gives way to a sentence holding that clause and going on to say what it is ("…创新建立了CCUS“四精”
+# 模式，即精益求精的科研攻关模式…"): the look-alike recombined the article's clauses and ended this one where the
+# article's sentence spells it out. Among the next sentences read, else the ``further`` hits'.
+SPELLED_OUT = True
+SPELLED_OUT_MIN_CHARS = 8
+_SPELLS_OUT = re.compile(r",?(?:即|也就是|就是|是指|包括)")
+
+
+def _spelled_out(bank: SentenceBank, scored: list[Scored], further: Sequence[Hit] = ()) -> Scored | None:
+    """The sentence that goes on from the best one's last clause to say what it names (``SPELLED_OUT``), or None."""
+    best = bank.sentences[scored[0].sid].norm.rstrip("。.!?！？;；")
+    if _SPELLS_OUT.search(best):
+        return None
+    last = _CLAUSE_END.split(best)[-1].strip()
+    if len(last) < SPELLED_OUT_MIN_CHARS:
+        return None
+
+    def spells(norm: str) -> bool:
+        at = norm.find(last)
+        return at >= 0 and _SPELLS_OUT.match(norm, at + len(last)) is not None
+
+    for cand in scored[1:STATING_LOOK_LARGE]:
+        if spells(bank.sentences[cand.sid].norm):
+            return cand
+    for hit in further:
+        for sid in bank.sentences_for_chunk(hit.chunk.chunk_id):
+            if spells(bank.sentences[sid].norm):
+                return replace(scored[0], sid=sid, rank=READ_HITS)
+    return None
+
+
+# On a large base, a "哪个部门放出来的" question none of whose sentences read names a source is answered by the further
+# hits' best sentence naming one ("记者从长春市医保局获悉…"), when it scores this close to the best: look-alikes repeating
+# the article's subject ("…正式启动实施职工医保门诊共济保障机制") fill the chunks read and push its opening past them.
+SOURCE_FURTHER = 0.8
+# ... a sentence saying whom the report heard it from: a look-alike's byline ("本报讯(记者龙艳艳)近日，…东辽市正式启动实施
+# 职工医保门诊共济保障机制") names the reporter, not who gave out the news.
+_HEARD_FROM = re.compile(r"从[^，。；,;]{2,16}获悉|据[^，。；,;]{2,16}(?:介绍|透露|消息|获悉)")
+
+
+def _source_further(
+    bank: SentenceBank,
+    scored: list[Scored],
+    further: Sequence[Hit],
+    info: QuestionInfo,
+    weights: dict[str, float],
+    qvec: np.ndarray,
+) -> Scored | None:
+    """The further hits' best sentence naming the source asked for (``SOURCE_FURTHER``), or None."""
+    if not further or any(c.kind_ok for c in scored[:STATING_LOOK_LARGE]):
+        return None
+    found = [
+        c
+        for c in score_sentences(bank, list(further), info, weights, qvec)
+        if c.kind_ok and _HEARD_FROM.search(bank.sentences[c.sid].norm)
+    ]
+    if found and found[0].score >= SOURCE_FURTHER * scored[0].score:
+        return replace(found[0], rank=READ_HITS + found[0].rank)
+    return None
+
+
 def draft_answer(
     bank: SentenceBank,
     hits: list[Hit],
@@ -566,6 +630,15 @@ def draft_answer(
         stating = next((c for c in scored[1:look] if c.kind_ok and c.score >= bar(c) * scored[0].score), None)
         if stating is not None:
             scored = [stating, *[c for c in scored if c is not stating]]
+    if (
+        SOURCE_FURTHER
+        and scored
+        and info.kind == "source"
+        and len(bank.index.chunks) > LARGE_BASE_CHUNKS
+        and (source := _source_further(bank, scored, further, info, weights, qvec)) is not None
+    ):
+        # "门诊共济这消息是哪个部门放出来的": "记者从长春市医保局获悉…", past the chunks read (``SOURCE_FURTHER``).
+        scored = [source, *scored]
     kind_noun = _asked_kinds(info.norm, weights) if LISTING_SWAP and len(bank.index.chunks) > LARGE_BASE_CHUNKS else ""
     if scored and kind_noun and not _lists_kind(bank.sentences[scored[0].sid].norm, kind_noun):
         # "工作组主要采取哪些方式开展帮扶": a sentence listing them ("采取现场查看、查阅资料、交流座谈等方式") answers
@@ -613,7 +686,16 @@ def draft_answer(
         # "四精模式是哪四精": a look-alike's "创新建立了CCUS"四精"模式" is the start of the article's sentence that goes
         # on "，即精益求精的科研攻关模式…"; the sentence saying all it says and more answers.
         scored = [fuller, *[c for c in scored if c is not fuller]]
-    draft = Draft(scored=scored, title_unnamed=unnamed)
+    elif (
+        SPELLED_OUT
+        and scored
+        and info.kind == "what"
+        and len(bank.index.chunks) > LARGE_BASE_CHUNKS
+        and (spelled := _spelled_out(bank, scored, further)) is not None
+    ):
+        # "CCUS四精模式都是啥": the article's sentence saying what the 四精 are answers (``SPELLED_OUT``).
+        scored = [spelled, *[c for c in scored if c is not spelled]]
+    draft = Draft(scored=scored, title_unnamed=unnamed, large=len(bank.index.chunks) > LARGE_BASE_CHUNKS)
     if not scored:
         return draft
     best = scored[0]
