@@ -635,10 +635,10 @@ def draft_answer(
         and scored
         and info.kind == "source"
         and len(bank.index.chunks) > LARGE_BASE_CHUNKS
-        and (source := _source_further(bank, scored, further, info, weights, qvec)) is not None
+        and (reported := _source_further(bank, scored, further, info, weights, qvec)) is not None
     ):
         # "门诊共济这消息是哪个部门放出来的": "记者从长春市医保局获悉…", past the chunks read (``SOURCE_FURTHER``).
-        scored = [source, *scored]
+        scored = [reported, *scored]
     kind_noun = _asked_kinds(info.norm, weights) if LISTING_SWAP and len(bank.index.chunks) > LARGE_BASE_CHUNKS else ""
     if scored and kind_noun and not _lists_kind(bank.sentences[scored[0].sid].norm, kind_noun):
         # "工作组主要采取哪些方式开展帮扶": a sentence listing them ("采取现场查看、查阅资料、交流座谈等方式") answers
