@@ -50,5 +50,5 @@ def test_the_sentence_naming_whom_the_report_heard_it_from_answers(crowded: FaqC
 def test_without_the_rule_a_look_alike_answers(crowded: FaqChain, monkeypatch: pytest.MonkeyPatch) -> None:
     """The case above is one the rule decides (``SOURCE_FURTHER``)."""
     monkeypatch.setattr(answer_module, "SOURCE_FURTHER", 0.0)
-    answer = crowded.ask("这个门诊共济的消息是哪个部门透出来的")
+    answer = crowded.ask(QUESTION)
     assert "获悉" not in body(answer.text), answer.text
