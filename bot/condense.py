@@ -949,6 +949,7 @@ _ASKING = re.compile(r"[吗么呢]|[?？]|咋|怎么|怎样|如何|哪|啥|什�
 _CONFIRMING = re.compile(r"\s*(?:这|那)?(?:真有这事|有这事|是真的|真的|对|是这样|是不是真的|是这么回事)")
 
 
+# A message's first sentence, when it ends before the message does ("您好，我是报社校对。").
 _FIRST_SENTENCE = re.compile(r"[^。！!；;？?]+[。！!；;]")
 
 
