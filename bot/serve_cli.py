@@ -12,20 +12,23 @@ import os
 import sys
 from typing import Any
 
+from bot import heap
 from bot.config import Settings
+from bot.workers import reuse_port_supported, run_workers
 
 APP_FACTORY = "bot.api:create_app"
 
 
 def run_serve(settings: Settings, args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from bot.logs import uvicorn_log_config
-    from bot.workers import reuse_port_supported, run_workers
-
     if args.workers < 1:
         print("faqbot: --workers must be at least 1.", file=sys.stderr)
         return 2
+    if args.workers == 1 or not reuse_port_supported():
+        heap.pause_for_startup()  # this process imports and loads everything itself (workers pause in theirs)
+    import uvicorn
+
+    from bot.logs import uvicorn_log_config
+
     level = args.log_level or settings.log_level
     # Each worker process builds its app (and Settings) from the environment: hand the level down that way.
     os.environ["FAQBOT_LOG_LEVEL"] = level

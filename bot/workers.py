@@ -64,6 +64,9 @@ def address_free(host: str, port: int) -> None:
 
 def _worker(options: dict[str, Any]) -> None:
     """One server process: its own socket, the app built from the environment by the factory."""
+    from bot import heap
+
+    heap.pause_for_startup()
     import uvicorn
 
     sock = listening_socket(options["host"], options["port"])

@@ -69,3 +69,49 @@ def test_the_first_index_is_frozen_without_a_collection_and_a_swap_collects(sett
     assert collections == [] and gc.get_freeze_count() > 0
     settled.settle()  # a later version: the old one is collected before the new heap is frozen
     assert collections == [1] and gc.get_freeze_count() > 0
+
+
+def test_a_server_collects_nothing_while_it_starts_and_as_usual_once_its_index_has_loaded(settings, settled) -> None:  # type: ignore[no-untyped-def]
+    from bot.admin import load_chain_into
+    from bot.conversations import ConversationService
+    from bot.store import Store
+
+    store = Store(settings.resolved_database_url)
+    try:
+        heap.pause_for_startup()  # what `faqbot serve` does first
+        assert not gc.isenabled()
+        service = ConversationService(None, store)
+        load_chain_into(service, settings)
+        assert service.ready and gc.isenabled()
+    finally:
+        gc.enable()
+        store.close()
+
+
+def test_a_first_load_that_fails_turns_the_collector_back_on_too(settings, settled, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from bot.admin import load_chain_into
+    from bot.conversations import ConversationService
+    from bot.store import Store
+
+    empty = settings.model_copy(update={"data_dir": tmp_path})  # no index built here
+    store = Store(empty.resolved_database_url)
+    try:
+        heap.pause_for_startup()
+        service = ConversationService(None, store)
+        load_chain_into(service, empty)
+        assert not service.ready and "faqbot ingest" in (service.load_error or "")
+        assert gc.isenabled()
+    finally:
+        gc.enable()
+        store.close()
+
+
+def test_the_startup_pause_leaves_a_collector_someone_else_turned_off_off(settled) -> None:  # type: ignore[no-untyped-def]
+    gc.disable()
+    try:
+        heap.pause_for_startup()
+        with heap.paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
