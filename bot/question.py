@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Literal
 
 from bot.chunk import normalize
-from bot.lexicon import respell_cues
+from bot.lexicon import pinyin_of, respell_cues
 from bot.question_focus import PAPERS, SLOT
 from bot.thesaurus import SYNONYMS
 
@@ -792,6 +792,7 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
     norm = info.norm
     if info.kind == "contact":
         return ""  # "咋联系": a way to reach them is what the answer must give (``satisfies``), whatever its words
+    norm = _as_read(norm, words)
     needed = _DOCUMENT_NEEDED.search(norm)
     if needed is not None and needed.group("paper") in words:
         # "快递收件要身份证吗": whether a document is needed; only a sentence naming it can say so.
@@ -879,6 +880,24 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
     if after:
         return after[0][1]
     return before[-1][1] if before else ""
+
+
+def _as_read(norm: str, words: Sequence[str]) -> str:
+    """``norm`` with each word the reader respelled from a slip written as read, in the slip's place ("公司给啥补帖不"
+    -> "…给啥补贴不"): the crux is looked for by position, and a word found nowhere was passed over for the word before
+    the marker (公司), which no sentence about the 补贴 names. Only a run of the same length that sounds the same is
+    rewritten; words read another way (a synonym, a joined run) are left as the question has them."""
+    for word in words:
+        if len(word) < 2 or word in norm:
+            continue
+        sound = pinyin_of(word)
+        if not all(s.isalpha() and s.isascii() for s in sound):
+            continue  # not all Chinese characters: nothing to sound out
+        for i in range(len(norm) - len(word) + 1):
+            if pinyin_of(norm[i : i + len(word)]) == sound:
+                norm = norm[:i] + word + norm[i + len(word) :]
+                break
+    return norm
 
 
 def _broken_word(norm: str, before: Sequence[tuple[int, str]], marker_start: int) -> str:

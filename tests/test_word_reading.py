@@ -609,3 +609,16 @@ def test_which_is_more_so_must_be_answered_by_that_quality(chain: FaqChain) -> N
     assert crux_word(classify("红旗H6跟H5比哪个省油"), ["红旗h6", "h5", "比", "省油"]) == "省油"
     assert not chain.ask("红旗H6跟H5比哪个省油").answered
     assert chain.ask("红旗H6跟H5的尾灯一样吗").answered
+
+
+def test_a_slip_in_the_word_asked_about_is_looked_for_as_read(chain: FaqChain) -> None:
+    """"公司给啥补帖不": 补帖 is read as 补贴, and that is what the yes/no turns on; looked for as typed it was found
+    nowhere, so the crux fell to 公司, which the sentence about the allowances does not name, and the answer was
+    declined. A slip that sounds like no word asked about changes nothing."""
+    from bot.question import crux_word
+
+    assert crux_word(classify("快递小哥过年返岗 公司给啥补帖不"), ["快递", "返岗", "公司", "补贴"]) == "补贴"
+    assert crux_word(classify("公司给啥补助不"), ["公司", "补贴"]) == "公司"  # 补助 is another word, not a slip
+    answer = chain.ask("快递小哥过年返岗 公司给啥补帖不")
+    assert answer.answered and "返岗补贴" in answer.text, answer.text
+    assert_citations_exact(answer)
