@@ -192,17 +192,24 @@ def asks_plainer(question: str) -> str | None:
 
 # Who relays the question, then the verb of relaying: "来电人问", "市民咨询：", "用户反映", "来电群众询问".
 _RELAY = re.compile(
-    r"^\s*(?:来电(?:人|者|群众|市民|居民|用户)?|市民|群众|用户|客户|居民|老百姓)(?:来电|打电话|打来电话)?"
+    r"^\s*(?:来电(?:人|者|群众|市民|居民|用户)?|市民|群众|用户|客户|居民|老百姓)"
+    # "来电的老师傅问", "来电大爷问": who called, by how staff address them.
+    r"(?:的?(?:老师傅|老大爷|老太太|老同志|师傅|大爷|大娘|大妈|大姐|大哥|阿姨|老人|小伙子?|姑娘|女士|先生|职工))?"
+    r"(?:来电|打电话|打来电话)?"
     r"(?:询问|咨询|反映|反应|问|想问|想了解|想知道|说)(?:一下|了解)?[：:，,\s]*"
 )
 # "数千", "几百": a round figure said without its digits.
 _NUMERAL = r"(?:\d+(?:\.\d+)?|[数几][十百千万]+|[一二两三四五六七八九十百千万亿]+)"
 # The measure words a figure is counted in. Not 年/月/日/号 (a date), not 级/甲 (三级医院, 三甲 are names).
-_MEASURE = r"个|回|次|栋|套|户|名|人|位|棵|吨|元|块|件|辆|台|座|处|家|项|条|组|秒|天|小时|亩|瓶|罐|方|立方米|公里|度|份|T|%"
+_MEASURE = (
+    r"个|回|次|栋|套|户|名|人|位|棵|吨|元|块|件|辆|台|座|处|家|项|条|组|秒|天|小时|亩|瓶|罐|方|立方米|公里|度|份|T|%"
+    # A car's figures: "最大功率是不是195千瓦", "配的是7速的吧".
+    r"|千瓦|kW|kw|速"
+)
 # A figure as heard: "五十多回", "上千人", "一个亿", "八千多套", "43万吨", "1.5T", "五秒多", "二十多", "三个".
 _FIGURE = re.compile(
     rf"(?<![A-Za-z0-9.])(?:上|近|将近|差不多)?(?P<num>{_NUMERAL})(?:多|余|来)?(?P<ge>个)?(?P<mag>[万亿])?(?:多|余)?"
-    rf"(?P<unit>(?<!个)(?:{_MEASURE}))?(?:多|左右)?"
+    rf"(?P<unit>(?<!个)(?:{_MEASURE}))?(?:多|左右|出头)?"
 )
 # What says a figure is to be confirmed: the resident heard it, remembers it, or asks whether it is so.
 _DOUBT = re.compile(
@@ -213,6 +220,8 @@ _DOUBT = re.compile(
     r"|是否|仅有|仅仅|也就|就[^，,。？?\s]{0,2}了"
     # "一共派了八个组下去是吧": a closing 是吧/对吧 checks what was said.
     r"|[是对]吧\s*[?？。]?\s*$"
+    # Or one that goes on to ask for the figure: "国网投了两个亿出头是吧具体多少".
+    r"|[是对]吧[，,\s]*(?:具体|到底|究竟|实际|准确)"
 )
 # Or a closing 吗/呗/吧/不 right after the figure and what it counts: "去了六个地区吗", "是1.5T的吗", "投了一个亿呗";
 # not "家里2个孩子能用吗", where the figure is part of what is asked about.
@@ -269,7 +278,9 @@ def asked_figure(question: str) -> str:
         if unit == "%"
         else "多少" + (unit or ("个" if m.group("ge") and not m.group("mag") else ""))
     )
-    if asked == "多少" and _MONEY_BEFORE.search(question[max(0, m.start() - 3) : m.start()]):
+    # What was done with it comes before the doubting words: "总共投了是不是50个亿".
+    said_before = _DOUBT_WORDS.sub("", question[: m.start()])
+    if asked == "多少" and _MONEY_BEFORE.search(said_before[-3:]):
         asked = "多少钱"  # "是不是卖二十万", "投了一个亿": a sum of money
     text = question[: m.start()] + asked + question[m.end() :]
     text = _DOUBT_WORDS.sub("", text)

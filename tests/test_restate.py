@@ -38,6 +38,9 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("市民咨询：过年快递歇业吗", "不打烊", "postal-baotong"),
         ("来电人询问延边供电公司给返乡人员发了多少份明白纸", "150余份", "yanbian-power-returnees"),
         ("来电群众问红旗H6最大功率多大", "185kW", "hongqi-h6"),
+        # Who called, by how staff address them.
+        ("来电的老师傅问梨树县一共建了多少栋温室大棚", "3.25万栋", "power-lishu-strawberry"),
+        ("来电大姐问延边供电公司给返乡人员发了多少份明白纸", "150余份", "yanbian-power-returnees"),
     ],
 )
 def test_a_question_typed_in_by_hotline_staff_is_answered_as_the_callers_own(
@@ -84,6 +87,9 @@ def test_a_relayed_story_keeps_the_callers_ask_apart() -> None:
         ("生态督导帮扶是不是派了八个工作组", "5个帮扶工作组", "八个"),
         # Belittled, in round figures without digits.
         ("吉林油田二氧化碳是否仅注入了几万吨", "43万吨", "几万"),
+        # In a car's units; and a sum "just over" what was heard, checked before asking for the exact figure.
+        ("红旗H6最大功率是不是200千瓦", "185kW", "200"),
+        ("国网给梨树农网改造投了两个亿出头是吧具体多少", "2.1亿元", "两个亿"),
     ],
 )
 def test_a_figure_the_resident_heard_is_answered_with_the_articles_figure(
@@ -138,6 +144,9 @@ def test_a_price_heard_is_still_a_price_the_articles_do_not_give(chain: FaqChain
     """ "是不是卖二十万" asks a price (多少钱), which no article gives: declined, not answered with the car's looks."""
     assert asked_figure("红旗H6是不是卖二十万") == "红旗H6卖多少钱"
     assert not chain.ask("红旗H6是不是卖二十万").answered
+    # What was done with the money comes before the doubting words: the tonnes injected are no sum invested.
+    assert asked_figure("吉林油田CCUS总共投了是不是30个亿") == "吉林油田CCUS总共投了多少钱"
+    assert not chain.ask("吉林油田CCUS总共投了是不是30个亿").answered
 
 
 @pytest.mark.parametrize(
