@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from bot.chunk import normalize
-from bot.ordinal import ordinal_item
+from bot.ordinal import ordinal_ask, ordinal_item
 from bot.question import asked_title, asks_about_report, classify, someone_named
 from bot.thesaurus import FILLERS, SYNONYMS
 from bot.words import domain_words, tokenize_cached
@@ -649,11 +649,18 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     if prev and _WHY_AGAIN.fullmatch(norm):
         # "为啥会这样？": why the last answer holds; the earlier question, asking for its cause or purpose.
         return Condensed(question, f"{_ASKED.sub('', prev).rstrip('?？。！! ')}，为什么？", True, focus=own)
-    pointed = ordinal_item(norm, prev_answer) if prev and getattr(history[-1], "doc_ids", None) else None
+    # The list is the last answer's, or the last one given when the bot has declined since ("第三个一年省了多少钱"
+    # declined, then "那最后一个呢": the last of the list it gave); never a decline's topics.
+    listed = next((str(getattr(t, "answer", "") or "") for t in reversed(history) if getattr(t, "doc_ids", None)), "")
+    pointed = ordinal_item(norm, listed) if prev and listed else None
     if pointed:
         # "第二个是啥意思" after an answer listing "一张清单、一套建议和一份台账": what that item is.
         what = f"{pointed}是什么？"
         return Condensed(what, what, True, focus=tuple(tokenize_cached(pointed)))
+    asked_of = ordinal_ask(norm, listed) if prev and listed else None
+    if asked_of:
+        # "最后那个呢，当晚进了几辆车" after the stations were listed: that station, and what is asked of it.
+        return Condensed(question, _with_mark(asked_of), True, focus=tuple(tokenize_cached(asked_of)))
     if not _is_followup(question, norm) or not prev or _changes_service(norm, prev, prev_topics):
         return _standalone(question, own)
     core = _TAIL.sub("", _LEAD.sub("", norm))

@@ -66,6 +66,47 @@ def _rank(items: list[str]) -> tuple[int, float]:
     return (len(items), min(lengths) / max(lengths))
 
 
+# "第二个那个站2022年输了多少气", "最后那个呢，当晚进了几辆车", "那最后那个，能给我爸妈交吗": the item, then what is
+# asked of it. Not "第一个月", "第二天": a month or a day in a row, not an item of the list.
+_ORDINAL_THEN = re.compile(
+    r"^(?:那|那么)?(?:第(?P<n>[一二两三四五六七八九十])|(?P<first>头一|第一)|(?P<last>最后一|最后那|最后|末一))"
+    r"(?:个|项|样|条|种|家|座)(?!月|季度|年|星期|礼拜|周|小时|工作日|回合)"
+    r"(?:呢|吧)?[，,\s]*(?P<rest>.*)$"
+)
+_KIND_AGAIN = re.compile(r"^(?:那个|这个|那|这)")
+
+
+def ordinal_ask(question: str, answer: str) -> str | None:
+    """The question with the item of the last answer's list it opens with put in ("第二个那个站…输了多少气" -> "淮安高中压
+    调压站2022年输了多少气"), or None: no such opening, nothing asked after it, or no such item."""
+    if asks_ordinal(question) is not None:
+        return None  # nothing asked but what the item is: ``ordinal_item``
+    m = _ORDINAL_THEN.match(question.strip())
+    if m is None:
+        return None
+    rest = _KIND_AGAIN.sub("", m.group("rest"), count=1)
+    if sum(1 for ch in rest if _is_han(ch)) < 2:
+        return None
+    n = -1 if m.group("last") else 1 if m.group("first") else cn_to_int(m.group("n"))
+    items = listed_items(answer)
+    if not n or len(items) < 2 or n > len(items):
+        return None
+    item = items[n - 1] if n > 0 else items[-1]
+    if any(rest[i : i + 2] in item for i in range(len(rest) - 1) if _is_han(rest[i]) and _is_han(rest[i + 1])):
+        # "那第二个具体咋雕刻的" after "…精细雕刻的开发管理模式…": asked about the item's own words, which the list
+        # sentence only names; read as a follow-up like any other.
+        return None
+    for k in (2, 1):
+        if len(rest) > k and item.endswith(rest[:k]):
+            rest = rest[k:]  # "那个站2022年…": the kind said again, which the item's name ends with
+            break
+    return item + rest
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
 def ordinal_item(question: str, answer: str) -> str | None:
     """The item of the last answer's list that "第二个是啥意思" points at, or None."""
     n = asks_ordinal(question)

@@ -11,7 +11,7 @@ from answers_support import KNOWLEDGE, assert_citations_exact
 from bot.chain import FaqChain, Turn, answer_to_turn, build_chain
 from bot.condense import condense, home_places
 from bot.config import Settings
-from bot.ordinal import listed_items
+from bot.ordinal import listed_items, ordinal_ask
 from bot.question import classify
 
 
@@ -457,6 +457,33 @@ def test_an_ordinal_asks_about_that_item_of_the_list_the_last_answer_gave(chain:
     declined, after = _talk(chain, "液化气一罐多少钱", "第二个是啥意思")
     assert not declined.answered
     assert "邮政快递" not in after.rewritten_question and not after.answered, after.rewritten_question
+
+
+def test_an_ordinal_then_a_question_asks_that_question_of_the_item(chain: FaqChain) -> None:
+    """"最后那个是咋管理的" after "…形成了一张清单、一套建议和一份台账": how 一份台账 is managed, not the first turn's
+    subject once more (which answered with the group's political tasks)."""
+    first, second = _talk(chain, "督导帮扶工作组最后形成了啥成果", "最后那个是咋管理的")
+    assert "一份台账" in first.text, first.text
+    assert second.rewritten_question.startswith("一份台账"), second.rewritten_question
+    assert second.answered and "挂账销号" in second.text, second.text
+
+
+def test_an_ordinal_after_a_decline_points_into_the_last_list_given(chain: FaqChain) -> None:
+    """"那最后一个呢" after "第三个一年能省多少钱" was declined: the last of the 四精 modes the bot listed before."""
+    _first, declined, last = _talk(chain, "吉林油田CCUS那个四精模式都是啥", "第三个一年能省多少钱", "那最后一个呢")
+    assert not declined.answered and "精打细算的提质增效模式" in declined.rewritten_question
+    assert "精耕细作的生产运维模式" in last.rewritten_question, last.rewritten_question
+    assert last.answered and "精耕细作的生产运维模式" in last.text, last.text
+
+
+def test_which_item_and_what_is_asked_of_it_are_read_apart() -> None:
+    listed = "当晚坚守的有辽源液化气灌装站、淮安高中压调压站和吉港德惠加气母站[1]。"
+    assert ordinal_ask("第二个那个站2022年一共输了多少气", listed) == "淮安高中压调压站2022年一共输了多少气"
+    assert ordinal_ask("最后那个呢，当晚进了几辆车", listed) == "吉港德惠加气母站当晚进了几辆车"
+    assert ordinal_ask("第二个呢", listed) is None  # nothing asked but what it is: ``ordinal_item``
+    assert ordinal_ask("第一个月交多少钱", listed) is None  # a month in a row, not an item
+    assert ordinal_ask("第二个具体咋调压的", listed) is None  # the item's own words: the list only names it
+    assert ordinal_ask("第五个当晚进了几辆车", listed) is None
 
 
 def test_the_items_of_a_list_are_read_without_its_lead_and_kind() -> None:
