@@ -85,13 +85,27 @@ class Thresholds:
 
 # "具体是哪四不哪两直": the N things a name counts (四不: four 不…), each asked for by the counted word.
 _WHICH_N = re.compile(r"哪([一二两三四五六七八九十])([\u4e00-\u9fff])")
+# "哪14条", "哪三项": which ones of a count of things, in a measure word.
+_MEASURE_WORDS = ("条", "项", "个", "家", "种", "样", "类", "点", "批", "处")
+_WHICH_N_KNOWN = re.compile(rf"哪(\d+|[一二两三四五六七八九十]+)({'|'.join(_MEASURE_WORDS)})")
 
 
 def _lists_what_is_counted(norm: str, draft: Draft) -> bool:
     """False when the question asks for the N things a name counts ("哪四不") and no quote lists N of them (items each
     with 不): a sentence naming "四不两直" only says the checks were done that way, not what the four are."""
     # Only a count the question's name holds ("四不两直": 哪四不 asks what its 四不 are), not "哪两个市" or "哪一天".
-    asked = [(count, word) for count, word in _WHICH_N.findall(norm) if re.search(f"(?<!哪){count}{word}", norm)]
+    asked = [
+        (count, word)
+        for count, word in _WHICH_N.findall(norm)
+        if re.search(f"(?<!哪){count}{word}", norm) and word not in _MEASURE_WORDS  # "哪四个": below
+    ]
+    for count, unit in _WHICH_N_KNOWN.findall(norm):
+        # "那14条政策措施具体都是哪14条": the resident knows how many; only a sentence listing them says which. A sentence
+        # saying "提出了14条政策措施" answers how many, which was not asked.
+        if re.search(f"(?<![哪\\d]){count}{unit}", norm):
+            n = int(count) if count.isdigit() else cn_to_int(count) or 0
+            if not any(len(listed_items(seg.sentence.text)) >= min(n, 3) for seg in draft.segments):
+                return False
     if not asked:
         return True
     for count, word in asked:

@@ -898,3 +898,11 @@ def test_the_things_a_name_counts_are_declined_when_no_quote_lists_them(chain: F
     assert not chain.ask("邮政督导组说的四不两直，是哪四不哪两直").answered
     answer = chain.ask("吉林油田CCUS的四精是哪四精")
     assert answer.answered and "精细雕刻的开发管理模式" in answer.text, answer.text
+
+
+def test_which_ones_of_a_count_the_resident_knows_needs_them_listed(chain: FaqChain) -> None:
+    """"那14条政策措施分别是哪14条": the article says 14 measures were made and lists none; the sentence saying so answers
+    how many, which the resident already said. "…四精模式…是哪四个" is answered by the sentence listing them."""
+    assert not chain.ask("环保产业那14条政策措施分别是哪14条").answered
+    answer = chain.ask("吉林油田CCUS那个四精模式 有四个 是哪四个")
+    assert answer.answered and "精耕细作的生产运维模式" in answer.text, answer.text
