@@ -735,6 +735,8 @@ _CAN_MARKER = re.compile(r"能不能|可不可以|可以|能否|能|有没有|�
 # Finding someone to do it: "能找着人修不" asks whether it is repaired (修), not about finding.
 _SEEKING = frozenset({"找", "找着", "找到", "找人", "人"})
 _WILLING = frozenset({"乐意", "愿意", "情愿", "肯", "主动", "及时", "尽快", "赶紧", "赶快"})
+# "还能不能照常寄": as usual (or as before) says how, the action after it is what is asked.
+_AS_USUAL = frozenset({"照常", "照样", "正常", "照旧", "按时", "如常", "继续"})
 # "能不能派人来家里给查查线": sending someone only brings the action on (查), which is what is asked.
 _SENDING = frozenset({"派", "派人", "派个人", "来人", "派员"})
 # "计入标准是如何规定的", "督导组是咋要求的": how a rule is worded asks what it says, which the answer states without
@@ -859,6 +861,7 @@ def crux_word(info: QuestionInfo, words: Sequence[str]) -> str:
         for i, w in after
         if not _qualifier(norm, match.end(), i)
         and w not in _WILLING
+        and w not in _AS_USUAL
         and w not in _SENDING
         and w not in _SAYING
         and w not in _SEEKING

@@ -906,3 +906,21 @@ def test_which_ones_of_a_count_the_resident_knows_needs_them_listed(chain: FaqCh
     assert not chain.ask("环保产业那14条政策措施分别是哪14条").answered
     answer = chain.ask("吉林油田CCUS那个四精模式 有四个 是哪四个")
     assert answer.answered and "精耕细作的生产运维模式" in answer.text, answer.text
+
+
+def test_as_usual_says_how_and_the_action_after_it_is_asked(chain: FaqChain) -> None:
+    """"还能不能照常寄": 照常 (as usual) is how; whether parcels are sent is asked, which "春节不打烊" answers."""
+    assert crux_word(classify("过年快递还能不能照常寄"), ["过年", "快递", "照常", "寄"]) == "寄"
+    answer = chain.ask("春节期间快递还能不能照常寄")
+    assert answer.answered and "不打烊" in answer.text, answer.text
+
+
+def test_a_numbered_group_is_answered_only_by_quotes_naming_it(chain: FaqChain) -> None:
+    """The article follows the 第二工作组 only: where a 第四工作组 went is not said by what the second (or the five
+    groups as a whole) did. "第二组" is the 第二工作组; a subject a follow-up carries over is not the resident's."""
+    assert not chain.ask("生态督导第四工作组去了哪几个市").answered
+    answer = chain.ask("督导帮扶第二组去了哪俩市")
+    assert answer.answered and "四平市、吉林市" in answer.text, answer.text
+    first = chain.ask("生态强省督导帮扶第二工作组都去了哪几个市")
+    later = chain.ask("全省一共提了多少项具体问题", [answer_to_turn(first)])
+    assert later.answered and "61项" in later.text, later.text
