@@ -125,12 +125,14 @@ def decide(
     swapped: bool = False,
     about_report: bool = False,
     more: bool = False,
+    own: str = "",
 ) -> tuple[bool, str]:
     """(answer?, reason). The reason is kept for the eval report and logs, never shown to residents.
 
     ``swapped``: a "辽源呢？" follow-up, already restricted to sentences about 辽源; the earlier question's
     wording need not fit the new subject exactly, so a close meaning is enough; otherwise the usual checks apply.
     ``more``: a "还有呢？" (with ``swapped``): only a close meaning will do.
+    ``own``: the message's own words, normalised (a follow-up's rewriting adds the earlier subject to it).
     ``about_report``: "这稿子谁写的" after an answer, with only that article's byline or source sentences to choose
     from; the question has no words of its own for them to cover, so the sentence must only name what is asked.
     """
@@ -164,6 +166,8 @@ def decide(
         return False, "rank_missing"
     if not draft.places_ok:
         return False, "other_place"
+    if _another_numbered(own or info.norm, draft):
+        return False, "other_numbered"
     # A large base's best sentence counting the very thing asked, in the unit asked, answers however little of the
     # question's other words it says (``answer.COUNTS_ANSWER``), if it says some.
     counted = draft.counts_asked and draft.coverage >= limits.counted_coverage
@@ -195,6 +199,33 @@ def decide(
     ):
         return False, "low_coverage"
     return True, "ok"
+
+
+# A body or round known by its number: "第一工作组", "第二批", "第3轮".
+_BODIES = frozenset({"工作组", "督导组", "帮扶组", "检查组", "组"})
+_NUMBERED = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(工作组|督导组|帮扶组|检查组|组|批|轮|届|期)")
+
+
+def _numbered(norm: str) -> set[tuple[int, str]]:
+    """(number, kind) of each numbered body or round; every kind of group is a 组 ("第二组" is the 第二工作组)."""
+    return {
+        (int(n) if n.isdigit() else cn_to_int(n) or 0, "组" if kind in _BODIES else kind)
+        for n, kind in _NUMBERED.findall(norm)
+    }
+
+
+def _another_numbered(norm: str, draft: Draft) -> bool:
+    """True when the question names a numbered body ("第一工作组去哪了") and the quotes do not name it: another of
+    that kind (第二工作组) or another body (the postal 督导组) did not go where the first went. A numbered round
+    (第二批) only needs to be told apart from another numbered round."""
+    asked = _numbered(norm)
+    if not asked:
+        return False
+    quoted = {found for seg in draft.segments for found in _numbered(seg.sentence.norm)}
+    return any(
+        (n, kind) not in quoted and (kind == "组" or any(k == kind and m != n for m, k in quoted))
+        for n, kind in asked
+    )
 
 
 def _abbreviates(crux: str, draft: Draft) -> bool:

@@ -458,6 +458,7 @@ class FaqChain:
             swapped=lenient,
             about_report=state.get("about_report", False),
             more=condensed.more,
+            own=normalize(condensed.question),
         )
         if (
             not ok
