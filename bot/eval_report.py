@@ -8,23 +8,11 @@ from typing import Any
 
 from bot.eval_answers import TARGETS, Outcome, format_summary, format_topics
 
-CJK_FONT = "WenQuanYi Micro Hei"
-
 
 def _pyplot():  # type: ignore[no-untyped-def]
-    import matplotlib
+    from bot.charts import pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib import font_manager
-
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    # Chinese labels need a CJK font; without one, fall back to the default (labels may show boxes).
-    family = [CJK_FONT] if CJK_FONT in names else []
-    plt.rcParams["font.sans-serif"] = [*family, "Noto Sans CJK SC", "DejaVu Sans"]
-    plt.rcParams["font.family"] = "sans-serif"
-    plt.rcParams["axes.unicode_minus"] = False
-    return plt
+    return pyplot()
 
 
 def _topic_chart(path: Path, figs: dict[str, dict[str, Any]]) -> None:

@@ -24,7 +24,6 @@ from bot.chunk import normalize  # noqa: E402
 
 QUESTIONS = REPO / "eval" / "questions.jsonl"
 REPORTS = REPO / "eval" / "reports"
-CJK_FONTS = ["WenQuanYi Micro Hei", "Noto Sans CJK SC", "DejaVu Sans"]
 
 
 def load_questions(path: Path = QUESTIONS, limit: int | None = None, split: str = "all") -> list[dict[str, Any]]:
@@ -101,14 +100,7 @@ def merge_json(path: Path, key: str, value: Any) -> dict[str, Any]:
 
 
 def pyplot():  # type: ignore[no-untyped-def]
-    """matplotlib with the Agg backend and a CJK font when one is installed."""
-    import matplotlib
+    """matplotlib with the Agg backend and a CJK font when one is installed (``bot.charts``)."""
+    from bot.charts import pyplot as charts_pyplot
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    from matplotlib import font_manager
-
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    plt.rcParams["font.sans-serif"] = [n for n in CJK_FONTS if n in names] + ["DejaVu Sans"]
-    plt.rcParams["axes.unicode_minus"] = False
-    return plt
+    return charts_pyplot()
