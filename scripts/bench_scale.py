@@ -27,6 +27,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -279,12 +280,16 @@ def stage_serve(work: Path, timeout: float = 300.0) -> dict[str, Any]:
     cmd = [str(faqbot), "serve", "--host", "127.0.0.1", "--port", str(port)]
     at = machine()
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=work)
+    # The server's log goes to a file: a pipe nobody reads fills up (64 KB: ~250 lines of the access log, ~12 s of
+    # polling /readyz) and then blocks the server's next log line, mid-start.
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in the finally below, once the server has exited
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log, cwd=work)
     ready = None
     try:
         while time.perf_counter() - started < timeout:
             if proc.poll() is not None:
-                raise RuntimeError(f"faqbot serve exited with {proc.returncode}: {proc.stderr.read().decode()[-2000:]}")
+                log.seek(0)
+                raise RuntimeError(f"faqbot serve exited with {proc.returncode}: {log.read().decode()[-2000:]}")
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as resp:
                     if resp.status == 200:
@@ -311,6 +316,7 @@ def stage_serve(work: Path, timeout: float = 300.0) -> dict[str, Any]:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
     return {
         "machine": at,
         "cold_start_s": round(ready, 2),
