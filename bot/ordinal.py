@@ -67,10 +67,11 @@ def _rank(items: list[str]) -> tuple[int, float]:
 
 
 # "第二个那个站2022年输了多少气", "最后那个呢，当晚进了几辆车", "那最后那个，能给我爸妈交吗": the item, then what is
-# asked of it. Not "第一个月", "第二天": a month or a day in a row, not an item of the list.
+# asked of it. Not "第一个月", "第二天": a month or a day in a row, not an item of the list; nor "最后一个问题，…": the
+# resident's own last question.
 _ORDINAL_THEN = re.compile(
     r"^(?:那|那么)?(?:第(?P<n>[一二两三四五六七八九十])|(?P<first>头一|第一)|(?P<last>最后一|最后那|最后|末一))"
-    r"(?:个|项|样|条|种|家|座)(?!月|季度|年|星期|礼拜|周|小时|工作日|回合)"
+    r"(?:个|项|样|条|种|家|座)(?!月|季度|年|星期|礼拜|周|小时|工作日|回合|问题|事|疑问|想问)"
     r"(?:呢|吧)?[，,\s]*(?P<rest>.*)$"
 )
 _KIND_AGAIN = re.compile(r"^(?:那个|这个|那|这)")

@@ -482,6 +482,7 @@ def test_which_item_and_what_is_asked_of_it_are_read_apart() -> None:
     assert ordinal_ask("最后那个呢，当晚进了几辆车", listed) == "吉港德惠加气母站当晚进了几辆车"
     assert ordinal_ask("第二个呢", listed) is None  # nothing asked but what it is: ``ordinal_item``
     assert ordinal_ask("第一个月交多少钱", listed) is None  # a month in a row, not an item
+    assert ordinal_ask("最后一个问题，德惠那边进了几辆车", listed) is None  # the resident's own last question
     assert ordinal_ask("第二个具体咋调压的", listed) is None  # the item's own words: the list only names it
     assert ordinal_ask("第五个当晚进了几辆车", listed) is None
 
