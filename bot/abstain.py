@@ -90,6 +90,11 @@ _MEASURE_WORDS = ("条", "项", "个", "家", "种", "样", "类", "点", "批",
 _WHICH_N_KNOWN = re.compile(rf"哪(\d+|[一二两三四五六七八九十]+)({'|'.join(_MEASURE_WORDS)})")
 
 
+def _count_of(numeral: str) -> int:
+    """"14" or "十四" as 14 (0 for what is neither)."""
+    return int(numeral) if numeral.isdigit() else cn_to_int(numeral) or 0
+
+
 def _lists_what_is_counted(norm: str, draft: Draft) -> bool:
     """False when the question asks for the N things a name counts ("哪四不") and no quote lists N of them (items each
     with 不): a sentence naming "四不两直" only says the checks were done that way, not what the four are."""
@@ -103,7 +108,7 @@ def _lists_what_is_counted(norm: str, draft: Draft) -> bool:
         # "那14条政策措施具体都是哪14条": the resident knows how many; only a sentence listing them says which. A sentence
         # saying "提出了14条政策措施" answers how many, which was not asked.
         if re.search(f"(?<![哪\\d]){count}{unit}", norm):
-            n = int(count) if count.isdigit() else cn_to_int(count) or 0
+            n = _count_of(count)
             if not any(len(listed_items(seg.sentence.text)) >= min(n, 3) for seg in draft.segments):
                 return False
     if not asked:
@@ -209,7 +214,7 @@ _NUMBERED = re.compile(r"第([一二三四五六七八九十]{1,3}|\d{1,2})(工�
 def _numbered(norm: str) -> set[tuple[int, str]]:
     """(number, kind) of each numbered body or round; every kind of group is a 组 ("第二组" is the 第二工作组)."""
     return {
-        (int(n) if n.isdigit() else cn_to_int(n) or 0, "组" if kind in _BODIES else kind)
+        (_count_of(n), "组" if kind in _BODIES else kind)
         for n, kind in _NUMBERED.findall(norm)
     }
 

@@ -245,10 +245,9 @@ def _same_backend(read: Any, built: Any) -> bool:
         return False
     for name in (*_BACKEND_ARRAYS, *_BACKEND_LISTS):
         mine, theirs = getattr(read, name), getattr(built, name)
-        pairs = list(zip(mine, theirs, strict=False)) if name in _BACKEND_LISTS else [(mine, theirs)]
         if name in _BACKEND_LISTS and len(mine) != len(theirs):
             return False
-        for a, b in pairs:
+        for a, b in zip(mine, theirs, strict=True) if name in _BACKEND_LISTS else [(mine, theirs)]:
             if a.dtype != b.dtype or a.shape != b.shape or not np.array_equal(a, b):
                 return False
     return bool(read.eps == built.eps and read._feat_dim == built._feat_dim)

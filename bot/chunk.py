@@ -27,6 +27,11 @@ class Sentence:
     heading: str = ""
 
 
+def is_han(ch: str) -> bool:
+    """Whether ``ch`` is a CJK unified ideograph (a Chinese character of the basic block)."""
+    return "\u4e00" <= ch <= "\u9fff"
+
+
 def normalize(text: str) -> str:
     """Fold full-width/half-width variants (％/%, ０-９, （/() and case, for matching only.
 

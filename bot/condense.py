@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from bot.chunk import normalize
+from bot.chunk import is_han, normalize
 from bot.ordinal import ordinal_ask, ordinal_item
 from bot.question import asked_title, asks_about_report, classify, someone_named
 from bot.thesaurus import FILLERS, SYNONYMS
@@ -381,7 +381,7 @@ def _subject_span(prev: str, home: frozenset[str] = frozenset()) -> str:
         and start > 0
         and spans[0][0] - start < 6
         and norm[start - 1] not in _NAME_STOP
-        and _is_han(norm[start - 1])
+        and is_han(norm[start - 1])
     ):
         start -= 1
     tail = _ORG_TAIL.match(norm[end:])
@@ -392,10 +392,6 @@ def _subject_span(prev: str, home: frozenset[str] = frozenset()) -> str:
         if body and not set(body.group(0)) & (_NAME_STOP | set("几多啥哪谁怎咋么什共")):
             end += body.end()  # "吉林市快递督导组": the body the place is the seat of, named right after it
     return orig[start:end]
-
-
-def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
 
 
 # "灵活就业的", "上学的", "没工作的": people described by what they do ("的" ends the description).
@@ -440,9 +436,9 @@ def _swap(prev: str, target: str) -> str | None:
         if end > 0:
             end += suffix_len
             start = end - suffix_len
-            while start > 0 and end - start < 10 and prev_norm[start - 1] not in _NAME_STOP and _is_han(prev_norm[start - 1]):
+            while start > 0 and end - start < 10 and prev_norm[start - 1] not in _NAME_STOP and is_han(prev_norm[start - 1]):
                 start -= 1
-            if start >= 2 and prev_norm[start - 2] in "省市" and _is_han(prev_norm[start - 1]):
+            if start >= 2 and prev_norm[start - 2] in "省市" and is_han(prev_norm[start - 1]):
                 # "省能源局": 能 begins the office's name after 省, though it stops a name elsewhere ("能不能").
                 start -= 1
             if prev_norm[start:end] != target:
@@ -459,7 +455,7 @@ def _named_in_full(norm: str, entity: str) -> str:
     ends = {m.end() for m in places(norm)}
     start = at
     while start > 0 and at - start < 6 and start not in ends and norm[start - 1] not in _NAME_STOP:
-        if not _is_han(norm[start - 1]):
+        if not is_han(norm[start - 1]):
             break
         start -= 1
     if start > 0 and norm[start] == "个" and norm[start - 1] in "那这哪一每":
@@ -844,7 +840,7 @@ def story_and_ask(question: str) -> tuple[list[str], str]:
     norm, orig = _display(question)
     relayed = _RELAYED_ASK.match(norm)
     m: re.Match[str] | None = None
-    if relayed is not None and sum(1 for ch in orig[relayed.end() :] if _is_han(ch)) >= MIN_ASK:
+    if relayed is not None and sum(1 for ch in orig[relayed.end() :] if is_han(ch)) >= MIN_ASK:
         # "来电人想买红旗H6 问这车在哪首发的": who called and why, then what they asked, however short the message.
         start, end = relayed.start("marker"), relayed.end()
     elif len(norm) < LONG_MESSAGE:
@@ -852,7 +848,7 @@ def story_and_ask(question: str) -> tuple[list[str], str]:
     else:
         found = [m for m in _ASK.finditer(norm) if m.start() >= MIN_STORY]
         # The last marker that still leaves a question after it ("我寻思…能不能…" rather than a closing "不知道行不行").
-        m = next((m for m in reversed(found) if sum(1 for ch in orig[m.end() :] if _is_han(ch)) >= MIN_ASK), None)
+        m = next((m for m in reversed(found) if sum(1 for ch in orig[m.end() :] if is_han(ch)) >= MIN_ASK), None)
         if m is not None:
             start, end = m.start(), m.end()
         else:
@@ -909,7 +905,7 @@ def _own_situation(question: str, named: bool = False) -> tuple[str, str]:
     if (
         last
         and _ASKING.search(ask)
-        and sum(1 for ch in ask if _is_han(ch)) >= MIN_ASK
+        and sum(1 for ch in ask if is_han(ch)) >= MIN_ASK
         and (named or anchors(ask) or not anchors(last))
     ):
         # The ask must name what it is about, unless the telling names nothing either ("我是市里小科员要写汇报").
@@ -974,12 +970,12 @@ def _told_first(ask: str, own: bool = False) -> str:
     rest = ask[len(told) :]
     # What is left must name what it asks about: "…把人叫回来上班，都有啥招儿啊" asks about the clause before it; unless
     # the clauses before tell of the caller (``own``) and name nothing either ("本人负责单位薪资核算，").
-    if not told or sum(1 for ch in rest if _is_han(ch)) < MIN_ASK or not (anchors(rest) or (own and not anchors(told))):
+    if not told or sum(1 for ch in rest if is_han(ch)) < MIN_ASK or not (anchors(rest) or (own and not anchors(told))):
         if own and (first := _FIRST_SENTENCE.match(told)) is not None and first.end() < len(told):
             # "您好，我是报社校对。生态强省那次下基层帮扶，…多少条难处": the sentence telling who calls is story; the
             # next names what is asked about.
             rest = ask[first.end() :]
-            if sum(1 for ch in rest if _is_han(ch)) >= MIN_ASK and anchors(rest):
+            if sum(1 for ch in rest if is_han(ch)) >= MIN_ASK and anchors(rest):
                 return first.group(0)
         return ""
     return told
@@ -997,7 +993,7 @@ def _last_sentence(norm: str, min_story: int = MIN_STORY) -> int | None:
             # 的？" asks two things after its story).
             continue
         ask = norm[start:].strip()
-        if sum(1 for ch in ask if _is_han(ch)) < MIN_ASK or not _ASKING.search(ask):
+        if sum(1 for ch in ask if is_han(ch)) < MIN_ASK or not _ASKING.search(ask):
             return None
         return start
     return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from bot.chunk import is_han
 from bot.claims import cn_to_int
 
 # "第二个", "头一个", "最后一个", "最后那个", "末一项"; the ask after it says no more than "what is it".
@@ -86,14 +87,14 @@ def ordinal_ask(question: str, answer: str) -> str | None:
     if m is None:
         return None
     rest = _KIND_AGAIN.sub("", m.group("rest"), count=1)
-    if sum(1 for ch in rest if _is_han(ch)) < 2:
+    if sum(1 for ch in rest if is_han(ch)) < 2:
         return None
     n = -1 if m.group("last") else 1 if m.group("first") else cn_to_int(m.group("n"))
     items = listed_items(answer)
     if not n or len(items) < 2 or n > len(items):
         return None
     item = items[n - 1] if n > 0 else items[-1]
-    if any(rest[i : i + 2] in item for i in range(len(rest) - 1) if _is_han(rest[i]) and _is_han(rest[i + 1])):
+    if any(rest[i : i + 2] in item for i in range(len(rest) - 1) if is_han(rest[i]) and is_han(rest[i + 1])):
         # "那第二个具体咋雕刻的" after "…精细雕刻的开发管理模式…": asked about the item's own words, which the list
         # sentence only names; read as a follow-up like any other.
         return None
@@ -102,10 +103,6 @@ def ordinal_ask(question: str, answer: str) -> str | None:
             rest = rest[k:]  # "那个站2022年…": the kind said again, which the item's name ends with
             break
     return item + rest
-
-
-def _is_han(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
 
 
 def ordinal_item(question: str, answer: str) -> str | None:

@@ -23,7 +23,7 @@ def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.workers < 1:
         print("faqbot: --workers must be at least 1.", file=sys.stderr)
         return 2
-    if args.workers == 1 or not reuse_port_supported():
+    if args.workers == 1:
         heap.pause_for_startup()  # this process imports and loads everything itself (workers pause in theirs)
     import uvicorn
 
