@@ -23,6 +23,7 @@ from bot.question import (
     STRICT_KINDS,
     QuestionInfo,
     asks_change,
+    asks_peoples_names,
     asks_steps,
     states_change,
     states_procedure,
@@ -157,6 +158,9 @@ def decide(
         # 优先送啥" is answered by 松原's "优先特殊配送机制" as the same question about 松原 would be.
     if info.kind in STRICT_KINDS and not draft.kind_ok:
         return False, f"kind_{info.kind}_missing"
+    if info.kind == "person" and not draft.kind_ok and asks_peoples_names(info.norm):
+        # "那10余名专家都叫啥名": a sentence counting the experts names none of them.
+        return False, "kind_person_missing"
     if draft.title_unnamed:
         return False, f"holder_missing:{draft.title_unnamed}"
     if asks_steps(info.norm) and not any(states_procedure(seg.sentence.norm) for seg in draft.segments):

@@ -542,6 +542,19 @@ def _source_further(
     return None
 
 
+def _telling(bank: SentenceBank, candidates: list[Scored], part_weights: dict[str, float]) -> Scored | None:
+    """The best of ``candidates`` that tells how something is done and says at least half of a part's words."""
+    return next(
+        (
+            c
+            for c in candidates
+            if states_procedure(bank.sentences[c.sid].norm)
+            and coverage_of(part_weights, credit_of(part_weights, [bank.text(c.sid)])) >= 0.5
+        ),
+        None,
+    )
+
+
 def draft_answer(
     bank: SentenceBank,
     hits: list[Hit],
@@ -859,6 +872,19 @@ def draft_answer(
                 if pick.sid in allot:
                     steps_get_room(pick)
                     continue
+        elif (
+            words
+            and asks_procedure(normalize(part_text))
+            and not any(states_procedure(bank.sentences[c.sid].norm) for c in chosen)
+            and (pick := _telling(bank, candidates, {w: weights[w] for w in words})) is not None
+        ):
+            # "…家里人能拿来买药不？咋整才能一家人共着用": the quotes say the family may use the account, which is all
+            # the part names, but not how to bring it about; the article's sentence telling how, about the part's
+            # words, answers it.
+            how_to.add(pick.sid)
+            if pick.sid in allot:
+                steps_get_room(pick)
+                continue
         elif words:
             part_weights = {w: weights[w] for w in words}
             # What the article is about (its title) needs no quote of its own: "门诊共济能给老婆用吗".

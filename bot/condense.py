@@ -129,6 +129,9 @@ _PEOPLE_ALIASES = {
     "居民户": "居民用户",
     "居民": "居民用户",
 }
+# An alias inside the name of a scheme is no group of people: "交的是城乡居民医保" tells of an insurance, not of the
+# gas article's 居民用户.
+_ALIAS_INSIDE = re.compile(r"城乡居民|居民(?:基本)?(?:医保|医疗|养老)")
 _PERSONAL = re.compile(r"^(?:他们|她们|它们|他|她|它)")
 # "供电所给他们提供了啥服务": a pronoun after 给/为/帮/对 is whom something is done for, never the question's own
 # subject, so it points back into the conversation even when the question names someone else.
@@ -876,7 +879,9 @@ def story_and_ask(question: str) -> tuple[list[str], str]:
         # "…那个班长叫啥名，想给他们写封表扬信": why the caller asks, after the ask, is nothing the answer must name.
         ask = before
     story = anchors(norm[:start])
-    story += [group for alias, group in _PEOPLE_ALIASES.items() if alias in norm[:start] and group not in story]
+    story += [scheme for scheme in ("居民医保",) if _ALIAS_INSIDE.search(norm[:start]) and scheme not in story]
+    before_ask = _ALIAS_INSIDE.sub(" ", norm[:start])
+    story += [group for alias, group in _PEOPLE_ALIASES.items() if alias in before_ask and group not in story]
     if _THIRD_PERSON.search(ask):
         # "媳妇没工作在家带孩子 …… 我医保卡里钱她也能用了 咋操作啊": 她 is the family member the story named.
         story += [w for w in _family_words() if w in norm[:start]][:1]

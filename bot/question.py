@@ -42,6 +42,7 @@ Kind = Literal[
     "person",
     "sites",
     "payment",
+    "uses",
     "handling",
     "membership",
     "place",
@@ -247,6 +248,18 @@ _DEFINE = re.compile(
 )
 DEFINITION = re.compile(r"即|是指|就是|是由|指的是|意味着|关键一环")
 # Not "去了哪两个市": which two places.
+# "帮扶组里那10余名专家都叫啥名", "值班的师傅姓啥": people's names, which only a sentence naming someone gives.
+_PEOPLES_NAMES = re.compile(
+    r"(?:专家|师傅|员工|工人|职工|人员|技术员|大夫|医生|干部|同志|老师|小伙|人)(?:们)?(?:都|分别|各自|各)?"
+    r"(?:叫啥|叫什么|姓啥|姓什么|啥名|什么名|名字)"
+)
+
+
+def asks_peoples_names(norm: str) -> bool:
+    """Whether a question asks what some people are called ("那10余名专家都叫啥名")."""
+    return bool(_PEOPLES_NAMES.search(norm))
+
+
 _PERSON = re.compile(r"谁|叫啥|叫什么|名字|哪位|哪[俩两](?!个?[市县区省镇乡村地处家所站厂])")
 # "在吉林市看了哪些地方", "去四平都看了啥地方": the sites visited, which a sentence lists by name ("深入中核四平污水处理厂、
 # 西湖湿地、南河湿地公园"), not the cities a trip went to ("先后到四平市、吉林市").
@@ -264,7 +277,17 @@ _PAY_WHERE = re.compile(
 # not a city a sentence happens to name ("记者从长春市医保局获悉").
 _HANDLE_WHERE = re.compile(
     r"(?:在|去|到|上)?(?:哪里|哪儿|哪)(?:能|可以|才能|去|上)?(?:办理|办|申请|申办|开通|登记|备案|绑定|绑|弄|整|操作)(?!法|公)"
+    # "手机上找哪个号弄啊", "得关注哪个公众号": which account or app a matter is done through.
+    r"|(?:找|上|进|关注|搜|下载?|用|登录?)(?:哪个|哪家|啥|什么)(?:号|公众号|app|小程序|网站)"
 )
+# "这钱都能花在哪些地方", "绑完家里人能拿账户钱干啥": what money may be spent on, which a sentence answers by saying
+# what it pays or is used for ("可使用个人账户资金支付…", "还可用于缴纳…"), not by where or how it is done.
+_USES = re.compile(
+    r"(?:钱|资金|余额)[^，。？！,?!\s]{0,6}(?:花|用)(?:在|到|于)(?:哪些|哪|啥|什么)(?!去了)"
+    r"|(?:拿|用)[^，。？！,?!\s]{0,8}钱(?:能|可以)?(?:干啥|干什么|干嘛|买啥|买什么|做啥|做什么|花在哪)"
+    r"|钱[^，。？！,?!\s]{0,4}(?:能|可以)(?:干啥|干什么|买啥|买什么|用来干啥|用来干什么|花在哪)"
+)
+_USES_IN_SOURCE = re.compile(r"支付|用于|可用|用来|缴纳|购买")
 # "公婆算不算家庭成员", "灵活就业的属不属于": whether someone or something falls under a rule, which only a
 # sentence drawing its bounds answers (包括…, 是指…, 限于…), not one that merely applies the rule. "这算不算国内
 # 最大的" asks for a judgement the article may state ("国内最大规模"), not where a rule's bounds lie.
@@ -471,6 +494,8 @@ def _kind(norm: str) -> Kind:
         return "handling"
     if _MEMBERSHIP.search(norm):
         return "membership"
+    if _USES.search(norm):
+        return "uses"
     if _PLACE.search(norm) and not _MONEY_WENT.search(norm):
         return "place"
     if _WHY.search(norm):
@@ -540,6 +565,8 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         return bool(_PAY_IN_SOURCE.search(sentence_norm)) and bool(_VENUE_IN_SOURCE.search(sentence_norm))
     if kind == "handling":
         return bool(_HANDLED_IN_SOURCE.search(sentence_norm))
+    if kind == "uses":
+        return bool(_USES_IN_SOURCE.search(sentence_norm))
     if kind == "membership":
         return bool(_BOUNDS_IN_SOURCE.search(sentence_norm))
     if kind == "place":
@@ -572,7 +599,7 @@ def _without_places(norm: str) -> str:
 # The kinds whose answer is a specific fact the source either states or does not.
 STRICT_KINDS: frozenset[str] = frozenset(
     {"division", "city", "fee", "price", "spent", "phone", "contact", "address", "hours", "opening", "duration", "clock", "month"}
-    | {"monthday", "time", "percent", "number", "ordinal", "payment", "handling", "membership", "reporter"}
+    | {"monthday", "time", "percent", "number", "ordinal", "payment", "uses", "handling", "membership", "reporter"}
 )
 
 
@@ -932,8 +959,10 @@ def _qualifier(norm: str, marker_end: int, i: int) -> bool:
 # naming nothing itself: it asks for the procedure of what the rest of the message is about.
 _PROCEDURE_ASK = re.compile(
     r"(?:咋|怎么|如何|怎样)(?:才能|能|把[^，,。？?]{1,8}?)?(?:操作|弄|办|办理|申请|开通|绑定|绑|添加|加上|关联|设置|用)"
+    # "咋整才能一家人共着用": how to bring about what follows.
+    r"|(?:咋|怎么)(?:整|弄|办)才(?:能|可以)"
     r"|(?:干|做|办)(?:啥|什么)|"
-    r"(?:啥|什么|哪些)(?:手续|流程|步骤)|得先|要先|需要先|去哪(?:办|弄|申请)|在哪(?:办|弄|申请)"
+    r"(?:啥|什么|哪些)(?:手续|流程|步骤)|得先|要先|需要先|(?:去|在|上|到)哪(?:儿|里)?(?:去)?(?:办|弄|申请|整)"
 )
 # A sentence that tells how to do something: a channel, a place, or steps to complete.
 _PROCEDURE_IN_SOURCE = re.compile(
@@ -942,8 +971,9 @@ _PROCEDURE_IN_SOURCE = re.compile(
 
 
 def asks_procedure(part_norm: str) -> bool:
-    """Whether a part of a message asks how to do something (see ``_PROCEDURE_ASK``)."""
-    return bool(_PROCEDURE_ASK.search(part_norm))
+    """Whether a part of a message asks how to do something (see ``_PROCEDURE_ASK``); "能拿这钱干啥" asks what the
+    money may pay for (``_USES``), not how to do anything."""
+    return bool(_PROCEDURE_ASK.search(part_norm)) and not _USES.search(part_norm)
 
 
 _ASKS_STEPS = re.compile(r"(?:怎么|咋|如何|怎样)(?:去|来|才能|能)?(?:办理|申请|申办|操作|办手续)|(?:手续|流程|步骤)(?:是)?(?:啥|什么|怎样)")

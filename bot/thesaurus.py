@@ -24,7 +24,8 @@ _FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 
     半天 听了半天 乐意 不乐意 愿意 不愿意 整明白 没整明白 弄明白 没弄明白 这回 那回
     眼熟 瞅着眼熟 记不住 我记不住 那款 这款 这么 那么 说法 帮人 哪帮人
     呐 那宿 一宿 宿 大伙 大伙儿 大家伙 那阵 这阵 当地 点算 替 最后
-    打听一下 电视 话题 换个话题 有人 个数 说个数 片儿 那片儿 这片儿"""
+    打听一下 电视 话题 换个话题 有人 个数 说个数 片儿 那片儿 这片儿
+    敬请 告知 请告知 烦请 恳请 劳驾 那旮 这旮"""
 FILLERS = frozenset(_FILLER_TEXT.split())
 
 # Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.
@@ -275,6 +276,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "鼓励": ("引导",),  # "咋鼓励快递小哥回来上班": what draws them back (引导…返岗)
     "复工": ("返岗",),
     "乡下": ("农村",),
+    "果子": ("水果",),
+    "本次": ("此次",),  # north-eastern everyday word for fruit
     "送药": ("医疗物资", "药品"),  # medicine delivered is medical supplies sent
     "口罩": ("防疫用品", "医疗物资"),
     "急用": ("急需",),  # "急用的药": goods needed in a hurry
