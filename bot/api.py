@@ -8,6 +8,8 @@ arrive meanwhile wait for it. ``app.state.service`` is the ``ConversationService
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -19,7 +21,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 
-from bot import admin, openai_compat
+from bot import admin, openai_compat, ui
 from bot.answer_cache import AnswerCache
 from bot.config import Settings
 from bot.conversations import AskResult, ConversationService
@@ -219,13 +221,20 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         )
     if not settings.rate_limit_per_minute:
         log.warning("FAQBOT_RATE_LIMIT_PER_MINUTE=0: the per-IP rate limit is off.")
-    _start_loading(service, settings)
+    loading = _start_loading(service, settings)
+    pages: ui.DeferredUI | None = getattr(app.state, "ui", None)
+    building = asyncio.create_task(pages.start(loading)) if pages is not None else None
     watcher = admin.IndexWatcher(app, settings.index_poll_seconds)
     watcher.start()
     try:
         yield
     finally:
         watcher.stop()
+        if pages is not None and building is not None:
+            building.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await building
+            await pages.stop()
         # Every queued message is written before the process exits.
         await run_in_threadpool(store.close)
         log.info("stopped")
@@ -279,10 +288,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(admin.router)
 
     # --- channels ---
-    # (WeChat: app.include_router(wechat.build_router(settings)); web: app.include_router(web.router); ui.mount(app))
-    from bot import ui, web, wechat
+    # (WeChat: app.include_router(wechat.build_router(settings)); web: app.include_router(web.router); Gradio: ui)
+    from bot import web, wechat
 
     app.include_router(wechat.build_router(settings))  # /wechat (only when FAQBOT_WECHAT_TOKEN is set)
     app.include_router(web.router)  # /widget.js, /demo
-    ui.mount(app)  # Gradio at /ui
+    # Gradio at /ui, built once the first index load has ended (``ui.DeferredUI``).
+    app.state.ui = ui.DeferredUI(app)
+    app.state.ui.install()
     return app

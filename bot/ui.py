@@ -1,20 +1,31 @@
 """The Gradio app at ``/ui``: 居民咨询 (residents), 坐席助手 (hotline staff), 运营看板 (operators).
 
 Every screen calls ``app.state.service`` (the ConversationService the API built at startup) at call time;
-there is no QA logic here. ``mount(app)`` is called from ``create_app``; Gradio is imported then, not when
-this module is imported, so importing ``bot.ui`` stays cheap.
+there is no QA logic here. ``mount(app)`` mounts it at once (Gradio is imported then, not when this module is
+imported, so importing ``bot.ui`` stays cheap). ``create_app`` uses ``DeferredUI`` instead: the server answers
+first and builds the pages once its index has loaded.
 
 Example::
 
-    app = create_app(settings)
+    app = FastAPI()
     ui.mount(app)          # http://HOST/ui
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import threading
+from contextlib import AsyncExitStack, suppress
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+from starlette.responses import HTMLResponse
+from starlette.routing import Mount
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+log = logging.getLogger(__name__)
 
 PATH = "/ui"
 FONTS = [
@@ -74,8 +85,8 @@ def build_blocks(app: FastAPI) -> Any:
     return blocks
 
 
-def mount(app: FastAPI, path: str = PATH) -> None:
-    """Mount the Gradio app on ``app`` at ``path``."""
+def mount(app: FastAPI, path: str = PATH, serving: FastAPI | None = None) -> None:
+    """Mount the Gradio app on ``app`` at ``path``; its screens serve ``serving`` (default: ``app``)."""
     import gradio as gr
 
     from bot.ui_staff import SHORTCUTS_JS
@@ -83,7 +94,7 @@ def mount(app: FastAPI, path: str = PATH) -> None:
     theme = gr.themes.Default(primary_hue="blue", font=FONTS, font_mono=["monospace"])
     gr.mount_gradio_app(
         app,
-        build_blocks(app),
+        build_blocks(serving or app),
         path=path,
         theme=theme,
         css=CSS,
@@ -94,3 +105,72 @@ def mount(app: FastAPI, path: str = PATH) -> None:
         mcp_server=False,
         show_error=False,
     )
+
+
+# How long a request to /ui waits for the pages while the server is starting, before it is told to come back.
+WAIT_SECONDS = 60.0
+
+_STARTING_PAGE = (
+    "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"5\">"
+    "<title>民生问答</title></head><body><p>页面正在启动，请稍候，几秒后会自动刷新。</p>"
+    "<p>The page is starting; it reloads itself in a few seconds.</p></body></html>"
+)
+
+
+class DeferredUI:
+    """The Gradio pages at ``/ui``, built once the server's first index load has ended.
+
+    Importing Gradio takes ~3 s on these cores, about as long as loading a 100k-chunk index, and under one GIL the two
+    cannot overlap: a server that built its pages first said ``/readyz`` (ready to answer) that much later. Here the
+    API, the widget and WeChat answer first; a request to ``/ui`` meanwhile waits for the pages (up to
+    ``WAIT_SECONDS``), then goes to them. ``start`` runs in the app's lifespan, ``stop`` at its end.
+    """
+
+    def __init__(self, app: FastAPI, path: str = PATH) -> None:
+        self.app = app
+        self.path = path
+        self.inner: ASGIApp | None = None
+        self.failed = False
+        self._ready = asyncio.Event()
+        self._stack = AsyncExitStack()
+
+    def install(self) -> None:
+        self.app.router.routes.append(Mount(self.path, app=self))
+
+    def _build(self) -> FastAPI:
+        """Gradio's app for the pages, on an app of its own (run in a worker thread: the import is ~3 s)."""
+        shell = FastAPI()
+        # Gradio leaves CORS to the app it is mounted in when that app handles it (FAQBOT_CORS_ORIGINS).
+        shell.user_middleware = self.app.user_middleware
+        mount(shell, self.path, serving=self.app)
+        return shell
+
+    async def start(self, first_load: threading.Thread | None) -> None:
+        try:
+            if first_load is not None:
+                await run_in_threadpool(first_load.join)
+            shell = await run_in_threadpool(self._build)
+            inner = next(r.app for r in shell.routes if isinstance(r, Mount) and r.path == self.path)
+            # Gradio's own start-up (its queue), which mounting it in a running app would not run.
+            await self._stack.enter_async_context(shell.router.lifespan_context(shell))
+            self.inner = inner
+            log.info("ui ready", extra={"fields": {"path": self.path}})
+        except Exception:  # the API keeps answering without its pages
+            self.failed = True
+            log.exception("the pages at %s could not be built", self.path)
+        finally:
+            self._ready.set()
+
+    async def stop(self) -> None:
+        await self._stack.aclose()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.inner is None and scope["type"] == "http" and not self.failed:
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._ready.wait(), WAIT_SECONDS)
+        if self.inner is None:
+            if scope["type"] == "http":
+                response = HTMLResponse(_STARTING_PAGE, status_code=503, headers={"Retry-After": "5"})
+                await response(scope, receive, send)
+            return
+        await self.inner(scope, receive, send)

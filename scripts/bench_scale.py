@@ -272,7 +272,8 @@ def _tree_rss(pid: int) -> int:
 
 
 def stage_serve(work: Path, timeout: float = 300.0) -> dict[str, Any]:
-    """Cold start: spawn ``faqbot serve``, poll /readyz, read the process tree's RSS once ready."""
+    """Cold start: spawn ``faqbot serve``, poll /readyz, read the process tree's RSS once ready; then the first
+    answer, and when the pages at /ui are up (built after the index, ``bot.ui.DeferredUI``) with the RSS then."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("FAQBOT_")}
     env.update(FAQBOT_DATA_DIR=str(work / "data"), FAQBOT_KNOWLEDGE_DIR=str(work / "knowledge"))
@@ -310,6 +311,19 @@ def stage_serve(work: Path, timeout: float = 300.0) -> dict[str, Any]:
             resp.read()
         first_ask = time.perf_counter() - t0
         rss_after = _tree_rss(proc.pid)
+        # The Gradio pages are built after the index has loaded (``bot.ui.DeferredUI``): a request to /ui waits for them.
+        ui_ready = None
+        while time.perf_counter() - started < timeout:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/ui/", timeout=timeout) as resp:
+                    if resp.status == 200:
+                        ui_ready = time.perf_counter() - started
+                        break
+            except OSError:
+                time.sleep(0.05)
+        if ui_ready is None:
+            raise RuntimeError(f"/ui not ready after {timeout} s")
+        rss_ui = _tree_rss(proc.pid)
     finally:
         proc.terminate()
         try:
@@ -323,6 +337,8 @@ def stage_serve(work: Path, timeout: float = 300.0) -> dict[str, Any]:
         "rss_ready_mb": round(rss_ready / 2**20, 1),
         "first_ask_ms": round(first_ask * 1000, 1),
         "rss_after_first_ask_mb": round(rss_after / 2**20, 1),
+        "ui_ready_s": round(ui_ready, 2),
+        "rss_with_ui_mb": round(rss_ui / 2**20, 1),
     }
 
 

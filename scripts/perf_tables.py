@@ -62,6 +62,9 @@ def scale_tables(scale: dict[str, Any]) -> str:
     row("cold start to /readyz (s)", lambda e: f"{e['serve']['cold_start_s']:.1f}")
     row("server RSS after load (MB)", lambda e: f"{e['serve']['rss_ready_mb']:.0f}")
     row("server RSS after first ask (MB)", lambda e: f"{e['serve']['rss_after_first_ask_mb']:.0f}")
+    # Rounds before 24 built the pages before /readyz: their results have no separate figures for them.
+    row("pages at /ui up (s)", lambda e: f"{e['serve']['ui_ready_s']:.1f}" if "ui_ready_s" in e["serve"] else "with /readyz")
+    row("server RSS with /ui built (MB)", lambda e: f"{e['serve']['rss_with_ui_mb']:.0f}" if "rss_with_ui_mb" in e["serve"] else "as after load")
     row("load average during query stage", lambda e: e["query"]["machine"]["load_1_5_15"][0])
     return "\n".join(out)
 

@@ -60,6 +60,19 @@ def test_bench_scale_measures_ingest_update_query_answer_and_plots(tiny_kb: Path
     assert (tmp_path / "scale_memory.png").stat().st_size > 0
 
 
+def test_bench_scale_serve_stage_times_readyz_then_the_pages(tiny_kb: Path, tmp_path: Path, embeddings) -> None:  # type: ignore[no-untyped-def]
+    import bench_scale
+
+    work = tmp_path / "work"
+    out = tmp_path / "scale.json"
+    args = ["--sizes", "60", "--work", str(work), "--out", str(out), "--charts", str(tmp_path), "--repeat", "1"]
+    assert bench_scale.main([*args, "--stages", "kb", "ingest", "serve"]) == 0
+    serve = json.loads(out.read_text())["60"]["serve"]
+    assert 0.0 < serve["cold_start_s"] <= serve["ui_ready_s"]
+    assert serve["rss_ready_mb"] > 0 and serve["rss_with_ui_mb"] > 0
+    assert serve["first_ask_ms"] > 0
+
+
 def test_bench_compare_prints_both_pipelines_side_by_side(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import bench_compare
 
