@@ -56,6 +56,9 @@ LEAD_CHARS = 45
 # The shortest piece of a sentence worth quoting next to another one.
 MIN_PIECE = 40
 CRUX_MAX_CHARS = 30
+# A sentence naming the kind of thing asked for ("加啥群": a 群) scoring this share of the best one, which names none,
+# answers before it (``draft_answer``).
+NAMES_SWAP = 0.85
 # Kinds whose answer names someone or something: a close sentence that does beats a closer one that does not.
 _NAMING_KINDS = frozenset({"person", "source", "reporter", "sites"})
 # How close to the best sentence's score one from the conversation's article must come to answer instead of it.
@@ -667,6 +670,22 @@ def draft_answer(
         )
         if lister is not None:
             scored = [lister, *[c for c in scored if c is not lister]]
+    asked_nouns = asked_characters(info.norm, tuple(weights))
+    if scored and asked_nouns and not all(n in bank.sentences[scored[0].sid].norm for n in asked_nouns):
+        # "延边供电公司让返乡的人加个啥群来着": the 群 is what the answer names. The article's opening says more of the
+        # other words (延边, 供电公司, 返乡) but names no 群; "同时，邀请客户加入微信服务群…" (0.93 of it) does.
+        naming = next(
+            (
+                c
+                for c in scored[1:8]
+                if c.score >= NAMES_SWAP * scored[0].score
+                and bank.sentences[c.sid].doc_id == bank.sentences[scored[0].sid].doc_id
+                and all(n in bank.sentences[c.sid].norm for n in asked_nouns)
+            ),
+            None,
+        )
+        if naming is not None:
+            scored = [naming, *[c for c in scored if c is not naming]]
     # "省生态环境厅厅长是韩良吧": a check of who holds a title is answered by the sentence naming its holder too.
     title = asked_title(info.norm) if info.kind == "person" else checks_title_holder(info.norm)
     unnamed = ""

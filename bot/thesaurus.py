@@ -276,8 +276,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "鼓励": ("引导",),  # "咋鼓励快递小哥回来上班": what draws them back (引导…返岗)
     "复工": ("返岗",),
     "乡下": ("农村",),
-    "果子": ("水果",),
-    "本次": ("此次",),  # north-eastern everyday word for fruit
+    "果子": ("水果",),  # north-eastern everyday word for fruit
+    "本次": ("此次",),
+    "地方": ("地区",),  # "跑了多少个地方" ~ 分赴9个地区
     "送药": ("医疗物资", "药品"),  # medicine delivered is medical supplies sent
     "口罩": ("防疫用品", "医疗物资"),
     "急用": ("急需",),  # "急用的药": goods needed in a hurry
