@@ -585,6 +585,15 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         # "那农村呢 我爸妈在乡下住": the family told of after a follow-up is story; the follow-up is what is asked.
         followed = condense(before, history, prev_topics)
         return replace(followed, story=" ".join(filter(None, (followed.story, situation))))
+    also = _HERE_TOO.match(norm)
+    if also and places(also.group("place")):
+        # "我在吉林市上班，也这么算吗，啥时候开始": where the caller is, then whether the same holds there; asked as
+        # "吉林市也这么算吗" (what follows asks of the same thing).
+        asked = condense(also.group("place") + also.group("also"), history, prev_topics)
+        rest = norm[also.end() :].strip("，, ")
+        if rest:
+            asked = replace(asked, rewritten=asked.rewritten.rstrip("?？。！! ") + "，" + rest)
+        return replace(asked, question=question)
     switch = _SWITCH.match(norm)
     if switch:
         rest = norm[switch.end() :]
@@ -770,6 +779,12 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     return Condensed(question, question, True, focus=own)
 
 
+# "我在吉林市上班，也这么算吗": where the caller lives or works, then whether the same holds there.
+_HERE_TOO = re.compile(
+    r"(?:我|俺|咱)(?:家|们)?(?:是|在|住在?)(?P<place>[\u4e00-\u9fff]{2,6}?)(?:的|人|上班|工作|住|打工)?[，,\s]+"
+    r"(?P<also>也(?:是)?(?:这么|这样|一样)(?:整|办|弄|搞|干|报|算|管|查|收|送|用|要求|规定|安排)?(?:了|的)?(?:吗|不|么|没)?)"
+    r"(?:[，,\s?？。]|$)"
+)
 # "松原呢 去哪查的", "那辽源呢，查了几个网点": a place, 呢, then a question of its own.
 _PLACE_THEN_ASK = re.compile(r"(?:那|那么)?(?P<place>[\u4e00-\u9fff]{2,8}?)呢[\s,，、]*(?P<ask>[^\s,，].{2,})")
 # "吉林市咋整的" after two questions on other cities' postal checks: only a place and how it went, which asks the

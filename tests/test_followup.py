@@ -110,6 +110,20 @@ def test_the_same_there_asks_the_earlier_question_about_that_place(chain: FaqCha
     assert not second.answered, second.text
 
 
+def test_where_the_caller_works_then_the_same_there_asks_of_that_place(chain: FaqChain) -> None:
+    # "我在吉林市上班，也这么算吗" after the rates for retired and working people in 长春: the same question about
+    # 吉林市, which no article answers. It was read as a new question and answered with the gas article's 吉林市.
+    history = [
+        answer_to_turn(chain.ask("门诊共济以后退休的人个人账户咋往里划钱")),
+    ]
+    history.append(answer_to_turn(chain.ask("那在职的呢？", history)))
+    answer = chain.ask("我在吉林市上班，也这么算吗，啥时候开始", history)
+    assert answer.rewritten_question.startswith("吉林市")
+    assert "啥时候开始" in answer.rewritten_question
+    assert not answer.answered, answer.text
+    assert "12393" in answer.text  # the medical-insurance hotline: the conversation's service
+
+
 def test_self_contained_question_is_not_pulled_to_the_earlier_topic(chain: FaqChain) -> None:
     first, second = _talk(
         chain, "液化气灌装站跨年夜充装了多少套钢瓶？", "长春职工医保门诊共济从哪天开始实施？"
