@@ -13,6 +13,15 @@ from bot.condense import story_and_ask
 from bot.question import asks_procedure, classify
 
 
+def _answered_with(chain: FaqChain, question: str, *facts: str) -> None:
+    """``question`` is answered, and the answer quotes every one of ``facts``."""
+    answer = chain.ask(question)
+    assert answer.answered, answer.text
+    text = body(answer.text)
+    for fact in facts:
+        assert fact in text, text
+
+
 def test_what_money_may_pay_for_is_a_kind_of_its_own() -> None:
     assert classify("医保个人账户家里人共用以后，这钱都能花在哪些地方啊？").kind == "uses"
     assert classify("绑完家里人能拿账户钱干啥").kind == "uses"
@@ -34,38 +43,27 @@ def test_where_the_money_may_be_spent_is_answered_by_what_it_pays_for(no_faq_cha
 
 def test_a_part_asking_what_the_money_buys_is_answered_beside_how_to_bind(no_faq_chain: FaqChain) -> None:
     # "绑完家里人能拿账户钱干啥" was taken for a how-part, which the binding sentence already answered.
-    answer = no_faq_chain.ask("家庭共济咋绑 绑完家里人能拿账户钱干啥")
-    assert answer.answered, answer.text
-    text = body(answer.text)
-    assert "家庭共济账号" in text
-    assert "药品" in text
+    _answered_with(no_faq_chain, "家庭共济咋绑 绑完家里人能拿账户钱干啥", "家庭共济账号", "药品")
 
 
 def test_which_account_to_go_through_is_named(no_faq_chain: FaqChain) -> None:
     # "找哪个号" asks for the WeChat account; the binding sentence was cut to fit and lost its first clause, which names it.
-    answer = no_faq_chain.ask("想让我妈花我卡里那点医保钱 手机上找哪个号弄啊")
-    assert answer.answered, answer.text
-    assert "吉林医保公共服务" in body(answer.text)
+    _answered_with(no_faq_chain, "想让我妈花我卡里那点医保钱 手机上找哪个号弄啊", "吉林医保公共服务")
 
 
 def test_a_how_part_after_a_yes_no_gets_the_steps(no_faq_chain: FaqChain) -> None:
     # The quote on what family members may pay for says all the how-part names (一家人, 共用) but not how; the steps
     # sentence was not quoted.
-    answer = no_faq_chain.ask("俺家老头子的医保卡里的钱，俺们家里人能拿来买药不？咋整才能一家人共着用")
-    assert answer.answered, answer.text
-    assert "吉林医保公共服务" in body(answer.text)
-    assert "家庭共济" in body(answer.text)
+    question = "俺家老头子的医保卡里的钱，俺们家里人能拿来买药不？咋整才能一家人共着用"
+    _answered_with(no_faq_chain, question, "吉林医保公共服务", "家庭共济")
 
 
 def test_a_where_to_do_it_part_gets_the_channel(no_faq_chain: FaqChain) -> None:
-    answer = no_faq_chain.ask(
+    question = (
         "我是长春二道区的，在厂里上班交的职工医保，我媳妇没工作也没职工医保，听邻居大姐说现在我卡里个人账户的钱能给"
         "家里人用了，这事儿从哪天开始的？上哪儿弄啊？谢谢了"
     )
-    assert answer.answered, answer.text
-    text = body(answer.text)
-    assert "1月1日" in text
-    assert "吉林医保公共服务" in text
+    _answered_with(no_faq_chain, question, "1月1日", "吉林医保公共服务")
 
 
 def test_a_scheme_in_the_story_is_no_group_of_gas_users() -> None:
@@ -80,19 +78,12 @@ def test_a_scheme_in_the_story_is_no_group_of_gas_users() -> None:
 
 def test_formal_courtesy_words_are_not_what_is_asked(no_faq_chain: FaqChain) -> None:
     # 敬请 and 告知 weighed as rare words no article uses, and the plain count question was declined.
-    answer = no_faq_chain.ask("敬请告知，本次生态强省建设督导帮扶共组建多少个帮扶工作组，赴多少个地区开展了实地帮扶？")
-    assert answer.answered, answer.text
-    text = body(answer.text)
-    assert "5个帮扶工作组" in text
-    assert "9个地区" in text
+    question = "敬请告知，本次生态强省建设督导帮扶共组建多少个帮扶工作组，赴多少个地区开展了实地帮扶？"
+    _answered_with(no_faq_chain, question, "5个帮扶工作组", "9个地区")
 
 
 def test_fruit_in_north_eastern_words(no_faq_chain: FaqChain) -> None:
-    answer = no_faq_chain.ask("梨树那旮大棚一共多少栋啊，一年能出多少菜和果子")
-    assert answer.answered, answer.text
-    text = body(answer.text)
-    assert "3.25万栋" in text
-    assert "32万余吨" in text
+    _answered_with(no_faq_chain, "梨树那旮大棚一共多少栋啊，一年能出多少菜和果子", "3.25万栋", "32万余吨")
 
 
 def test_peoples_names_need_a_sentence_naming_someone(no_faq_chain: FaqChain) -> None:
@@ -100,20 +91,15 @@ def test_peoples_names_need_a_sentence_naming_someone(no_faq_chain: FaqChain) ->
     answer = no_faq_chain.ask("帮扶组里那10余名专家都叫啥名", history)
     assert not answer.answered, answer.text
     # A sentence naming the one asked about still answers.
-    named = no_faq_chain.ask("德惠加气站跨年夜带班的人叫啥")
-    assert named.answered, named.text
-    assert "熊华" in body(named.text)
+    _answered_with(no_faq_chain, "德惠加气站跨年夜带班的人叫啥", "熊华")
 
 
 def test_the_kind_of_thing_asked_for_is_named_by_the_answer(no_faq_chain: FaqChain) -> None:
     # The article's opening says more of 延边, 供电公司 and 返乡 but names no 群; the sentence inviting residents into
     # the WeChat group scored 0.93 of it and was not quoted.
-    answer = no_faq_chain.ask("延边供电公司让返乡的人加个啥群来着")
-    assert answer.answered, answer.text
-    assert "微信服务群" in body(answer.text)
+    _answered_with(no_faq_chain, "延边供电公司让返乡的人加个啥群来着", "微信服务群")
 
 
 def test_places_gone_to_are_the_regions_counted(no_faq_chain: FaqChain) -> None:
-    answer = no_faq_chain.ask("省里为了搞生态那事派人下去帮地方，分了几拨、去了几个地方？我是市里小科员要写汇报")
-    assert answer.answered, answer.text
-    assert "9个地区" in body(answer.text)
+    question = "省里为了搞生态那事派人下去帮地方，分了几拨、去了几个地方？我是市里小科员要写汇报"
+    _answered_with(no_faq_chain, question, "9个地区")
