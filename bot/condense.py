@@ -589,11 +589,11 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
     if also and places(also.group("place")):
         # "我在吉林市上班，也这么算吗，啥时候开始": where the caller is, then whether the same holds there; asked as
         # "吉林市也这么算吗" (what follows asks of the same thing).
-        asked = condense(also.group("place") + also.group("also"), history, prev_topics)
+        same_there = condense(also.group("place") + also.group("also"), history, prev_topics)
         rest = norm[also.end() :].strip("，, ")
         if rest:
-            asked = replace(asked, rewritten=asked.rewritten.rstrip("?？。！! ") + "，" + rest)
-        return replace(asked, question=question)
+            same_there = replace(same_there, rewritten=same_there.rewritten.rstrip("?？。！! ") + "，" + rest)
+        return replace(same_there, question=question)
     switch = _SWITCH.match(norm)
     if switch:
         rest = norm[switch.end() :]
