@@ -247,7 +247,6 @@ _DEFINE = re.compile(
     r"啥意思|什么意思|是啥|是什么|指啥|指什么|是指|意义|图个啥|图啥|干什么的|做什么的|干啥的"
 )
 DEFINITION = re.compile(r"即|是指|就是|是由|指的是|意味着|关键一环")
-# Not "去了哪两个市": which two places.
 # "帮扶组里那10余名专家都叫啥名", "值班的师傅姓啥": people's names, which only a sentence naming someone gives.
 _PEOPLES_NAMES = re.compile(
     r"(?:专家|师傅|员工|工人|职工|人员|技术员|大夫|医生|干部|同志|老师|小伙|人)(?:们)?(?:都|分别|各自|各)?"
@@ -260,6 +259,7 @@ def asks_peoples_names(norm: str) -> bool:
     return bool(_PEOPLES_NAMES.search(norm))
 
 
+# Not "去了哪两个市": which two places.
 _PERSON = re.compile(r"谁|叫啥|叫什么|名字|哪位|哪[俩两](?!个?[市县区省镇乡村地处家所站厂])")
 # "在吉林市看了哪些地方", "去四平都看了啥地方": the sites visited, which a sentence lists by name ("深入中核四平污水处理厂、
 # 西湖湿地、南河湿地公园"), not the cities a trip went to ("先后到四平市、吉林市").

@@ -115,6 +115,11 @@ _STARTING_PAGE = (
     "<title>民生问答</title></head><body><p>页面正在启动，请稍候，几秒后会自动刷新。</p>"
     "<p>The page is starting; it reloads itself in a few seconds.</p></body></html>"
 )
+_BROKEN_PAGE = (
+    "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>民生问答</title></head><body>"
+    "<p>页面暂时无法打开，请稍后再试。网页挂件和问答接口仍可正常使用。</p>"
+    "<p>The pages could not be started; the widget and the API still answer.</p></body></html>"
+)
 
 
 class DeferredUI:
@@ -170,7 +175,8 @@ class DeferredUI:
                 await asyncio.wait_for(self._ready.wait(), WAIT_SECONDS)
         if self.inner is None:
             if scope["type"] == "http":
-                response = HTMLResponse(_STARTING_PAGE, status_code=503, headers={"Retry-After": "5"})
+                page = _BROKEN_PAGE if self.failed else _STARTING_PAGE
+                response = HTMLResponse(page, status_code=503, headers={"Retry-After": "5"})
                 await response(scope, receive, send)
             return
         await self.inner(scope, receive, send)
