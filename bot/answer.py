@@ -737,7 +737,7 @@ def draft_answer(
         draft.counts_asked = best.counted >= COUNTS_WHAT_IS_ASKED
     if NAMES_ASKED and len(bank.index.chunks) > LARGE_BASE_CHUNKS:
         # "十家堡供电所给种草梅的发了个啥卡": "…发放了‘便民服务联系卡’" names the card asked for (``NAMES_ASKED``).
-        draft.names_asked = _names_asked(bank.sentences[best.sid].norm, asked_characters(info.norm, tuple(weights)))
+        draft.names_asked = _names_asked(bank.sentences[best.sid].norm, asked_nouns)
     chosen = [best]
     first = bank.sentences[best.sid]
     credit = credits.credit([bank.text(best.sid), bank.context(best.sid)])
