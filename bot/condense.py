@@ -894,7 +894,8 @@ def story_and_ask(question: str) -> tuple[list[str], str]:
         # "…那个班长叫啥名，想给他们写封表扬信": why the caller asks, after the ask, is nothing the answer must name.
         ask = before
     story = anchors(norm[:start])
-    story += [scheme for scheme in ("居民医保",) if _ALIAS_INSIDE.search(norm[:start]) and scheme not in story]
+    if _ALIAS_INSIDE.search(norm[:start]) and "居民医保" not in story:
+        story.append("居民医保")  # the insurance the story names, as residents call it
     before_ask = _ALIAS_INSIDE.sub(" ", norm[:start])
     story += [group for alias, group in _PEOPLE_ALIASES.items() if alias in before_ask and group not in story]
     if _THIRD_PERSON.search(ask):
