@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Literal
 
 from bot.chunk import normalize
+from bot.claims import cn_to_int
 from bot.lexicon import pinyin_of, respell_cues
 from bot.question_focus import PAPERS, SLOT
 from bot.thesaurus import SYNONYMS
@@ -678,6 +679,37 @@ def compile_patterns() -> None:
 
 
 _FIGURE = re.compile(r"\d[\d.]*\s*(?:余|多)?")
+# A count a message states itself ("那14条里", "吉林市那5个督导组"), in a measure word.
+_COUNT_VALUE = re.compile(rf"(\d+(?:\.\d+)?|[两三四五六七八九十百千]+)\s*(?:余|多)?\s*(万|亿)?([{_UNIT_CHARS}])")
+_SCALE = {"万": 10_000, "亿": 100_000_000}
+
+
+def stated_counts(norm: str, but: tuple[str, str] = ("", "")) -> frozenset[float]:
+    """The values of the counts a message states ("那14条" -> 14, "三个组" -> 3, "43万吨" -> 430000), but for those of
+    the thing asked, ``but`` = ``asked_unit(norm)``: "扩大到几级医院了 三级医院能报吗" offers 三级医院 as the answer to
+    几级医院; "那5个督导组查出多少个问题" names 5个督导组, not a count of 问题."""
+    unit, noun = but
+    values = set()
+    for m in _COUNT_VALUE.finditer(norm):
+        numeral, scale = m.group(1), _SCALE.get(m.group(2) or "", 1)
+        if unit and m.group(3) == unit and norm[m.end() : m.end() + 2].startswith(noun[:2]):
+            continue
+        value = float(numeral) if numeral[0].isdigit() else cn_to_int(numeral)
+        if value is not None:
+            values.add(float(value) * scale)
+    return frozenset(values)
+
+
+def gives_another_figure(sentence_norm: str, stated: frozenset[float]) -> bool:
+    """Whether a sentence holds a figure besides the counts a question states (dates aside): "…提出了14条政策措施" gives
+    none to "那14条里企业能拿多少补贴"."""
+    rest = _DATE_NUMBER.sub(" ", sentence_norm)
+    if stated_counts(rest) - stated:
+        return True
+    # A bare figure ("6.8", "25%") the count pattern does not read.
+    return any(float(m.group(0)) not in stated for m in re.finditer(r"\d+(?:\.\d+)?", _COUNT_VALUE.sub(" ", rest)))
+
+
 _ONE = re.compile(r"一\s*(?!余|多|万|亿)[^\d一二两三四五六七八九十百千]")
 
 
