@@ -25,7 +25,7 @@ _FILLER_TEXT = """啥 咋 咋整 咋办 咋弄 咋样 整 弄 搞 干啥 干嘛 
     眼熟 瞅着眼熟 记不住 我记不住 那款 这款 这么 那么 说法 帮人 哪帮人
     呐 那宿 一宿 宿 大伙 大伙儿 大家伙 那阵 这阵 当地 点算 替 最后
     打听一下 电视 话题 换个话题 有人 个数 说个数 片儿 那片儿 这片儿
-    敬请 告知 请告知 烦请 恳请 劳驾 那旮 这旮"""
+    敬请 告知 请告知 烦请 恳请 劳驾 那旮 这旮 弄完 整完 办完 弄完了 整完了 办完了"""
 FILLERS = frozenset(_FILLER_TEXT.split())
 
 # Resident wording -> the articles' wording. Small on purpose: only pairs that mean the same thing.
@@ -249,6 +249,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "退休工资": ("养老金",),
     "新农合": ("城乡居民基本医疗保险",),  # merged into it; residents keep the old name
     "拿药": ("开药", "药品"),
+    "抓药": ("开药", "药品"),
     "配药": ("开药", "药品"),
     "关联": ("绑定",),
     "绑定": ("备案登记",),  # 绑定家里人: the family members are registered (备案登记) to the account

@@ -27,6 +27,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("快递员的伙食有没有标准", "饮食标准", "postal-baotong"),  # 伙食 ~ 饮食
         ("快递员有津贴吗", "津补贴", "postal-baotong"),  # 津贴 ~ 津补贴
         ("辽源灌气站过年一天灌多少罐", "800余套", "gas-new-year-eve"),  # 灌气 ~ 充装, 罐 ~ 钢瓶
+        ("俺媳妇是职工医保 她卡里的钱我抓药能用不", "药品", "cc-medical-outpatient"),  # 抓药 ~ 药品
         ("德惠加气站半夜几点来的罐车", "11点30分", "gas-new-year-eve"),  # 罐车 ~ 槽车
         ("调压器冬天爱冻住咋整", "冻堵", "gas-new-year-eve"),  # 冻住 ~ 冻堵
         ("红旗H6扭力多大", "380N·m", "hongqi-h6"),  # 扭力 ~ 扭矩
@@ -388,6 +389,8 @@ def test_trips_asked_after_the_visits_are_the_visits_counted(chain: FaqChain) ->
         ("吉林市那几个督导组都跑了哪些区", "用的啥法子查的", "四不两直"),
         # 排除 ~ 消除: "消除各类用电隐患22处".
         ("延边供电给返乡务工的上门查线", "排除了几处毛病", "22处"),
+        # 整完了: once it is done; what it buys is asked.
+        ("长春那医保家庭共济在哪弄啊 手机上能弄不", "整完了 都能买啥", "医疗器械"),
         # 换个话题 says nothing: what follows is asked on its own.
         ("吉林油田注了多少二氧化碳", "换个话题 红旗H6是啥级别的车", "B+级豪华风尚轿车"),
     ],
