@@ -1058,6 +1058,10 @@ def question_parts(question: str) -> list[str]:
 
 # "一张清单、一套建议、一份台账分别指什么", "功率和扭矩各是多少": each thing named before 分别/各 gets its own answer.
 _RESPECTIVELY = re.compile(r"分别|各(?:是|指|为|自)")
+# ... or before a "what are they" ask ("一张清单一套建议一份台账 啥意思", "那三样都是啥"): each is asked about.
+_WHAT_THEY_ARE = re.compile(r"(?:是|指|叫)?(?:啥|什么)(?:意思)?")
+# Words between the list and the ask that are no thing of it: "…一份台账，这都是啥意思", "…，这三样分别指啥".
+_TRAILING_ASIDE = re.compile(r"[，,\s]*(?:这|那)?(?:[两三四五六七八九十几]+[样项个种])?(?:都|又|到底|具体)*$")
 # What may stand between two things of such a list: a joining word, a quote mark, a measure word (一张, 一套).
 _LIST_GAP = re.compile(r"(?:[、，,和与及跟同\s“”\"'「」]|以及|一[^\d\s一二两三四五六七八九十百千])*")
 
@@ -1065,10 +1069,11 @@ _LIST_GAP = re.compile(r"(?:[、，,和与及跟同\s“”\"'「」]|以及|一
 def respectively_items(norm: str, words: Sequence[str]) -> list[str]:
     """The things a question lists right before 分别/各 ("一张清单一套建议一份台账分别是啥" -> 清单, 建议, 台账),
     in the question's order; [] unless there are two or more. A word for "a" (一张) is no thing of its own."""
-    m = _RESPECTIVELY.search(norm)
+    norm = _as_read(norm, words)
+    m = _RESPECTIVELY.search(norm) or _WHAT_THEY_ARE.search(norm)
     if m is None:
         return []
-    head = norm[: m.start()]
+    head = _TRAILING_ASIDE.sub("", norm[: m.start()])
     placed = sorted((head.rfind(w), w) for w in words if len(w) >= 2 and w in head and not _is_a(w))
     items: list[str] = []
     end = len(head.rstrip(" “”\"'」"))

@@ -27,6 +27,10 @@ def test_the_things_listed_before_respectively_are_found() -> None:
         "峰值扭矩",
     ]
     assert respectively_items("一张清单是啥", words) == []  # one thing, asked once
+    # Asked what they are without 分别: each is asked about all the same; so with a slip (建易, 台帐) or an aside.
+    assert respectively_items("一张清单一套建议一份台账 啥意思", words) == ["清单", "建议", "台账"]
+    assert respectively_items("一张清单一套建易一份台帐分别是啥", words) == ["清单", "建议", "台账"]
+    assert respectively_items("一张清单、一套建议、一份台账，这三样到底是啥", words) == ["清单", "建议", "台账"]
 
 
 def test_a_sentence_that_only_names_the_things_does_not_say_what_they_are() -> None:
@@ -38,7 +42,13 @@ def test_a_sentence_that_only_names_the_things_does_not_say_what_they_are() -> N
 
 @pytest.mark.parametrize(
     "question",
-    ["督导帮扶弄的一张清单、一套建议、一份台账分别是什么意思", "一张清单一套建议一份台账 各是啥"],
+    [
+        "督导帮扶弄的一张清单、一套建议、一份台账分别是什么意思",
+        "一张清单一套建议一份台账 各是啥",
+        "督导帮扶那一张清单一套建议一份台账 都是啥意思",
+        "一张清单一套建易一份台帐分别是啥",
+        "省里搞的一张清单、一套建议、一份台账，这三样到底是啥",
+    ],
 )
 def test_each_listed_thing_is_answered_with_its_own_sentence(chain: FaqChain, question: str) -> None:
     answer = chain.ask(question)
