@@ -1067,8 +1067,9 @@ _LIST_GAP = re.compile(r"(?:[、，,和与及跟同\s“”\"'「」]|以及|一
 
 
 def respectively_items(norm: str, words: Sequence[str]) -> list[str]:
-    """The things a question lists right before 分别/各 ("一张清单一套建议一份台账分别是啥" -> 清单, 建议, 台账),
-    in the question's order; [] unless there are two or more. A word for "a" (一张) is no thing of its own."""
+    """The things a question lists right before 分别/各 or a "what are they" ask ("一张清单一套建议一份台账分别是啥",
+    "…一份台帐 啥意思" -> 清单, 建议, 台账), in the question's order; [] unless there are two or more. A word for "a" (一张)
+    is no thing of its own."""
     norm = _as_read(norm, words)
     m = _RESPECTIVELY.search(norm) or _WHAT_THEY_ARE.search(norm)
     if m is None:
