@@ -344,8 +344,24 @@ def _corroborated(bank: SentenceBank, hits: list[Hit], scored: list[Scored]) -> 
 _ONLY = re.compile(r"只能|只有|只可以|只许|光能")
 
 
+# A yes/no question about going without what the quote makes a condition ("没绑定的家里人能用吗" beside "本人及绑定的家庭
+# 成员可使用…", "完成家庭成员备案登记后即可…") is not answered "可以。": the quote allows it with the condition met and
+# says nothing of without it. The quote answers.
+_WITHOUT = re.compile(r"(?:没有|没|未|不经过|不经|不做|不办)(?:做|办|经过|进行)?([\u4e00-\u9fff]{2})")
+
+
+def _without_condition(norm: str, sentence_norm: str) -> bool:
+    """Whether the question goes without something the sentence sets as a condition: what it names right before 的 or
+    后 ("绑定的家庭成员", "备案登记后即可")."""
+    return any(
+        re.search(re.escape(m.group(1)) + r"[^，。；,;]{0,4}(?:的|后)", sentence_norm) for m in _WITHOUT.finditer(norm)
+    )
+
+
 def _opener(info: QuestionInfo, sentence: SourceSentence) -> str:
     if not info.yesno or not _ABILITY.search(info.norm) or _ONLY.search(info.norm):
+        return ""
+    if _without_condition(info.norm, sentence.norm):
         return ""
     if _NEGATIVE.search(sentence.text):
         return "不可以。"

@@ -30,6 +30,19 @@ def test_yes_no_question_opens_with_keyi_when_the_source_allows_it(chain: FaqCha
     assert_citations_exact(answer)
 
 
+@pytest.mark.parametrize("question", ["没绑定的家里人能用我医保个人账户的钱不", "还没做备案登记 家里人能刷我账户不"])
+def test_going_without_the_condition_the_source_sets_gets_no_keyi(chain: FaqChain, question: str) -> None:
+    """The source allows it to bound, registered family members ("本人及绑定的家庭成员可使用…", "完成家庭成员备案登记
+    后即可…") and says nothing of the others: the quote answers, with no 可以 the source does not say."""
+    answer = chain.ask(question)
+    assert answer.answered, answer.text
+    assert not answer.text.startswith(("可以", "不可以")), answer.text
+    assert "绑定" in answer.text or "备案登记后" in answer.text, answer.text
+    # Not having something the source names elsewhere is no such condition: 没有职工医保 is why she needs the account.
+    answer = chain.ask("我闺女才五岁没有职工医保，她感冒开药能刷我医保个人账户里的钱不？")
+    assert answer.text.startswith("可以。"), answer.text
+
+
 def test_relative_dates_become_absolute_from_the_article_date(chain: FaqChain) -> None:
     answer = chain.ask("长春职工医保门诊共济从哪天开始实施？")
     assert answer.answered
