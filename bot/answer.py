@@ -358,6 +358,10 @@ def _without_condition(norm: str, sentence_norm: str) -> bool:
     )
 
 
+# Right before a place, a 不是 that is no "是不是" ("松原去的是不是长春物流园" asks about 长春).
+_NOT_HERE = re.compile(r"(?<!是)(?:不是|并非|非)(?:在|咱|我们|俺们)?$")
+
+
 def _opener(info: QuestionInfo, sentence: SourceSentence) -> str:
     if not info.yesno or not _ABILITY.search(info.norm) or _ONLY.search(info.norm):
         return ""
@@ -1038,6 +1042,10 @@ def draft_answer(
                 for seg in draft.segments
             ):
                 draft.places_ok = False
+    if asked and asked <= {m.group(1) for m in places(info.norm) if _NOT_HERE.search(info.norm, 0, m.start())}:
+        # "不是长春的职工能办家庭共济吗": every place named is one the question is not about; it asks of somewhere else,
+        # which an article on 长春 does not answer.
+        draft.places_ok = False
     for place in other_subjects(info.norm):
         # "大庆油田二氧化碳注了多少", "北京的门诊共济啥时候开始": an article on 吉林 does not answer for another province.
         if not any(place in seg.sentence.norm or place in seg.sentence.region for seg in draft.segments):

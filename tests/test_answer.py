@@ -368,6 +368,17 @@ def test_an_article_about_another_city_does_not_answer(chain: FaqChain) -> None:
     assert chain.ask("长春啥时候开始实行职工医保门诊共济").answered
 
 
+def test_a_question_about_somewhere_other_than_the_place_named_is_declined(chain: FaqChain) -> None:
+    # "不是长春的": the question is about workers elsewhere; the 长春 article says nothing of them (it said "可以。").
+    assert not chain.ask("不是长春的职工能办家庭共济吗").answered
+    assert not chain.ask("我不是在长春上班 能用这个门诊共济吗").answered
+    # A place put right after 不是 to be checked, or turned down for another one named, is still asked about.
+    answer = chain.ask("不是辽源 我问的是松原 松原去了哪些末端网点")
+    assert answer.answered and "松原" in answer.text, answer.text
+    answer = chain.ask("松原邮政管理局去的那个物流园是不是叫长春物流园啊")
+    assert answer.answered and "瑞禾苗物流园区" in answer.text, answer.text
+
+
 @pytest.mark.parametrize(
     "question", ["跨年那天辽源液化气灌装站的站长是谁？员工早上几点开始忙的？", "跨年当天辽源灌装站站长叫什么？员工从几点开始干的？"]
 )
