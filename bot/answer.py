@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from bot.chunk import normalize
-from bot.condense import PREFECTURE_OF, asked_models, origin_places, other_subjects, places
+from bot.condense import OTHER_PLACES, PREFECTURE_OF, asked_models, origin_places, other_subjects, places
 from bot.dates import absolutise
 from bot.evidence import SentenceBank, SourceSentence
 from bot.lexicon import SentenceText
@@ -67,7 +67,11 @@ STAY_SWAP = 0.8
 _LEAD_NAMES = frozenset({"division", "city", "person", "source", "reporter"})
 _LEAD_PLACES = frozenset({"division", "city"})
 # Away from where the resident is insured or lives; a sentence speaks of that only with words like these.
-_ELSEWHERE = re.compile(r"外地|异地|省外|外省|跨省|外市|国外")
+_ELSEWHERE = re.compile(
+    r"外地|异地|省外|外省|跨省|外市|国外"
+    # "去北京看门诊": care sought in a place outside the province.
+    r"|(?:去|到|在|上)(?:" + "|".join(sorted(OTHER_PLACES, key=len, reverse=True)) + r")(?=看|就医|住院|开药|拿药|买药|治)"
+)
 _CARE = re.compile(r"医保|看病|就医|门诊|住院|报销|能报|给报|拿药|买药|个人账户|统筹")
 _AWAY = re.compile(r"外地|异地|省外|外省|跨省|外市|国外|在外|外出|返乡")
 # A second question of these kinds is answered only by a sentence giving what it asks: "站长是谁？员工从几点开始
@@ -347,25 +351,34 @@ _ONLY = re.compile(r"只能|只有|只可以|只许|光能")
 # A yes/no question about going without what the quote makes a condition ("没绑定的家里人能用吗" beside "本人及绑定的家庭
 # 成员可使用…", "完成家庭成员备案登记后即可…") is not answered "可以。": the quote allows it with the condition met and
 # says nothing of without it. The quote answers.
-_WITHOUT = re.compile(r"(?:没有|没|未|不经过|不经|不做|不办)(?:做|办|经过|进行)?([\u4e00-\u9fff]{2})")
+_WITHOUT = re.compile(r"(?:没有|没|未|不用|不经过|不经|不做|不办)([^，。？！,.?!;；\s]{1,12})")
+# What a quote sets as a condition: "绑定的家庭成员", "完成家庭成员备案登记后即可…".
+_CONDITION = re.compile(r"([\u4e00-\u9fff]{2})的家庭成员|([\u4e00-\u9fff]{4})后(?:即可|方可|才)")
 
 
 def _without_condition(norm: str, sentence_norm: str) -> bool:
-    """Whether the question goes without something the sentence sets as a condition: what it names right before 的 or
-    后 ("绑定的家庭成员", "备案登记后即可")."""
-    return any(
-        re.search(re.escape(m.group(1)) + r"[^，。；,;]{0,4}(?:的|后)", sentence_norm) for m in _WITHOUT.finditer(norm)
-    )
+    """Whether the question goes without something the sentence sets as a condition: a negated clause holding the
+    first character of a word of it ("还没在公众号上绑我爸" and 绑定, "没做备案" and 备案登记)."""
+    keys = {
+        word[i]
+        for m in _CONDITION.finditer(sentence_norm)
+        for word in m.groups()
+        if word
+        for i in range(0, len(word), 2)
+    }
+    return bool(keys) and any(any(k in m.group(1) for k in keys) for m in _WITHOUT.finditer(norm))
 
 
 # Right before a place, a 不是 that is no "是不是" ("松原去的是不是长春物流园" asks about 长春).
 _NOT_HERE = re.compile(r"(?<!是)(?:不是|并非|非)(?:在|咱|我们|俺们)?$")
 
 
-def _opener(info: QuestionInfo, sentence: SourceSentence) -> str:
+def _opener(info: QuestionInfo, sentence: SourceSentence, quoted: Sequence[SourceSentence] = ()) -> str:
+    """可以/不可以 as ``sentence`` (the best) says, for a yes/no question; ``quoted``: every sentence quoted, whose
+    conditions count too."""
     if not info.yesno or not _ABILITY.search(info.norm) or _ONLY.search(info.norm):
         return ""
-    if _without_condition(info.norm, sentence.norm):
+    if _without_condition(info.norm, " ".join(s.norm for s in (sentence, *quoted))):
         return ""
     if _NEGATIVE.search(sentence.text):
         return "不可以。"
@@ -995,7 +1008,7 @@ def draft_answer(
             add(anchor, min(need, spare))
     chosen.sort(key=lambda c: (bank.sentences[c.sid].doc_id, bank.sentences[c.sid].start))
     # "具体咋操作": any quoted sentence that tells how is cut to keep its steps (``asks_how``).
-    draft.opener = _opener(info, bank.sentences[best.sid])
+    draft.opener = _opener(info, bank.sentences[best.sid], [bank.sentences[c.sid] for c in chosen])
     trim_weights = {c.sid: weights for c in chosen}
     if len(chosen) > 1 and len(bank.index.chunks) > LARGE_BASE_CHUNKS:
         # A sentence quoted beside the best one and cut to fit keeps the clauses that say what the best one does not

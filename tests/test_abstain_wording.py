@@ -594,7 +594,9 @@ def test_a_fee_question_is_not_answered_by_a_sentence_that_only_names_costs(chai
     assert satisfies("fee", "要求各企业积极采取提升派费，发放津补贴")
 
 
-@pytest.mark.parametrize("question", ["去省外看病个人账户的钱能用吗", "孩子在外省上大学 看门诊能用我的个人账户不"])
+@pytest.mark.parametrize(
+    "question", ["去省外看病个人账户的钱能用吗", "孩子在外省上大学 看门诊能用我的个人账户不", "我在长春上班 到北京看门诊能报销不"]
+)
 def test_care_away_from_home_is_not_answered_by_the_rule_at_home(chain: FaqChain, question: str) -> None:
     """异地就医 has rules of its own, which no article gives: "可以" from the sentence on family sharing at home
     would be a guess. Returnees who worked 外地 are still answered about the help they get at home."""

@@ -30,7 +30,10 @@ def test_yes_no_question_opens_with_keyi_when_the_source_allows_it(chain: FaqCha
     assert_citations_exact(answer)
 
 
-@pytest.mark.parametrize("question", ["没绑定的家里人能用我医保个人账户的钱不", "还没做备案登记 家里人能刷我账户不"])
+@pytest.mark.parametrize(
+    "question",
+    ["没绑定的家里人能用我医保个人账户的钱不", "还没做备案登记 家里人能刷我账户不", "我还没在公众号上绑我妈 她能刷我的个人账户不"],
+)
 def test_going_without_the_condition_the_source_sets_gets_no_keyi(chain: FaqChain, question: str) -> None:
     """The source allows it to bound, registered family members ("本人及绑定的家庭成员可使用…", "完成家庭成员备案登记
     后即可…") and says nothing of the others: the quote answers, with no 可以 the source does not say."""
