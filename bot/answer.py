@@ -415,6 +415,8 @@ def _within_named(norm: str, place: str) -> bool:
     )
 
 
+_UP_TO = re.compile(r"到|截至|截止|为止|之前")
+_REPORT_STAMP = re.compile(r"截至\d{4}年\d{1,2}月\d{1,2}日报道时|（\d{4}年\d{1,2}月\d{1,2}日报道）")
 _RELATIVE_YEAR = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "下一年": 1, "来年": 1, "后年": 2}
 _RELATIVE_YEARS = re.compile("|".join(_RELATIVE_YEAR))
 _STATED_YEAR = re.compile(r"20\d\d年")
@@ -1087,6 +1089,10 @@ def draft_answer(
         draft.ranked_ok = any(states_ranked(seg.sentence.norm) for seg in draft.segments)
     years = asked_years(info.norm)
     shown = " ".join(absolutise(seg.sentence.text, seg.sentence.date) for seg in draft.segments)
+    if not _UP_TO.search(info.norm):
+        # The report's date put beside "近日" or "截至目前" says when it was reported, not of which year a figure is: "2023年
+        # 全年注了多少" is not answered by "截至2023年1月3日报道时，…已累计注入…"; "到2023年初一共注了多少" is.
+        shown = _REPORT_STAMP.sub(" ", shown)
     if years:
         # "2025年按多少计入" is not answered by sentences about 2023 and 2024.
         draft.years_ok = all(y in shown for y in years)

@@ -92,6 +92,8 @@ NEWS_FRAME = frozenset(
 # "上门服务收费吗", "查线路收不收钱": whether something costs money, which a sentence only answers by saying so.
 _FEE = re.compile(
     r"手续费|收费吗|收不收费|收费不|收不收钱|收钱[吗不]|要钱[吗不]|要不要钱|花钱[吗不]|免费吗|免不免费|是不是免费|掏钱[吗不]|自费吗"
+    # "上门查线路是不是不收费的": whether it is free, asked the other way round.
+    r"|不收费[的吗吧啊]|不要钱[的吗吧啊]|是免费的|免费的[吗吧啊]"
 )
 _FEE_IN_SOURCE = re.compile(r"收费|免费|无偿|不收|收取|缴费|付费|[派运邮]费|钱|\d\s*元")
 _PRICE = re.compile(

@@ -581,6 +581,9 @@ def test_whether_it_costs_money_asked_with_a_closing_bu(chain: FaqChain) -> None
     """"上门查线路要钱不" asks about a fee like "要钱吗"; the power article does not say, so it is declined."""
     assert classify("延边供电公司上门查线路要钱不").kind == "fee"
     assert not chain.ask("延边供电公司上门查线路要钱不").answered
+    # Asked the other way round: whether it is free.
+    assert classify("延边供电派人上门查电是不是不收费的").kind == "fee"
+    assert not chain.ask("延边供电派人上门查电是不是不收费的").answered
 
 
 @pytest.mark.parametrize("question", ["家庭共济绑定家里人收手续费不", "家里人的账户绑定要手续费吗"])

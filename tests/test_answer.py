@@ -208,6 +208,8 @@ def test_question_kinds_and_crux_words() -> None:
     "question",
     [
         "退休人员个人账户2025年按多少计入",
+        # The report's date ("截至2023年1月3日报道时") says when the total was reported, not what 2023 added.
+        "吉林油田2023年一整年往地下注了多少二氧化碳",
         "松原瑞禾苗物流园区在哪",
         "CNG加气站几点关门",
         "草莓大棚用电有补贴吗",
@@ -243,6 +245,11 @@ def test_a_real_word_is_not_respelt_as_a_homophone(chain: FaqChain) -> None:
     """ "收发" sounds like the article's "首发" (a car launch) but is a word of its own."""
     answer = chain.ask("快过年了快递还能正常收发不")
     assert answer.answered and {c.doc_id for c in answer.citations} == {"postal-baotong"}
+
+
+def test_a_total_up_to_the_report_date_is_answered_by_it(chain: FaqChain) -> None:
+    answer = chain.ask("吉林油田到2023年初一共注了多少二氧化碳")
+    assert answer.answered and "268万吨" in answer.text, answer.text
 
 
 def test_a_count_for_a_named_year_quotes_the_sentence_saying_that_year(chain: FaqChain) -> None:
