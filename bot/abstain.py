@@ -177,6 +177,8 @@ def decide(
         return False, "kind_person_missing"
     if draft.title_unnamed:
         return False, f"holder_missing:{draft.title_unnamed}"
+    if asker := _asker_unspoken_for(info.norm, draft):
+        return False, f"insured_as_missing:{asker}"
     if asks_steps(info.norm) and not any(states_procedure(seg.sentence.norm) for seg in draft.segments):
         return False, "steps_missing"
     if asks_change(info.norm) and not any(states_change(seg.sentence.norm) for seg in draft.segments):
@@ -223,6 +225,32 @@ def decide(
     ):
         return False, "low_coverage"
     return True, "ok"
+
+
+# "我是灵活就业人员…个人账户也能家庭共济吗": who asks is insured in a way of their own, which only a sentence naming it
+# speaks for; the article on 职工医保 does not answer for 灵活就业 or a 个体户. What a sentence must name for each.
+_INSURED_AS = {
+    "灵活就业": "灵活就业",
+    "个体户": "个体",
+    "个体工商户": "个体",
+    "自由职业": "自由职业",
+    "外地户口": "户口",
+    "外省户口": "户口",
+    "新农合": "新农合",
+    "城乡居民医保": "城乡居民",
+    "居民医保": "城乡居民",
+}
+_ASKER_IS = re.compile(
+    r"(?:我|俺|我们|俺们|本人|咱)(?:是|属于|算|就是)(?:个|一个|一名)?(" + "|".join(sorted(_INSURED_AS, key=len, reverse=True)) + ")"
+)
+
+
+def _asker_unspoken_for(norm: str, draft: Draft) -> str:
+    """The way of being insured the asker names for themself that no quoted sentence speaks of, or ""."""
+    m = _ASKER_IS.search(norm)
+    if m is None or any(_INSURED_AS[m.group(1)] in seg.sentence.norm for seg in draft.segments):
+        return ""
+    return m.group(1)
 
 
 # A body or round known by its number: "第一工作组", "第二批", "第3轮".

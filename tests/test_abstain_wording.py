@@ -608,6 +608,20 @@ def test_care_away_from_home_is_not_answered_by_the_rule_at_home(chain: FaqChain
     assert answer.answered and "共产党员服务队" in answer.text, answer.text
 
 
+@pytest.mark.parametrize(
+    "question", ["我是灵活就业人员 在长春自己交的医保 个人账户能给孩子用吗", "俺是个体工商户 医保卡里的钱家里人能花不"]
+)
+def test_who_asks_insured_another_way_is_not_answered_by_the_rule_for_employees(chain: FaqChain, question: str) -> None:
+    """The article is on 职工医保; a caller insured as 灵活就业 or as a 个体户 has rules of their own, which it does not
+    give: its "可以" would be a guess. A caller who is a 职工 is answered."""
+    assert not chain.ask(question).answered
+    answer = chain.ask("我是单位职工 医保卡里的钱家里人能花不")
+    assert answer.answered, answer.text
+    # Who the money pays for may be insured otherwise: the spending sentence names 城乡居民基本医疗保险.
+    answer = chain.ask("我是城乡居民医保 能用我儿子职工医保账户的钱交医保吗")
+    assert answer.answered and "城乡居民基本医疗保险" in answer.text, answer.text
+
+
 def test_whether_someone_falls_under_a_rule_needs_a_sentence_drawing_its_bounds(chain: FaqChain) -> None:
     """"个体户…属不属于能家庭共济的": whether the rule covers them, which only a sentence saying whom it includes
     answers; the sentence on how to bind family members applies the rule and says nothing of its bounds. "这算不算国内
