@@ -391,7 +391,7 @@ def _names_place_around(sentence: SourceSentence, place: str, asked: set[str], h
     """A village the article names once ("梨树县十家堡镇八棵树的…合作社"), asked about beside a sentence that
     names no place but those asked: the sentence speaks for the article's place. One naming another place
     ("松原市邮政管理局…" for a question on 辽源) does not, even when the article names both."""
-    if not places_named(sentence.norm, sentence.lead) <= asked:
+    if not places_named(sentence.norm, sentence.opening or sentence.lead) <= asked:
         return False
     return any(hit.chunk.doc_id == sentence.doc_id and place in normalize(hit.chunk.text) for hit in hits)
 
@@ -439,9 +439,13 @@ def years_fit(norm: str, text: str, citations: Sequence[Citation]) -> bool:
 
 
 def _about_another(sentence: SourceSentence, place: str) -> bool:
-    """Whether a sentence names a place of its article's region other than ``place`` (callers test ``place`` first)."""
-    others = {m.group(1) for m in places(sentence.norm)} - {place}
-    return any(p in sentence.region for p in others)
+    """Whether a sentence names a place of its article's region other than ``place`` (callers test ``place`` first),
+    or, naming none, is in a paragraph that opens with one ("辽源市邮政管理局积极部署……" before "…做好春节“不打烊”
+    工作", chunks apart)."""
+    named = {m.group(1) for m in places(sentence.norm)}
+    if not named and sentence.opening and place not in sentence.opening:
+        named = {m.group(1) for m in places(sentence.opening)}
+    return any(p in sentence.region for p in named - {place})
 
 
 def speaks_for_home(place: str, region: tuple[str, ...]) -> bool:

@@ -29,6 +29,7 @@ from bot.lexicon import CharIndex, SentenceText, WordReader, general_rarity
 from bot.sentences import (
     LazyText,
     SourceSentence,
+    Unit,
     paragraph_units,
     prepared_context,
     prepared_text,
@@ -71,6 +72,8 @@ LRU_CHUNKS = 5_000
 MIN_CACHED_CHUNKS = 64
 # Sentence id of a large base: position of its first chunk * _STRIDE + its place in that chunk.
 _STRIDE = 1 << 12
+# How many chunks back a paragraph's opening is looked for (a paragraph spanning more keeps the nearest one's).
+OPENING_CHUNKS_BACK = 3
 _IDF_CEILING = math.log(1.0 + (1.0 - RARE_SHARE) / RARE_SHARE)
 _ABSENT_CEILING = ABSENT_OVER_RARE * _IDF_CEILING
 
@@ -221,6 +224,29 @@ class SentenceBank:
         n = max(self._n_chunks, 1)
         return min(math.log(1.0 + (n + 0.5) / 0.5), _ABSENT_CEILING)
 
+    # ------------------------------------------------------ paragraph openings across chunks
+    def _openings(self, pos: int, found: list[Unit], depth: int = 0) -> list[str]:
+        """The first sentence of each unit's paragraph in the article (``found``: chunk ``pos``'s ``paragraph_units``).
+        A chunk that starts inside a paragraph ("…做好春节“不打烊”工作" of 辽源's) has it in the chunk before, which it
+        overlaps ("辽源市邮政管理局积极部署……"), for its units up to the next paragraph."""
+        openings = [u.lead for u in found]
+        if not found or pos == 0 or depth >= OPENING_CHUNKS_BACK:
+            return openings
+        chunk, prev = self.index.chunks[pos], self.index.chunks[pos - 1]
+        first = chunk.start + found[0].start
+        if prev.doc_id != chunk.doc_id or not prev.start <= first < prev.end:
+            return openings
+        before = paragraph_units(prev.text)
+        at = next((i for i, u in enumerate(before) if prev.start + u.start == first), None)
+        if at is None:
+            return openings
+        inherited = self._openings(pos - 1, before, depth + 1)[at]
+        for i, u in enumerate(found):
+            if i and u.opens_paragraph:
+                break
+            openings[i] = inherited
+        return openings
+
     # ------------------------------------------------------ small base (eager)
     def _sentences_of(self, pos: int) -> list[int]:
         found = self._by_chunk.get(pos)
@@ -228,13 +254,14 @@ class SentenceBank:
             return found
         chunk = self.index.chunks[pos]
         ids: list[int] = []
-        for u in paragraph_units(chunk.text):
+        found_units = paragraph_units(chunk.text)
+        for u, opening in zip(found_units, self._openings(pos, found_units), strict=True):
             key = (chunk.doc_id, chunk.start + u.start)
             i = self._by_key.get(key)
             if i is None:
                 i = len(self.sentences)
                 self._by_key[key] = i
-                self.sentences.append(source_sentence(chunk, u.start, u.end, u.lead))  # type: ignore[union-attr]
+                self.sentences.append(source_sentence(chunk, u.start, u.end, u.lead, opening))  # type: ignore[union-attr]
             if ids and not u.opens_paragraph:
                 self._next.setdefault(ids[-1], i)
             ids.append(i)
@@ -272,11 +299,12 @@ class SentenceBank:
         self.chunks_read += 1
         chunk = self.index.chunks[pos]
         sids, starts, opens, owned = [], [], [], []
-        for u in paragraph_units(chunk.text):
+        found_units = paragraph_units(chunk.text)
+        for u, opening in zip(found_units, self._openings(pos, found_units), strict=True):
             sid = self._sid(pos, chunk.start + u.start, u.n)
             if sid // _STRIDE == pos:
                 owned.append(sid)
-                self._own[sid] = source_sentence(chunk, u.start, u.end, u.lead)
+                self._own[sid] = source_sentence(chunk, u.start, u.end, u.lead, opening)
             sids.append(sid)
             starts.append(chunk.start + u.start)
             opens.append(u.opens_paragraph)

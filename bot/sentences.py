@@ -120,7 +120,11 @@ class SourceSentence:
     region: tuple[str, ...]
     norm: str  # normalize(text), for substring matching
     # The first sentence of the paragraph ("" when this is it): it often names who or where the rest is about.
+    # Within a chunk: a chunk that starts inside a paragraph gives its first sentence as the lead.
     lead: str = ""
+    # The paragraph's first sentence where the chunk started inside it ("" otherwise): "辽源市邮政管理局积极部署……" for
+    # "…做好春节“不打烊”工作" two chunks on. Only the place checks read it (``answer._about_another``).
+    opening: str = ""
 
 
 def prepared_text(s: SourceSentence) -> SentenceText:
@@ -133,8 +137,9 @@ def prepared_context(s: SourceSentence) -> SentenceText:
     return LazyText(f"{s.title} {s.heading} {s.lead} {places}")
 
 
-def source_sentence(chunk: Any, start: int, end: int, lead: str) -> SourceSentence:
-    """The unit ``chunk.text[start:end]`` with article offsets; ``lead`` opens its paragraph."""
+def source_sentence(chunk: Any, start: int, end: int, lead: str, opening: str = "") -> SourceSentence:
+    """The unit ``chunk.text[start:end]`` with article offsets; ``lead`` opens its paragraph in the chunk, ``opening``
+    in the article when that is another sentence."""
     text = chunk.text[start:end]
     return SourceSentence(
         doc_id=chunk.doc_id,
@@ -148,4 +153,5 @@ def source_sentence(chunk: Any, start: int, end: int, lead: str) -> SourceSenten
         region=chunk.region,
         norm=normalize(text),
         lead="" if lead == text else lead,
+        opening="" if opening in (lead, text) else opening,
     )
