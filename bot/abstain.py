@@ -20,6 +20,7 @@ from bot.config import Settings
 from bot.ordinal import listed_items
 from bot.question import (
     COUNTS_WHAT_IS_ASKED,
+    DEFINITION,
     STRICT_KINDS,
     QuestionInfo,
     asked_unit,
@@ -177,6 +178,8 @@ def decide(
         return False, "kind_person_missing"
     if draft.title_unnamed:
         return False, f"holder_missing:{draft.title_unnamed}"
+    if _meaning_unsaid(own or info.norm, draft):
+        return False, "meaning_missing"
     if asker := _asker_unspoken_for(info.norm, draft):
         return False, f"insured_as_missing:{asker}"
     if asks_steps(info.norm) and not any(states_procedure(seg.sentence.norm) for seg in draft.segments):
@@ -251,6 +254,28 @@ def _asker_unspoken_for(norm: str, draft: Draft) -> str:
     if m is None or any(_INSURED_AS[m.group(1)] in seg.sentence.norm for seg in draft.segments):
         return ""
     return m.group(1)
+
+
+# "四不两直是啥意思": what a term means, which only a sentence saying it (即, 是指, 就是…) gives; one naming the term
+# ("采取“四不两直”的方式") does not.
+# A name must come before the ask, in its clause: "啥意思 你说大白话" asks to have the last answer put plainly.
+_MEANING_ASKED = re.compile(r"[^\s，,。？?！!]{2}(?:啥意思|什么意思|(?:具体)?指(?:的是)?(?:啥|什么)|是(?:个)?啥概念|怎么讲)")
+
+
+# ... or lists what a quoted name stands for right before it ("生态经济、生态环境、生态安全、生态文明制度“3+1”体系").
+_LISTED_BEFORE_NAME = re.compile(r"、[^，。；“”\"]{1,12}[“\"][^”\"]{1,12}[”\"]")
+
+
+# ... or what it is for ("为更好地满足百姓物资寄递需求，…开展邮政快递业保通保畅工作").
+_FOR = re.compile(r"为更好地|为了|旨在")
+
+
+def _meaning_unsaid(norm: str, draft: Draft) -> bool:
+    """A "what does it mean" question none of whose quotes says what anything is."""
+    return bool(_MEANING_ASKED.search(norm)) and not any(
+        DEFINITION.search(seg.sentence.norm) or _LISTED_BEFORE_NAME.search(seg.sentence.text) or _FOR.search(seg.sentence.norm)
+        for seg in draft.segments
+    )
 
 
 # A body or round known by its number: "第一工作组", "第二批", "第3轮".

@@ -943,3 +943,22 @@ def test_a_numbered_group_is_answered_only_by_quotes_naming_it(chain: FaqChain) 
     first = chain.ask("生态强省督导帮扶第二工作组都去了哪几个市")
     later = chain.ask("全省一共提了多少项具体问题", [answer_to_turn(first)])
     assert later.answered and "61项" in later.text, later.text
+
+
+def test_what_a_term_means_needs_a_sentence_saying_it(chain: FaqChain) -> None:
+    """"四不两直是啥意思": the postal article names the way 吉林市 checked (采取“四不两直”的方式) and never says what it
+    is, so there is nothing to quote. A term the article spells out (即…), lists right before its name (生态经济、…
+    “3+1”体系) or gives the purpose of (为更好地满足…) is answered."""
+    assert not chain.ask("吉林市邮政管理局查快递用的四不两直是啥意思").answered
+    for question, fact in (
+        ("职工医保门诊共济是啥意思", "家庭成员共用共享"),
+        ("生态强省那个3+1体系具体指啥", "生态经济"),
+        ("保通保畅是啥意思啊", "物资寄递需求"),
+    ):
+        answer = chain.ask(question)
+        assert answer.answered and fact in answer.text, (question, answer.text)
+    # "啥意思 说大白话" after an answer asks for it in plain words, not what a term means.
+    history = [answer_to_turn(chain.ask("长春在职职工个人账户现在按多少计入"))]
+    answer = chain.ask("啥意思 你说大白话 我一个月能进多少", history)
+    assert answer.answered, answer.text
+
