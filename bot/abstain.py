@@ -243,17 +243,33 @@ _INSURED_AS = {
     "城乡居民医保": "城乡居民",
     "居民医保": "城乡居民",
 }
+_INSURED_ALTERNATION = "|".join(sorted(_INSURED_AS, key=len, reverse=True))
 _ASKER_IS = re.compile(
-    r"(?:我|俺|我们|俺们|本人|咱)(?:是|属于|算|就是)(?:个|一个|一名)?(" + "|".join(sorted(_INSURED_AS, key=len, reverse=True)) + ")"
+    rf"(?:我|俺|我们|俺们|本人|咱)(?:是|属于|算|就是)(?:个|一个|一名)?({_INSURED_ALTERNATION})"
+    # "长春城乡居民医保也能搞家庭共济吗": those so insured are whom it asks about.
+    rf"|({_INSURED_ALTERNATION})(?:的人|人员)?(?:也能|能不能|可不可以|也可以|能否)"
 )
+# "我不是返乡的 一直在家住 也能找他们上门查不": the asker is not among those a sentence speaks of.
+_NOT_AMONG = re.compile(r"(?:我|俺|我们|俺们|咱)(?:又|也|都|还)?不是([\u4e00-\u9fff]{2})")
 
 
 def _asker_unspoken_for(norm: str, draft: Draft) -> str:
-    """The way of being insured the asker names for themself that no quoted sentence speaks of, or ""."""
+    """The way of being insured the asker names for themself (or asks about) that no quoted sentence speaks of, or the
+    people a quoted sentence speaks of that the asker says they are not; "" when neither."""
+    quoted = [seg.sentence.norm for seg in draft.segments]
     m = _ASKER_IS.search(norm)
-    if m is None or any(_INSURED_AS[m.group(1)] in seg.sentence.norm for seg in draft.segments):
-        return ""
-    return m.group(1)
+    if m is not None:
+        insured = m.group(1) or m.group(2)
+        if not any(_INSURED_AS[insured] in q for q in quoted):
+            return insured
+    not_among = _NOT_AMONG.search(norm)
+    if (
+        not_among is not None
+        and not places(not_among.group(1))  # "我不是长春人 在长春上班": where one is from is the place checks' matter
+        and any(not_among.group(1) in q for q in quoted)
+    ):
+        return "不是" + not_among.group(1)
+    return ""
 
 
 # "四不两直是啥意思": what a term means, which only a sentence saying it (即, 是指, 就是…) gives; one naming the term

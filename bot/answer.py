@@ -1061,9 +1061,12 @@ def draft_answer(
                 for seg in draft.segments
             ):
                 draft.places_ok = False
-    if asked and asked <= {m.group(1) for m in places(info.norm) if _NOT_HERE.search(info.norm, 0, m.start())}:
+    marks = places(info.norm)
+    if asked and asked <= {m.group(1) for m in marks if _NOT_HERE.search(info.norm, 0, m.start())} - {
+        m.group(1) for m in marks if not _NOT_HERE.search(info.norm, 0, m.start())
+    }:
         # "不是长春的职工能办家庭共济吗": every place named is one the question is not about; it asks of somewhere else,
-        # which an article on 长春 does not answer.
+        # which an article on 长春 does not answer. "我不是长春人 在长春上班" names 长春 as where it asks about too.
         draft.places_ok = False
     for place in other_subjects(info.norm):
         # "大庆油田二氧化碳注了多少", "北京的门诊共济啥时候开始": an article on 吉林 does not answer for another province.

@@ -617,6 +617,11 @@ def test_who_asks_insured_another_way_is_not_answered_by_the_rule_for_employees(
     assert not chain.ask(question).answered
     answer = chain.ask("我是单位职工 医保卡里的钱家里人能花不")
     assert answer.answered, answer.text
+    # The service is for those the sentence names (返乡务工人员); a caller who says they are not one is not answered.
+    assert not chain.ask("俺不是返乡的 一直在家住 延边供电也能上门给查线路不").answered
+    # Not from 长春 but working there: the article on 长春's 职工医保 speaks for them.
+    answer = chain.ask("我不是长春人 在长春上班交职工医保 能用家庭共济吗")
+    assert answer.answered, answer.text
     # Who the money pays for may be insured otherwise: the spending sentence names 城乡居民基本医疗保险.
     answer = chain.ask("我是城乡居民医保 能用我儿子职工医保账户的钱交医保吗")
     assert answer.answered and "城乡居民基本医疗保险" in answer.text, answer.text

@@ -385,6 +385,8 @@ def test_a_question_about_somewhere_other_than_the_place_named_is_declined(chain
     # A place put right after 不是 to be checked, or turned down for another one named, is still asked about.
     answer = chain.ask("不是辽源 我问的是松原 松原去了哪些末端网点")
     assert answer.answered and "松原" in answer.text, answer.text
+    answer = chain.ask("我不是长春人 在长春上班交职工医保 能用家庭共济吗")  # 长春 is also where the question is
+    assert answer.answered, answer.text
     answer = chain.ask("松原邮政管理局去的那个物流园是不是叫长春物流园啊")
     assert answer.answered and "瑞禾苗物流园区" in answer.text, answer.text
 
