@@ -272,24 +272,22 @@ def _asker_unspoken_for(norm: str, draft: Draft) -> str:
     return ""
 
 
-# "四不两直是啥意思": what a term means, which only a sentence saying it (即, 是指, 就是…) gives; one naming the term
-# ("采取“四不两直”的方式") does not.
-# A name must come before the ask, in its clause: "啥意思 你说大白话" asks to have the last answer put plainly.
+# "四不两直是啥意思": what a term means. A name must come before the ask, in its clause: "啥意思 你说大白话" asks to have
+# the last answer put plainly.
 _MEANING_ASKED = re.compile(r"[^\s，,。？?！!]{2}(?:啥意思|什么意思|(?:具体)?指(?:的是)?(?:啥|什么)|是(?:个)?啥概念|怎么讲)")
-
-
-# ... or lists what a quoted name stands for right before it ("生态经济、生态环境、生态安全、生态文明制度“3+1”体系").
+# Only a sentence saying it answers: with 即, 是指, 就是… (``DEFINITION``), by listing what a quoted name stands for right
+# before it ("生态经济、生态环境、生态安全、生态文明制度“3+1”体系"), or by saying what it is for ("为更好地满足百姓物资寄递
+# 需求，…开展邮政快递业保通保畅工作"). One naming the term ("采取“四不两直”的方式") does not.
 _LISTED_BEFORE_NAME = re.compile(r"、[^，。；“”\"]{1,12}[“\"][^”\"]{1,12}[”\"]")
-
-
-# ... or what it is for ("为更好地满足百姓物资寄递需求，…开展邮政快递业保通保畅工作").
-_FOR = re.compile(r"为更好地|为了|旨在")
+_PURPOSE = re.compile(r"为更好地|为了|旨在")
 
 
 def _meaning_unsaid(norm: str, draft: Draft) -> bool:
     """A "what does it mean" question none of whose quotes says what anything is."""
     return bool(_MEANING_ASKED.search(norm)) and not any(
-        DEFINITION.search(seg.sentence.norm) or _LISTED_BEFORE_NAME.search(seg.sentence.text) or _FOR.search(seg.sentence.norm)
+        DEFINITION.search(seg.sentence.norm)
+        or _LISTED_BEFORE_NAME.search(seg.sentence.text)
+        or _PURPOSE.search(seg.sentence.norm)
         for seg in draft.segments
     )
 

@@ -123,7 +123,8 @@ class SourceSentence:
     # Within a chunk: a chunk that starts inside a paragraph gives its first sentence as the lead.
     lead: str = ""
     # The paragraph's first sentence where the chunk started inside it ("" otherwise): "辽源市邮政管理局积极部署……" for
-    # "…做好春节“不打烊”工作" two chunks on. Only the place checks read it (``answer._about_another``).
+    # "…做好春节“不打烊”工作" two chunks on. Only the place checks read it (``answer._about_another`` and
+    # ``answer._names_place_around``).
     opening: str = ""
 
 
