@@ -209,7 +209,7 @@ def test_question_kinds_and_crux_words() -> None:
     [
         "退休人员个人账户2025年按多少计入",
         # The report's date ("截至2023年1月3日报道时") says when the total was reported, not what 2023 added.
-        "吉林油田2023年一整年往地下注了多少二氧化碳",
+        "吉林油田2023年一年注了多少万吨二氧化碳",
         "松原瑞禾苗物流园区在哪",
         "CNG加气站几点关门",
         "草莓大棚用电有补贴吗",
