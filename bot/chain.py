@@ -26,7 +26,7 @@ from langchain_core.runnables import Runnable, RunnableConfig, RunnableSequence
 from langchain_core.runnables.config import ensure_config, get_callback_manager_for_config
 
 from bot.abstain import Thresholds, decide, decline, topic_of_question, welcome
-from bot.answer import Draft, draft_answer, newest_date, render, verify, years_fit
+from bot.answer import MARKER, Draft, draft_answer, newest_date, render, verify, years_fit
 from bot.chunk import normalize
 from bot.condense import Condensed, anchors, condense, home_places, places
 from bot.config import Settings
@@ -317,7 +317,10 @@ class FaqChain:
             crux=lambda: crux_word(info, words),  # found only if some phrasing is close (few questions)
             segment=loaded.bank.reader.words,
             # "为啥要给返乡的人检查线路": an entry answering whether it is done ("会。…") does not say why.
-            fits=lambda answer, citations: (info.kind not in STRICT_KINDS or satisfies(info.kind, normalize(answer)))
+            # The answer is read without its citation markers: "[1]" is no count ("返岗补贴一个人给多少").
+            fits=lambda answer, citations: (
+                info.kind not in STRICT_KINDS or satisfies(info.kind, normalize(MARKER.sub("", answer)))
+            )
             and not (info.kind == "why" and _YES_OR_NO.match(answer))
             and years_fit(info.norm, answer, citations),
         )

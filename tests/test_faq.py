@@ -102,6 +102,15 @@ def test_the_most_asked_question_in_other_words_gets_the_curated_answer(chain: F
         assert chain.ask(near_miss).mode != "faq"
 
 
+@pytest.mark.parametrize("question", ["辽源快递员回来上班有多少补贴", "辽源快递派费会提高多少"])
+def test_how_much_is_not_answered_by_an_entry_that_gives_no_figure(chain: FaqChain, question: str) -> None:
+    """The entry on 辽源's couriers says allowances and fees are raised, not by how much: its citation marker "[1]"
+    is no figure, and the question is declined rather than answered beside the point."""
+    answer = chain.ask(question)
+    assert answer.mode != "faq", answer.text
+    assert not answer.answered, answer.text
+
+
 def _chain_with_faq(seed_index_dir: Path, tmp_path: Path, embeddings, entries: list[dict], today: dt.date):  # type: ignore[no-untyped-def]
     kb = tmp_path / "kb"
     kb.mkdir()
