@@ -33,6 +33,7 @@ import numpy as np
 
 from bot.errors import IngestError
 from bot.lexicon import SentenceText, match
+from bot.thesaurus import SYNONYMS
 from bot.types import Chunk, Citation, Document
 from bot.words import tokenize_cached
 
@@ -317,7 +318,12 @@ def _word_coverage(
         return 0.0
     best = 0.0
     for phrasing in entry.phrasings:
-        text = SentenceText(phrasing, (*tokenize_cached(phrasing), *segment(phrasing)))
+        tokens = (*tokenize_cached(phrasing), *segment(phrasing))
+        # A question word meets a phrasing's word through the term both stand for: "老婆" and the phrasing's
+        # "家里人" both mean 家庭成员, so "我老婆能用吗" paraphrases "家里人能用吗". The terms are appended after a
+        # "|", which no word spans.
+        said = sorted({term for token in tokens for term in SYNONYMS.get(token, ())})
+        text = SentenceText("|".join((phrasing, *said)), tokens)
         credit = {w: match(w, text) for w in words}
         if crux and credit.get(crux, 0.0) < 0.75:
             continue

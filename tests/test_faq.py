@@ -102,6 +102,16 @@ def test_the_most_asked_question_in_other_words_gets_the_curated_answer(chain: F
         assert chain.ask(near_miss).mode != "faq"
 
 
+@pytest.mark.parametrize("question", ["医保个人账户的钱爱人能用吗", "我闺女能用我医保个人账户的钱不"])
+def test_a_relative_named_is_a_family_member_of_the_curated_question(chain: FaqChain, question: str) -> None:
+    """爱人 and 闺女 are what the entry's "家里人" and "家属" stand for (家庭成员): the resident gets the curated
+    answer, with where to register them, not only the article's sentences."""
+    answer = chain.ask(question)
+    assert answer.mode == "faq" and answer.answered, answer.text
+    assert "家庭成员共用共享" in answer.text and "吉林医保公共服务" in answer.text
+    assert_citations_exact(answer)
+
+
 @pytest.mark.parametrize("question", ["辽源快递员回来上班有多少补贴", "辽源快递派费会提高多少"])
 def test_how_much_is_not_answered_by_an_entry_that_gives_no_figure(chain: FaqChain, question: str) -> None:
     """The entry on 辽源's couriers says allowances and fees are raised, not by how much: its citation marker "[1]"
