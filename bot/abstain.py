@@ -245,12 +245,32 @@ _INSURED_AS = {
 }
 _INSURED_ALTERNATION = "|".join(sorted(_INSURED_AS, key=len, reverse=True))
 _ASKER_IS = re.compile(
-    rf"(?:我|俺|我们|俺们|本人|咱)(?:是|属于|算|就是)(?:个|一个|一名)?({_INSURED_ALTERNATION})"
+    rf"(?:我|俺|我们|俺们|本人|咱)(?:是|属于|算|就是|交的是|缴的是|参加的是|参保的是|上的是)(?:个|一个|一名)?"
+    rf"({_INSURED_ALTERNATION})"
     # "长春城乡居民医保也能搞家庭共济吗": those so insured are whom it asks about.
     rf"|({_INSURED_ALTERNATION})(?:的人|人员)?(?:也能|能不能|可不可以|也可以|能否)"
 )
 # "我不是返乡的 一直在家住 也能找他们上门查不": the asker is not among those a sentence speaks of.
 _NOT_AMONG = re.compile(r"(?:我|俺|我们|俺们|咱)(?:又|也|都|还)?不是([\u4e00-\u9fff]{2})")
+
+
+# What the account pays for is listed after these in its clause: "还可用于缴纳…城乡居民基本医疗保险等费用" names a
+# premium the account pays, not people insured that way.
+_PAID_FOR = re.compile(r"缴纳|缴费|交纳|支付|用于")
+# Paying ("给我交医保费", "居民医保也能从这个账户里交不"); not "交的是城乡居民医保", how one is insured, nor "交了好几年".
+_PAYING = re.compile(r"[交缴](?![的了过流通])")
+
+
+def _speaks_for(sentence: str, insured: str, paying: bool) -> bool:
+    """Whether ``sentence`` names ``insured`` (城乡居民, 灵活就业…) as a way of being insured, or, for a question about
+    paying (``paying``), as what the account pays for."""
+    at = sentence.find(insured)
+    while at >= 0:
+        clause = re.split(r"[，,；;。：:]", sentence[:at])[-1]
+        if paying or not _PAID_FOR.search(clause):
+            return True
+        at = sentence.find(insured, at + 1)
+    return False
 
 
 def _asker_unspoken_for(norm: str, draft: Draft) -> str:
@@ -260,7 +280,9 @@ def _asker_unspoken_for(norm: str, draft: Draft) -> str:
     m = _ASKER_IS.search(norm)
     if m is not None:
         insured = m.group(1) or m.group(2)
-        if not any(_INSURED_AS[insured] in q for q in quoted):
+        # "我是城乡居民医保 家里人的个人账户能给我交医保费不": a premium paid from the account is what is asked.
+        paying = bool(_PAYING.search(norm))
+        if not any(_speaks_for(q, _INSURED_AS[insured], paying) for q in quoted):
             return insured
     not_among = _NOT_AMONG.search(norm)
     if (

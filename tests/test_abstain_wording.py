@@ -627,6 +627,16 @@ def test_who_asks_insured_another_way_is_not_answered_by_the_rule_for_employees(
     assert answer.answered and "城乡居民基本医疗保险" in answer.text, answer.text
 
 
+@pytest.mark.parametrize("question", ["我是城乡居民医保 能用家庭共济吗", "我交的是城乡居民医保 家里人能用我个人账户的钱不"])
+def test_a_premium_the_account_pays_does_not_speak_for_those_insured_that_way(chain: FaqChain, question: str) -> None:
+    """The article names 城乡居民基本医疗保险 only as a premium a 职工's account may pay ("还可用于缴纳…等费用"); a
+    caller insured that way asks about an account of their own, which it does not cover. Paying that premium from a
+    family member's account is what it answers."""
+    assert not chain.ask(question).answered
+    answer = chain.ask("我闺女是城乡居民医保 我个人账户的钱能帮她缴不")
+    assert answer.answered and "城乡居民基本医疗保险" in answer.text, answer.text
+
+
 def test_whether_someone_falls_under_a_rule_needs_a_sentence_drawing_its_bounds(chain: FaqChain) -> None:
     """"个体户…属不属于能家庭共济的": whether the rule covers them, which only a sentence saying whom it includes
     answers; the sentence on how to bind family members applies the rule and says nothing of its bounds. "这算不算国内
