@@ -415,6 +415,13 @@ def _within_named(norm: str, place: str) -> bool:
     )
 
 
+def _lists_parts_without(norm: str, prefecture: str, place: str) -> bool:
+    """Whether ``norm`` names ``prefecture`` followed by a list of its parts that leaves ``place`` out: "吉林市江北、铁东、
+    通潭10万户居民" is not about 船营区, though 船营区 is in 吉林市."""
+    listed = re.escape(prefecture.removesuffix("市")) + r"市?((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})"
+    return any(place not in m.group(1) for m in re.finditer(listed, norm))
+
+
 _UP_TO = re.compile(r"到|截至|截止|为止|之前")
 _REPORT_STAMP = re.compile(r"截至\d{4}年\d{1,2}月\d{1,2}日报道时|（\d{4}年\d{1,2}月\d{1,2}日报道）")
 _RELATIVE_YEAR = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "下一年": 1, "来年": 1, "后年": 2}
@@ -1048,7 +1055,12 @@ def draft_answer(
     if asked:
         # "吉林市…门诊共济": an article about 长春 does not answer for 吉林市.
         for place in asked:
-            if not _within_named(info.norm, place) and not any(
+            if _within_named(info.norm, place):
+                # "吉林市船营区": the district is checked within its prefecture, against the parts a sentence lists.
+                if any(_lists_parts_without(seg.sentence.norm, PREFECTURE_OF[place], place) for seg in draft.segments):
+                    draft.places_ok = False
+                continue
+            if not any(
                 place in seg.sentence.norm
                 or place in seg.sentence.lead
                 # An article on several places speaks for each, but not in a sentence about another one of them
