@@ -586,6 +586,14 @@ def test_whether_it_costs_money_asked_with_a_closing_bu(chain: FaqChain) -> None
     assert not chain.ask("延边供电派人上门查电是不是不收费的").answered
 
 
+@pytest.mark.parametrize("question", ["梨树供电所上门给草莓大棚检修是要收费的吧", "延边供电上门给返乡的查线路是不是不花钱"])
+def test_whether_it_costs_money_put_as_a_guess_is_a_fee_question(chain: FaqChain, question: str) -> None:
+    """"是要收费的吧", "是不是不花钱": the caller guesses and wants it confirmed; no article says what the visits cost,
+    so a sentence on the visits themselves is no answer."""
+    assert classify(question).kind == "fee"
+    assert not chain.ask(question).answered
+
+
 @pytest.mark.parametrize("question", ["家庭共济绑定家里人收手续费不", "家里人的账户绑定要手续费吗"])
 def test_a_fee_question_is_not_answered_by_a_sentence_that_only_names_costs(chain: FaqChain, question: str) -> None:
     """"绑定要手续费吗": whether binding costs anything, which no article says. "可使用个人账户资金支付…医疗费用"
