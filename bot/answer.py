@@ -60,11 +60,11 @@ CRUX_MAX_CHARS = 30
 # answers before it (``draft_answer``).
 NAMES_SWAP = 0.85
 # Kinds whose answer names someone or something: a close sentence that does beats a closer one that does not.
-_NAMING_KINDS = frozenset({"person", "source", "reporter", "sites"})
+_NAMING_KINDS = frozenset({"person", "org", "source", "reporter", "sites"})
 # How close to the best sentence's score one from the conversation's article must come to answer instead of it.
 STAY_SWAP = 0.8
 # Kinds a paragraph's first sentence answers for the rest of it: who acted, where ("松原市邮政管理局……要建立…机制").
-_LEAD_NAMES = frozenset({"division", "city", "person", "source", "reporter"})
+_LEAD_NAMES = frozenset({"division", "city", "person", "org", "source", "reporter"})
 _LEAD_PLACES = frozenset({"division", "city"})
 # Away from where the resident is insured or lives; a sentence speaks of that only with words like these.
 _ELSEWHERE = re.compile(

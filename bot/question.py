@@ -41,6 +41,7 @@ Kind = Literal[
     "source",
     "reporter",
     "person",
+    "org",
     "sites",
     "payment",
     "uses",
@@ -271,6 +272,12 @@ _PERSON = re.compile(r"谁|叫啥|叫什么|名字|哪位|哪[俩两](?!个?[市
 _SITES = re.compile(r"(?:看|查|去|走|到|访|考察|踏查)了?(?:哪些|哪几个|啥|什么)(?:地方|点位|单位|企业|场所|项目)")
 _SITE = r"[\u4e00-\u9fff\d]{2,14}?(?:厂|场|湿地|公园|公司|中心|园区|网点|项目|现场|基地|医院|站)"
 _SITE_LIST = re.compile(rf"{_SITE}[、，,]{_SITE}")
+# "上门查电线是哪个单位弄的", "由哪家单位建成的", "是哪个厂子出的": the body that did it, which a sentence names
+# ("国网延边供电公司组织…", "吉林油田…建成了…"); "该公司" names none.
+_ORG = re.compile(r"哪(?:个|家|一个|一家)(?:单位|部门|公司|企业|机构|厂子|厂家|厂)|(?:啥|什么)(?:单位|部门|机构|厂子|厂家)(?:弄|搞|干|办|建|出|做|组织)")
+_ORG_IN_SOURCE = re.compile(
+    r"[\u4e00-\u9fffA-Za-z]{2,}(?:公司|集团|管理局|医保局|[局厅委]|油田|供电所|合作社|分社|一汽)"
+)
 _PLACE = re.compile(r"哪里|哪儿|哪个地方|在哪|去哪|上哪|什么地方|啥地方|哪个(?:园区|车展|市|县|区)")
 # "少划的钱都上哪去了", "多出来的钱花哪儿去了": what money went to (a purpose, 用于…), not a place.
 _MONEY_WENT = re.compile(r"(?:钱|资金|基金)[^，。？！,?!\s]{0,4}(?:上|去|花|用到|用在)哪(?:儿|里)?去?了")
@@ -485,6 +492,8 @@ def _kind(norm: str) -> Kind:
         return "person"
     if _SITES.search(norm):
         return "sites"
+    if _ORG.search(norm):
+        return "org"
     if "哪几" in norm:  # "去了哪几个市": which ones, not how many
         return "what"
     if "第几" in norm:  # "去四平的是第几组": which in a numbered row, not how many
@@ -558,6 +567,8 @@ def satisfies(kind: Kind, sentence_norm: str) -> bool:
         return bool(_DATE.search(sentence_norm))
     if kind == "person":
         return bool(_NAMED.search(sentence_norm))
+    if kind == "org":
+        return bool(_ORG_IN_SOURCE.search(sentence_norm))
     if kind == "source":
         return bool(_SOURCE_IN_SOURCE.search(sentence_norm))
     if kind == "reporter":

@@ -500,3 +500,13 @@ def test_where_a_place_is_with_the_callers_trouble_after_is_an_address_question(
     park's address (it only says the inspectors went there), so the bot declines."""
     answer = no_faq_chain.ask("瑞禾苗物流园区在哪 我快递在那不动了")
     assert not answer.answered, answer.text
+
+
+def test_which_body_did_it_is_answered_by_the_sentence_naming_the_body(no_faq_chain) -> None:  # type: ignore[no-untyped-def]
+    """"上门检查线路的是哪家单位": the answer names the body ("国网延边供电公司组织…"), not the sentence that says only
+    "该公司组织…", however many of the question's words that one shares."""
+    question = "给返乡的人上门检查线路的是延边哪家单位"
+    assert classify(question).kind == "org"
+    answer = no_faq_chain.ask(question)
+    assert answer.answered and "国网延边供电公司" in answer.text, answer.text
+    assert_citations_exact(answer)
