@@ -24,6 +24,7 @@ from bot.question import (
     COUNTS_WHAT_IS_ASKED,
     STRICT_KINDS,
     QuestionInfo,
+    acted_on_after_how,
     asked_title,
     asked_years,
     asks_procedure,
@@ -56,6 +57,10 @@ LEAD_CHARS = 45
 # The shortest piece of a sentence worth quoting next to another one.
 MIN_PIECE = 40
 CRUX_MAX_CHARS = 30
+# "那台账是咋管的": a sentence of the best one's article saying the crux (管理) scoring this share of it answers first.
+CRUX_SWAP = 0.7
+# The credit a sentence gives the crux for saying it (as ``abstain.Thresholds.min_crux`` asks).
+CRUX_HELD = 0.75
 # A sentence naming the kind of thing asked for ("加啥群": a 群) scoring this share of the best one, which names none,
 # answers before it (``draft_answer``).
 NAMES_SWAP = 0.85
@@ -732,6 +737,33 @@ def draft_answer(
         )
         if naming is not None:
             scored = [naming, *[c for c in scored if c is not naming]]
+    # Long, rambling questions ask several things at once; their first "能不能" is not the point of them all.
+    crux = crux_word(info, list(weights)) if len(info.norm) <= CRUX_MAX_CHARS else ""
+    if (
+        scored
+        and info.kind == "how"
+        and not parts
+        and crux in weights
+        and acted_on_after_how(info.norm, crux)
+        and credits.credit([bank.text(scored[0].sid)])[crux] < CRUX_HELD
+    ):
+        # "一张清单一套建议一份台账 那台账是咋管的": the sentence naming all three scores best, but says nothing of how
+        # the 台账 is kept; "一份台账，坚持挂账销号管理…" does. Only for the action asked about (not the trouble before
+        # "咋办": "燃气灶出毛病咋办" is not answered by "调压器易出现冻堵"), not for a question in parts (each part has its
+        # own crux), nor from a sentence that does not name the place asked about itself (its paragraph's opening may).
+        saying = next(
+            (
+                c
+                for c in scored[1:8]
+                if c.score >= CRUX_SWAP * scored[0].score
+                and bank.sentences[c.sid].doc_id == bank.sentences[scored[0].sid].doc_id
+                and credits.credit([bank.text(c.sid)])[crux] >= CRUX_HELD
+                and all(p in bank.sentences[c.sid].norm for p in asked)
+            ),
+            None,
+        )
+        if saying is not None:
+            scored = [saying, *[c for c in scored if c is not saying]]
     # "省生态环境厅厅长是韩良吧": a check of who holds a title is answered by the sentence naming its holder too.
     title = asked_title(info.norm) if info.kind == "person" else checks_title_holder(info.norm)
     unnamed = ""
@@ -1130,9 +1162,7 @@ def draft_answer(
     draft.coverage = coverage_of(judged, credit)
     # A clock time must be in the best sentence itself: "几点下班" is not answered by a 傍晚6点 elsewhere.
     draft.kind_ok = best.kind_ok if info.kind == "clock" else any(c.kind_ok for c in chosen)
-    # Long, rambling questions ask several things at once; their first "能不能" is not the point of them all.
-    crux = crux_word(info, list(weights)) if len(info.norm) <= CRUX_MAX_CHARS else ""
-    if crux:
+    if crux:  # worked out before the sentences were chosen
         draft.crux, draft.crux_credit = crux, credit.get(crux, 0.0)
         if info.kind == "membership" and not draft.kind_ok:
             # "经开区算不算在里头" after the districts checked: a sentence listing it ("…高新区、经开区") says it is.

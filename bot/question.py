@@ -1019,6 +1019,13 @@ _PROCEDURE_IN_SOURCE = re.compile(
 )
 
 
+def acted_on_after_how(norm: str, word: str) -> bool:
+    """Whether ``word`` comes after the question's how-marker, as the action asked about ("台账是咋管的" -> 管), not
+    before it, as the trouble asked about ("燃气灶出毛病咋办" -> 出毛病)."""
+    m = _HOW_MARKER.search(norm)
+    return m is not None and word in norm[m.end() :]
+
+
 def asks_procedure(part_norm: str) -> bool:
     """Whether a part of a message asks how to do something (see ``_PROCEDURE_ASK``); "能拿这钱干啥" asks what the
     money may pay for (``_USES``), not how to do anything."""

@@ -510,3 +510,12 @@ def test_which_body_did_it_is_answered_by_the_sentence_naming_the_body(no_faq_ch
     answer = no_faq_chain.ask(question)
     assert answer.answered and "国网延边供电公司" in answer.text, answer.text
     assert_citations_exact(answer)
+
+
+@pytest.mark.parametrize("question", ["帮扶组弄出来的一张清单一套建议一份台账 台账咋管", "清单建议台账这三样 那个台账是怎么管的"])
+def test_how_one_of_three_named_things_is_done_is_answered_by_the_sentence_saying_it(no_faq_chain, question: str) -> None:  # type: ignore[no-untyped-def]
+    """The sentence naming all three (清单, 建议, 台账) shares most of the question's words but says nothing of how the
+    台账 is kept; "一份台账，坚持挂账销号管理…" (管 is 管理) does, and answers first."""
+    answer = no_faq_chain.ask(question)
+    assert answer.answered and "挂账销号" in answer.text, answer.text
+    assert_citations_exact(answer)
