@@ -186,6 +186,10 @@ def decide(
         return False, "steps_missing"
     if asks_change(info.norm) and not any(states_change(seg.sentence.norm) for seg in draft.segments):
         return False, "change_missing"
+    if _AVERAGE_ASKED.search(info.norm) and not any(_AVERAGE_SAID.search(seg.sentence.norm) for seg in draft.segments):
+        # "淮安调压站平均一天输多少气": a year's total ("2022年累计输气4.9亿立方米") is no daily average; dividing it
+        # would be the bot's own figure, which no source states.
+        return False, "average_missing"
     if not _lists_what_is_counted(info.norm, draft):
         return False, "items_missing"
     if not draft.years_ok:
@@ -228,6 +232,11 @@ def decide(
     ):
         return False, "low_coverage"
     return True, "ok"
+
+
+# An average asked for, and what says one in a source ("养老金平均水平", "每户", "日均").
+_AVERAGE_ASKED = re.compile(r"平均|[人户日]均")
+_AVERAGE_SAID = re.compile(r"平均|[人户日年月]均|每(?:[天日人户月年个栋辆台套吨]|一)")
 
 
 # "我是灵活就业人员…个人账户也能家庭共济吗": who asks is insured in a way of their own, which only a sentence naming it
