@@ -194,6 +194,8 @@ def decide(
         return False, "items_missing"
     if not draft.years_ok:
         return False, "year_missing"
+    if not draft.parts_kind_ok:
+        return False, "part_kind_missing"
     if not draft.ranked_ok:
         return False, "rank_missing"
     if not draft.places_ok:

@@ -82,6 +82,8 @@ _AWAY = re.compile(r"外地|异地|省外|外省|跨省|外市|国外|在外|外
 # A second question of these kinds is answered only by a sentence giving what it asks: "站长是谁？员工从几点开始
 # 工作？" is not answered about the manager by the sentence saying when the staff began.
 _PART_KINDS = STRICT_KINDS | {"person", "source"}
+# Kinds of fact a part of a question in parts asks for, which some quote must give (``Draft.parts_kind_ok``).
+_PART_FACT_KINDS = STRICT_KINDS - {"membership"}
 # A sentence is about one of the things a question lists ("分别是啥") when it names it this early.
 ITEM_OPENS = 8
 # A second sentence scoring this close to the best one is quoted too (in part if need be).
@@ -196,6 +198,8 @@ class Draft:
     title_unnamed: str = ""
     # A ranking or record asked ("全省最多", "排第几") is stated by a chosen sentence (see ``asks_ranked``).
     ranked_ok: bool = True
+    # Every part of a question in parts that asks for a kind of fact (哪个县, 多少钱…) is given by some quote.
+    parts_kind_ok: bool = True
     # On a large base: the best sentence names a thing of the kind a "啥卡" question asks for ("便民服务联系卡").
     names_asked: bool = False
     # On a large base: the best sentence counts the very thing a 多少 question asks about, in the unit asked.
@@ -1162,6 +1166,13 @@ def draft_answer(
     draft.coverage = coverage_of(judged, credit)
     # A clock time must be in the best sentence itself: "几点下班" is not answered by a 傍晚6点 elsewhere.
     draft.kind_ok = best.kind_ok if info.kind == "clock" else any(c.kind_ok for c in chosen)
+    for part_text, _words in parts:
+        # "一年注多少二氧化碳 那个示范区具体在哪个县": the count is quoted, but no quote names a county; half an answer is
+        # no answer to the caller who asked both. Whether something counts as included (算不算在里头) is left to the
+        # words: the sentence on who is served answers it as well as it can.
+        kind = classify(part_text).kind
+        if kind in _PART_FACT_KINDS and not any(satisfies(kind, seg.sentence.norm) for seg in draft.segments):
+            draft.parts_kind_ok = False
     if crux:  # worked out before the sentences were chosen
         draft.crux, draft.crux_credit = crux, credit.get(crux, 0.0)
         if info.kind == "membership" and not draft.kind_ok:

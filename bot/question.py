@@ -157,7 +157,8 @@ _OPENING = re.compile(r"(?:几点|啥时候|什么时候)(?:上班|开工|上岗
 _STARTING_IN_SOURCE = re.compile(r"开始忙|忙碌起来|开工|上岗|到岗|开始工作")
 _ADDRESS = re.compile(
     # "圆通长春分拨中心在哪 我快递卡那好几天了": what the caller tells after asking where is no other question.
-    r"在哪(?:里|儿)?(?:呢|啊|呀)?[?？]?(?:$|[\s，,]+(?:我|俺)[^？?吗呢啥咋几多哪谁]*$)|具体在哪|地址|具体位置|(?:哪个|什么|啥)位置|怎么走|哪个街道|(?:哪条|哪个|什么|啥)(?:街|路|道)(?![路理子线])|门牌"
+    # "具体在哪个镇哪个村" asks which town and village, which a place name gives ("十家堡镇八棵树"), not a street address.
+    r"在哪(?:里|儿)?(?:呢|啊|呀)?[?？]?(?:$|[\s，,]+(?:我|俺)[^？?吗呢啥咋几多哪谁]*$)|具体在哪(?!个?[镇乡村])|地址|具体位置|(?:哪个|什么|啥)位置|怎么走|哪个街道|(?:哪条|哪个|什么|啥)(?:街|路|道)(?![路理子线])|门牌"
 )
 # "每个月几号到账": a day of every month, which a date ("2023年1月1日起") does not give.
 _MONTHDAY = re.compile(r"(?:每个月|每月|月月)[^，,。？?\s]{0,8}?(?:几号|几日|哪天|哪一天|哪号)")

@@ -519,3 +519,19 @@ def test_how_one_of_three_named_things_is_done_is_answered_by_the_sentence_sayin
     answer = no_faq_chain.ask(question)
     assert answer.answered and "挂账销号" in answer.text, answer.text
     assert_citations_exact(answer)
+
+
+def test_which_town_and_village_is_answered_by_the_place_name(no_faq_chain) -> None:  # type: ignore[no-untyped-def]
+    """"具体在哪个村" asks for a town and village, which "梨树县十家堡镇八棵树的…合作社梨树分社" gives; it is no request
+    for a street address, which no article prints."""
+    answer = no_faq_chain.ask("六之维合作社的梨树分社具体在哪个村")
+    assert answer.answered and "十家堡镇八棵树" in answer.text, answer.text
+    assert_citations_exact(answer)
+
+
+def test_a_second_part_asking_a_fact_no_quote_gives_declines_the_question(no_faq_chain) -> None:  # type: ignore[no-untyped-def]
+    """"一年注了多少吨 那个示范区在哪个县": the tonnage is quoted, but no sentence names the county; answering the first
+    half alone would leave the caller thinking the second was answered. Two parts both quoted are answered."""
+    assert not no_faq_chain.ask("吉林油田一年注了多少吨二氧化碳 那个示范区在哪个县").answered
+    answer = no_faq_chain.ask("吉林油田一年注了多少吨二氧化碳 累计注了多少")
+    assert answer.answered and "268万吨" in answer.text, answer.text
