@@ -186,6 +186,15 @@ def decide(
         return False, "steps_missing"
     if asks_change(info.norm) and not any(states_change(seg.sentence.norm) for seg in draft.segments):
         return False, "change_missing"
+    if (
+        info.kind == "number"
+        and (measure := _MEASURE_ASKED.search(info.norm))
+        and not any(_states_measure(seg.sentence.norm, measure.group(1)) for seg in draft.segments)
+    ):
+        # "6辆CNG槽车一共充了多少方气", "最大功率换成马力是多少匹": a quantity in a unit no quote states a figure in
+        # ("185kW" is no number of 匹); converting would be the bot's own arithmetic. Only for a question asking how
+        # much: "听说零下二十来度…班长叫啥" asks a name, whatever its restated premise says of 多少度.
+        return False, "unit_missing"
     if _AVERAGE_ASKED.search(info.norm) and not any(_AVERAGE_SAID.search(seg.sentence.norm) for seg in draft.segments):
         # "淮安调压站平均一天输多少气": a year's total ("2022年累计输气4.9亿立方米") is no daily average; dividing it
         # would be the bot's own figure, which no source states.
@@ -234,6 +243,31 @@ def decide(
     ):
         return False, "low_coverage"
     return True, "ok"
+
+
+# A quantity asked in a unit of measure ("多少方气", "多少匹"), and the ways a source writes a figure in each.
+_MEASURES = {
+    "立方米": "立方米|立方|方",
+    "立方": "立方米|立方|方",
+    "方": "立方米|立方|方",
+    "吨": "吨",
+    "公斤": "公斤|千克",
+    "千克": "公斤|千克",
+    "斤": "斤",
+    "匹": "匹|马力",
+    "马力": "匹|马力",
+    "千瓦": "千瓦|kw",
+    "度": "度|千瓦时",
+    "亩": "亩",
+    "公里": "公里|千米|km",
+    "千米": "公里|千米|km",
+}
+_MEASURE_ASKED = re.compile(rf"(?:多少|几)(?:万|千|百)?({'|'.join(sorted(_MEASURES, key=len, reverse=True))})")
+
+
+def _states_measure(sentence: str, unit: str) -> bool:
+    """Whether ``sentence`` states a figure in ``unit`` ("4.9亿立方米" for 方, "零下20摄氏度" for 度)."""
+    return re.search(rf"(?:\d|[一二三四五六七八九十百千万亿])\s*(?:余|多)?(?:万|亿)?(?:摄氏)?(?:{_MEASURES[unit]})", sentence) is not None
 
 
 # An average asked for, and what says one in a source ("养老金平均水平", "每户", "日均").

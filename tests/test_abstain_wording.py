@@ -654,6 +654,16 @@ def test_an_average_no_source_states_is_not_answered_by_a_total(chain: FaqChain,
     assert answer.answered and "2021年养老金平均水平" in answer.text, answer.text
 
 
+@pytest.mark.parametrize("question", ["红旗H6的扭矩是多少千克力米", "德惠加气母站跨年夜一共加了多少立方米气"])
+def test_a_quantity_in_a_unit_no_quote_states_is_not_answered(chain: FaqChain, question: str) -> None:
+    """"峰值扭矩380N·m" gives no figure in 千克力米, and the night at the CNG station counts tankers (6辆), not cubic
+    metres: converting or guessing would be the bot's own figure. A figure the article states in the unit asked is
+    answered."""
+    assert not chain.ask(question).answered
+    answer = chain.ask("淮安调压站2022年输了多少方气")
+    assert answer.answered and "4.9亿立方米" in answer.text, answer.text
+
+
 def test_whether_someone_falls_under_a_rule_needs_a_sentence_drawing_its_bounds(chain: FaqChain) -> None:
     """"个体户…属不属于能家庭共济的": whether the rule covers them, which only a sentence saying whom it includes
     answers; the sentence on how to bind family members applies the rule and says nothing of its bounds. "这算不算国内
