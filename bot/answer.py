@@ -1120,11 +1120,20 @@ def draft_answer(
         # "大庆油田二氧化碳注了多少", "北京的门诊共济啥时候开始": an article on 吉林 does not answer for another province.
         if not any(place in seg.sentence.norm or place in seg.sentence.region for seg in draft.segments):
             draft.places_ok = False
-    for model in asked_models(info.norm):
+    models = asked_models(info.norm)
+
+    def names_model(seg: Segment, model: str) -> bool:
+        return model in seg.sentence.norm or model in seg.sentence.title.lower()
+
+    for model in models:
         # "红旗H5百公里加速几秒": the H6 article's "整车…百公里加速仅需6.8秒" is the H6's; only a sentence or an article
         # naming the H5 speaks for it.
-        if not any(model in seg.sentence.norm or model in seg.sentence.title.lower() for seg in draft.segments):
+        if not any(names_model(seg, model) for seg in draft.segments):
             draft.places_ok = False
+    if models and not all(any(names_model(seg, model) for model in models) for seg in draft.segments):
+        # Every quote must name a model asked about: beside "…沿用全新红旗H5的贯穿式尾灯组" the H6's figures are still
+        # the H6's ("红旗H5最大功率多少").
+        draft.places_ok = False
     if (
         _ELSEWHERE.search(info.norm)
         and _CARE.search(info.norm)

@@ -691,6 +691,16 @@ def condense(question: str, history: Sequence[object], prev_topics: Iterable[str
         # question named ("今年", "2023年") gives way to it.
         rewritten = _with_mark(core + _YEAR_PHRASE.sub("", prev).rstrip("?？。！! "))
         return Condensed(question, rewritten, True, focus=own)
+    if ends_with_ne and len(core) <= 8 and not _ASKED.search(core):
+        models, theirs = asked_models(core), asked_models(normalize(prev))
+        if len(models) == 1 and len(theirs) == 1 and models != theirs:
+            # "那红旗H5呢" after "红旗H6百公里加速要几秒": the same question, of the other model ("红旗H5百公里加速要几秒"),
+            # as "辽源呢" asks the last question of 辽源.
+            (model,), (their,) = models, theirs
+            # Every word of it is asked, as if typed: the sentence naming the H5 only for its tail lights says
+            # nothing of its acceleration.
+            rewritten = re.sub(re.escape(their), model.upper(), prev.rstrip("?？。！! "), count=1, flags=re.IGNORECASE)
+            return Condensed(question, _with_mark(rewritten), True, focus=tuple(tokenize_cached(normalize(rewritten))))
     if ends_with_ne and 2 <= len(core) <= 5 and asked_title(core) and asked_title(normalize(prev)):
         # "村支书呢" after "供电所那个副所长呢" (a title asked after a title): who holds it, in the article the
         # conversation is in (the earlier subject, 供电所, is not where a 村支书 is).

@@ -1062,6 +1062,15 @@ def test_another_model_after_questions_on_one_asks_of_that_model(chain: FaqChain
     assert not answer.answered, answer.text
 
 
+@pytest.mark.parametrize("followup", ["那红旗H5呢", "H5呢"])
+def test_another_model_alone_asks_the_last_question_of_it(chain: FaqChain, followup: str) -> None:
+    """"那红旗H5呢" after "红旗H6最大功率多少" asks the H5's power, as "辽源呢" asks the last question of 辽源. No article
+    gives it: the H6 article names the H5 only for its tail lights, and the H6's figures are not the H5's."""
+    _, answer = _talk(chain, "红旗H6最大功率多少", followup)
+    assert "红旗H5最大功率" in answer.rewritten_question, answer.rewritten_question
+    assert not answer.answered, answer.text
+
+
 def test_an_office_after_another_replaces_its_whole_name() -> None:
     """"林草局呢" after "省能源局…": 能 begins the office's name after 省, so 省能源局 gives way whole (not "省能林草局")."""
     rewritten = condense("林草局呢", [Turn(question="省能源局帮长春解决了啥项目的批复")]).rewritten
