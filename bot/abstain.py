@@ -180,7 +180,8 @@ def decide(
         return False, f"holder_missing:{draft.title_unnamed}"
     if _meaning_unsaid(own or info.norm, draft):
         return False, "meaning_missing"
-    if asker := _asker_unspoken_for(info.norm, draft):
+    # The message as typed too: "来电人说她是灵活就业参加的职工医保，问…" is rewritten without who the caller is.
+    if asker := (_asker_unspoken_for(info.norm, draft) or (own and _asker_unspoken_for(own, draft))):
         return False, f"insured_as_missing:{asker}"
     if asks_steps(info.norm) and not any(states_procedure(seg.sentence.norm) for seg in draft.segments):
         return False, "steps_missing"
@@ -290,7 +291,9 @@ _INSURED_AS = {
 }
 _INSURED_ALTERNATION = "|".join(sorted(_INSURED_AS, key=len, reverse=True))
 _ASKER_IS = re.compile(
-    rf"(?:我|俺|我们|俺们|本人|咱)(?:是|属于|算|就是|交的是|缴的是|参加的是|参保的是|上的是)(?:个|一个|一名)?"
+    # "来电人说她是灵活就业参加的职工医保": hotline staff relaying a caller speak of them as 她, 他 or 来电人.
+    rf"(?:我|俺|我们|俺们|本人|咱|来电人|对方|她|他)(?:说)?(?:她|他)?(?:是|属于|算|就是|交的是|缴的是|参加的是|参保的是|上的是)"
+    rf"(?:个|一个|一名)?"
     rf"({_INSURED_ALTERNATION})"
     # "长春城乡居民医保也能搞家庭共济吗": those so insured are whom it asks about.
     rf"|({_INSURED_ALTERNATION})(?:的人|人员)?(?:也能|能不能|可不可以|也可以|能否)"

@@ -635,6 +635,15 @@ def test_who_asks_insured_another_way_is_not_answered_by_the_rule_for_employees(
     assert answer.answered and "城乡居民基本医疗保险" in answer.text, answer.text
 
 
+@pytest.mark.parametrize("question", ["来电人说他是个体户 问他医保卡里的钱家里人能花不", "来电人说她是灵活就业人员 问个人账户能给孩子用不"])
+def test_a_caller_relayed_by_hotline_staff_is_who_asks(chain: FaqChain, question: str) -> None:
+    """Staff type the caller's situation as "来电人说她是…": the caller is insured another way, which the article on
+    职工医保 does not speak for, however the question is rewritten without the introduction."""
+    assert not chain.ask(question).answered
+    answer = chain.ask("来电人说他是单位职工 问他医保卡里的钱家里人能花不")
+    assert answer.answered, answer.text
+
+
 @pytest.mark.parametrize("question", ["我是城乡居民医保 能用家庭共济吗", "我交的是城乡居民医保 家里人能用我个人账户的钱不"])
 def test_a_premium_the_account_pays_does_not_speak_for_those_insured_that_way(chain: FaqChain, question: str) -> None:
     """The article names 城乡居民基本医疗保险 only as a premium a 职工's account may pay ("还可用于缴纳…等费用"); a
