@@ -229,6 +229,7 @@ def chain(no_faq_chain: FaqChain) -> FaqChain:
         ("本人负责单位财务，请问在岗员工医保个人部分按工资的多大比例计入", "2%", "cc-medical-outpatient"),
         ("红旗H6踩油门到一百要几秒", "6.8秒", "hongqi-h6"),  # 踩油门 ~ 加速
         ("督导帮扶给地方列了个单子，还有个账本，账本是咋管的", "挂账销号管理", "eco-supervision"),  # 单子 ~ 清单, 账本 ~ 台账
+        ("教大伙安全用电的单子延边供电发出去几张", "150余份", "yanbian-power-returnees"),  # 单子 ~ 传单 (a leaflet)
         ("省林草局咋给地方减轻负担的", "省级以上财政", "eco-supervision"),  # 减轻负担 ~ 缓解
         ("红旗H6属于啥档次", "B+级", "hongqi-h6"),  # 档次 ~ 级
         ("昆仑燃气到底多少人在岗啊", "近百名员工", "gas-new-year-eve"),  # 在岗 ~ 坚守…一线
