@@ -271,8 +271,9 @@ def _states_measure(sentence: str, unit: str) -> bool:
     return re.search(rf"(?:\d|[一二三四五六七八九十百千万亿])\s*(?:余|多)?(?:万|亿)?(?:摄氏)?(?:{_MEASURES[unit]})", sentence) is not None
 
 
-# An average asked for, and what says one in a source ("养老金平均水平", "每户", "日均").
-_AVERAGE_ASKED = re.compile(r"平均|[人户日]均")
+# An average asked for, or a figure for each period ("每个月都输了多少气": not "每个月划多少", a rate the account is
+# credited at), and what says one in a source ("养老金平均水平", "每户", "日均").
+_AVERAGE_ASKED = re.compile(r"平均|[人户日]均|每个?月都|月度|每一?天都")
 _AVERAGE_SAID = re.compile(r"平均|[人户日年月]均|每(?:[天日人户月年个栋辆台套吨]|一)")
 
 

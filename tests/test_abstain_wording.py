@@ -654,13 +654,23 @@ def test_a_premium_the_account_pays_does_not_speak_for_those_insured_that_way(ch
     assert answer.answered and "城乡居民基本医疗保险" in answer.text, answer.text
 
 
-@pytest.mark.parametrize("question", ["辽源液化气灌装站跨年那天平均每小时灌多少瓶", "吉林油田平均一天往地下注多少吨二氧化碳"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "辽源液化气灌装站跨年那天平均每小时灌多少瓶",
+        "吉林油田平均一天往地下注多少吨二氧化碳",
+        "辽源液化气灌装站每天都灌多少瓶",  # a figure for each day, where the article gives one day's
+        "淮安调压站每个月都输多少气",  # a figure for each month, where the article gives the year's
+    ],
+)
 def test_an_average_no_source_states_is_not_answered_by_a_total(chain: FaqChain, question: str) -> None:
     """"全天充装配送液化气钢瓶800余套" and "年注入量突破43万吨" are totals; an average per hour or per day would be the
     bot's own division, which no source states. An average the article does state is answered."""
     assert not chain.ask(question).answered
     answer = chain.ask("2023年退休的人个人账户按哪年的养老金平均水平算")
     assert answer.answered and "2021年养老金平均水平" in answer.text, answer.text
+    answer = chain.ask("在职的每个月往医保卡里划多少")  # the rate the account is credited at each month
+    assert answer.answered and "2%" in answer.text, answer.text
 
 
 @pytest.mark.parametrize("question", ["红旗H6的扭矩是多少千克力米", "德惠加气母站跨年夜一共加了多少立方米气"])
