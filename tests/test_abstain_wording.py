@@ -683,6 +683,14 @@ def test_a_quantity_in_a_unit_no_quote_states_is_not_answered(chain: FaqChain, q
     assert answer.answered and "4.9亿立方米" in answer.text, answer.text
 
 
+def test_a_claim_whose_key_word_no_quote_says_is_not_confirmed(chain: FaqChain) -> None:
+    """"听说…年底不花就清零了 是真的吗": no sentence speaks of the balance being cleared (清零); quoting the sentences on
+    what the account pays for would seem to confirm the rumour. A claim the article states is confirmed."""
+    assert not chain.ask("我听说医保个人账户的钱年底不花就清零了 是真的吗").answered
+    answer = chain.ask("听说长春职工医保个人账户的钱家里人也能用了 是真的不")
+    assert answer.answered and "家庭成员共用共享" in answer.text, answer.text
+
+
 def test_whether_someone_falls_under_a_rule_needs_a_sentence_drawing_its_bounds(chain: FaqChain) -> None:
     """"个体户…属不属于能家庭共济的": whether the rule covers them, which only a sentence saying whom it includes
     answers; the sentence on how to bind family members applies the rule and says nothing of its bounds. "这算不算国内
